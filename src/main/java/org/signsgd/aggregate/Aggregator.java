@@ -1,0 +1,40 @@
+package org.signsgd.aggregate;
+
+import java.util.List;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+
+/**
+ * A gradient aggregation rule (GAR): the driver's step from the workers' messages to one direction.
+ *
+ * <p>Contract (in the RFC sense):
+ * <ul>
+ *   <li>{@link #aggregate} MUST NOT modify, keep or return any array held by a message; it returns a fresh
+ *       direction of the messages' dimension.</li>
+ *   <li>It MUST be deterministic given the messages (in the order given) and {@code ctx}; every random choice
+ *       comes from {@code ctx.rng()}; ties in any selection go to the lowest worker index.</li>
+ *   <li>It receives only messages of {@link #kind()}, all of one dimension, already validated at the driver
+ *       ({@link org.signsgd.message.MessageCheck}); it MUST still reject a mismatch with a one-line
+ *       {@link IllegalArgumentException} naming the worker, the value and what was expected.</li>
+ *   <li>{@link #checkRequirement} states the rule's hard requirement on (n, f) (e.g. Krum: n ≥ 2f + 3) and is
+ *       called when the job is validated, before any work starts.</li>
+ *   <li>A stateful rule keeps its state in its own object, which the engine checkpoints.</li>
+ * </ul>
+ */
+public interface Aggregator {
+  /** The registry name. */
+  String name();
+
+  /** The message kind the rule reads. */
+  MessageKind kind();
+
+  /**
+   * Throws an {@link IllegalArgumentException} naming the rule, the values and the allowed range when the
+   * rule cannot run with n messages of which f are declared Byzantine.
+   */
+  default void checkRequirement(int n, int f) {
+    Requirements.basic(name(), n, f);
+  }
+
+  Direction aggregate(List<Message> messages, AggregationContext ctx);
+}

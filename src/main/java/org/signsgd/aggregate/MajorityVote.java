@@ -1,0 +1,47 @@
+package org.signsgd.aggregate;
+
+import java.util.List;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+import org.signsgd.message.SignMessage;
+import org.signsgd.vote.TieRule;
+import org.signsgd.vote.VoteTally;
+
+/**
+ * signSGD with majority vote: direction = sign(Σ_m sign(v_m)), Bernstein et al., "signSGD with Majority Vote
+ * is Communication Efficient and Fault Tolerant", ICLR 2019, Algorithm 1; Akoun and Meyer, arXiv 2202.02085,
+ * Algorithm 1 (with worker momentum: Signum). Counted bit-sliced by {@link VoteTally}; a tie (V = 0) follows
+ * {@code tie} (DESIGN §7 default {@code zero}).
+ */
+public final class MajorityVote implements Aggregator {
+  public static final String NAME = "majority-vote";
+  private final TieRule tie;
+
+  public MajorityVote(TieRule tie) {
+    this.tie = tie;
+  }
+
+  public TieRule tie() {
+    return tie;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public MessageKind kind() {
+    return MessageKind.SIGN;
+  }
+
+  @Override
+  public Direction aggregate(List<Message> messages, AggregationContext ctx) {
+    int d = Requirements.sameShape(NAME, messages, MessageKind.SIGN);
+    VoteTally tally = new VoteTally(d);
+    for (Message m : messages) {
+      tally.add(((SignMessage) m).signs());
+    }
+    return new Direction.Signs(tally.result(tie, ctx.rng()));
+  }
+}

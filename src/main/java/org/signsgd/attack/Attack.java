@@ -1,0 +1,45 @@
+package org.signsgd.attack;
+
+import java.util.List;
+import java.util.Set;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+
+/**
+ * A Byzantine attack: what the Byzantine workers send instead of their honest messages.
+ *
+ * <p>Contract (in the RFC sense):
+ * <ul>
+ *   <li>{@link #forge} returns exactly one message per Byzantine worker, in the order of {@code view.own()},
+ *       each carrying that worker's id, of the view's kind and dimension.</li>
+ *   <li>It MUST NOT modify any message or vector of the view (honest or own). A message it builds MUST NOT
+ *       share an array with the view; the own messages themselves may be passed through unchanged (messages
+ *       are immutable).</li>
+ *   <li>It MUST be deterministic given the view; every random draw comes from {@code view.rng(worker)}.</li>
+ *   <li>It MUST NOT look past its {@link #threatModel()}: a blind view refuses honest data.</li>
+ * </ul>
+ */
+public interface Attack {
+  String name();
+
+  ThreatModel threatModel();
+
+  /** The message kinds the attack can forge. */
+  Set<MessageKind> kinds();
+
+  /**
+   * Throws an {@link IllegalArgumentException} naming the attack, the values and the allowed range when the
+   * attack cannot run with B of Q workers Byzantine.
+   */
+  default void checkRequirement(int workers, int byzantine) {
+    if (workers < 1) {
+      throw new IllegalArgumentException(name() + ": Q=" + workers + " workers; allowed: Q >= 1");
+    }
+    if (byzantine < 0 || byzantine > workers - 1) {
+      throw new IllegalArgumentException(name() + ": B=" + byzantine + " Byzantine of Q=" + workers
+          + "; allowed: 0 <= B <= " + (workers - 1) + " (at least one honest worker)");
+    }
+  }
+
+  List<Message> forge(AttackView view);
+}

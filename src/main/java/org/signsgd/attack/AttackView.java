@@ -1,0 +1,73 @@
+package org.signsgd.attack;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+import org.signsgd.rng.SeedStreams;
+import org.signsgd.vote.TieRule;
+
+/**
+ * What the Byzantine workers see in one iteration, exactly as far as the threat model allows. A blind view
+ * refuses to show honest messages or the reference gradient: asking for them is a programming error that
+ * names the attack.
+ *
+ * @param model what the attack may see
+ * @param kind the message kind of the run (sign or dense)
+ * @param dimension d
+ * @param workers Q, honest and Byzantine together
+ * @param own the Byzantine workers' own honest messages (what they would send if they were honest), in
+ *     worker order
+ * @param ownVectors the vectors those messages encode (after worker momentum, before the sign), same order
+ * @param honest the honest workers' messages (omniscient only; null in a blind view)
+ * @param reference the true gradient (exact for analytic models, honest mean for networks; omniscient only)
+ * @param encoding how sign(0) is put on the uplink
+ * @param seed the job seed; with the iteration and a worker it names that worker's attack stream
+ * @param iteration t
+ */
+public record AttackView(ThreatModel model, MessageKind kind, int dimension, int workers, List<Message> own,
+    List<float[]> ownVectors, List<Message> honest, float[] reference, TieRule encoding, long seed,
+    long iteration) {
+
+  public AttackView {
+    own = List.copyOf(own);
+    ownVectors = List.copyOf(ownVectors);
+    if (ownVectors.size() != own.size()) {
+      throw new IllegalArgumentException("attack view: " + own.size() + " Byzantine messages but "
+          + ownVectors.size() + " vectors; expected one vector per message");
+    }
+    honest = honest == null ? null : List.copyOf(honest);
+  }
+
+  /** Number of Byzantine workers B. */
+  public int byzantine() {
+    return own.size();
+  }
+
+  /** The honest messages; throws in a blind view. */
+  public List<Message> honestMessages(String attack) {
+    requireOmniscient(attack, "honest messages");
+    return honest;
+  }
+
+  /** The reference (true) gradient; throws in a blind view or when none was computed. */
+  public float[] referenceGradient(String attack) {
+    requireOmniscient(attack, "the reference gradient");
+    if (reference == null) {
+      throw new IllegalStateException(attack + ": no reference gradient was computed for iteration " + iteration);
+    }
+    return reference;
+  }
+
+  /** The seeded stream of Byzantine worker {@code worker} for this iteration. */
+  public RandomGenerator rng(int worker) {
+    return SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.ATTACK);
+  }
+
+  private void requireOmniscient(String attack, String what) {
+    if (model != ThreatModel.OMNISCIENT) {
+      throw new IllegalStateException(attack + " asked for " + what + " through a blind view; declare it "
+          + "omniscient");
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package org.signsgd.attack;
+
+import java.util.List;
+import java.util.Set;
+import org.signsgd.message.DenseMessage;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+import org.signsgd.message.SignMessage;
+
+/**
+ * Blind inversion: each Byzantine worker sends −sign(v_m), the opposite of its own honest sign (after
+ * momentum). Akoun and Meyer, arXiv 2202.02085, Def. 1; Bernstein et al. 2019's blind multiplicative adversary
+ * with v_t = −1; Park and Lee 2024's sign inversion attack (SIA). For dense messages: −g_own (the reversed
+ * gradient of Blades).
+ */
+public final class BlindFlip implements Attack {
+  public static final String NAME = "blind-flip";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ThreatModel threatModel() {
+    return ThreatModel.BLIND;
+  }
+
+  @Override
+  public Set<MessageKind> kinds() {
+    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  }
+
+  @Override
+  public List<Message> forge(AttackView view) {
+    return Forging.perWorker(view, (worker, k) -> {
+      Message own = view.own().get(k);
+      if (own instanceof SignMessage s) {
+        return new SignMessage(worker, s.signs().negate());
+      }
+      return new DenseMessage(worker, Forging.negated(((DenseMessage) own).values()));
+    });
+  }
+}

@@ -1,0 +1,9 @@
+package org.signsgd.attack;
+
+/** What an attack may look at (REFERENCE Part II §4). */
+public enum ThreatModel {
+  /** The Byzantine workers' own messages and vectors only (they may collude with each other). */
+  BLIND,
+  /** Also every honest message of the same iteration, their sum and the reference gradient (rushing). */
+  OMNISCIENT
+}

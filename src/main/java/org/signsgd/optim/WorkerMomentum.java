@@ -1,0 +1,25 @@
+package org.signsgd.optim;
+
+/**
+ * Worker momentum of Signum: v ← β v + (1 − β) g, with v₀ = 0 and no bias correction (Bernstein et al. 2018,
+ * Algorithm 2; Akoun and Meyer 2022, Algorithm 1, step 1). β = 0 makes v the raw gradient (signSGD).
+ * The placement is at the worker, on raw gradients, before the sign (DESIGN §7).
+ */
+public final class WorkerMomentum {
+  private WorkerMomentum() {}
+
+  /** Updates {@code v} in place and returns it. */
+  public static float[] accumulate(float[] v, float[] gradient, double beta) {
+    if (!(beta >= 0 && beta < 1)) {
+      throw new IllegalArgumentException("momentum: beta is " + beta + "; allowed: 0 <= beta < 1");
+    }
+    if (gradient.length != v.length) {
+      throw new IllegalArgumentException("momentum: gradient has d=" + gradient.length + "; expected d="
+          + v.length + " like the momentum buffer");
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (beta * v[i] + (1 - beta) * gradient[i]);
+    }
+    return v;
+  }
+}
