@@ -72,6 +72,12 @@ public final class Params {
     return (int) v;
   }
 
+  /** The value as written (marks the key as known), or null. */
+  public Object raw(String key) {
+    known.add(key);
+    return values.get(key);
+  }
+
   /** A closed choice: the value must be one of {@code allowed} (case-insensitive kebab names). */
   public <E extends Enum<E>> E choice(String key, E fallback, Function<String, E> parse, E[] allowed) {
     known.add(key);

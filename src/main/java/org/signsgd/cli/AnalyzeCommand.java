@@ -1,0 +1,80 @@
+package org.signsgd.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.signsgd.analysis.Output;
+import org.signsgd.train.Sessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code analyze --metrics DIR --sql "SQL" [--format table|csv|json]} over the views runs and iterations. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+    description = "Runs Spark SQL over a metrics directory (views: runs, iterations).")
+public final class AnalyzeCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--metrics", required = true, paramLabel = "DIR", description = "a train/sweep output directory")
+  Path metrics;
+
+  @Option(names = "--sql", required = true, paramLabel = "SQL", description = "the query")
+  String sql;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), csv or json")
+  Output.Format format = Output.Format.table;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+  String master = "local[*]";
+
+  @Override
+  public Integer call() {
+    List<String> views = new ArrayList<>();
+    for (String view : List.of("runs", "iterations", "workers")) {
+      if (Files.isDirectory(metrics.resolve(view))) {
+        views.add(view);
+      }
+    }
+    if (views.isEmpty()) {
+      throw new IllegalArgumentException("--metrics " + metrics + " holds no metrics (no runs/ or iterations/ "
+          + "directory); give the --out directory of a train run");
+    }
+    SparkSession spark = Sessions.start(master);
+    try {
+      for (String view : views) {
+        spark.read().parquet(metrics.resolve(view).toString()).createOrReplaceTempView(view);
+      }
+      Dataset<Row> result;
+      try {
+        result = spark.sql(sql);
+      } catch (Exception e) {
+        // Spark throws AnalysisException (a checked exception it does not declare) for unknown columns,
+        // tables and syntax errors.
+        if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+          throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+        String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        throw new IllegalArgumentException("--sql: " + first + "; views: " + describe(spark, views));
+      }
+      Output.print(result, format, spec.commandLine().getOut());
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static String describe(SparkSession spark, List<String> views) {
+    StringBuilder b = new StringBuilder();
+    for (String v : views) {
+      b.append(v).append('(').append(String.join(", ", spark.table(v).columns())).append(") ");
+    }
+    return b.toString().trim();
+  }
+}

@@ -1,0 +1,27 @@
+package org.signsgd.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code signsgd train | analyze}: exit 0 success, 2 bad input (one line on stderr), 1 a run that failed. */
+@Command(name = "signsgd", mixinStandardHelpOptions = true, version = "signsgd-spark 0.1.0",
+    description = "signSGD with majority vote, Byzantine attacks and robust aggregators on Apache Spark.",
+    subcommands = {TrainCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setExecutionExceptionHandler((e, c, parsed) -> {
+      if (e instanceof org.signsgd.job.JobException || e instanceof IllegalArgumentException) {
+        c.getErr().println("error: " + e.getMessage());
+        return 2;
+      }
+      c.getErr().println("run failed: " + e);
+      return 1;
+    });
+    return cmd;
+  }
+}

@@ -1,0 +1,57 @@
+package org.signsgd.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.signsgd.job.JobFile;
+import org.signsgd.job.JobSpec;
+import org.signsgd.train.Sessions;
+import org.signsgd.train.Training;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code train JOB.yaml [--set k=v]... [--out DIR] [--master URL]}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Runs a job file (every run of its grid) and writes Parquet metrics and plots.")
+public final class TrainCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "JOB.yaml", description = "the job file, e.g. jobs/quickstart.yaml")
+  Path job;
+
+  @Option(names = "--set", paramLabel = "key.path=value", description = "override a setting, e.g. iterations=50")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<job name>)")
+  Path out;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+  String master = "local[*]";
+
+  @Override
+  public Integer call() throws Exception {
+    List<JobSpec> runs = JobFile.load(job, overrides);
+    Path dir = out != null ? out : Path.of("runs", runs.get(0).name());
+    Training.requireWritable(dir, job.toString());
+    SparkSession spark = Sessions.start(master);
+    try {
+      Training.Outcome o = Training.run(spark, runs, dir, spec.commandLine().getErr());
+      var w = spec.commandLine().getOut();
+      w.println("metrics (Parquet): " + o.iterations().toAbsolutePath());
+      w.println("runs (Parquet):    " + o.runs().toAbsolutePath());
+      w.println("plot (PNG):        " + o.plot().toAbsolutePath());
+      w.println("query them:        submit/local.sh analyze --metrics " + dir
+          + " --sql \"SELECT run_id, MAX(iteration), MIN(train_loss) FROM iterations GROUP BY run_id\"");
+      w.flush();
+      return o.status().values().stream().allMatch(s -> s.equals("completed") || s.equals("diverged")) ? 0 : 1;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package org.signsgd.job;
+
+import java.io.Serializable;
+
+/** The minibatch size: a constant, or "t", a batch that grows with the iteration: max(t, 1) (DESIGN §7). */
+public record BatchSize(int fixed, boolean growing) implements Serializable {
+  public int at(long iteration) {
+    return growing ? (int) Math.max(iteration, 1) : fixed;
+  }
+
+  public String label() {
+    return growing ? "t" : Integer.toString(fixed);
+  }
+}

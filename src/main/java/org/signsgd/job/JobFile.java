@@ -1,0 +1,157 @@
+package org.signsgd.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.signsgd.aggregate.Aggregator;
+import org.signsgd.aggregate.Rules;
+import org.signsgd.attack.Attack;
+import org.signsgd.attack.Attacks;
+import org.signsgd.model.Models;
+import org.signsgd.optim.Schedules;
+import org.signsgd.spec.Names;
+import org.signsgd.spec.RuleSpec;
+
+/**
+ * Reads a job file (DESIGN §4a): YAML, then {@code --set} overrides, then the grid, then every run is checked
+ * (unknown keys with the nearest valid one, ranges, rule and attack names, the rule's (n, f) requirement, the
+ * attack's message kind, the model's parameters) before any Spark work starts.
+ */
+public final class JobFile {
+  static final Set<String> KEYS = Set.of("name", "seed", "model", "data", "workers", "byzantine",
+      "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
+      "eval_every", "engine", "checkpoint_every", "flush_every", "check_every", "grid");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper().configure(
+      SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private JobFile() {}
+
+  /** Every run of the job at {@code path}, with the overrides applied. */
+  public static List<JobSpec> load(Path path, List<String> overrides) {
+    String file = path.toString();
+    if (!Files.isRegularFile(path)) {
+      throw new JobException(file, null, "no such job file; give a path like jobs/quickstart.yaml");
+    }
+    Map<String, Object> job;
+    try {
+      job = parse(Files.readString(path, StandardCharsets.UTF_8), file);
+    } catch (IOException e) {
+      throw new JobException(file, null, "cannot be read: " + e.getMessage());
+    }
+    for (String o : overrides) {
+      Overrides.apply(job, o, file);
+    }
+    List<JobSpec> runs = new ArrayList<>();
+    for (Map<String, Object> run : GridExpansion.expand(job, file)) {
+      runs.add(resolve(run, file));
+    }
+    return runs;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> parse(String text, String file) {
+    try {
+      Object root = YAML.readValue(text, Object.class);
+      if (!(root instanceof Map)) {
+        throw new JobException(file, null, "is not a YAML map of settings (name: ..., model: ..., ...)");
+      }
+      return new LinkedHashMap<>((Map<String, Object>) root);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new JobException(file, null, "is not valid YAML" + where + ": " + e.getOriginalMessage());
+    }
+  }
+
+  static JobSpec resolve(Map<String, Object> run, String file) {
+    JobReader r = new JobReader(run, file);
+    for (String key : run.keySet()) {
+      if (!KEYS.contains(key)) {
+        String near = Names.nearest(key, KEYS);
+        throw new JobException(file, key, "unknown key" + (near == null ? "" : " (did you mean '" + near + "'?)")
+            + "; allowed: " + String.join(", ", sorted(KEYS)));
+      }
+    }
+    String name = r.string("name", "job");
+    long seed = r.longValue("seed", 1);
+    int workers = r.intValue("workers", 27, 1, 100_000);
+    int byzantine = r.intValue("byzantine", 0, 0, workers);
+    int declared = r.intValue("declared_byzantine", byzantine, 0, workers);
+    RuleSpec model = r.rule("model", "quadratic");
+    RuleSpec data = r.rule("data", "synthetic");
+    RuleSpec attack = r.rule("attack", "none");
+    RuleSpec aggregator = r.rule("aggregator", "majority-vote");
+    Map<String, Object> momentum = r.map("momentum", Set.of("beta", "at"));
+    double beta = r.doubleIn(momentum, "momentum.beta", "beta", 0.0, 0, 0.999999);
+    String at = r.stringIn(momentum, "momentum.at", "at", "worker", Set.of("worker"));
+    double wd = r.doubleValue("weight_decay", 0.0, 0, 1e6);
+    BatchSize batch = r.batch("batch_size");
+    int iterations = r.intValue("iterations", 500, 1, 100_000_000);
+    RuleSpec lr = r.schedule("lr");
+    int evalEvery = r.intValue("eval_every", 0, 0, Integer.MAX_VALUE);
+    String engine = r.choice("engine", "spark", Set.of("spark", "inprocess"));
+    int checkpointEvery = r.intValue("checkpoint_every", 50, 1, Integer.MAX_VALUE);
+    int flushEvery = r.intValue("flush_every", 100, 1, Integer.MAX_VALUE);
+    int checkEvery = r.intValue("check_every", 50, 1, Integer.MAX_VALUE);
+
+    Aggregator rule = r.build("aggregator", () -> Rules.create(aggregator));
+    Attack atk = r.build("attack", () -> Attacks.create(attack));
+    r.build("aggregator", () -> {
+      rule.checkRequirement(workers, declared);
+      return null;
+    });
+    r.build("byzantine", () -> {
+      atk.checkRequirement(workers, byzantine);
+      return null;
+    });
+    if (!atk.kinds().contains(rule.kind())) {
+      throw new JobException(file, "attack", atk.name() + " forges " + atk.kinds().iterator().next().label()
+          + " messages but " + rule.name() + " reads " + rule.kind().label() + " messages; pick an attack for "
+          + rule.kind().label() + " messages");
+    }
+    r.build("lr", () -> Schedules.create(lr));
+    r.build("model", () -> Models.create(model, data, seed, workers));
+
+    Map<String, Object> canonical = new TreeMap<>(run);
+    canonical.put("momentum", Map.of("beta", beta, "at", at));
+    String json = toJson(canonical, file);
+    String runId = name + "-" + hash(json);
+    return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
+        wd, batch, iterations, lr, evalEvery, engine, checkpointEvery, flushEvery, checkEvery, json);
+  }
+
+  private static List<String> sorted(Set<String> keys) {
+    return keys.stream().filter(k -> !k.equals("grid")).sorted().toList();
+  }
+
+  private static String toJson(Map<String, Object> run, String file) {
+    try {
+      return JSON.writeValueAsString(run);
+    } catch (JsonProcessingException e) {
+      throw new JobException(file, null, "settings cannot be written as JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private static String hash(String json) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

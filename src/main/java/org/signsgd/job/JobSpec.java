@@ -1,0 +1,25 @@
+package org.signsgd.job;
+
+import java.io.Serializable;
+import org.signsgd.spec.RuleSpec;
+
+/**
+ * One run of a job file, resolved and validated (DESIGN §4a). The keys of the YAML file, in snake case, map
+ * one to one onto these components.
+ *
+ * @param runId deterministic: the job name and a hash of the resolved settings
+ * @param json the resolved settings as JSON (provenance)
+ */
+public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,
+    int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
+    double weightDecay, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, String engine,
+    int checkpointEvery, int flushEvery, int checkEvery, String json) implements Serializable {
+
+  /** "signum", "signsgd" or the dense rule's name, for grouping in queries. */
+  public String algorithm() {
+    if (aggregator.name().equals("majority-vote")) {
+      return momentumBeta > 0 ? "signum" : "signsgd";
+    }
+    return aggregator.name().equals("mean") ? "sgd" : aggregator.name();
+  }
+}

@@ -1,0 +1,94 @@
+package org.signsgd.model;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+import org.signsgd.rng.SeedStreams;
+
+/**
+ * The toy problem of Mengoli et al. 2025, App. B, Table 2: f(x) = ½ x·x, ∇f(x) = x, and a minibatch gradient
+ * g̃ = x + ξ̄ with ξ̄ the mean of n draws of N(0, σ²I). The mean is drawn directly as N(0, σ²/n · I), which is
+ * exact, so a batch of 500 costs no more than a batch of 1. x₀ is all ones by default (DESIGN §7), a constant,
+ * or N(0, 1) from the seed.
+ */
+public final class Quadratic implements GradientModel {
+  private final int dimension;
+  private final double noiseStd;
+  private final float[] x0;
+  private final long seed;
+
+  public Quadratic(int dimension, double noiseStd, float[] x0, long seed) {
+    this.dimension = dimension;
+    this.noiseStd = noiseStd;
+    this.x0 = x0.clone();
+    this.seed = seed;
+  }
+
+  /** x₀ with every coordinate {@code value}. */
+  public static float[] constantStart(int dimension, float value) {
+    float[] x = new float[dimension];
+    Arrays.fill(x, value);
+    return x;
+  }
+
+  /** x₀ ~ N(0, I) from the seed. */
+  public static float[] normalStart(int dimension, long seed) {
+    RandomGenerator rng = SeedStreams.of(seed, 0, SeedStreams.DRIVER, SeedStreams.Purpose.INIT);
+    float[] x = new float[dimension];
+    for (int i = 0; i < dimension; i++) {
+      x[i] = (float) rng.nextGaussian();
+    }
+    return x;
+  }
+
+  @Override
+  public String name() {
+    return "quadratic";
+  }
+
+  @Override
+  public int dimension() {
+    return dimension;
+  }
+
+  public double noiseStd() {
+    return noiseStd;
+  }
+
+  @Override
+  public float[] initialParameters() {
+    return x0.clone();
+  }
+
+  @Override
+  public double loss(float[] x) {
+    double s = 0;
+    for (float v : x) {
+      s += (double) v * v;
+    }
+    return 0.5 * s;
+  }
+
+  @Override
+  public float[] exactGradient(float[] x) {
+    return x.clone();
+  }
+
+  @Override
+  public void stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out) {
+    RandomGenerator rng = SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.NOISE);
+    double std = noiseStd / Math.sqrt(batchSize);
+    for (int i = 0; i < dimension; i++) {
+      out[i] = (float) (x[i] + std * rng.nextGaussian());
+    }
+  }
+
+  @Override
+  public Evaluation evaluate(float[] x) {
+    return Evaluation.NONE;
+  }
+
+  @Override
+  public double knownOptimum() {
+    return 0;
+  }
+}

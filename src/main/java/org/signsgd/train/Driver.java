@@ -1,0 +1,224 @@
+package org.signsgd.train;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.signsgd.aggregate.AggregationContext;
+import org.signsgd.aggregate.Aggregator;
+import org.signsgd.aggregate.Direction;
+import org.signsgd.aggregate.MajorityVote;
+import org.signsgd.aggregate.Rules;
+import org.signsgd.attack.Attack;
+import org.signsgd.attack.AttackView;
+import org.signsgd.attack.Attacks;
+import org.signsgd.attack.ByzantineSet;
+import org.signsgd.attack.ThreatModel;
+import org.signsgd.job.JobSpec;
+import org.signsgd.message.DenseMessage;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageCheck;
+import org.signsgd.message.MessageKind;
+import org.signsgd.message.SignMessage;
+import org.signsgd.model.GradientModel;
+import org.signsgd.model.Models;
+import org.signsgd.optim.LearningRate;
+import org.signsgd.optim.Schedules;
+import org.signsgd.rng.SeedStreams;
+import org.signsgd.theory.VoteFailure;
+import org.signsgd.vote.SignVector;
+import org.signsgd.vote.TieRule;
+
+/**
+ * The driver's half of one iteration (DESIGN §1), independent of the engine: check the replicas, validate the
+ * messages, let the attack forge the Byzantine ones from the view its threat model allows, aggregate, apply the
+ * same update as the workers to the driver's own x, and return the metrics row.
+ */
+public final class Driver {
+  private final JobSpec spec;
+  private final GradientModel model;
+  private final Aggregator rule;
+  private final Attack attack;
+  private final LearningRate lr;
+  private final int[] byzantineIds;
+  private final WorkerPlan plan;
+  private final float[] x;
+  private boolean diverged;
+
+  public Driver(JobSpec spec) {
+    this.spec = spec;
+    this.model = Models.create(spec.model(), spec.data(), spec.seed(), spec.workers());
+    this.rule = Rules.create(spec.aggregator());
+    this.attack = Attacks.create(spec.attack());
+    this.lr = Schedules.create(spec.lr());
+    this.byzantineIds = ByzantineSet.draw(spec.seed(), spec.workers(), spec.byzantine());
+    boolean[] byz = new boolean[spec.workers()];
+    for (int w : byzantineIds) {
+      byz[w] = true;
+    }
+    TieRule encoding = rule instanceof MajorityVote mv ? mv.tie() : TieRule.ZERO;
+    this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(), spec.momentumBeta(),
+        spec.weightDecay(), rule.kind(), encoding, spec.checkEvery());
+    this.x = model.initialParameters();
+  }
+
+  public GradientModel model() {
+    return model;
+  }
+
+  public WorkerPlan plan() {
+    return plan;
+  }
+
+  public JobSpec spec() {
+    return spec;
+  }
+
+  public int[] byzantineIds() {
+    return byzantineIds.clone();
+  }
+
+  public boolean diverged() {
+    return diverged;
+  }
+
+  /** The initial worker states (every replica starts at x₀, momentum 0). */
+  public List<WorkerState> initialStates() {
+    List<WorkerState> states = new ArrayList<>();
+    for (int w = 0; w < spec.workers(); w++) {
+      states.add(new WorkerState(w, model.initialParameters(), new float[model.dimension()]));
+    }
+    return states;
+  }
+
+  public double learningRate(long t) {
+    return lr.at(t);
+  }
+
+  /** One driver step; the uplinks may come in any order. Sets {@link #diverged()} on a non-finite loss. */
+  public Step step(long t, List<Uplink> uplinks) {
+    long start = System.nanoTime();
+    List<Uplink> ups = new ArrayList<>(uplinks);
+    ups.sort(Comparator.comparingInt(Uplink::worker));
+    checkReplicas(t, ups);
+    double loss = model.loss(x);
+    if (!Double.isFinite(loss)) {
+      diverged = true;
+      return null;
+    }
+    int d = model.dimension();
+    float[] reference = model.exactGradient(x);
+    SignVector referenceSigns = SignVector.pack(reference, TieRule.ZERO, null);
+
+    List<Message> sent = new ArrayList<>();
+    for (Uplink u : ups) {
+      sent.add(u.message());
+    }
+    MessageCheck.Checked checked = MessageCheck.check(sent, plan.kind(), d);
+    List<Message> honest = new ArrayList<>();
+    List<Message> own = new ArrayList<>();
+    List<float[]> ownVectors = new ArrayList<>();
+    for (Message m : checked.messages()) {
+      if (plan.byzantine()[m.worker()]) {
+        own.add(m);
+        ownVectors.add(ups.get(m.worker()).byzantineVector());
+      } else {
+        honest.add(m);
+      }
+    }
+    boolean omniscient = attack.threatModel() == ThreatModel.OMNISCIENT;
+    AttackView view = new AttackView(attack.threatModel(), plan.kind(), d, spec.workers(), own, ownVectors,
+        omniscient ? honest : null, omniscient ? reference : null, plan.encoding(), spec.seed(), t);
+    MessageCheck.Checked forged = MessageCheck.check(attack.forge(view), plan.kind(), d);
+    List<Message> all = new ArrayList<>(honest);
+    all.addAll(forged.messages());
+    all.sort(Comparator.comparingInt(Message::worker));
+
+    long aggStart = System.nanoTime();
+    Direction dir = rule.aggregate(all, new AggregationContext(spec.workers(), spec.declaredByzantine(), t,
+        SeedStreams.of(spec.seed(), t, SeedStreams.DRIVER, SeedStreams.Purpose.TIE)));
+    double aggregateMs = (System.nanoTime() - aggStart) / 1e6;
+
+    double agreement = honestAgreement(honest, referenceSigns);
+    SignVector dirSigns = dir instanceof Direction.Signs s ? s.signs()
+        : SignVector.pack(dir.toFloats(), TieRule.ZERO, null);
+    double failure = 1 - (double) dirSigns.agreements(referenceSigns) / d;
+    long bytesUp = 0;
+    for (Message m : all) {
+      bytesUp += m.wireBytes();
+    }
+    double rate = lr.at(t);
+    Evaluated eval = evaluate(t);
+    dir.applyTo(x, rate, spec.weightDecay());
+
+    long computeNs = 0;
+    for (Uplink u : ups) {
+      computeNs = Math.max(computeNs, u.computeNanos());
+    }
+    double optimum = model.knownOptimum();
+    IterationRow row = new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
+        eval.loss, eval.accuracy, l1(reference), agreement, failure, cantelli(agreement),
+        exactFailure(agreement), checked.malformed() + forged.malformed(), bytesUp,
+        dir.wireBytes() * spec.workers(), computeNs / 1e6, aggregateMs, (System.nanoTime() - start) / 1e6,
+        spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
+        spec.batchSize().label(), spec.seed());
+    return new Step(dir, rate, row);
+  }
+
+  /** What a step returns: the direction and η_t for the downlink, and the metrics row. */
+  public record Step(Direction direction, double lr, IterationRow row) {}
+
+  private record Evaluated(Double loss, Double accuracy) {}
+
+  private Evaluated evaluate(long t) {
+    if (spec.evalEvery() <= 0 || (t % spec.evalEvery() != 0 && t != spec.iterations() - 1)) {
+      return new Evaluated(null, null);
+    }
+    GradientModel.Evaluation e = model.evaluate(x);
+    return new Evaluated(Double.isNaN(e.loss()) ? null : e.loss(), Double.isNaN(e.accuracy()) ? null
+        : e.accuracy());
+  }
+
+  private void checkReplicas(long t, List<Uplink> ups) {
+    long mine = WorkerStep.checksum(x);
+    for (Uplink u : ups) {
+      if (u.checked() && u.checksum() != mine) {
+        throw new IllegalStateException("the replica of worker " + u.worker() + " differs from the driver's "
+            + "parameters at iteration " + t + "; the run is not deterministic and stops here");
+      }
+    }
+  }
+
+  /** p̂: the fraction of honest sign bits equal to the reference sign. */
+  private double honestAgreement(List<Message> honest, SignVector reference) {
+    if (honest.isEmpty()) {
+      return Double.NaN;
+    }
+    long agree = 0;
+    for (Message m : honest) {
+      SignVector s = m.kind() == MessageKind.SIGN ? ((SignMessage) m).signs()
+          : SignVector.pack(((DenseMessage) m).values(), TieRule.ZERO, null);
+      agree += s.agreements(reference);
+    }
+    return (double) agree / ((double) honest.size() * reference.dimension());
+  }
+
+  private Double cantelli(double p) {
+    int h = spec.workers() - spec.byzantine();
+    if (!(p > 0 && p <= 1) || h * p <= spec.workers() / 2.0) {
+      return null;
+    }
+    return VoteFailure.cantelli(spec.workers(), spec.byzantine(), p);
+  }
+
+  private Double exactFailure(double p) {
+    return p >= 0 && p <= 1 ? VoteFailure.exactWithTies(spec.workers(), spec.byzantine(), p) : null;
+  }
+
+  private static double l1(float[] g) {
+    double s = 0;
+    for (float v : g) {
+      s += Math.abs(v);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,29 @@
+package org.signsgd.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** All workers in a loop in one JVM: the same steps and rows as {@link SparkEngine}, without scheduling. */
+public final class InProcessEngine implements Engine {
+  @Override
+  public String run(Driver driver, Consumer<IterationRow> sink) {
+    List<WorkerState> states = new ArrayList<>(driver.initialStates());
+    Downlink down = new Downlink(0, null, 0);
+    for (long t = 0; t < driver.spec().iterations(); t++) {
+      List<Uplink> ups = new ArrayList<>(states.size());
+      for (int w = 0; w < states.size(); w++) {
+        WorkerSlot slot = WorkerStep.step(driver.model(), driver.plan(), states.get(w), down);
+        states.set(w, slot.state());
+        ups.add(slot.uplink());
+      }
+      Driver.Step step = driver.step(t, ups);
+      if (step == null) {
+        return "diverged";
+      }
+      sink.accept(step.row());
+      down = new Downlink(t + 1, step.direction(), step.lr());
+    }
+    return "completed";
+  }
+}

@@ -1,0 +1,83 @@
+package org.signsgd.train;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.signsgd.job.JobException;
+import org.signsgd.job.JobSpec;
+import org.signsgd.metrics.LossPlot;
+import org.signsgd.metrics.MetricsStore;
+import org.signsgd.metrics.RunRecord;
+
+/** Runs every run of a job into one output directory and writes its metrics and plot. */
+public final class Training {
+  /** Where the outputs went, and how each run ended. */
+  public record Outcome(Path iterations, Path runs, Path plot, Map<String, String> status) {}
+
+  private Training() {}
+
+  /** Fails with a one-line {@link JobException} when {@code out} cannot be written (before any Spark work). */
+  public static void requireWritable(Path out, String file) {
+    try {
+      Files.createDirectories(out);
+      Path probe = Files.createTempFile(out, ".write-check", "");
+      Files.delete(probe);
+    } catch (IOException | SecurityException e) {
+      throw new JobException(file, "--out", "the output directory " + out + " is not writable ("
+          + e.getClass().getSimpleName() + "); choose another with --out DIR");
+    }
+  }
+
+  public static Outcome run(SparkSession spark, List<JobSpec> specs, Path out, PrintWriter err)
+      throws IOException {
+    Map<String, double[][]> curves = new LinkedHashMap<>();
+    Map<String, String> status = new LinkedHashMap<>();
+    MetricsStore store = null;
+    for (int k = 0; k < specs.size(); k++) {
+      JobSpec spec = specs.get(k);
+      store = new MetricsStore(spark, out, spec.flushEvery());
+      String start = Instant.now().toString();
+      Driver driver = new Driver(spec);
+      Engine engine = spec.engine().equals("inprocess") ? new InProcessEngine()
+          : new SparkEngine(JavaSparkContext.fromSparkContext(spark.sparkContext()));
+      Progress progress = new Progress(err, "[run " + (k + 1) + "/" + specs.size() + " " + label(spec) + "]",
+          spec.iterations());
+      List<double[]> points = new ArrayList<>();
+      MetricsStore sink = store;
+      String result = engine.run(driver, row -> {
+        sink.add(row);
+        points.add(new double[] {row.iteration(), row.trainLoss()});
+        progress.update(row.iteration() + 1, row.trainLoss());
+      });
+      progress.finish(result);
+      double optimum = driver.model().knownOptimum();
+      store.addRun(new RunRecord(spec.runId(), spec.name(), spec.json(), spec.seed(),
+          Arrays.stream(driver.byzantineIds()).mapToObj(Integer::toString).collect(Collectors.joining(",")),
+          spec.engine(), Versions.describe(spark), Versions.gitCommit(), start, Instant.now().toString(), result,
+          Double.isNaN(optimum) ? null : optimum));
+      status.put(spec.runId(), result);
+      curves.put(label(spec), new double[][] {points.stream().mapToDouble(p -> p[0]).toArray(),
+          points.stream().mapToDouble(p -> p[1]).toArray()});
+    }
+    JobSpec first = specs.get(0);
+    Path plot = LossPlot.write(out.resolve("plots").resolve("loss.png"), first.name(),
+        "Q=" + first.workers() + ", model " + first.model().name() + ", seed " + first.seed(), curves);
+    return new Outcome(store.iterationsDir(), store.runsDir(), plot, status);
+  }
+
+  /** A short label for legends and progress: algorithm, attack, B. */
+  static String label(JobSpec spec) {
+    return spec.algorithm() + " " + spec.attack().name() + " B=" + spec.byzantine() + " batch=" + spec.batchSize()
+        .label();
+  }
+}

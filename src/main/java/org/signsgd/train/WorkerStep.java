@@ -1,0 +1,49 @@
+package org.signsgd.train;
+
+import org.signsgd.message.DenseMessage;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+import org.signsgd.message.SignMessage;
+import org.signsgd.model.GradientModel;
+import org.signsgd.optim.WorkerMomentum;
+import org.signsgd.rng.SeedStreams;
+import org.signsgd.vote.SignVector;
+
+/**
+ * The worker's half of one iteration (DESIGN §1), a plain function of its inputs:
+ * x ← x − η_{t−1}(direction_{t−1} + λx); g = ∇f_batch(x); v ← βv + (1 − β)g; message = sign(v) or v.
+ */
+public final class WorkerStep {
+  private WorkerStep() {}
+
+  public static WorkerSlot step(GradientModel model, WorkerPlan plan, WorkerState before, Downlink down) {
+    WorkerState s = before.copy();
+    long t = down.iteration();
+    int w = s.worker();
+    if (down.previous() != null) {
+      down.previous().applyTo(s.x(), down.previousLr(), plan.weightDecay());
+    }
+    long start = System.nanoTime();
+    float[] g = new float[s.x().length];
+    model.stochasticGradient(s.x(), plan.batch().at(t), t, w, g);
+    long compute = System.nanoTime() - start;
+    WorkerMomentum.accumulate(s.v(), g, plan.beta());
+    Message message = plan.kind() == MessageKind.SIGN
+        ? new SignMessage(w, SignVector.pack(s.v(), plan.encoding(),
+            SeedStreams.of(plan.seed(), t, w, SeedStreams.Purpose.TIE)))
+        : new DenseMessage(w, s.v().clone());
+    boolean check = t % plan.checkEvery() == 0;
+    Uplink up = new Uplink(w, message, plan.byzantine()[w] ? s.v().clone() : null, check,
+        check ? checksum(s.x()) : 0L, compute);
+    return new WorkerSlot(s, up);
+  }
+
+  /** A cheap checksum of a replica's bits. */
+  public static long checksum(float[] x) {
+    long h = 1125899906842597L;
+    for (float v : x) {
+      h = 31 * h + Float.floatToRawIntBits(v);
+    }
+    return h;
+  }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs any signsgd command (train, analyze, ...) on Spark local[*] with the JVM flags Spark 3.5 needs on
+# Java 17. Builds the jar on first use, and again when the sources changed. Works from any directory; relative
+# paths (job files, --out) are read from the directory you call it in.
+#   submit/local.sh train jobs/quickstart.yaml
+#   submit/local.sh analyze --metrics runs/quickstart --sql "SELECT * FROM runs"
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$root/target/signsgd-spark-0.1.0-SNAPSHOT.jar"
+cp_file="$root/target/classpath.txt"
+if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] \
+   || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$cp_file" -print -quit)" ]; then
+  echo "building signsgd-spark (first use or sources changed; the first build downloads ~430 MB)..." >&2
+  (cd "$root" && mvn -B -q -ntp -DskipTests package dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt) >&2
+  touch "$cp_file"
+fi
+flags=(-XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false)
+export OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1
+exec java "${flags[@]}" ${SIGNSGD_JAVA_OPTS:--Xmx4g} -cp "$jar:$(cat "$cp_file")" org.signsgd.cli.Main "$@"
