@@ -73,7 +73,8 @@ public final class JobFile {
       return new LinkedHashMap<>((Map<String, Object>) root);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new JobException(file, null, "is not valid YAML" + where + ": " + e.getOriginalMessage());
+      String first = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("").trim();
+      throw new JobException(file, null, "is not valid YAML" + where + ": " + first);
     }
   }
 
@@ -110,12 +111,12 @@ public final class JobFile {
 
     Aggregator rule = r.build("aggregator", () -> Rules.create(aggregator));
     Attack atk = r.build("attack", () -> Attacks.create(attack));
-    r.build("aggregator", () -> {
-      rule.checkRequirement(workers, declared);
-      return null;
-    });
     r.build("byzantine", () -> {
       atk.checkRequirement(workers, byzantine);
+      return null;
+    });
+    r.build("aggregator", () -> {
+      rule.checkRequirement(workers, declared);
       return null;
     });
     if (!atk.kinds().contains(rule.kind())) {

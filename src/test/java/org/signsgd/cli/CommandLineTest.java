@@ -1,0 +1,83 @@
+package org.signsgd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands as a user runs them: exit codes, one-line errors, outputs that analyze reads back. */
+class CommandLineTest {
+  @TempDir
+  Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    int code = cmd.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void quickstartTrainsOnSparkAndAnalyzeReadsTheMetricsBack() throws Exception {
+    Path out = dir.resolve("qs");
+    Result train = run("train", "jobs/quickstart.yaml", "--set", "iterations=40", "--out", out.toString(),
+        "--master", "local[2]");
+    assertThat(train.code()).as(train.err()).isZero();
+    assertThat(train.out()).contains("metrics (Parquet): " + out.resolve("iterations").toAbsolutePath())
+        .contains("plot (PNG):");
+    assertThat(out.resolve("plots/loss.png")).isNotEmptyFile();
+    assertThat(train.err()).contains("[run 1/2 sgd reversed-sum B=1 batch=1]  iteration 40/40");
+
+    Result q = run("analyze", "--metrics", out.toString(), "--format", "csv", "--sql",
+        "SELECT algorithm, COUNT(*) AS n, MIN(train_loss) AS best FROM iterations GROUP BY algorithm "
+            + "ORDER BY algorithm");
+    assertThat(q.code()).as(q.err()).isZero();
+    String[] lines = q.out().strip().split("\n");
+    assertThat(lines[0]).isEqualTo("algorithm,n,best");
+    assertThat(lines[1]).startsWith("sgd,40,500.0");
+    assertThat(lines[2]).startsWith("signum,40,");
+    assertThat(Double.parseDouble(lines[2].split(",")[2])).isLessThan(250);
+
+    Result runs = run("analyze", "--metrics", out.toString(), "--sql", "SELECT status, COUNT(*) FROM runs "
+        + "GROUP BY status");
+    assertThat(runs.out()).contains("completed").contains("(1 rows)");
+  }
+
+  @Test
+  void badInputExitsWithTwoAndOneLine() throws Exception {
+    Path job = dir.resolve("bad.yaml");
+    Files.writeString(job, "name: x\nworkers: 5\nbyzantine: 7\n");
+    Result r = run("train", job.toString(), "--out", dir.resolve("o").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("error: " + job + ": byzantine: is 7; allowed: an integer in [0, 5]");
+    assertThat(r.err().lines().count()).isEqualTo(1);
+  }
+
+  @Test
+  void unwritableOutputIsBadInput() throws Exception {
+    Path file = dir.resolve("a-file");
+    Files.writeString(file, "x");
+    Result r = run("train", "jobs/quickstart.yaml", "--out", file.resolve("sub").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("error: jobs/quickstart.yaml: --out: the output directory ")
+        .contains("is not writable");
+  }
+
+  @Test
+  void analyzeOverAnEmptyDirectoryOrAWrongColumnIsOneLine() throws Exception {
+    Result r = run("analyze", "--metrics", dir.toString(), "--sql", "SELECT 1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("error: --metrics " + dir + " holds no metrics (no runs/ or "
+        + "iterations/ directory); give the --out directory of a train run");
+  }
+}
