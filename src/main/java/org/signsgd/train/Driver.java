@@ -42,6 +42,7 @@ public final class Driver {
   private final int[] byzantineIds;
   private final WorkerPlan plan;
   private final float[] x;
+  private double optimum;
   private boolean diverged;
 
   public Driver(JobSpec spec) {
@@ -59,6 +60,17 @@ public final class Driver {
     this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(), spec.momentumBeta(),
         spec.weightDecay(), rule.kind(), encoding, spec.checkEvery());
     this.x = model.initialParameters();
+    this.optimum = model.knownOptimum();
+  }
+
+  /** Sets f* for the gap column (e.g. MLlib's solution, {@link Optimum}); NaN leaves the gap null. */
+  public Driver withOptimum(double fStar) {
+    this.optimum = fStar;
+    return this;
+  }
+
+  public double optimum() {
+    return optimum;
   }
 
   public GradientModel model() {
@@ -154,7 +166,6 @@ public final class Driver {
     for (Uplink u : ups) {
       computeNs = Math.max(computeNs, u.computeNanos());
     }
-    double optimum = model.knownOptimum();
     IterationRow row = new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
         eval.loss, eval.accuracy, l1(reference), agreement, failure, cantelli(agreement),
         exactFailure(agreement), checked.malformed() + forged.malformed(), bytesUp,

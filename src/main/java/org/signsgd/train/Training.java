@@ -48,6 +48,7 @@ public final class Training {
       store = new MetricsStore(spark, out, spec.flushEvery());
       String start = Instant.now().toString();
       Driver driver = new Driver(spec);
+      driver.withOptimum(Optimum.of(spark, driver.model()));
       Engine engine = spec.engine().equals("inprocess") ? new InProcessEngine()
           : new SparkEngine(JavaSparkContext.fromSparkContext(spark.sparkContext()));
       Progress progress = new Progress(err, "[run " + (k + 1) + "/" + specs.size() + " " + label(spec) + "]",
@@ -60,7 +61,7 @@ public final class Training {
         progress.update(row.iteration() + 1, row.trainLoss());
       });
       progress.finish(result);
-      double optimum = driver.model().knownOptimum();
+      double optimum = driver.optimum();
       store.addRun(new RunRecord(spec.runId(), spec.name(), spec.json(), spec.seed(),
           Arrays.stream(driver.byzantineIds()).mapToObj(Integer::toString).collect(Collectors.joining(",")),
           spec.engine(), Versions.describe(spark), Versions.gitCommit(), start, Instant.now().toString(), result,
