@@ -91,14 +91,22 @@ public final class FederatedDefense implements Aggregator {
   @Override
   public Direction aggregate(List<Message> messages, AggregationContext ctx) {
     int d = Requirements.sameShape(name(), messages, MessageKind.SIGN);
+    Requirements.basic(name(), ctx.workers(), ctx.declaredByzantine());
     if (agreements == null) {
       agreements = new float[ctx.workers()][d];
     }
+    boolean[] seen = new boolean[agreements.length];
+    for (Message m : messages) {
+      requireWorker(m.worker(), d);
+      if (seen[m.worker()]) {
+        throw new IllegalArgumentException(name() + ": worker " + m.worker() + " sent two messages in round "
+            + round + "; allowed: one message per worker");
+      }
+      seen[m.worker()] = true;
+    }
     double[] u = new double[d];
     for (Message m : messages) {
-      SignVector s = ((SignMessage) m).signs();
-      requireWorker(m.worker(), d);
-      addWeighted(u, s, m.worker(), d);
+      addWeighted(u, ((SignMessage) m).signs(), m.worker(), d);
     }
     int[] decoded = new int[d];
     for (int n = 0; n < d; n++) {
@@ -117,16 +125,24 @@ public final class FederatedDefense implements Aggregator {
 
   /** u_n += w_{m,n} s_{m,n} for worker m. */
   private void addWeighted(double[] u, SignVector s, int worker, int d) {
-    boolean plain = round == 0 || (mvInit && round < initialRounds);
-    double perWorker = plain ? 1 : round < initialRounds ? llr(agreementSum(worker) / (d * total), maxLlr) : 0;
+    double perWorker = round < initialRounds ? weight(worker, 0) : 0;
     for (int n = 0; n < d; n++) {
       int sign = s.sign(n);
       if (sign != 0) {
-        double w = plain || round < initialRounds ? perWorker
-            : llr(agreements[worker][n] / (total + EPSILON), maxLlr);
-        u[n] += w * sign;
+        u[n] += (round < initialRounds ? perWorker : weight(worker, n)) * sign;
       }
     }
+  }
+
+  /** w_{m,n} for the coming round r (REFERENCE Part I §2.2, step 1). */
+  double weight(int worker, int n) {
+    if (round == 0 || (mvInit && round < initialRounds)) {
+      return 1;
+    }
+    if (round < initialRounds) {
+      return llr(agreementSum(worker) / (agreements[worker].length * total), maxLlr);
+    }
+    return llr(agreements[worker][n] / (total + EPSILON), maxLlr);
   }
 
   private void count(List<Message> messages, int[] decoded) {

@@ -37,6 +37,32 @@ public record AttackView(ThreatModel model, MessageKind kind, int dimension, int
           + ownVectors.size() + " vectors; expected one vector per message");
     }
     honest = honest == null ? null : List.copyOf(honest);
+    for (Message m : own) {
+      requireShape(m, kind, dimension, "Byzantine");
+    }
+    for (float[] v : ownVectors) {
+      if (v != null && v.length != dimension) {
+        throw new IllegalArgumentException("attack view: a Byzantine vector has d=" + v.length + "; expected d="
+            + dimension);
+      }
+    }
+    if (honest != null) {
+      for (Message m : honest) {
+        requireShape(m, kind, dimension, "honest");
+      }
+    }
+    if (reference != null && reference.length != dimension) {
+      throw new IllegalArgumentException("attack view: the reference gradient has d=" + reference.length
+          + "; expected d=" + dimension);
+    }
+  }
+
+  private static void requireShape(Message m, MessageKind kind, int dimension, String who) {
+    if (m.kind() != kind || m.dimension() != dimension) {
+      throw new IllegalArgumentException("attack view: " + who + " worker " + m.worker() + " sent a "
+          + m.kind().label() + " message of d=" + m.dimension() + "; expected " + kind.label() + " of d="
+          + dimension);
+    }
   }
 
   /** Number of Byzantine workers B. */

@@ -52,6 +52,7 @@ public final class VoteFailure {
 
   /** Akoun and Meyer's next step (p(1−α) ≤ 1): (1/(2√Q)) √(1−p) / (p(1−α) − 1/2). */
   public static double akounIntermediate(int workers, double alpha, double p) {
+    requireWorkersAndSnr("Akoun-Meyer bound", workers, 1);
     double gap = requireTolerated("Akoun-Meyer bound", alpha, p);
     return Math.sqrt(1 - p) / (2 * Math.sqrt(workers) * gap);
   }
@@ -61,6 +62,7 @@ public final class VoteFailure {
    * 1/(2√2) · 1/((p(1−α) − 1/2) S √Q).
    */
   public static double akounFinal(int workers, double alpha, double p, double snr) {
+    requireWorkersAndSnr("Akoun-Meyer final bound", workers, snr);
     double gap = requireTolerated("Akoun-Meyer final bound", alpha, p);
     return 1 / (2 * Math.sqrt(2) * gap * snr * Math.sqrt(workers));
   }
@@ -78,6 +80,7 @@ public final class VoteFailure {
    * (1/(S√Q)) · √(1−α)(p − 1/2) / ((1−α)p − 1/2). Equal to {@link #amGm} when 1 − p equals Lemma 3.6.
    */
   public static double mengoliCorrected(int workers, double alpha, double p, double snr) {
+    requireWorkersAndSnr("Mengoli bound", workers, snr);
     double gap = requireTolerated("Mengoli bound", alpha, p);
     return Math.sqrt(1 - alpha) * (p - 0.5) / (snr * Math.sqrt(workers) * gap);
   }
@@ -138,6 +141,13 @@ public final class VoteFailure {
           + ", p=" + p + ", Hp=" + (workers - byzantine) * p + ", Q/2=" + workers / 2.0);
     }
     return margin;
+  }
+
+  private static void requireWorkersAndSnr(String what, int workers, double snr) {
+    if (workers < 1 || !(snr > 0) || Double.isInfinite(snr)) {
+      throw new IllegalArgumentException(what + ": Q=" + workers + ", S=" + snr
+          + "; allowed: Q >= 1 and a finite S > 0");
+    }
   }
 
   static double requireTolerated(String what, double alpha, double p) {

@@ -32,6 +32,7 @@ class AttackContractTest {
         }
         AttackView view = randomView(kind, attack.threatModel(), honestCount, byzantine, d, seed);
         List<Message> before = deepCopy(view.own());
+        List<float[]> vectorsBefore = view.ownVectors().stream().map(float[]::clone).toList();
         List<Message> honestBefore = view.honest() == null ? null : deepCopy(view.honest());
         float[] refBefore = view.reference() == null ? null : view.reference().clone();
 
@@ -50,6 +51,15 @@ class AttackContractTest {
           }
         }
         assertSameContent(view.own(), before, name);
+        for (int k = 0; k < byzantine; k++) {
+          assertThat(view.ownVectors().get(k)).as(name + " modified an own vector").containsExactly(
+              vectorsBefore.get(k));
+          for (int j = 0; j < k; j++) {
+            if (forged.get(k) instanceof DenseMessage a && forged.get(j) instanceof DenseMessage b) {
+              assertThat(a.values()).as(name + " forged messages share an array").isNotSameAs(b.values());
+            }
+          }
+        }
         if (honestBefore != null) {
           assertSameContent(view.honest(), honestBefore, name);
         }

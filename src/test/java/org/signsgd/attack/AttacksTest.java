@@ -13,6 +13,7 @@ import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 import org.signsgd.message.SignMessage;
 import org.signsgd.spec.RuleSpec;
+import org.signsgd.vote.SignVector;
 
 class AttacksTest {
   private static final int[][] HONEST = {{1, 1, -1, 1}, {1, -1, -1, 1}, {-1, 1, -1, 1}};
@@ -77,6 +78,36 @@ class AttacksTest {
     long minus = java.util.Arrays.stream(signs(a.get(0))).filter(s -> s == -1).count();
     assertThat(minus).isBetween(430L, 570L); // Bin(1000, 1/2): mean 500, sd 15.8; ±4.4 sd
     assertThat(((SignMessage) a.get(0)).signs().hasZeros()).isFalse();
+  }
+
+  @Test
+  void attackStreamsChangeWithTheIterationAndTheTailMaskKeepsTheLastCoordinateRandom() {
+    int d = 65;
+    int[][] honest = new int[1][d];
+    int[][] byz = new int[1][d];
+    java.util.Set<Integer> last = new java.util.HashSet<>();
+    java.util.Set<SignVector> distinct = new java.util.HashSet<>();
+    for (long t = 0; t < 40; t++) {
+      AttackView v = signView(ThreatModel.BLIND, honest, byz, null);
+      AttackView at = new AttackView(v.model(), v.kind(), d, v.workers(), v.own(), v.ownVectors(), null, null,
+          v.encoding(), v.seed(), t);
+      SignVector s = ((SignMessage) new RandomSign().forge(at).get(0)).signs();
+      last.add(s.sign(d - 1));
+      distinct.add(s);
+      distinct.add(((SignMessage) new Gaussian(0, 1).forge(at).get(0)).signs());
+    }
+    assertThat(last).containsExactlyInAnyOrder(-1, 1);
+    assertThat(distinct).hasSize(80);
+  }
+
+  @Test
+  void aViewRejectsMessagesOfTheWrongShape() {
+    AttackView ok = signView(ThreatModel.OMNISCIENT, HONEST, BYZ, new float[] {1, 1, 1, 1});
+    assertThatThrownBy(() -> new AttackView(ok.model(), ok.kind(), 4, 6, ok.own(), ok.ownVectors(), ok.honest(),
+        new float[3], ok.encoding(), 7, 3)).hasMessage("attack view: the reference gradient has d=3; expected d=4");
+    assertThatThrownBy(() -> new AttackView(ok.model(), ok.kind(), 4, 6,
+        List.of(new DenseMessage(5, new float[4])), List.of(new float[4]), null, null, ok.encoding(), 7, 3))
+        .hasMessage("attack view: Byzantine worker 5 sent a dense message of d=4; expected sign of d=4");
   }
 
   @Test

@@ -1,0 +1,104 @@
+package org.signsgd.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.signsgd.message.Message;
+import org.signsgd.message.SignMessage;
+import org.signsgd.rng.SeedStreams;
+import org.signsgd.vote.SignVector;
+
+/** The counts of sign-fd by hand: forgetting γ, abstentions, the sign-fv initial phase, bad input. */
+class FederatedDefenseStateTest {
+  private static List<Message> messages(int[][] signs) {
+    List<Message> out = new ArrayList<>();
+    for (int m = 0; m < signs.length; m++) {
+      out.add(new SignMessage(m, SignVector.ofSigns(signs[m])));
+    }
+    return out;
+  }
+
+  private static int[] decode(Aggregator fd, int[][] signs, long t) {
+    Direction dir = fd.aggregate(messages(signs), new AggregationContext(signs.length, 0, t,
+        SeedStreams.of(1, t, -1, SeedStreams.Purpose.TIE)));
+    return ((Direction.Signs) dir).signs().toSigns();
+  }
+
+  /**
+   * γ = 0.5, Q = 3, d = 2. Round 0 (plain vote): s = (1,1), (1,−1), (−1,−1) → ŝ = (1,−1); A = (1,0), (1,1),
+   * (0,1); C = 1. Round 1 (phase 1): q̂ = ΣA/(d·C) = (1/2, 1, 1/2) → w = (0, 10, 0) (LLR(1) = 11.51 clipped);
+   * s = (1,1), (−1,1), (1,1) → ŝ = (−1, 1) where the plain vote says (1, 1); A = 0.5A + agreement =
+   * (0.5,1), (1.5,1.5), (0,1.5); C = 0.5·1 + 1 = 1.5, so ΣA/(d·C) = (0.5, 1, 0.5) (the code's ΣA/(d·r) would
+   * give 0.375, 0.75, 0.375).
+   */
+  @Test
+  void forgettingFactorByHand() {
+    FederatedDefense fd = new FederatedDefense(false, 100, 10, 0.5);
+    assertThat(decode(fd, new int[][] {{1, 1}, {1, -1}, {-1, -1}}, 0)).containsExactly(1, -1);
+    assertThat(fd.weight(0, 0)).isCloseTo(0, within(1e-9));
+    assertThat(fd.weight(1, 0)).isEqualTo(10);
+    assertThat(decode(fd, new int[][] {{1, 1}, {-1, 1}, {1, 1}}, 1)).containsExactly(-1, 1);
+    assertThat(fd.agreementSum(0)).isEqualTo(1.5);
+    assertThat(fd.agreementSum(1)).isEqualTo(3.0);
+    assertThat(fd.agreementSum(2)).isEqualTo(1.5);
+    assertThat(fd.weight(1, 0)).isEqualTo(10);
+    assertThat(fd.weight(0, 1)).isCloseTo(0, within(1e-9));
+  }
+
+  @Test
+  void aDecodedZeroAgreesWithNobodyNotEvenAnAbstainer() {
+    FederatedDefense fd = new FederatedDefense(false, 100, 10, 1);
+    assertThat(decode(fd, new int[][] {{1}, {-1}, {0}}, 0)).containsExactly(0);
+    for (int m = 0; m < 3; m++) {
+      assertThat(fd.agreementSum(m)).isZero();
+    }
+  }
+
+  @Test
+  void phaseTwoUsesPerCoordinateWeightsWithEpsilon() {
+    FederatedDefense fd = new FederatedDefense(false, 4, 10, 1);
+    fd.restore(new float[][] {{0, 4}, {1, 1}, {3, 0}}, 4, 4);
+    assertThat(fd.weight(1, 0)).isCloseTo(Math.log((0.25 / 1.0000025 + 1e-5) / (1 - 0.25 / 1.0000025 + 1e-5)),
+        within(1e-9)).isCloseTo(-1.098589, within(1e-5));
+    assertThat(fd.weight(0, 0)).isEqualTo(-10);
+    assertThat(fd.weight(0, 1)).isEqualTo(10);
+    assertThat(fd.weight(2, 0)).isCloseTo(1.098576, within(1e-5));
+  }
+
+  @Test
+  void signFvVotesPlainlyDuringTheInitialPhaseAndSignFdDoesNot() {
+    int[][] history = {{1, 1}, {1, 1}, {-1, -1}};
+    int[][] now = {{-1, -1}, {1, 1}, {-1, -1}};
+    FederatedDefense fv = new FederatedDefense(true, 5, 10, 1);
+    FederatedDefense fd = new FederatedDefense(false, 5, 10, 1);
+    for (long t = 0; t < 2; t++) {
+      decode(fv, history, t);
+      decode(fd, history, t);
+    }
+    assertThat(fv.weight(2, 0)).isEqualTo(1);
+    assertThat(decode(fv, now, 2)).containsExactly(-1, -1); // plain majority
+    assertThat(decode(fd, now, 2)).containsExactly(1, 1); // worker 2 always disagreed: weight −10
+  }
+
+  @Test
+  void duplicateWorkersAndAnEmptyRunAreOneLineErrors() {
+    FederatedDefense fd = new FederatedDefense(false, 100, 10, 1);
+    List<Message> twice = List.of(new SignMessage(0, SignVector.ofSigns(1)), new SignMessage(0,
+        SignVector.ofSigns(1)));
+    assertThatThrownBy(() -> fd.aggregate(twice, new AggregationContext(2, 0, 0, null)))
+        .hasMessage("sign-fd: worker 0 sent two messages in round 0; allowed: one message per worker");
+    assertThatThrownBy(() -> new FederatedDefense(false, 100, 10, 1).aggregate(twice,
+        new AggregationContext(0, 0, 0, null))).hasMessage("sign-fd: n=0 workers; allowed: n >= 1");
+  }
+
+  @Test
+  void meanDividesByTheMessagesItGets() {
+    List<Message> two = List.of(new org.signsgd.message.DenseMessage(0, new float[] {1f}),
+        new org.signsgd.message.DenseMessage(3, new float[] {2f}));
+    assertThat(new Mean().aggregate(two, new AggregationContext(5, 1, 0, null)).toFloats()).containsExactly(1.5f);
+  }
+}
