@@ -24,5 +24,19 @@ flags=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false)
-export OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1
+export OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1 SIGNSGD_DATA="${SIGNSGD_DATA:-$root/data}"
+# Fetch the datasets a job names (idempotent: a no-op when the files are there with the right md5).
+needs() { # needs DATASET: true when a job file or a --set among the arguments names that dataset
+  local arg
+  for arg in "${args[@]}"; do
+    if [ -f "$arg" ] && grep -Eq "name: *['\"]?$1(['\",} ]|\$)" "$arg"; then return 0; fi
+    case "$arg" in *data.name=$1|*"name: $1"*) return 0 ;; esac
+  done
+  return 1
+}
+args=("$@")
+if [ "${1:-}" = train ] || [ "${1:-}" = sweep ]; then
+  if needs mnist; then "$root/datasets/fetch-mnist.sh" "$SIGNSGD_DATA/mnist" >&2; fi
+  if needs fashion-mnist; then "$root/datasets/fetch-fashion-mnist.sh" "$SIGNSGD_DATA/fashion-mnist" >&2; fi
+fi
 exec java "${flags[@]}" ${SIGNSGD_JAVA_OPTS:--Xmx4g} -cp "$jar:$(cat "$cp_file")" org.signsgd.cli.Main "$@"

@@ -41,5 +41,15 @@ public interface Attack {
     }
   }
 
+  /** True when the attack reads {@link AttackView#referenceGradient}: networks then compute it every iteration. */
+  default boolean needsReference() {
+    return false;
+  }
+
+  /** True when the attack reads {@link AttackView#ownVectors}: only then do Byzantine workers ship them. */
+  default boolean needsOwnVectors() {
+    return false;
+  }
+
   List<Message> forge(AttackView view);
 }

@@ -18,7 +18,8 @@ import org.signsgd.vote.TieRule;
  * @param workers Q, honest and Byzantine together
  * @param own the Byzantine workers' own honest messages (what they would send if they were honest), in
  *     worker order
- * @param ownVectors the vectors those messages encode (after worker momentum, before the sign), same order
+ * @param ownVectors the vectors those messages encode (after worker momentum, before the sign), same order;
+ *     entries are null unless the attack {@linkplain Attack#needsOwnVectors() needs them}
  * @param honest the honest workers' messages (omniscient only; null in a blind view)
  * @param reference the true gradient (exact for analytic models, honest mean for networks; omniscient only)
  * @param encoding how sign(0) is put on the uplink
@@ -31,7 +32,7 @@ public record AttackView(ThreatModel model, MessageKind kind, int dimension, int
 
   public AttackView {
     own = List.copyOf(own);
-    ownVectors = List.copyOf(ownVectors);
+    ownVectors = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(ownVectors));
     if (ownVectors.size() != own.size()) {
       throw new IllegalArgumentException("attack view: " + own.size() + " Byzantine messages but "
           + ownVectors.size() + " vectors; expected one vector per message");

@@ -50,6 +50,11 @@ public final class ByzantineVote implements Attack {
   }
 
   @Override
+  public boolean needsOwnVectors() {
+    return source == Source.GRADIENTS;
+  }
+
+  @Override
   public List<Message> forge(AttackView view) {
     Forging.requireKind(NAME, view, MessageKind.SIGN);
     if (view.byzantine() == 0) {

@@ -32,6 +32,11 @@ public final class Omniscient implements Attack {
   }
 
   @Override
+  public boolean needsReference() {
+    return true;
+  }
+
+  @Override
   public List<Message> forge(AttackView view) {
     Forging.requireKind(NAME, view, MessageKind.SIGN);
     float[] g = view.referenceGradient(NAME);

@@ -19,7 +19,11 @@ public final class Main {
         c.getErr().println("error: " + e.getMessage());
         return 2;
       }
-      c.getErr().println("run failed: " + e);
+      if (System.getenv("SIGNSGD_DEBUG") != null) {
+        e.printStackTrace(c.getErr());
+      }
+      c.getErr().println("run failed: " + e + (System.getenv("SIGNSGD_DEBUG") == null
+          ? " (set SIGNSGD_DEBUG=1 for the stack trace)" : ""));
       return 1;
     });
     return cmd;

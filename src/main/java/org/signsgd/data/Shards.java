@@ -1,42 +1,112 @@
 package org.signsgd.data;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.random.RandomGenerator;
+import org.apache.commons.math3.distribution.GammaDistribution;
+import org.apache.commons.math3.random.Well19937c;
 import org.signsgd.rng.SeedStreams;
 
 /**
- * IID sharding of n training samples over Q workers and deterministic minibatches: the samples are permuted
+ * Sharding of n training samples over Q workers and deterministic minibatches. IID: the samples are permuted
  * once from the seed and cut into Q contiguous chunks (Mengoli et al. 2025, Table 3: "the train set split into
- * Q chunks"); a worker's minibatch at iteration t is drawn without replacement from its chunk with the stream
- * (seed, t, worker, SAMPLE).
+ * Q chunks"). Non-IID: {@link #dirichlet} (Hsu, Qi, Brown 2019, "Measuring the effects of non-identical data
+ * distribution": every class is split over the workers in proportions p ~ Dir(α·1_Q)). A worker's minibatch
+ * at iteration t is drawn without replacement from its shard with the stream (seed, t, worker, SAMPLE).
  */
 public final class Shards implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
   private final int[][] shards;
   private final long seed;
 
+  /** IID: a seeded permutation of 0..samples−1 cut into Q contiguous chunks. */
   public Shards(int samples, int workers, long seed) {
     if (workers < 1 || samples < workers) {
       throw new IllegalArgumentException("sharding: " + samples + " samples over " + workers
           + " workers; allowed: at least one sample per worker");
     }
     this.seed = seed;
-    int[] perm = new int[samples];
-    for (int i = 0; i < samples; i++) {
+    int[] perm = permutation(samples, SeedStreams.of(seed, 0, SeedStreams.DRIVER, SeedStreams.Purpose.SAMPLE));
+    shards = new int[workers][];
+    for (int w = 0; w < workers; w++) {
+      int from = (int) ((long) samples * w / workers);
+      int to = (int) ((long) samples * (w + 1) / workers);
+      shards[w] = Arrays.copyOfRange(perm, from, to);
+    }
+  }
+
+  private Shards(int[][] shards, long seed) {
+    this.shards = shards;
+    this.seed = seed;
+  }
+
+  /**
+   * Non-IID: for every class c, proportions p_c ~ Dir(α, ..., α) over the Q workers (Gamma(α, 1) draws,
+   * normalised), and the class's samples, in a seeded order, cut in those proportions. Small α gives each
+   * worker few classes; large α tends to IID. A worker left with no sample is an error (raise α).
+   */
+  public static Shards dirichlet(byte[] labels, int classes, int workers, double alpha, long seed) {
+    if (!(alpha > 0) || alpha > 1e6) {
+      throw new IllegalArgumentException("sharding: dirichlet alpha=" + alpha + "; allowed: 0 < alpha <= 1e6");
+    }
+    RandomGenerator rng = SeedStreams.of(seed, 0, SeedStreams.DRIVER, SeedStreams.Purpose.DATA);
+    GammaDistribution gamma = new GammaDistribution(new Well19937c(rng.nextLong()), alpha, 1.0);
+    List<List<Integer>> parts = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      parts.add(new ArrayList<>());
+    }
+    int[] perm = permutation(labels.length, rng);
+    for (int c = 0; c < classes; c++) {
+      List<Integer> members = new ArrayList<>();
+      for (int i : perm) {
+        if (labels[i] == c) {
+          members.add(i);
+        }
+      }
+      double[] p = new double[workers];
+      double total = 0;
+      for (int w = 0; w < workers; w++) {
+        p[w] = gamma.sample();
+        total += p[w];
+      }
+      double cumulative = 0;
+      int from = 0;
+      for (int w = 0; w < workers; w++) {
+        cumulative += p[w] / total;
+        int to = w == workers - 1 ? members.size() : (int) Math.round(cumulative * members.size());
+        parts.get(w).addAll(members.subList(from, Math.max(from, to)));
+        from = Math.max(from, to);
+      }
+    }
+    int[][] shards = new int[workers][];
+    for (int w = 0; w < workers; w++) {
+      if (parts.get(w).isEmpty()) {
+        throw new IllegalArgumentException("sharding: dirichlet alpha=" + alpha + " left worker " + w
+            + " with no sample; allowed: a larger alpha, or fewer workers");
+      }
+      shards[w] = parts.get(w).stream().mapToInt(Integer::intValue).toArray();
+    }
+    return new Shards(shards, seed);
+  }
+
+  private static int[] permutation(int n, RandomGenerator rng) {
+    int[] perm = new int[n];
+    for (int i = 0; i < n; i++) {
       perm[i] = i;
     }
-    RandomGenerator rng = SeedStreams.of(seed, 0, SeedStreams.DRIVER, SeedStreams.Purpose.SAMPLE);
-    for (int i = samples - 1; i > 0; i--) {
+    for (int i = n - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       int t = perm[i];
       perm[i] = perm[j];
       perm[j] = t;
     }
-    shards = new int[workers][];
-    for (int w = 0; w < workers; w++) {
-      int from = (int) ((long) samples * w / workers);
-      int to = (int) ((long) samples * (w + 1) / workers);
-      shards[w] = java.util.Arrays.copyOfRange(perm, from, to);
-    }
+    return perm;
+  }
+
+  /** The sample indices of worker w's shard. */
+  public int[] shard(int worker) {
+    return shards[worker].clone();
   }
 
   public int workers() {
@@ -59,6 +129,6 @@ public final class Shards implements java.io.Serializable {
       pool[i] = pool[j];
       pool[j] = t;
     }
-    return java.util.Arrays.copyOf(pool, n);
+    return Arrays.copyOf(pool, n);
   }
 }

@@ -34,7 +34,7 @@ import org.signsgd.spec.RuleSpec;
 public final class JobFile {
   static final Set<String> KEYS = Set.of("name", "seed", "model", "data", "workers", "byzantine",
       "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
-      "eval_every", "engine", "checkpoint_every", "flush_every", "check_every", "grid");
+      "eval_every", "reference_every", "engine", "checkpoint_every", "flush_every", "check_every", "grid");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper().configure(
       SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -104,6 +104,7 @@ public final class JobFile {
     int iterations = r.intValue("iterations", 500, 1, 100_000_000);
     RuleSpec lr = r.schedule("lr");
     int evalEvery = r.intValue("eval_every", 0, 0, Integer.MAX_VALUE);
+    int referenceEvery = r.intValue("reference_every", 0, 0, Integer.MAX_VALUE);
     String engine = r.choice("engine", "spark", Set.of("spark", "inprocess"));
     int checkpointEvery = r.intValue("checkpoint_every", 50, 1, Integer.MAX_VALUE);
     int flushEvery = r.intValue("flush_every", 100, 1, Integer.MAX_VALUE);
@@ -125,14 +126,17 @@ public final class JobFile {
           + rule.kind().label() + " messages");
     }
     r.build("lr", () -> Schedules.create(lr));
-    r.build("model", () -> Models.create(model, data, seed, workers));
+    r.build("model", () -> {
+      Models.check(model, data, seed, workers);
+      return null;
+    });
 
     Map<String, Object> canonical = new TreeMap<>(run);
     canonical.put("momentum", Map.of("beta", beta, "at", at));
     String json = toJson(canonical, file);
     String runId = name + "-" + hash(json);
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
-        wd, batch, iterations, lr, evalEvery, engine, checkpointEvery, flushEvery, checkEvery, json);
+        wd, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, flushEvery, checkEvery, json);
   }
 
   private static List<String> sorted(Set<String> keys) {

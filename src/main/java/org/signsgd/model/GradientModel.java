@@ -15,25 +15,57 @@ public interface GradientModel extends Serializable {
   /** x₀. */
   float[] initialParameters();
 
-  /** The exact training objective f(x) (the full training set, or the closed form). */
+  /**
+   * True when {@link #loss} and {@link #exactGradient} are available (the analytic models). A network is not
+   * exact: its train loss is the honest workers' mean minibatch loss and its reference gradient the honest
+   * workers' mean gradient, computed only on the iterations that need it (DESIGN §1).
+   */
+  default boolean exact() {
+    return true;
+  }
+
+  /** The exact training objective f(x) (the full training set, or the closed form); only when exact. */
   double loss(float[] x);
 
-  /** The exact full gradient ∇f(x): the reference the omniscient attack and the vote metrics use. */
+  /** The exact full gradient ∇f(x), the reference of the omniscient attack and the metrics; only when exact. */
   float[] exactGradient(float[] x);
 
   /**
    * Worker {@code worker}'s minibatch gradient at x for iteration t, written into {@code out}.
    *
    * @param batchSize n, the minibatch size of this iteration
+   * @return the minibatch loss, or NaN for an exact model (whose driver computes the exact loss)
    */
-  void stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out);
+  double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out);
 
   /** Test-set loss and accuracy (NaN where a model has none). */
   Evaluation evaluate(float[] x);
 
+  /**
+   * Worker {@code worker}'s share of the test set, evaluated on its replica x: a network spreads the
+   * evaluation over the Q workers, whose replicas equal the driver's parameters (null: the driver evaluates).
+   */
+  default TestSums testSlice(float[] x, int worker, int workers) {
+    return null;
+  }
+
   /** The optimum f*, when known in closed form (NaN otherwise). */
   default double knownOptimum() {
     return Double.NaN;
+  }
+
+  /**
+   * Summed test loss, correct predictions and rows of a slice of the test set (classes: false when the model
+   * has no accuracy); slices add up in worker order.
+   */
+  record TestSums(double loss, long correct, int rows, boolean classes) implements Serializable {
+    public TestSums plus(TestSums o) {
+      return new TestSums(loss + o.loss, correct + o.correct, rows + o.rows, o.classes);
+    }
+
+    public Evaluation evaluation() {
+      return new Evaluation(loss / rows, classes ? (double) correct / rows : Double.NaN);
+    }
   }
 
   /** A test-set evaluation. */

@@ -74,12 +74,13 @@ public final class Quadratic implements GradientModel {
   }
 
   @Override
-  public void stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out) {
+  public double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out) {
     RandomGenerator rng = SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.NOISE);
     double std = noiseStd / Math.sqrt(batchSize);
     for (int i = 0; i < dimension; i++) {
       out[i] = (float) (x[i] + std * rng.nextGaussian());
     }
+    return Double.NaN;
   }
 
   @Override

@@ -61,8 +61,9 @@ public final class Regression implements GradientModel {
   }
 
   @Override
-  public void stochasticGradient(float[] w, int batchSize, long iteration, int worker, float[] out) {
+  public double stochasticGradient(float[] w, int batchSize, long iteration, int worker, float[] out) {
     gradientOn(w, shards.batch(worker, iteration, batchSize), out);
+    return Double.NaN;
   }
 
   @Override

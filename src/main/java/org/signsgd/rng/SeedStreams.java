@@ -22,7 +22,8 @@ public final class SeedStreams {
     TIE(0x5449_4500_0000L),
     BYZANTINE_SET(0x4259_5A00_0000L),
     INIT(0x494E_4954_0000L),
-    DATA(0x4441_5441_0000L);
+    DATA(0x4441_5441_0000L),
+    AUGMENT(0x4155_474D_0000L);
 
     final long salt;
 

@@ -58,7 +58,9 @@ public final class Driver {
     }
     TieRule encoding = rule instanceof MajorityVote mv ? mv.tie() : TieRule.ZERO;
     this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(), spec.momentumBeta(),
-        spec.weightDecay(), rule.kind(), encoding, spec.checkEvery());
+        spec.weightDecay(), rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
+        model.exact() ? 0 : attack.needsReference() ? 1 : spec.referenceEvery(), spec.evalEvery(),
+        spec.iterations());
     this.x = model.initialParameters();
     this.optimum = model.knownOptimum();
   }
@@ -106,20 +108,31 @@ public final class Driver {
     return lr.at(t);
   }
 
-  /** One driver step; the uplinks may come in any order. Sets {@link #diverged()} on a non-finite loss. */
-  public Step step(long t, List<Uplink> uplinks) {
-    long start = System.nanoTime();
+  /**
+   * One driver step; the uplinks may come in any order. Sets {@link #diverged()} on a non-finite loss.
+   *
+   * @param honestMean for a network, the honest workers' mean gradient on the iterations
+   *     {@link WorkerPlan#referenceAt} names (null otherwise); ignored for analytic models, whose reference is
+   *     the exact gradient
+   * @param startNanos when the engine started iteration t ({@link System#nanoTime}): iteration_ms is the wall
+   *     time from there to the end of this step, worker tasks and scheduling included
+   */
+  public Step step(long t, List<Uplink> uplinks, float[] honestMean, long startNanos) {
+    long start = startNanos;
     List<Uplink> ups = new ArrayList<>(uplinks);
     ups.sort(Comparator.comparingInt(Uplink::worker));
     checkReplicas(t, ups);
-    double loss = model.loss(x);
+    double loss = model.exact() ? model.loss(x) : honestBatchLoss(ups);
     if (!Double.isFinite(loss)) {
       diverged = true;
       return null;
     }
     int d = model.dimension();
-    float[] reference = model.exactGradient(x);
-    SignVector referenceSigns = SignVector.pack(reference, TieRule.ZERO, null);
+    float[] reference = model.exact() ? model.exactGradient(x) : honestMean;
+    if (plan.referenceAt(t) && reference == null) {
+      throw new IllegalStateException("iteration " + t + " needs the honest workers' mean gradient and none came");
+    }
+    SignVector referenceSigns = reference == null ? null : SignVector.pack(reference, TieRule.ZERO, null);
 
     List<Message> sent = new ArrayList<>();
     for (Uplink u : ups) {
@@ -150,16 +163,20 @@ public final class Driver {
         SeedStreams.of(spec.seed(), t, SeedStreams.DRIVER, SeedStreams.Purpose.TIE)));
     double aggregateMs = (System.nanoTime() - aggStart) / 1e6;
 
-    double agreement = honestAgreement(honest, referenceSigns);
-    SignVector dirSigns = dir instanceof Direction.Signs s ? s.signs()
-        : SignVector.pack(dir.toFloats(), TieRule.ZERO, null);
-    double failure = 1 - (double) dirSigns.agreements(referenceSigns) / d;
+    Double agreement = null;
+    Double failure = null;
+    if (referenceSigns != null) {
+      agreement = honestAgreement(honest, referenceSigns);
+      SignVector dirSigns = dir instanceof Direction.Signs s ? s.signs()
+          : SignVector.pack(dir.toFloats(), TieRule.ZERO, null);
+      failure = 1 - (double) dirSigns.agreements(referenceSigns) / d;
+    }
     long bytesUp = 0;
     for (Message m : all) {
       bytesUp += m.wireBytes();
     }
     double rate = lr.at(t);
-    Evaluated eval = evaluate(t);
+    Evaluated eval = evaluate(t, ups);
     dir.applyTo(x, rate, spec.weightDecay());
 
     long computeNs = 0;
@@ -167,8 +184,8 @@ public final class Driver {
       computeNs = Math.max(computeNs, u.computeNanos());
     }
     IterationRow row = new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
-        eval.loss, eval.accuracy, l1(reference), agreement, failure, cantelli(agreement),
-        exactFailure(agreement), checked.malformed() + forged.malformed(), bytesUp,
+        eval.loss, eval.accuracy, reference == null ? null : l1(reference), agreement, failure,
+        agreement == null ? null : cantelli(agreement), agreement == null ? null : exactFailure(agreement), checked.malformed() + forged.malformed(), bytesUp,
         dir.wireBytes() * spec.workers(), computeNs / 1e6, aggregateMs, (System.nanoTime() - start) / 1e6,
         spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
         spec.batchSize().label(), spec.seed());
@@ -180,13 +197,36 @@ public final class Driver {
 
   private record Evaluated(Double loss, Double accuracy) {}
 
-  private Evaluated evaluate(long t) {
-    if (spec.evalEvery() <= 0 || (t % spec.evalEvery() != 0 && t != spec.iterations() - 1)) {
+  /** The test metrics of x_t: from the workers' slices when they sent them (networks), else on the driver. */
+  private Evaluated evaluate(long t, List<Uplink> ups) {
+    if (!plan.evalAt(t)) {
       return new Evaluated(null, null);
     }
-    GradientModel.Evaluation e = model.evaluate(x);
+    GradientModel.Evaluation e;
+    if (ups.get(0).test() != null) {
+      GradientModel.TestSums sums = ups.get(0).test();
+      for (Uplink u : ups.subList(1, ups.size())) {
+        sums = sums.plus(u.test());
+      }
+      e = sums.evaluation();
+    } else {
+      e = model.evaluate(x);
+    }
     return new Evaluated(Double.isNaN(e.loss()) ? null : e.loss(), Double.isNaN(e.accuracy()) ? null
         : e.accuracy());
+  }
+
+  /** A network's train loss: the honest workers' mean minibatch loss, summed in worker order. */
+  private double honestBatchLoss(List<Uplink> ups) {
+    double sum = 0;
+    int n = 0;
+    for (Uplink u : ups) {
+      if (!plan.byzantine()[u.worker()]) {
+        sum += u.batchLoss();
+        n++;
+      }
+    }
+    return sum / n;
   }
 
   private void checkReplicas(long t, List<Uplink> ups) {

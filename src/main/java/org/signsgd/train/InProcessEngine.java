@@ -11,13 +11,18 @@ public final class InProcessEngine implements Engine {
     List<WorkerState> states = new ArrayList<>(driver.initialStates());
     Downlink down = new Downlink(0, null, 0);
     for (long t = 0; t < driver.spec().iterations(); t++) {
+      long start = System.nanoTime();
       List<Uplink> ups = new ArrayList<>(states.size());
+      HonestMean reference = new HonestMean();
       for (int w = 0; w < states.size(); w++) {
         WorkerSlot slot = WorkerStep.step(driver.model(), driver.plan(), states.get(w), down);
         states.set(w, slot.state());
         ups.add(slot.uplink());
+        if (slot.gradient() != null) {
+          reference.add(slot.gradient());
+        }
       }
-      Driver.Step step = driver.step(t, ups);
+      Driver.Step step = driver.step(t, ups, reference.mean(), start);
       if (step == null) {
         return "diverged";
       }

@@ -5,7 +5,7 @@ package org.signsgd.train;
  * the only ones that may differ between two runs of the same job and seed.
  */
 public record IterationRow(String runId, long iteration, double lr, double trainLoss, Double gap,
-    Double testLoss, Double testAccuracy, double gradNormL1, double honestAgreement, double voteFailureRate,
+    Double testLoss, Double testAccuracy, Double gradNormL1, Double honestAgreement, Double voteFailureRate,
     Double boundFailure, Double exactFailure, int malformedMessages, long bytesUp, long bytesDown,
     double computeMs, double aggregateMs, double iterationMs, String algorithm, String aggregator,
     String attack, int workers, int byzantine, String batchSize, long seed) {}

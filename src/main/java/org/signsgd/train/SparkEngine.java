@@ -11,7 +11,8 @@ import org.signsgd.model.GradientModel;
 /**
  * Spark partitions are the workers (DESIGN §1, §5). The worker states live in a persisted RDD with one worker
  * per partition; each iteration broadcasts only the downlink (direction_{t−1}, η_{t−1}), maps every state to its
- * next state and uplink, and collects the uplinks. The model and the plan are broadcast once. The lineage is cut
+ * next state and uplink, and collects the uplinks; on reference iterations of a network, the honest workers'
+ * gradients are summed by {@code treeAggregate} (never collected one by one). The model and the plan are broadcast once. The lineage is cut
  * by a local checkpoint every {@code checkpoint_every} iterations; a broadcast that an RDD's lineage still
  * references is unpersisted, never destroyed.
  */
@@ -27,12 +28,17 @@ public final class SparkEngine implements Engine {
     int workers = driver.spec().workers();
     Broadcast<GradientModel> model = jsc.broadcast(driver.model());
     Broadcast<WorkerPlan> plan = jsc.broadcast(driver.plan());
-    JavaRDD<WorkerSlot> slots = jsc.parallelize(driver.initialStates(), workers)
-        .map(s -> new WorkerSlot(s, null)).persist(StorageLevel.MEMORY_ONLY());
+    // x₀ is broadcast once; the partitions hold only worker ids, so no task carries the parameters
+    Broadcast<float[]> x0 = jsc.broadcast(driver.model().initialParameters());
+    List<Integer> ids = java.util.stream.IntStream.range(0, workers).boxed().toList();
+    JavaRDD<WorkerSlot> slots = jsc.parallelize(ids, workers)
+        .map(w -> new WorkerSlot(new WorkerState(w, x0.value().clone(), new float[x0.value().length]), null,
+            null)).persist(StorageLevel.MEMORY_ONLY());
     Broadcast<Downlink> down = jsc.broadcast(new Downlink(0, null, 0));
     String status = "completed";
     try {
       for (long t = 0; t < driver.spec().iterations(); t++) {
+        long start = System.nanoTime();
         Broadcast<Downlink> current = down;
         JavaRDD<WorkerSlot> next = slots.map(
             slot -> WorkerStep.step(model.value(), plan.value(), slot.state(), current.value()));
@@ -41,10 +47,12 @@ public final class SparkEngine implements Engine {
           next.rdd().localCheckpoint();
         }
         List<Uplink> ups = next.map(WorkerSlot::uplink).collect();
+        float[] reference = driver.plan().referenceAt(t) ? next.filter(s -> s.gradient() != null)
+            .treeAggregate(new HonestMean(), (m, s) -> m.add(s.gradient()), HonestMean::merge).mean() : null;
         slots.unpersist(false);
         current.unpersist(false);
         slots = next;
-        Driver.Step step = driver.step(t, ups);
+        Driver.Step step = driver.step(t, ups, reference, start);
         if (step == null) {
           status = "diverged";
           break;
@@ -57,6 +65,7 @@ public final class SparkEngine implements Engine {
       down.unpersist(false);
       model.unpersist(false);
       plan.unpersist(false);
+      x0.unpersist(false);
     }
     return status;
   }

@@ -5,6 +5,25 @@ import org.signsgd.job.BatchSize;
 import org.signsgd.message.MessageKind;
 import org.signsgd.vote.TieRule;
 
-/** What every worker needs to know about its run; shipped once per run. */
+/**
+ * What every worker needs to know about its run; shipped once per run.
+ *
+ * @param ownVectors whether Byzantine workers ship the vector their message encodes (the attack needs it)
+ * @param referenceEvery for a network, keep the honest workers' gradients for the reference every this many
+ *     iterations (1: every iteration, 0: never); analytic models compute the reference on the driver
+ * @param evalEvery test-set evaluation every this many iterations (0: never), and at the last one
+ */
 public record WorkerPlan(long seed, int workers, boolean[] byzantine, BatchSize batch, double beta,
-    double weightDecay, MessageKind kind, TieRule encoding, int checkEvery) implements Serializable {}
+    double weightDecay, MessageKind kind, TieRule encoding, int checkEvery, boolean ownVectors,
+    int referenceEvery, int evalEvery, int iterations) implements Serializable {
+
+  /** True when iteration t reports the test loss and accuracy (every eval_every, and the last iteration). */
+  public boolean evalAt(long t) {
+    return evalEvery > 0 && (t % evalEvery == 0 || t == iterations - 1);
+  }
+
+  /** True when iteration t needs the honest workers' mean gradient. */
+  public boolean referenceAt(long t) {
+    return referenceEvery > 0 && t % referenceEvery == 0;
+  }
+}

@@ -25,7 +25,7 @@ public final class WorkerStep {
     }
     long start = System.nanoTime();
     float[] g = new float[s.x().length];
-    model.stochasticGradient(s.x(), plan.batch().at(t), t, w, g);
+    double batchLoss = model.stochasticGradient(s.x(), plan.batch().at(t), t, w, g);
     long compute = System.nanoTime() - start;
     WorkerMomentum.accumulate(s.v(), g, plan.beta());
     Message message = plan.kind() == MessageKind.SIGN
@@ -33,9 +33,11 @@ public final class WorkerStep {
             SeedStreams.of(plan.seed(), t, w, SeedStreams.Purpose.TIE)))
         : new DenseMessage(w, s.v().clone());
     boolean check = t % plan.checkEvery() == 0;
-    Uplink up = new Uplink(w, message, plan.byzantine()[w] ? s.v().clone() : null, check,
-        check ? checksum(s.x()) : 0L, compute);
-    return new WorkerSlot(s, up);
+    boolean byzantine = plan.byzantine()[w];
+    Uplink up = new Uplink(w, message, byzantine && plan.ownVectors() ? s.v().clone() : null, check,
+        check ? checksum(s.x()) : 0L, batchLoss,
+        plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute);
+    return new WorkerSlot(s, up, !byzantine && plan.referenceAt(t) ? g : null);
   }
 
   /** A cheap checksum of a replica's bits. */

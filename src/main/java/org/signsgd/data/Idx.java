@@ -1,0 +1,83 @@
+package org.signsgd.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads the idx files of MNIST and Fashion-MNIST (LeCun et al., "THE MNIST DATABASE", file formats), plain or
+ * gzipped. Every header is checked: the magic number (0x00000803 for images, 0x00000801 for labels), the
+ * dimensions the caller expects, and the exact byte count; a wrong or truncated file is an
+ * {@link IllegalArgumentException} with one line naming the file and what was expected.
+ */
+public final class Idx {
+  static final int IMAGES_MAGIC = 0x00000803;
+  static final int LABELS_MAGIC = 0x00000801;
+
+  private Idx() {}
+
+  /** Images as unsigned bytes, row-major, {@code count × rows × cols}. */
+  public static byte[] images(Path file, int count, int rows, int cols) {
+    return read(file, IMAGES_MAGIC, new int[] {count, rows, cols});
+  }
+
+  /** Labels as bytes, each checked to lie in [0, classes). */
+  public static byte[] labels(Path file, int count, int classes) {
+    byte[] labels = read(file, LABELS_MAGIC, new int[] {count});
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException(file + ": label " + labels[i] + " at index " + i + "; expected 0.."
+            + (classes - 1));
+      }
+    }
+    return labels;
+  }
+
+  private static byte[] read(Path file, int magic, int[] dims) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": no such file");
+    }
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(open(file), 1 << 16))) {
+      int got = in.readInt();
+      if (got != magic) {
+        throw new IllegalArgumentException(file + ": magic number 0x" + String.format("%08x", got)
+            + "; expected 0x" + String.format("%08x", magic) + " (" + (magic == IMAGES_MAGIC ? "images" : "labels")
+            + " idx file)");
+      }
+      long size = 1;
+      for (int k = 0; k < dims.length; k++) {
+        int n = in.readInt();
+        if (n != dims[k]) {
+          throw new IllegalArgumentException(file + ": dimension " + k + " is " + n + "; expected " + dims[k]);
+        }
+        size *= n;
+      }
+      byte[] data = new byte[Math.toIntExact(size)];
+      try {
+        in.readFully(data);
+      } catch (EOFException e) {
+        throw new IllegalArgumentException(file + ": truncated; expected " + size + " data bytes after the header");
+      }
+      if (in.read() != -1) {
+        throw new IllegalArgumentException(file + ": longer than its header says (" + size + " data bytes)");
+      }
+      return data;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot be read (" + e.getMessage() + ")");
+    }
+  }
+
+  private static InputStream open(Path file) throws IOException {
+    InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+    raw.mark(2);
+    int b0 = raw.read();
+    int b1 = raw.read();
+    raw.reset();
+    return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+  }
+}

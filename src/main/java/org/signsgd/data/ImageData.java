@@ -1,0 +1,75 @@
+package org.signsgd.data;
+
+import java.nio.file.Path;
+import java.util.random.RandomGenerator;
+
+/**
+ * MNIST or Fashion-MNIST as {@link LabelledData}: 784 normalised pixels and a one-hot label. Holds only the
+ * directory; the bytes are read once per JVM ({@link ImageDataset#load}), on whichever executor runs the task.
+ */
+public final class ImageData implements LabelledData {
+  private static final long serialVersionUID = 1L;
+  private final String dir;
+
+  public ImageData(Path dir) {
+    this.dir = dir.toAbsolutePath().normalize().toString();
+  }
+
+  private ImageDataset images() {
+    return ImageDataset.load(Path.of(dir));
+  }
+
+  @Override
+  public int inputs() {
+    return ImageDataset.PIXELS;
+  }
+
+  @Override
+  public int outputs() {
+    return ImageDataset.CLASSES;
+  }
+
+  @Override
+  public int trainSize() {
+    return ImageDataset.TRAIN;
+  }
+
+  @Override
+  public int testSize() {
+    return ImageDataset.TEST;
+  }
+
+  @Override
+  public byte[] trainClasses() {
+    return images().trainLabels();
+  }
+
+  @Override
+  public void train(int[] idx, RandomGenerator augment, float[] x, float[] y) {
+    ImageDataset data = images();
+    float[] pixels = augment == null ? null : new float[ImageDataset.PIXELS];
+    for (int r = 0; r < idx.length; r++) {
+      int offset = r * ImageDataset.PIXELS;
+      if (augment == null) {
+        data.trainImage(idx[r], x, offset);
+      } else {
+        data.trainPixels(idx[r], pixels);
+        Augmentation.apply(pixels, augment);
+        for (int k = 0; k < pixels.length; k++) {
+          x[offset + k] = (pixels[k] - ImageDataset.MEAN) / ImageDataset.STD;
+        }
+      }
+      y[r * ImageDataset.CLASSES + data.trainLabels()[idx[r]]] = 1f;
+    }
+  }
+
+  @Override
+  public void test(int from, int to, float[] x, float[] y) {
+    ImageDataset data = images();
+    for (int i = from; i < to; i++) {
+      int r = i - from;
+      data.testImage(i, x, r * ImageDataset.PIXELS);
+      y[r * ImageDataset.CLASSES + data.testLabels()[i]] = 1f;
+    }
+  }
+}

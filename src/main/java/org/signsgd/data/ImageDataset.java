@@ -1,0 +1,100 @@
+package org.signsgd.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A 28×28 grey-scale, 10-class image dataset in idx files (MNIST or Fashion-MNIST): 60,000 training and
+ * 10,000 test images as bytes. Loaded once per JVM and directory, so every task of an executor shares it.
+ * Pixels are scaled to [0, 1] and normalised with MNIST's mean 0.1307 and std 0.3081 (the seeds' torchvision
+ * transform) when a batch is built.
+ */
+public final class ImageDataset {
+  public static final int ROWS = 28;
+  public static final int COLS = 28;
+  public static final int PIXELS = ROWS * COLS;
+  public static final int CLASSES = 10;
+  public static final int TRAIN = 60_000;
+  public static final int TEST = 10_000;
+  public static final float MEAN = 0.1307f;
+  public static final float STD = 0.3081f;
+  private static final Map<Path, ImageDataset> CACHE = new ConcurrentHashMap<>();
+
+  private final byte[] trainImages;
+  private final byte[] trainLabels;
+  private final byte[] testImages;
+  private final byte[] testLabels;
+
+  private ImageDataset(byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels) {
+    this.trainImages = trainImages;
+    this.trainLabels = trainLabels;
+    this.testImages = testImages;
+    this.testLabels = testLabels;
+  }
+
+  /** The dataset in {@code dir} (the four idx files, plain or with .gz), read once per JVM. */
+  public static ImageDataset load(Path dir) {
+    return CACHE.computeIfAbsent(dir.toAbsolutePath().normalize(), ImageDataset::read);
+  }
+
+  private static ImageDataset read(Path dir) {
+    return new ImageDataset(
+        Idx.images(file(dir, "train-images-idx3-ubyte"), TRAIN, ROWS, COLS),
+        Idx.labels(file(dir, "train-labels-idx1-ubyte"), TRAIN, CLASSES),
+        Idx.images(file(dir, "t10k-images-idx3-ubyte"), TEST, ROWS, COLS),
+        Idx.labels(file(dir, "t10k-labels-idx1-ubyte"), TEST, CLASSES));
+  }
+
+  /** The idx file {@code name} in {@code dir}, plain or gzipped. */
+  static Path file(Path dir, String name) {
+    Path plain = dir.resolve(name);
+    Path gz = dir.resolve(name + ".gz");
+    return Files.isRegularFile(plain) || !Files.isRegularFile(gz) ? plain : gz;
+  }
+
+  /** True when all four files are present in {@code dir}. */
+  public static boolean present(Path dir) {
+    for (String n : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte"}) {
+      if (!Files.isRegularFile(file(dir, n))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public byte[] trainLabels() {
+    return trainLabels;
+  }
+
+  public byte[] testLabels() {
+    return testLabels;
+  }
+
+  /** Training image i, normalised, into {@code out} at {@code offset}. */
+  public void trainImage(int i, float[] out, int offset) {
+    normalise(trainImages, i, out, offset);
+  }
+
+  /** Test image i, normalised, into {@code out} at {@code offset}. */
+  public void testImage(int i, float[] out, int offset) {
+    normalise(testImages, i, out, offset);
+  }
+
+  /** Training image i as raw intensities in [0, 1] (for augmentation, which normalises afterwards). */
+  public void trainPixels(int i, float[] out) {
+    int base = i * PIXELS;
+    for (int k = 0; k < PIXELS; k++) {
+      out[k] = (trainImages[base + k] & 0xff) / 255f;
+    }
+  }
+
+  private static void normalise(byte[] images, int i, float[] out, int offset) {
+    int base = i * PIXELS;
+    for (int k = 0; k < PIXELS; k++) {
+      out[offset + k] = ((images[base + k] & 0xff) / 255f - MEAN) / STD;
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package org.signsgd.model;
+
+import java.util.random.RandomGenerator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.signsgd.data.LabelledData;
+import org.signsgd.data.Shards;
+import org.signsgd.rng.SeedStreams;
+
+/**
+ * A DL4J {@link MultiLayerNetwork} as a {@link GradientModel}: all parameters and gradients as one flat vector
+ * in DL4J's parameter order. Every thread that computes gradients (one Spark task slot, or the driver) builds
+ * its own network once and reuses it across iterations; the model itself ships only the network's name, the
+ * data's location and the shards. Before every forward pass the thread's ND4J generator is seeded from
+ * (seed, iteration, worker, DROPOUT), so dropout masks, like minibatches and augmentations, are the same on
+ * any executor. Not exact: the train loss is the honest workers' minibatch mean and the reference gradient is
+ * their mean gradient (DESIGN §1).
+ */
+public final class NetworkModel implements GradientModel {
+  private static final long serialVersionUID = 1L;
+  private static final int EVAL_CHUNK = 128;
+
+  private final String name;
+  private final DataType type;
+  private final LabelledData data;
+  private final Shards shards;
+  private final long seed;
+  private final boolean augment;
+  private final int dimension;
+  private transient ThreadLocal<MultiLayerNetwork> nets;
+  private transient float[] initial;
+
+  public NetworkModel(String name, DataType type, LabelledData data, Shards shards, long seed, boolean augment) {
+    this.name = name;
+    this.type = type;
+    this.data = data;
+    this.shards = shards;
+    this.seed = seed;
+    this.augment = augment;
+    this.dimension = Math.toIntExact(network().numParams());
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int dimension() {
+    return dimension;
+  }
+
+  @Override
+  public boolean exact() {
+    return false;
+  }
+
+  public DataType precision() {
+    return type;
+  }
+
+  /** This thread's network, built on first use (DL4J initialises its weights from the job seed). */
+  private MultiLayerNetwork network() {
+    ThreadLocal<MultiLayerNetwork> local;
+    synchronized (this) {
+      if (nets == null) {
+        nets = ThreadLocal.withInitial(() -> {
+          MultiLayerNetwork net = new MultiLayerNetwork(Networks.config(name, seed, type));
+          net.init();
+          return net;
+        });
+      }
+      local = nets;
+    }
+    return local.get();
+  }
+
+  @Override
+  public synchronized float[] initialParameters() {
+    if (initial == null) {
+      MultiLayerNetwork net = new MultiLayerNetwork(Networks.config(name, seed, type));
+      net.init();
+      initial = net.params().castTo(DataType.FLOAT).toFloatVector();
+    }
+    return initial.clone();
+  }
+
+  @Override
+  public double loss(float[] x) {
+    throw new UnsupportedOperationException(name + " has no exact training loss; use the workers' batch losses");
+  }
+
+  @Override
+  public float[] exactGradient(float[] x) {
+    throw new UnsupportedOperationException(name + " has no exact gradient; use the honest workers' mean");
+  }
+
+  /** Minibatch gradient of the mean loss over the batch (PyTorch's convention), and that loss. */
+  @Override
+  public double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out) {
+    int[] idx = shards.batch(worker, iteration, batchSize);
+    float[] fx = new float[idx.length * data.inputs()];
+    float[] fy = new float[idx.length * data.outputs()];
+    RandomGenerator aug = augment ? SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.AUGMENT) : null;
+    data.train(idx, aug, fx, fy);
+    return gradientOn(x, fx, fy, idx.length, SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.DROPOUT)
+        .nextLong(), out);
+  }
+
+  /**
+   * The gradient of the mean loss over the rows (fx, fy) at x, written into {@code out}, with dropout masks
+   * drawn from {@code dropoutSeed}; returns that loss.
+   */
+  double gradientOn(float[] x, float[] fx, float[] fy, int rows, long dropoutSeed, float[] out) {
+    MultiLayerNetwork net = network();
+    load(net, x);
+    net.setInput(matrix(fx, rows, data.inputs()));
+    net.setLabels(matrix(fy, rows, data.outputs()));
+    Nd4j.getRandom().setSeed(dropoutSeed);
+    net.computeGradientAndScore();
+    // DL4J's backward pass gives the gradient of the summed loss (its updater divides by the batch size later);
+    // the score is the mean. Divide, so that the gradient is that of the loss returned.
+    INDArray g = net.gradient().gradient().divi(rows);
+    float[] flat = g.dataType() == DataType.FLOAT ? g.toFloatVector() : g.castTo(DataType.FLOAT).toFloatVector();
+    System.arraycopy(flat, 0, out, 0, dimension);
+    net.clear();
+    return net.score();
+  }
+
+  private void load(MultiLayerNetwork net, float[] x) {
+    if (x.length != dimension) {
+      throw new IllegalArgumentException(name + ": a parameter vector of d=" + x.length + "; expected d=" + dimension);
+    }
+    net.params().assign(Nd4j.createFromArray(x).castTo(type).reshape(net.params().shape()));
+  }
+
+  private INDArray matrix(float[] values, int rows, int cols) {
+    INDArray m = Nd4j.create(values, new long[] {rows, cols}, 'c');
+    return type == DataType.FLOAT ? m : m.castTo(type);
+  }
+
+  /** Test loss (mean cross-entropy, or MSE for a regression target) and accuracy over the whole test set. */
+  @Override
+  public Evaluation evaluate(float[] x) {
+    return sums(x, 0, data.testSize()).evaluation();
+  }
+
+  /** Test rows [w·N/Q, (w+1)·N/Q). */
+  @Override
+  public TestSums testSlice(float[] x, int worker, int workers) {
+    int n = data.testSize();
+    return sums(x, (int) ((long) n * worker / workers), (int) ((long) n * (worker + 1) / workers));
+  }
+
+  private TestSums sums(float[] x, int start, int end) {
+    MultiLayerNetwork net = network();
+    load(net, x);
+    double lossSum = 0;
+    long correct = 0;
+    int k = data.outputs();
+    for (int from = start; from < end; from += EVAL_CHUNK) {
+      int to = Math.min(end, from + EVAL_CHUNK);
+      int rows = to - from;
+      float[] fx = new float[rows * data.inputs()];
+      float[] fy = new float[rows * k];
+      data.test(from, to, fx, fy);
+      float[] p = net.output(matrix(fx, rows, data.inputs()), false).castTo(DataType.FLOAT).dup('c').data()
+          .asFloat();
+      for (int r = 0; r < rows; r++) {
+        if (!data.classification()) {
+          double e = p[r] - fy[r];
+          lossSum += e * e;
+          continue;
+        }
+        int best = 0;
+        int label = 0;
+        for (int c = 0; c < k; c++) {
+          if (p[r * k + c] > p[r * k + best]) {
+            best = c;
+          }
+          if (fy[r * k + c] == 1f) {
+            label = c;
+          }
+        }
+        lossSum -= Math.log(Math.max(p[r * k + label], 1e-30));
+        correct += best == label ? 1 : 0;
+      }
+    }
+    net.clear();
+    return new TestSums(lossSum, correct, end - start, data.classification());
+  }
+}

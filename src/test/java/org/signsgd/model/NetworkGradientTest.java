@@ -1,0 +1,70 @@
+package org.signsgd.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.signsgd.data.MnistFixture;
+import org.signsgd.spec.RuleSpec;
+
+/** DL4J gradients of the seeds' networks against central finite differences, in double precision. */
+class NetworkGradientTest {
+  private static NetworkModel network(String name, String precision) {
+    return (NetworkModel) Models.create(new RuleSpec(name, Map.of("precision", precision)),
+        new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString())), 5, 27);
+  }
+
+  @Test
+  void mengoliCnnHasTheSeedsParameterCount() {
+    assertThat(network("mengoli-cnn", "float").dimension()).isEqualTo(1_199_882);
+  }
+
+  /**
+   * The largest-gradient coordinate of each of the 8 parameter blocks in DL4J order (conv1 b, W, conv2 b, W, fc1 W, b,
+   * fc2 W, b), with dropout on: the same (iteration, worker) gives the same batch and the same masks, so the
+   * loss is a deterministic function of x.
+   */
+  @Test
+  void mengoliCnnGradientMatchesFiniteDifferences() {
+    NetworkModel cnn = network("mengoli-cnn", "double");
+    int[] blocks = {0, 32, 320, 384, 18_816, 1_198_464, 1_198_592, 1_199_872, 1_199_882};
+    float[] x = cnn.initialParameters();
+    float[] g = new float[cnn.dimension()];
+    double loss = cnn.stochasticGradient(x, 8, 3, 2, g);
+    assertThat(loss).isBetween(2.0, 2.6);
+    for (int b = 0; b + 1 < blocks.length; b++) {
+      int best = blocks[b];
+      for (int i = blocks[b]; i < blocks[b + 1]; i++) {
+        if (Math.abs(g[i]) > Math.abs(g[best])) {
+          best = i;
+        }
+      }
+      float[] plus = x.clone();
+      float[] minus = x.clone();
+      plus[best] += 1e-6f;
+      minus[best] -= 1e-6f;
+      float[] scratch = new float[cnn.dimension()];
+      double fd = (cnn.stochasticGradient(plus, 8, 3, 2, scratch) - cnn.stochasticGradient(minus, 8, 3, 2, scratch))
+          / ((double) plus[best] - minus[best]);
+      assertThat(g[best]).as("block %d coordinate %d", b, best).isNotZero()
+          .isCloseTo((float) fd, within((float) (1e-5 * Math.abs(fd) + 1e-8)));
+    }
+  }
+
+  @Test
+  void sameIterationAndWorkerGiveTheSameGradientAndOthersDiffer() {
+    NetworkModel cnn = network("mengoli-cnn", "float");
+    float[] x = cnn.initialParameters();
+    float[] a = new float[cnn.dimension()];
+    float[] b = new float[cnn.dimension()];
+    float[] c = new float[cnn.dimension()];
+    double la = cnn.stochasticGradient(x, 16, 7, 4, a);
+    double lb = cnn.stochasticGradient(x, 16, 7, 4, b);
+    cnn.stochasticGradient(x, 16, 8, 4, c);
+    assertThat(lb).isEqualTo(la);
+    assertThat(Arrays.equals(a, b)).as("same (t, w): bit-identical gradients").isTrue();
+    assertThat(Arrays.equals(a, c)).as("another iteration: another batch and other masks").isFalse();
+  }
+}
