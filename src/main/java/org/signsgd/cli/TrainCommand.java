@@ -45,7 +45,7 @@ public final class TrainCommand implements Callable<Integer> {
       var w = spec.commandLine().getOut();
       w.println("metrics (Parquet): " + o.iterations().toAbsolutePath());
       w.println("runs (Parquet):    " + o.runs().toAbsolutePath());
-      w.println("plot (PNG):        " + o.plot().toAbsolutePath());
+      w.println("plots (PNG):       " + o.plots().toAbsolutePath());
       w.println("query them:        submit/local.sh analyze --metrics " + dir
           + " --sql \"SELECT run_id, MAX(iteration), MIN(train_loss) FROM iterations GROUP BY run_id\"");
       w.flush();

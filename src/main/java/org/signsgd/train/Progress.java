@@ -3,8 +3,8 @@ package org.signsgd.train;
 import java.io.PrintWriter;
 
 /**
- * One progress line per run on stderr: run k/n, iteration/total, loss, ETA; redrawn in place on a terminal,
- * written once at the end of the run otherwise (logs, CI).
+ * One progress line per run on stderr: run k/n, iteration/total, loss, ETA; redrawn in place on a terminal;
+ * otherwise (logs, CI) a new line every 30 s of a long run, and one at the end.
  */
 final class Progress {
   private final PrintWriter err;
@@ -26,18 +26,21 @@ final class Progress {
     this.done = done;
     this.loss = loss;
     long now = System.nanoTime();
-    if (!interactive || (done < total && now - lastDraw < 200_000_000L)) {
+    long since = now - (lastDraw == 0 ? start : lastDraw);
+    boolean last = done >= total;
+    // a terminal: redraw at most every 0.2 s, and at the end; a log: a line every 30 s (finish writes the last)
+    if (interactive ? !last && since < 200_000_000L : last || since < 30_000_000_000L) {
       return;
     }
     lastDraw = now;
     double elapsed = (now - start) / 1e9;
     double eta = done == 0 ? 0 : elapsed / done * (total - done);
-    err.printf("\r%s  iteration %d/%d  loss %.4g  elapsed %.1fs  ETA %.1fs   ", label, done, total, loss, elapsed,
-        eta);
+    err.printf("%s%s  iteration %d/%d  loss %.4g  elapsed %.1fs  ETA %.1fs   %s", interactive ? "\r" : "", label,
+        done, total, loss, elapsed, eta, interactive ? "" : "\n");
     err.flush();
   }
 
-  /** Ends the line; without a terminal this is the run's only line. */
+  /** Ends the line; without a terminal this is the run's last line. */
   void finish(String status) {
     if (!interactive) {
       err.printf("%s  iteration %d/%d  loss %.4g", label, done, total, loss);

@@ -15,14 +15,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.signsgd.job.JobException;
 import org.signsgd.job.JobSpec;
-import org.signsgd.metrics.LossPlot;
+import org.signsgd.metrics.CurvePlot;
 import org.signsgd.metrics.MetricsStore;
 import org.signsgd.metrics.RunRecord;
 
 /** Runs every run of a job into one output directory and writes its metrics and plot. */
 public final class Training {
   /** Where the outputs went, and how each run ended. */
-  public record Outcome(Path iterations, Path runs, Path plot, Map<String, String> status) {}
+  public record Outcome(Path iterations, Path runs, Path plots, Map<String, String> status) {}
 
   private Training() {}
 
@@ -41,6 +41,7 @@ public final class Training {
   public static Outcome run(SparkSession spark, List<JobSpec> specs, Path out, PrintWriter err)
       throws IOException {
     Map<String, double[][]> curves = new LinkedHashMap<>();
+    Map<String, double[][]> accuracy = new LinkedHashMap<>();
     Map<String, String> status = new LinkedHashMap<>();
     MetricsStore store = null;
     for (int k = 0; k < specs.size(); k++) {
@@ -54,10 +55,14 @@ public final class Training {
       Progress progress = new Progress(err, "[run " + (k + 1) + "/" + specs.size() + " " + label(spec) + "]",
           spec.iterations());
       List<double[]> points = new ArrayList<>();
+      List<double[]> tested = new ArrayList<>();
       MetricsStore sink = store;
       String result = engine.run(driver, row -> {
         sink.add(row);
         points.add(new double[] {row.iteration(), row.trainLoss()});
+        if (row.testAccuracy() != null) {
+          tested.add(new double[] {row.iteration(), row.testAccuracy()});
+        }
         progress.update(row.iteration() + 1, row.trainLoss());
       });
       progress.finish(result);
@@ -67,13 +72,26 @@ public final class Training {
           spec.engine(), Versions.describe(spark), Versions.gitCommit(), start, Instant.now().toString(), result,
           Double.isNaN(optimum) ? null : optimum));
       status.put(spec.runId(), result);
-      curves.put(label(spec), new double[][] {points.stream().mapToDouble(p -> p[0]).toArray(),
-          points.stream().mapToDouble(p -> p[1]).toArray()});
+      curves.put(label(spec), columns(points));
+      if (!tested.isEmpty()) {
+        accuracy.put(label(spec), columns(tested));
+      }
     }
     JobSpec first = specs.get(0);
-    Path plot = LossPlot.write(out.resolve("plots").resolve("loss.png"), first.name(),
-        "Q=" + first.workers() + ", model " + first.model().name() + ", seed " + first.seed(), curves);
-    return new Outcome(store.iterationsDir(), store.runsDir(), plot, status);
+    Path plots = out.resolve("plots");
+    String subtitle = "Q=" + first.workers() + ", model " + first.model().name() + ", seed " + first.seed();
+    boolean analytic = List.of("quadratic", "linear", "logistic").contains(first.model().name());
+    CurvePlot.write(plots.resolve("loss.png"), first.name(), subtitle, analytic ? "training objective f(x)"
+        : "training loss (honest workers' minibatch mean)", true, curves);
+    if (!accuracy.isEmpty()) {
+      CurvePlot.write(plots.resolve("test-accuracy.png"), first.name(), subtitle, "test accuracy", false, accuracy);
+    }
+    return new Outcome(store.iterationsDir(), store.runsDir(), plots, status);
+  }
+
+  private static double[][] columns(List<double[]> points) {
+    return new double[][] {points.stream().mapToDouble(p -> p[0]).toArray(),
+        points.stream().mapToDouble(p -> p[1]).toArray()};
   }
 
   /** A short label for legends and progress: algorithm, attack, B. */

@@ -36,8 +36,9 @@ class CommandLineTest {
         "--master", "local[2]");
     assertThat(train.code()).as(train.err()).isZero();
     assertThat(train.out()).contains("metrics (Parquet): " + out.resolve("iterations").toAbsolutePath())
-        .contains("plot (PNG):");
+        .contains("plots (PNG):       " + out.resolve("plots").toAbsolutePath());
     assertThat(out.resolve("plots/loss.png")).isNotEmptyFile();
+    assertThat(out.resolve("plots/test-accuracy.png")).isNotEmptyFile();
     assertThat(train.err()).contains("[run 1/2 sgd reversed-sum B=1 batch=64]  iteration 40/40");
 
     Result q = run("analyze", "--metrics", out.toString(), "--format", "csv", "--sql",

@@ -8,21 +8,25 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** A PNG of the training objective per iteration, one line per run, log scale (XChart). */
-public final class LossPlot {
-  private LossPlot() {}
+/** A PNG of one metric per iteration, one line per run (XChart): the training loss, the test accuracy. */
+public final class CurvePlot {
+  private CurvePlot() {}
 
-  /** @param series label → (iterations, losses) */
-  public static Path write(Path file, String title, String subtitle, Map<String, double[][]> series)
-      throws IOException {
+  /**
+   * @param yTitle the metric, e.g. "training loss"
+   * @param log a log-scale y axis (values are clamped to 1e-12)
+   * @param series label → (iterations, values)
+   */
+  public static Path write(Path file, String title, String subtitle, String yTitle, boolean log,
+      Map<String, double[][]> series) throws IOException {
     XYChart chart = new XYChartBuilder().width(1000).height(600).title(title + " — " + subtitle)
-        .xAxisTitle("iteration").yAxisTitle("training objective f(x) (log scale)").build();
-    chart.getStyler().setYAxisLogarithmic(true);
+        .xAxisTitle("iteration").yAxisTitle(yTitle + (log ? " (log scale)" : "")).build();
+    chart.getStyler().setYAxisLogarithmic(log);
     chart.getStyler().setMarkerSize(0);
     chart.getStyler().setLegendVisible(true);
     for (Map.Entry<String, double[][]> e : series.entrySet()) {
       double[] xs = e.getValue()[0];
-      double[] ys = clampPositive(e.getValue()[1]);
+      double[] ys = log ? clampPositive(e.getValue()[1]) : e.getValue()[1];
       if (xs.length > 0) {
         chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.NONE);
       }

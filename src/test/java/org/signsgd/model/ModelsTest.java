@@ -1,0 +1,72 @@
+package org.signsgd.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signsgd.data.MnistFixture;
+import org.signsgd.spec.RuleSpec;
+
+/** Model and data settings: the networks' sizes and one-line errors for bad settings. */
+class ModelsTest {
+  @TempDir
+  Path dir;
+
+  private static RuleSpec mnist() {
+    return new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString()));
+  }
+
+  @Test
+  void networksHaveTheSeedsParameterCounts() {
+    // 784·100 + 100 + 100·10 + 10; 20·40 + 40 + 40·1 + 1; 20·40 + 40 + 40·2 + 2
+    assertThat(Models.create(new RuleSpec("mlp", Map.of()), mnist(), 1, 3).dimension()).isEqualTo(79_510);
+    assertThat(Models.create(new RuleSpec("linreg-net", Map.of()), new RuleSpec("synthetic", Map.of()), 1, 3)
+        .dimension()).isEqualTo(881);
+    assertThat(Models.create(new RuleSpec("logreg-net", Map.of()), new RuleSpec("synthetic", Map.of()), 1, 3)
+        .dimension()).isEqualTo(922);
+    // conv1 1→64 k5: 1,664; conv2 64→64 k5: 102,464; conv3, conv4 64→64 k3: 36,928 each;
+    // fc 3136→128: 401,536; fc 128→10: 1,290
+    assertThat(Models.create(new RuleSpec("akoun-mnistnet", Map.of()), mnist(), 1, 3).dimension())
+        .isEqualTo(1_664 + 102_464 + 2 * 36_928 + 401_536 + 1_290);
+  }
+
+  @Test
+  void sameSeedSameInitialWeightsOtherSeedOthers() {
+    float[] a = Models.create(new RuleSpec("mlp", Map.of()), mnist(), 1, 3).initialParameters();
+    float[] b = Models.create(new RuleSpec("mlp", Map.of()), mnist(), 1, 3).initialParameters();
+    float[] c = Models.create(new RuleSpec("mlp", Map.of()), mnist(), 2, 3).initialParameters();
+    assertThat(java.util.Arrays.equals(a, b)).isTrue();
+    assertThat(java.util.Arrays.equals(a, c)).isFalse();
+    // U(−1/√784, 1/√784) for the first layer's weights
+    for (int i = 0; i < 78_400; i++) {
+      assertThat(Math.abs(a[i])).isLessThanOrEqualTo((float) (1 / Math.sqrt(784)));
+    }
+  }
+
+  @Test
+  void badSettingsAreOneLineErrors() {
+    RuleSpec mlp = new RuleSpec("mlp", Map.of());
+    assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("synthetic", Map.of()), 1, 3))
+        .hasMessage("data 'synthetic' is not available for model mlp; allowed: mnist, fashion-mnist");
+    assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnst", Map.of()), 1, 3))
+        .hasMessage("data 'mnst' is not available for model mlp (did you mean 'mnist'?); allowed: mnist, "
+            + "fashion-mnist");
+    Path empty = dir.resolve("nothing");
+    assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("fashion-mnist", Map.of("dir", empty.toString())), 1,
+        3)).hasMessage("fashion-mnist: the idx files are not in " + empty + "; run datasets/fetch-fashion-mnist.sh "
+            + empty + " (submit/local.sh fetches them for you), or set data.dir");
+    assertThatThrownBy(() -> Models.check(new RuleSpec("mlp", Map.of("precision", "half")), mnist(), 1, 3))
+        .hasMessage("mlp: parameter precision is half; allowed: float, double");
+    assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
+        "split", "by-label")), 1, 3)).hasMessage("mnist: parameter split is by-label; allowed: iid, dirichlet");
+    assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
+        "alpah", 0.1)), 1, 3)).hasMessageStartingWith("mnist: unknown parameter 'alpah' (did you mean 'alpha'?)");
+    assertThatThrownBy(() -> Models.check(new RuleSpec("mengoli-cn", Map.of()), mnist(), 1, 3))
+        .hasMessageStartingWith("unknown model 'mengoli-cn' (did you mean 'mengoli-cnn'?)");
+    assertThatThrownBy(() -> Models.check(new RuleSpec("quadratic", Map.of()), mnist(), 1, 3))
+        .hasMessageStartingWith("data 'mnist' is not available for model quadratic");
+  }
+}
