@@ -34,7 +34,8 @@ import org.signsgd.spec.RuleSpec;
 public final class JobFile {
   static final Set<String> KEYS = Set.of("name", "seed", "model", "data", "workers", "byzantine",
       "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
-      "eval_every", "reference_every", "engine", "checkpoint_every", "flush_every", "check_every", "grid");
+      "eval_every", "reference_every", "engine", "checkpoint_every", "flush_every", "check_every",
+      "workers_per_partition", "grid");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper().configure(
       SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -109,6 +110,7 @@ public final class JobFile {
     int checkpointEvery = r.intValue("checkpoint_every", 50, 1, Integer.MAX_VALUE);
     int flushEvery = r.intValue("flush_every", 100, 1, Integer.MAX_VALUE);
     int checkEvery = r.intValue("check_every", 50, 1, Integer.MAX_VALUE);
+    int perPartition = r.intValue("workers_per_partition", 1, 1, workers);
 
     Aggregator rule = r.build("aggregator", () -> Rules.create(aggregator));
     Attack atk = r.build("attack", () -> Attacks.create(attack));
@@ -136,7 +138,8 @@ public final class JobFile {
     String json = toJson(canonical, file);
     String runId = name + "-" + hash(json);
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
-        wd, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, flushEvery, checkEvery, json);
+        wd, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, flushEvery, checkEvery,
+        perPartition, json);
   }
 
   private static List<String> sorted(Set<String> keys) {

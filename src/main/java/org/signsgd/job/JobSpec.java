@@ -10,12 +10,15 @@ import org.signsgd.spec.RuleSpec;
  * @param runId deterministic: the job name and a hash of the resolved settings
  * @param referenceEvery for networks, compute the honest mean gradient (the reference of the vote metrics) every
  *     this many iterations; 0: only when the attack needs it. Analytic models have it every iteration.
+ * @param workersPerPartition workers hosted by one Spark partition (one task runs them in turn, each with its
+ *     own state, seed stream and message: the rows do not change); ceil(Q / this) partitions
  * @param json the resolved settings as JSON (provenance)
  */
 public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
     double weightDecay, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, String engine,
-    int checkpointEvery, int flushEvery, int checkEvery, String json) implements Serializable {
+    int checkpointEvery, int flushEvery, int checkEvery, int workersPerPartition, String json)
+    implements Serializable {
 
   /** "signum", "signsgd" or the dense rule's name, for grouping in queries. */
   public String algorithm() {

@@ -10,11 +10,12 @@ import org.signsgd.model.GradientModel;
 
 /**
  * Spark partitions are the workers (DESIGN §1, §5). The worker states live in a persisted RDD with one worker
- * per partition; each iteration broadcasts only the downlink (direction_{t−1}, η_{t−1}), maps every state to its
- * next state and uplink, and collects the uplinks; on reference iterations of a network, the honest workers'
- * gradients are summed by {@code treeAggregate} (never collected one by one). The model and the plan are broadcast once. The lineage is cut
- * by a local checkpoint every {@code checkpoint_every} iterations; a broadcast that an RDD's lineage still
- * references is unpersisted, never destroyed.
+ * per partition, or {@code workers_per_partition} workers run in turn by one task; each iteration broadcasts
+ * only the downlink (direction_{t−1}, η_{t−1}), maps every state to its next state and uplink, and collects the
+ * uplinks; on reference iterations of a network, the honest workers' gradients are summed by
+ * {@code treeAggregate} (never collected one by one). x₀, the model and the plan are broadcast once. The lineage
+ * is cut by a local checkpoint every {@code checkpoint_every} iterations; a broadcast that an RDD's lineage
+ * still references is unpersisted, never destroyed.
  */
 public final class SparkEngine implements Engine {
   private final JavaSparkContext jsc;
@@ -31,7 +32,8 @@ public final class SparkEngine implements Engine {
     // x₀ is broadcast once; the partitions hold only worker ids, so no task carries the parameters
     Broadcast<float[]> x0 = jsc.broadcast(driver.model().initialParameters());
     List<Integer> ids = java.util.stream.IntStream.range(0, workers).boxed().toList();
-    JavaRDD<WorkerSlot> slots = jsc.parallelize(ids, workers)
+    int partitions = (workers + driver.spec().workersPerPartition() - 1) / driver.spec().workersPerPartition();
+    JavaRDD<WorkerSlot> slots = jsc.parallelize(ids, partitions)
         .map(w -> new WorkerSlot(new WorkerState(w, x0.value().clone(), new float[x0.value().length]), null,
             null)).persist(StorageLevel.MEMORY_ONLY());
     Broadcast<Downlink> down = jsc.broadcast(new Downlink(0, null, 0));

@@ -62,7 +62,7 @@ class JobFileTest {
     String f = dir.resolve("job.yaml").toString();
     assertError(BASE + "iteratons: 5\n", f + ": iteratons: unknown key (did you mean 'iterations'?); allowed: "
         + "aggregator, attack, batch_size, byzantine, check_every, checkpoint_every, data, declared_byzantine, "
-        + "engine, eval_every, flush_every, iterations, lr, model, momentum, name, reference_every, seed, weight_decay, workers");
+        + "engine, eval_every, flush_every, iterations, lr, model, momentum, name, reference_every, seed, weight_decay, workers, workers_per_partition");
     assertError(BASE + "aggregator: krun\n", f + ": aggregator: unknown aggregator 'krun'; allowed: "
         + "majority-vote, mean, sign-fd, sign-fv");
     assertError(BASE.replace("attack: omniscient", "attack: blnd-flip"), f + ": attack: unknown attack "

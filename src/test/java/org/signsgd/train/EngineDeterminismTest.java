@@ -55,6 +55,22 @@ class EngineDeterminismTest {
     }
   }
 
+  /** Several workers per partition (DESIGN §5): fewer tasks, the same rows. */
+  @Test
+  void workersPerPartitionChangesNothingButTheTaskCount() throws Exception {
+    JobSpec spec = TestJobs.one(dir, JOB);
+    List<IterationRow> inProcess = TestJobs.timeless(TestJobs.run(new InProcessEngine(), spec));
+    for (String perPartition : List.of("3", "7")) {
+      JobSpec packed = TestJobs.one(dir, JOB, "workers_per_partition=" + perPartition);
+      List<IterationRow> rows = spark("local[2]", packed);
+      // the run id hashes the settings; everything else is equal
+      assertThat(rows).extracting(IterationRow::trainLoss).containsExactlyElementsOf(
+          inProcess.stream().map(IterationRow::trainLoss).toList());
+      assertThat(rows.stream().map(r -> TestJobs.timeless(r)).map(r -> r.toString().replace(packed.runId(),
+          spec.runId())).toList()).isEqualTo(inProcess.stream().map(IterationRow::toString).toList());
+    }
+  }
+
   @Test
   void aDifferentSeedGivesDifferentRows() throws Exception {
     List<IterationRow> a = TestJobs.timeless(TestJobs.run(new InProcessEngine(), TestJobs.one(dir, JOB)));
