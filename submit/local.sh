@@ -26,8 +26,12 @@ flags=(-XX:+IgnoreUnrecognizedVMOptions
   -Djdk.reflect.useDirectMethodHandle=false)
 export OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1 SIGNSGD_DATA="${SIGNSGD_DATA:-$root/data}"
 # Fetch the datasets a job names (idempotent: a no-op when the files are there with the right md5).
-needs() { # needs DATASET: true when a job file or a --set among the arguments names that dataset
+needs() { # needs DATASET: true when a job file or a --set names that dataset and no data.dir of its own
   local arg
+  for arg in "${args[@]}"; do
+    case "$arg" in *data.dir=*) return 1 ;; esac
+    if [ -f "$arg" ] && grep -Eq "^[^#]*[{ ,]dir: " "$arg"; then return 1; fi
+  done
   for arg in "${args[@]}"; do
     if [ -f "$arg" ] && grep -Eq "name: *['\"]?$1(['\",} ]|\$)" "$arg"; then return 0; fi
     case "$arg" in *data.name=$1|*"name: $1"*) return 0 ;; esac
@@ -36,7 +40,10 @@ needs() { # needs DATASET: true when a job file or a --set among the arguments n
 }
 args=("$@")
 if [ "${1:-}" = train ] || [ "${1:-}" = sweep ]; then
-  if needs mnist; then "$root/datasets/fetch-mnist.sh" "$SIGNSGD_DATA/mnist" >&2; fi
-  if needs fashion-mnist; then "$root/datasets/fetch-fashion-mnist.sh" "$SIGNSGD_DATA/fashion-mnist" >&2; fi
+  # a failed fetch is a warning: the job then says in one line which files are missing where
+  if needs mnist; then "$root/datasets/fetch-mnist.sh" "$SIGNSGD_DATA/mnist" >&2 || true; fi
+  if needs fashion-mnist; then
+    "$root/datasets/fetch-fashion-mnist.sh" "$SIGNSGD_DATA/fashion-mnist" >&2 || true
+  fi
 fi
 exec java "${flags[@]}" ${SIGNSGD_JAVA_OPTS:--Xmx4g} -cp "$jar:$(cat "$cp_file")" org.signsgd.cli.Main "$@"

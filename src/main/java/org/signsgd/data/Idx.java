@@ -43,7 +43,12 @@ public final class Idx {
       throw new IllegalArgumentException(file + ": no such file");
     }
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(open(file), 1 << 16))) {
-      int got = in.readInt();
+      int got;
+      try {
+        got = in.readInt();
+      } catch (EOFException e) {
+        throw new IllegalArgumentException(file + ": truncated header; expected an idx file");
+      }
       if (got != magic) {
         throw new IllegalArgumentException(file + ": magic number 0x" + String.format("%08x", got)
             + "; expected 0x" + String.format("%08x", magic) + " (" + (magic == IMAGES_MAGIC ? "images" : "labels")
@@ -51,7 +56,12 @@ public final class Idx {
       }
       long size = 1;
       for (int k = 0; k < dims.length; k++) {
-        int n = in.readInt();
+        int n;
+        try {
+          n = in.readInt();
+        } catch (EOFException e) {
+          throw new IllegalArgumentException(file + ": truncated header; expected " + dims.length + " dimensions");
+        }
         if (n != dims[k]) {
           throw new IllegalArgumentException(file + ": dimension " + k + " is " + n + "; expected " + dims[k]);
         }
@@ -78,6 +88,14 @@ public final class Idx {
     int b0 = raw.read();
     int b1 = raw.read();
     raw.reset();
-    return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+    if (b0 != 0x1f || b1 != 0x8b) {
+      return raw;
+    }
+    try {
+      return new GZIPInputStream(raw, 1 << 16);
+    } catch (IOException e) {
+      raw.close();
+      throw e;
+    }
   }
 }

@@ -10,9 +10,15 @@ import java.util.random.RandomGenerator;
 public final class ImageData implements LabelledData {
   private static final long serialVersionUID = 1L;
   private final String dir;
+  private final float mean;
+  private final float std;
 
-  public ImageData(Path dir) {
+  /** @param dataset "mnist" or "fashion-mnist" (which normalisation) */
+  public ImageData(String dataset, Path dir) {
     this.dir = dir.toAbsolutePath().normalize().toString();
+    boolean fashion = dataset.equals("fashion-mnist");
+    this.mean = fashion ? ImageDataset.FASHION_MEAN : ImageDataset.MEAN;
+    this.std = fashion ? ImageDataset.FASHION_STD : ImageDataset.STD;
   }
 
   private ImageDataset images() {
@@ -51,12 +57,12 @@ public final class ImageData implements LabelledData {
     for (int r = 0; r < idx.length; r++) {
       int offset = r * ImageDataset.PIXELS;
       if (augment == null) {
-        data.trainImage(idx[r], x, offset);
+        data.trainImage(idx[r], mean, std, x, offset);
       } else {
         data.trainPixels(idx[r], pixels);
         Augmentation.apply(pixels, augment);
         for (int k = 0; k < pixels.length; k++) {
-          x[offset + k] = (pixels[k] - ImageDataset.MEAN) / ImageDataset.STD;
+          x[offset + k] = (pixels[k] - mean) / std;
         }
       }
       y[r * ImageDataset.CLASSES + data.trainLabels()[idx[r]]] = 1f;
@@ -68,7 +74,7 @@ public final class ImageData implements LabelledData {
     ImageDataset data = images();
     for (int i = from; i < to; i++) {
       int r = i - from;
-      data.testImage(i, x, r * ImageDataset.PIXELS);
+      data.testImage(i, mean, std, x, r * ImageDataset.PIXELS);
       y[r * ImageDataset.CLASSES + data.testLabels()[i]] = 1f;
     }
   }

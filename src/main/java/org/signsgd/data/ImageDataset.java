@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A 28×28 grey-scale, 10-class image dataset in idx files (MNIST or Fashion-MNIST): 60,000 training and
  * 10,000 test images as bytes. Loaded once per JVM and directory, so every task of an executor shares it.
- * Pixels are scaled to [0, 1] and normalised with MNIST's mean 0.1307 and std 0.3081 (the seeds' torchvision
- * transform) when a batch is built.
+ * Pixels are scaled to [0, 1] and normalised with the dataset's mean and std (MNIST: 0.1307 and 0.3081, the
+ * seeds' torchvision transform; Fashion-MNIST: 0.2860 and 0.3530) when a batch is built.
  */
 public final class ImageDataset {
   public static final int ROWS = 28;
@@ -18,8 +18,12 @@ public final class ImageDataset {
   public static final int CLASSES = 10;
   public static final int TRAIN = 60_000;
   public static final int TEST = 10_000;
+  /** MNIST's pixel mean and std (the seeds' torchvision transform). */
   public static final float MEAN = 0.1307f;
   public static final float STD = 0.3081f;
+  /** Fashion-MNIST's training-set pixel mean and std. */
+  public static final float FASHION_MEAN = 0.2860f;
+  public static final float FASHION_STD = 0.3530f;
   private static final Map<Path, ImageDataset> CACHE = new ConcurrentHashMap<>();
 
   private final byte[] trainImages;
@@ -73,14 +77,14 @@ public final class ImageDataset {
     return testLabels;
   }
 
-  /** Training image i, normalised, into {@code out} at {@code offset}. */
-  public void trainImage(int i, float[] out, int offset) {
-    normalise(trainImages, i, out, offset);
+  /** Training image i, normalised with (mean, std), into {@code out} at {@code offset}. */
+  public void trainImage(int i, float mean, float std, float[] out, int offset) {
+    normalise(trainImages, i, mean, std, out, offset);
   }
 
-  /** Test image i, normalised, into {@code out} at {@code offset}. */
-  public void testImage(int i, float[] out, int offset) {
-    normalise(testImages, i, out, offset);
+  /** Test image i, normalised with (mean, std), into {@code out} at {@code offset}. */
+  public void testImage(int i, float mean, float std, float[] out, int offset) {
+    normalise(testImages, i, mean, std, out, offset);
   }
 
   /** Training image i as raw intensities in [0, 1] (for augmentation, which normalises afterwards). */
@@ -91,10 +95,10 @@ public final class ImageDataset {
     }
   }
 
-  private static void normalise(byte[] images, int i, float[] out, int offset) {
+  private static void normalise(byte[] images, int i, float mean, float std, float[] out, int offset) {
     int base = i * PIXELS;
     for (int k = 0; k < PIXELS; k++) {
-      out[offset + k] = ((images[base + k] & 0xff) / 255f - MEAN) / STD;
+      out[offset + k] = ((images[base + k] & 0xff) / 255f - mean) / std;
     }
   }
 }

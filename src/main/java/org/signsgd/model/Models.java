@@ -132,7 +132,7 @@ public final class Models {
       Path dir = imageDir(dataSpec.name(), d.raw("dir"));
       String split = String.valueOf(d.raw("split") == null ? "iid" : d.raw("split"));
       double alpha = d.doubleValue("alpha", 0.5, 1e-6, 1e6);
-      augment = Boolean.parseBoolean(String.valueOf(d.raw("augment")));
+      augment = flag(dataSpec.name(), "augment", d.raw("augment"));
       if (!List.of("iid", "dirichlet").contains(split)) {
         throw new IllegalArgumentException(dataSpec.name() + ": parameter split is " + split
             + "; allowed: iid, dirichlet");
@@ -142,12 +142,18 @@ public final class Models {
         throw new IllegalArgumentException(dataSpec.name() + ": the idx files are not in " + dir + "; run datasets/fetch-"
             + dataSpec.name() + ".sh " + dir + " (submit/local.sh fetches them for you), or set data.dir");
       }
+      if (split.equals("dirichlet") || build) {
+        // read and check the files on the driver (a bad file is a one-line error here, not in a task), and
+        // draw the shards, so that a Dirichlet split that leaves a worker empty fails before any run
+        ImageDataset.load(dir);
+        data = new ImageData(dataSpec.name(), dir);
+        shards = split.equals("iid") ? new Shards(data.trainSize(), workers, seed)
+            : Shards.dirichlet(data.trainClasses(), data.outputs(), workers, alpha, seed);
+      }
       if (!build) {
         return null;
       }
-      data = new ImageData(dir);
-      shards = split.equals("iid") ? new Shards(data.trainSize(), workers, seed)
-          : Shards.dirichlet(data.trainClasses(), data.outputs(), workers, alpha, seed);
+      data = new ImageData(dataSpec.name(), dir);
     } else {
       requireData(name, dataSpec, List.of("synthetic"));
       d.done();
@@ -160,6 +166,17 @@ public final class Models {
       shards = new Shards(data.trainSize(), workers, seed);
     }
     return new NetworkModel(name, type, data, shards, seed, augment);
+  }
+
+  private static boolean flag(String owner, String key, Object raw) {
+    if (raw == null || raw instanceof Boolean) {
+      return raw != null && (Boolean) raw;
+    }
+    String s = raw.toString().toLowerCase(Locale.ROOT);
+    if (s.equals("true") || s.equals("false")) {
+      return s.equals("true");
+    }
+    throw new IllegalArgumentException(owner + ": parameter " + key + " is " + raw + "; allowed: true, false");
   }
 
   /** Where the idx files of {@code dataset} are: the job's {@code dir}, else the default. */

@@ -1,5 +1,7 @@
 package org.signsgd.model;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -12,8 +14,8 @@ import org.signsgd.rng.SeedStreams;
 /**
  * A DL4J {@link MultiLayerNetwork} as a {@link GradientModel}: all parameters and gradients as one flat vector
  * in DL4J's parameter order. Every thread that computes gradients (one Spark task slot, or the driver) builds
- * its own network once and reuses it across iterations; the model itself ships only the network's name, the
- * data's location and the shards. Before every forward pass the thread's ND4J generator is seeded from
+ * its own network once and reuses it across iterations and runs; the model itself ships only the network's
+ * name, the data's location and the shards. Before every forward pass the thread's ND4J generator is seeded from
  * (seed, iteration, worker, DROPOUT), so dropout masks, like minibatches and augmentations, are the same on
  * any executor. Not exact: the train loss is the honest workers' minibatch mean and the reference gradient is
  * their mean gradient (DESIGN §1).
@@ -29,7 +31,11 @@ public final class NetworkModel implements GradientModel {
   private final long seed;
   private final boolean augment;
   private final int dimension;
-  private transient ThreadLocal<MultiLayerNetwork> nets;
+  /**
+   * Per thread, one network per (architecture, precision), shared by every run: the weights a network was
+   * built with never matter, because every use first loads x. A bounded set, so nothing piles up across runs.
+   */
+  private static final ThreadLocal<Map<String, MultiLayerNetwork>> NETS = ThreadLocal.withInitial(HashMap::new);
   private transient float[] initial;
 
   public NetworkModel(String name, DataType type, LabelledData data, Shards shards, long seed, boolean augment) {
@@ -61,20 +67,13 @@ public final class NetworkModel implements GradientModel {
     return type;
   }
 
-  /** This thread's network, built on first use (DL4J initialises its weights from the job seed). */
+  /** This thread's network of this architecture and precision, built on first use. */
   private MultiLayerNetwork network() {
-    ThreadLocal<MultiLayerNetwork> local;
-    synchronized (this) {
-      if (nets == null) {
-        nets = ThreadLocal.withInitial(() -> {
-          MultiLayerNetwork net = new MultiLayerNetwork(Networks.config(name, seed, type));
-          net.init();
-          return net;
-        });
-      }
-      local = nets;
-    }
-    return local.get();
+    return NETS.get().computeIfAbsent(name + "/" + type, k -> {
+      MultiLayerNetwork net = new MultiLayerNetwork(Networks.config(name, seed, type));
+      net.init();
+      return net;
+    });
   }
 
   @Override

@@ -35,8 +35,11 @@ public final class SparkEngine implements Engine {
     int partitions = (workers + driver.spec().workersPerPartition() - 1) / driver.spec().workersPerPartition();
     JavaRDD<WorkerSlot> slots = jsc.parallelize(ids, partitions)
         .map(w -> new WorkerSlot(new WorkerState(w, x0.value().clone(), new float[x0.value().length]), null,
-            null)).persist(StorageLevel.MEMORY_ONLY());
+            null)).persist(StorageLevel.MEMORY_AND_DISK());
     Broadcast<Downlink> down = jsc.broadcast(new Downlink(0, null, 0));
+    // the last locally checkpointed state: its blocks are the checkpoint that later states recompute from, so
+    // it stays persisted until the next checkpoint has been materialised
+    JavaRDD<WorkerSlot> anchor = null;
     String status = "completed";
     try {
       for (long t = 0; t < driver.spec().iterations(); t++) {
@@ -44,14 +47,23 @@ public final class SparkEngine implements Engine {
         Broadcast<Downlink> current = down;
         JavaRDD<WorkerSlot> next = slots.map(
             slot -> WorkerStep.step(model.value(), plan.value(), slot.state(), current.value()));
-        next.persist(StorageLevel.MEMORY_ONLY());
-        if ((t + 1) % driver.spec().checkpointEvery() == 0) {
+        next.persist(StorageLevel.MEMORY_AND_DISK());
+        boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;
+        if (cut) {
           next.rdd().localCheckpoint();
         }
         List<Uplink> ups = next.map(WorkerSlot::uplink).collect();
         float[] reference = driver.plan().referenceAt(t) ? next.filter(s -> s.gradient() != null)
             .treeAggregate(new HonestMean(), (m, s) -> m.add(s.gradient()), HonestMean::merge).mean() : null;
-        slots.unpersist(false);
+        if (slots != anchor) {
+          slots.unpersist(false);
+        }
+        if (cut) {
+          if (anchor != null) {
+            anchor.unpersist(false);
+          }
+          anchor = next;
+        }
         current.unpersist(false);
         slots = next;
         Driver.Step step = driver.step(t, ups, reference, start);
@@ -64,6 +76,9 @@ public final class SparkEngine implements Engine {
       }
     } finally {
       slots.unpersist(false);
+      if (anchor != null) {
+        anchor.unpersist(false);
+      }
       down.unpersist(false);
       model.unpersist(false);
       plan.unpersist(false);

@@ -65,7 +65,11 @@ class IdxTest {
     assertThatThrownBy(() -> Idx.labels(dir.resolve("none"), 2, 10)).hasMessage(dir.resolve("none")
         + ": no such file");
     Path empty = Files.write(dir.resolve("f"), new byte[2]);
-    assertThatThrownBy(() -> Idx.labels(empty, 2, 10)).hasMessageStartingWith(empty + ": cannot be read");
+    assertThatThrownBy(() -> Idx.labels(empty, 2, 10)).hasMessage(empty + ": truncated header; expected an idx "
+        + "file");
+    Path shortHeader = write("g", Idx.IMAGES_MAGIC, new int[] {3}, new byte[0], false);
+    assertThatThrownBy(() -> Idx.images(shortHeader, 3, 28, 28)).hasMessage(shortHeader
+        + ": truncated header; expected 3 dimensions");
   }
 
   @Test
@@ -75,7 +79,7 @@ class IdxTest {
     assertThat(mnist.trainLabels()[0]).isEqualTo((byte) 5);
     assertThat(mnist.testLabels()[0]).isEqualTo((byte) 7);
     float[] img = new float[784];
-    mnist.trainImage(0, img, 0);
+    mnist.trainImage(0, ImageDataset.MEAN, ImageDataset.STD, img, 0);
     // background pixels are (0 − 0.1307) / 0.3081; ink reaches (1 − 0.1307) / 0.3081
     assertThat(img[0]).isEqualTo((0f - 0.1307f) / 0.3081f);
     float max = Float.NEGATIVE_INFINITY;

@@ -64,6 +64,12 @@ class ModelsTest {
         "split", "by-label")), 1, 3)).hasMessage("mnist: parameter split is by-label; allowed: iid, dirichlet");
     assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
         "alpah", 0.1)), 1, 3)).hasMessageStartingWith("mnist: unknown parameter 'alpah' (did you mean 'alpha'?)");
+    assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
+        "augment", "yes")), 1, 3)).hasMessage("mnist: parameter augment is yes; allowed: true, false");
+    // a Dirichlet split that leaves a worker empty fails when the job is checked, before any run starts
+    assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
+        "split", "dirichlet", "alpha", 0.001)), 1, 500)).hasMessageMatching("sharding: dirichlet alpha=0.001 left "
+            + "worker \\d+ with no sample; allowed: a larger alpha, or fewer workers");
     assertThatThrownBy(() -> Models.check(new RuleSpec("mengoli-cn", Map.of()), mnist(), 1, 3))
         .hasMessageStartingWith("unknown model 'mengoli-cn' (did you mean 'mengoli-cnn'?)");
     assertThatThrownBy(() -> Models.check(new RuleSpec("quadratic", Map.of()), mnist(), 1, 3))

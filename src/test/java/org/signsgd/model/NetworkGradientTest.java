@@ -53,6 +53,35 @@ class NetworkGradientTest {
     }
   }
 
+  /** akoun-mnistnet: padded convolutions and dropout on a convolution's input; one weight per layer. */
+  @Test
+  void akounMnistNetGradientMatchesFiniteDifferences() {
+    NetworkModel net = network("akoun-mnistnet", "double");
+    // DL4J order: conv b then W (4 layers), dense W then b, output W then b
+    int[] weights = {64, 1_664 + 64, 104_128 + 64, 141_056 + 64, 177_984, 579_520};
+    int[] ends = {1_664, 104_128, 141_056, 177_984, 579_520 - 128, 580_810 - 10};
+    float[] x = net.initialParameters();
+    float[] g = new float[net.dimension()];
+    net.stochasticGradient(x, 2, 1, 0, g);
+    float[] scratch = new float[net.dimension()];
+    for (int b = 0; b < weights.length; b++) {
+      int best = weights[b];
+      for (int i = weights[b]; i < ends[b]; i++) {
+        if (Math.abs(g[i]) > Math.abs(g[best])) {
+          best = i;
+        }
+      }
+      float[] plus = x.clone();
+      float[] minus = x.clone();
+      plus[best] += 1e-6f;
+      minus[best] -= 1e-6f;
+      double fd = (net.stochasticGradient(plus, 2, 1, 0, scratch) - net.stochasticGradient(minus, 2, 1, 0, scratch))
+          / ((double) plus[best] - minus[best]);
+      assertThat(g[best]).as("layer %d coordinate %d", b, best).isNotZero()
+          .isCloseTo((float) fd, within((float) (1e-5 * Math.abs(fd) + 1e-8)));
+    }
+  }
+
   @Test
   void sameIterationAndWorkerGiveTheSameGradientAndOthersDiffer() {
     NetworkModel cnn = network("mengoli-cnn", "float");

@@ -104,4 +104,23 @@ class NetworkTrainingTest {
     assertThat(one.get(4).voteFailureRate()).isBetween(0.0, 1.0);
     assertThat(one.get(1).trainLoss()).isNotEqualTo(one.get(0).trainLoss());
   }
+
+  /**
+   * The data paths a network run can take — Dirichlet shards, seeded augmentation, the test set evaluated in
+   * slices on the workers' replicas, several workers per partition — give the same rows on every master.
+   */
+  @Test
+  void augmentedNonIidRunWithEvaluationIsIdenticalEverywhere() throws Exception {
+    JobSpec spec = TestJobs.one(dir, mlp(), "data.split=dirichlet", "data.alpha=0.3", "data.augment=true",
+        "iterations=6", "eval_every=2", "reference_every=3", "workers=5", "workers_per_partition=2",
+        "aggregator={name: majority-vote}", "lr={schedule: constant, initial: 0.001}");
+    List<IterationRow> inProcess = TestJobs.timeless(TestJobs.run(new InProcessEngine(), spec));
+    assertThat(TestJobs.timeless(spark("local[1]", spec))).isEqualTo(inProcess);
+    assertThat(TestJobs.timeless(spark("local[2]", spec))).isEqualTo(inProcess);
+    // evaluated at every eval_every and at the last iteration, on all 10,000 test images
+    assertThat(inProcess).filteredOn(r -> r.testAccuracy() != null).extracting(IterationRow::iteration)
+        .containsExactly(0L, 2L, 4L, 5L);
+    assertThat(inProcess.get(5).testAccuracy() * 10_000).isCloseTo(Math.rint(inProcess.get(5).testAccuracy()
+        * 10_000), org.assertj.core.api.Assertions.within(1e-6));
+  }
 }
