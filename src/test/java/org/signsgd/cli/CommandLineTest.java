@@ -58,6 +58,23 @@ class CommandLineTest {
     assertThat(runs.out()).contains("completed").contains("(1 rows)");
   }
 
+  /** The bench's smoke run prints one table with every section of issue 6; no speed is asserted here. */
+  @Test
+  void benchQuickPrintsTheTable() {
+    Result r = run("bench", "--quick", "--mnist", MnistFixture.dir().toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("cpu: ").contains("--quick (sizes reduced)");
+    for (String section : new String[] {"a  vote, bit-sliced", "a  vote, scalar oracle", "a  float-sum loop",
+        "b  gradient mlp, batch 64", "b  gradient mengoli-cnn", "c  mengoli-cnn iteration, Q=27",
+        "d  iteration / floor", "f  toy, 27 workers", "f    Spark overhead per iteration (workers_per_partition=",
+        "g  Spark iteration, toy, Q=27"}) {
+      assertThat(r.out()).contains(section);
+    }
+    // bytes are counted, not timed: 8-byte message header + 8-byte vector header + ceil(d/8) bits, over 4d
+    assertThat(r.out()).containsPattern("e  bytes up per worker-iteration, d=1199882 \\(vs 4d = 4799528\\) +"
+        + "150002.000 B +0.0313  <= 4d/31  met");
+  }
+
   @Test
   void badInputExitsWithTwoAndOneLine() throws Exception {
     Path job = dir.resolve("bad.yaml");

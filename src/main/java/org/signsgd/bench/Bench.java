@@ -1,0 +1,246 @@
+package org.signsgd.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import org.signsgd.job.JobFile;
+import org.signsgd.job.JobSpec;
+import org.signsgd.model.GradientModel;
+import org.signsgd.model.Models;
+import org.signsgd.spec.RuleSpec;
+import org.signsgd.train.Driver;
+import org.signsgd.train.Engine;
+import org.signsgd.train.InProcessEngine;
+import org.signsgd.train.IterationRow;
+import org.signsgd.train.SparkEngine;
+
+/**
+ * The measurements of the {@code bench} command (DESIGN §6, issue 6), all in one run on this machine: the vote
+ * kernel (JMH), single-threaded gradients, a 27-worker network iteration against its gradient floor, bytes on
+ * the wire, the toy quadratic on both engines and the Spark engine's per-iteration overhead, and how an
+ * iteration grows with Q and d. {@code quick} shrinks every size so that a test can run it.
+ */
+public final class Bench {
+  private final SparkSession spark;
+  private final Path mnist;
+  private final boolean quick;
+  private final PrintWriter progress;
+  private final int cores;
+  private final List<BenchRow> rows = new ArrayList<>();
+
+  public Bench(SparkSession spark, Path mnist, boolean quick, PrintWriter progress) {
+    this.spark = spark;
+    this.mnist = mnist;
+    this.quick = quick;
+    this.progress = progress;
+    this.cores = spark.sparkContext().defaultParallelism();
+  }
+
+  public List<BenchRow> run() throws IOException, RunnerException {
+    voteKernel();
+    double cnnGradient = gradients();
+    networkIteration(cnnGradient);
+    bytes();
+    toy();
+    scaling();
+    return rows;
+  }
+
+  private void note(String what) {
+    progress.println("bench: " + what + " ...");
+    progress.flush();
+  }
+
+  private void add(String section, String what, double value, String unit, double ratio, String target) {
+    rows.add(new BenchRow(section, what, value, unit, ratio, target));
+  }
+
+  private static String met(boolean ok, String target) {
+    return target + (ok ? "  met" : "  NOT met");
+  }
+
+  /** (a) Bit-sliced vote vs scalar oracle vs float sum, Q = 27, d = 1.2M (JMH). */
+  private void voteKernel() throws RunnerException {
+    int d = quick ? 100_000 : 1_199_882;
+    note("vote kernel, JMH, Q=27 d=" + d);
+    Options opt = new OptionsBuilder().include(VoteKernelBenchmark.class.getName())
+        .param("workers", "27").param("dimension", Integer.toString(d))
+        .forks(quick ? 0 : 1).warmupIterations(quick ? 1 : 3).measurementIterations(quick ? 2 : 5)
+        .warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
+        .measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
+        .verbosity(VerboseMode.SILENT).build();
+    Collection<RunResult> results = new Runner(opt).run();
+    double bit = Double.NaN;
+    double scalar = Double.NaN;
+    double sum = Double.NaN;
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      double ms = r.getPrimaryResult().getScore();
+      if (name.endsWith("bitSliced")) {
+        bit = ms;
+      } else if (name.endsWith("scalarOracle")) {
+        scalar = ms;
+      } else {
+        sum = ms;
+      }
+    }
+    add("a", "vote, bit-sliced (Q=27, d=" + d + ")", bit, "ms", Double.NaN, "");
+    add("a", "vote, scalar oracle", scalar, "ms", scalar / bit, "");
+    add("a", "float-sum loop over 27 float[d]", sum, "ms", sum / bit, met(sum / bit >= 10,
+        "float sum / bit-sliced >= 10"));
+  }
+
+  /** (b) One batch-64 gradient, single-threaded: mengoli-cnn and mlp. @return the CNN's, ms */
+  private double gradients() {
+    double cnn = Double.NaN;
+    for (String net : List.of("mlp", "mengoli-cnn")) {
+      int batch = quick && net.equals("mengoli-cnn") ? 8 : 64;
+      note("gradient " + net + " batch " + batch);
+      GradientModel m = Models.create(new RuleSpec(net, Map.of()), new RuleSpec("mnist", Map.of("dir",
+          mnist.toString())), 1, 27);
+      float[] x = m.initialParameters();
+      float[] g = new float[m.dimension()];
+      long[] t = {0};
+      double ms = Measure.medianMs(quick ? 1 : 3, quick ? 2 : 7, () -> m.stochasticGradient(x, batch, t[0]++, 0, g));
+      add("b", "gradient " + net + ", batch " + batch + ", 1 thread", ms, "ms", Double.NaN,
+          net.equals("mengoli-cnn") && !quick ? "3x faster than the generic binary's 580 ms: "
+              + (580 / ms >= 3 ? "met" : "NOT met (" + String.format("%.2fx", 580 / ms) + ")") : "");
+      if (net.equals("mengoli-cnn")) {
+        cnn = ms;
+      }
+    }
+    return cnn;
+  }
+
+  /** (c, d) A 27-worker mengoli-cnn iteration on this master against the floor Q × gradient / cores. */
+  private void networkIteration(double gradientMs) throws IOException {
+    int batch = quick ? 8 : 64;
+    int iterations = quick ? 2 : 4;
+    note("27-worker mengoli-cnn iterations on " + spark.sparkContext().master());
+    JobSpec spec = spec("""
+        name: bench-cnn
+        model: {name: mengoli-cnn}
+        data: {name: mnist, dir: '%s'}
+        workers: 27
+        byzantine: 5
+        attack: {name: byzantine-vote}
+        momentum: {beta: 0.9}
+        weight_decay: 0.05
+        batch_size: %d
+        iterations: %d
+        lr: {schedule: constant, initial: 1.0e-4}
+        """.formatted(mnist, batch, iterations));
+    List<IterationRow> out = run(new SparkEngine(jsc()), spec);
+    // iteration 0 pays for building the networks and JIT: the median of the rest
+    double[] it = out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray();
+    double[] agg = out.stream().skip(1).mapToDouble(IterationRow::aggregateMs).toArray();
+    double iteration = Measure.median(it);
+    double floor = 27 * gradientMs / cores;
+    add("c", "mengoli-cnn iteration, Q=27, batch " + batch + ", " + cores + " cores", iteration, "ms", Double.NaN, "");
+    add("c", "  of which the driver's vote", Measure.median(agg), "ms", Double.NaN, "");
+    add("d", "iteration / floor (27 x gradient / " + cores + " cores = " + String.format("%.0f ms", floor) + ")",
+        iteration / floor, "x", iteration / floor, quick ? "" : met(iteration / floor <= 1.10, "<= 1.10"));
+  }
+
+  /** (e) Bytes up per worker-iteration over 4·d (sign rule, d of mengoli-cnn). */
+  private void bytes() {
+    int d = 1_199_882;
+    long up = org.signsgd.vote.SignVector.HEADER_BYTES + 8 + (d + 7) / 8;
+    add("e", "bytes up per worker-iteration, d=" + d + " (vs 4d = " + 4L * d + ")", up, "B", (double) up / (4.0 * d),
+        met(up <= 4.0 * d / 31, "<= 4d/31"));
+  }
+
+  /** (f) The toy quadratic, Q = 27, d = 1000, at batch 1 and 500, on both engines. */
+  private void toy() throws IOException {
+    int iterations = quick ? 50 : 500;
+    for (String batch : List.of("1", "500")) {
+      JobSpec spec = spec(toyJob(27, 1000, batch, iterations, 1));
+      note("toy quadratic batch " + batch + " in-process");
+      double inprocess = wall(new InProcessEngine(), spec);
+      note("toy quadratic batch " + batch + " on Spark");
+      double sparkMs = wall(new SparkEngine(jsc()), spec);
+      add("f", "toy, 27 workers, " + iterations + " it, batch " + batch + ", in-process", inprocess / 1000, "s",
+          Double.NaN, batch.equals("500") && !quick ? met(inprocess <= 5000, "<= 5 s") : "");
+      add("f", "toy, same, Spark engine", sparkMs / 1000, "s", Double.NaN, "");
+      double overhead = (sparkMs - inprocess) / iterations;
+      add("f", "  Spark overhead per iteration (1 worker per partition)", overhead, "ms", Double.NaN,
+          batch.equals("500") ? met(overhead <= 30, "<= 30 ms") : "");
+      if (batch.equals("500")) {
+        JobSpec packed = spec(toyJob(27, 1000, batch, iterations, (27 + cores - 1) / cores));
+        double packedMs = wall(new SparkEngine(jsc()), packed);
+        double o = (packedMs - inprocess) / iterations;
+        add("f", "  Spark overhead per iteration (workers_per_partition=" + (27 + cores - 1) / cores + ")", o, "ms",
+            Double.NaN, met(o <= 30, "<= 30 ms"));
+      }
+    }
+  }
+
+  /** (g) Spark-engine iteration time against Q and d (toy quadratic, batch 1). */
+  private void scaling() throws IOException {
+    int iterations = quick ? 10 : 60;
+    for (int d : quick ? new int[] {1000} : new int[] {1000, 1_000_000}) {
+      for (int q : quick ? new int[] {9, 27} : new int[] {9, 27, 81}) {
+        note("scaling Q=" + q + " d=" + d);
+        JobSpec spec = spec(toyJob(q, d, "1", iterations, 1));
+        List<IterationRow> out = run(new SparkEngine(jsc()), spec);
+        double[] it = out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray();
+        add("g", "Spark iteration, toy, Q=" + q + ", d=" + d, Measure.median(it), "ms", Double.NaN, "");
+      }
+    }
+  }
+
+  private static String toyJob(int q, int d, String batch, int iterations, int perPartition) {
+    return """
+        name: bench-toy
+        model: {name: quadratic, dim: %d}
+        workers: %d
+        byzantine: 0
+        batch_size: %s
+        iterations: %d
+        workers_per_partition: %d
+        lr: {schedule: inverse-sqrt, initial: 1.0}
+        """.formatted(d, q, batch, iterations, perPartition);
+  }
+
+  private JavaSparkContext jsc() {
+    return JavaSparkContext.fromSparkContext(spark.sparkContext());
+  }
+
+  private static JobSpec spec(String yaml) throws IOException {
+    Path file = Files.createTempFile("bench", ".yaml");
+    try {
+      Files.writeString(file, yaml);
+      return JobFile.load(file, List.of()).get(0);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private static List<IterationRow> run(Engine engine, JobSpec spec) {
+    List<IterationRow> out = new ArrayList<>();
+    Consumer<IterationRow> sink = out::add;
+    engine.run(new Driver(spec), sink);
+    return out;
+  }
+
+  private static double wall(Engine engine, JobSpec spec) {
+    long t0 = System.nanoTime();
+    run(engine, spec);
+    return (System.nanoTime() - t0) / 1e6;
+  }
+}

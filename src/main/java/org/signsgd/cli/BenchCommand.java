@@ -1,0 +1,75 @@
+package org.signsgd.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.signsgd.bench.Bench;
+import org.signsgd.bench.BenchRow;
+import org.signsgd.train.Sessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench [--quick] [--master URL] [--mnist DIR]}: one table, measured in one run (DESIGN §6). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measures the vote kernel, gradients, iterations against their floor, bytes and Spark overhead.")
+public final class BenchCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--quick", description = "small sizes and few repetitions (a smoke run, for CI)")
+  boolean quick;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[2])")
+  String master = "local[2]";
+
+  @Option(names = "--mnist", paramLabel = "DIR", description = "MNIST idx files (default: $SIGNSGD_DATA/mnist)")
+  Path mnist;
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = mnist != null ? mnist : Path.of(System.getenv().getOrDefault("SIGNSGD_DATA", "data"), "mnist");
+    if (!org.signsgd.data.ImageDataset.present(data)) {
+      throw new IllegalArgumentException("bench: no MNIST idx files in " + data.toAbsolutePath()
+          + "; run datasets/fetch-mnist.sh, or give --mnist DIR");
+    }
+    SparkSession spark = Sessions.start(master);
+    try {
+      List<BenchRow> rows = new Bench(spark, data.toAbsolutePath(), quick, spec.commandLine().getErr()).run();
+      var out = spec.commandLine().getOut();
+      out.println("cpu: " + Cpu.model() + "; cores: " + Runtime.getRuntime().availableProcessors() + "; master: "
+          + master + (quick ? "; --quick (sizes reduced)" : ""));
+      out.printf(Locale.ROOT, "%-2s %-78s %12s %-3s %9s  %s%n", "", "measurement", "value", "", "ratio",
+          "target");
+      for (BenchRow r : rows) {
+        out.printf(Locale.ROOT, "%-2s %-78s %12.3f %-3s %9s  %s%n", r.section(), r.what(), r.value(), r.unit(),
+            Double.isNaN(r.ratio()) ? "" : String.format(Locale.ROOT, "%.4f", r.ratio()), r.target());
+      }
+      out.flush();
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The CPU's model name from /proc/cpuinfo, or the architecture. */
+  static final class Cpu {
+    private Cpu() {}
+
+    static String model() {
+      try {
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+          if (line.startsWith("model name")) {
+            return line.substring(line.indexOf(':') + 1).trim();
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // fall through
+      }
+      return System.getProperty("os.arch");
+    }
+  }
+}
