@@ -1,9 +1,11 @@
 package org.signsgd.aggregate;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 import org.signsgd.message.SignMessage;
+import org.signsgd.vote.SignVector;
 import org.signsgd.vote.TieRule;
 import org.signsgd.vote.VoteTally;
 
@@ -38,10 +40,10 @@ public final class MajorityVote implements Aggregator {
   @Override
   public Direction aggregate(List<Message> messages, AggregationContext ctx) {
     int d = Requirements.sameShape(NAME, messages, MessageKind.SIGN);
-    VoteTally tally = new VoteTally(d);
+    List<SignVector> signs = new ArrayList<>(messages.size());
     for (Message m : messages) {
-      tally.add(((SignMessage) m).signs());
+      signs.add(((SignMessage) m).signs());
     }
-    return new Direction.Signs(tally.result(tie, ctx.rng()));
+    return new Direction.Signs(VoteTally.majority(signs, d, tie, ctx.rng()));
   }
 }

@@ -54,6 +54,11 @@ public class VoteKernelBenchmark {
   }
 
   @Benchmark
+  public SignVector onePass() {
+    return VoteTally.majority(signs, dimension, TieRule.ZERO, null);
+  }
+
+  @Benchmark
   public SignVector scalarOracle() {
     return ScalarVote.vote(signs, dimension, TieRule.ZERO, null);
   }

@@ -158,6 +158,16 @@ public final class SignVector implements Serializable {
   }
 
   /** Word {@code w} of the negative plane. */
+  /** The negative plane itself, for the vote kernel (package-private: callers must not write to it). */
+  long[] negativeWords() {
+    return negative;
+  }
+
+  /** The zero plane itself, or null when no coordinate is 0 (package-private, read-only). */
+  long[] zeroWords() {
+    return zero;
+  }
+
   public long negativeWord(int w) {
     return negative[w];
   }

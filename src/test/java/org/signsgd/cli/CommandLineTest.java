@@ -64,7 +64,7 @@ class CommandLineTest {
     Result r = run("bench", "--quick", "--mnist", MnistFixture.dir().toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("cpu: ").contains("--quick (sizes reduced)");
-    for (String section : new String[] {"a  vote, bit-sliced", "a  vote, scalar oracle", "a  float-sum loop",
+    for (String section : new String[] {"a  vote, bit-sliced one pass", "a  vote, bit-sliced mergeable tally", "a  vote, scalar oracle", "a  float-sum loop",
         "b  gradient mlp, batch 64", "b  gradient mengoli-cnn", "c  mengoli-cnn iteration, Q=27",
         "d  iteration / floor", "f  toy, 27 workers", "f    Spark overhead per iteration (workers_per_partition=",
         "g  Spark iteration, toy, Q=27"}) {

@@ -63,8 +63,9 @@ class VoteProperties {
     }
     for (TieRule tie : TieRule.values()) {
       SignVector fast = tally.result(tie, tieStream(seed));
+      SignVector onePass = VoteTally.majority(ms, d, tie, tieStream(seed));
       SignVector oracle = ScalarVote.vote(ms, d, tie, tieStream(seed));
-      if (!fast.equals(oracle)) {
+      if (!fast.equals(oracle) || !onePass.equals(oracle)) {
         return false;
       }
     }
