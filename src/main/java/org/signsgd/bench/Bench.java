@@ -200,15 +200,18 @@ public final class Bench {
     for (int d : quick ? new int[] {1000} : new int[] {1000, 1_000_000}) {
       for (int q : quick ? new int[] {9, 27} : new int[] {9, 27, 81}) {
         note("scaling Q=" + q + " d=" + d);
-        JobSpec spec = spec(toyJob(q, d, "1", iterations, 1));
-        List<IterationRow> out = run(new SparkEngine(jsc()), spec);
-        double[] it = out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray();
-        add("g", "Spark iteration, toy, Q=" + q + ", d=" + d, Measure.median(it), "ms", Double.NaN, "");
+        for (Object perPartition : List.of(1, "auto")) {
+          JobSpec spec = spec(toyJob(q, d, "1", iterations, perPartition));
+          List<IterationRow> out = run(new SparkEngine(jsc()), spec);
+          double[] it = out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray();
+          add("g", "Spark iteration, toy, Q=" + q + ", d=" + d + ", workers_per_partition=" + perPartition,
+              Measure.median(it), "ms", Double.NaN, "");
+        }
       }
     }
   }
 
-  private static String toyJob(int q, int d, String batch, int iterations, int perPartition) {
+  private static String toyJob(int q, int d, String batch, int iterations, Object perPartition) {
     return """
         name: bench-toy
         model: {name: quadratic, dim: %d}
@@ -216,7 +219,7 @@ public final class Bench {
         byzantine: 0
         batch_size: %s
         iterations: %d
-        workers_per_partition: %d
+        workers_per_partition: %s
         lr: {schedule: inverse-sqrt, initial: 1.0}
         """.formatted(d, q, batch, iterations, perPartition);
   }

@@ -110,7 +110,9 @@ public final class JobFile {
     int checkpointEvery = r.intValue("checkpoint_every", 50, 1, Integer.MAX_VALUE);
     int flushEvery = r.intValue("flush_every", 100, 1, Integer.MAX_VALUE);
     int checkEvery = r.intValue("check_every", 50, 1, Integer.MAX_VALUE);
-    int perPartition = r.intValue("workers_per_partition", 1, 1, workers);
+    // auto (0): ceil(Q / cores) on a local master, 1 on a cluster
+    int perPartition = "auto".equals(run.getOrDefault("workers_per_partition", "auto"))
+        ? 0 : r.intValue("workers_per_partition", 1, 1, workers);
 
     Aggregator rule = r.build("aggregator", () -> Rules.create(aggregator));
     Attack atk = r.build("attack", () -> Attacks.create(attack));

@@ -11,7 +11,8 @@ import org.signsgd.spec.RuleSpec;
  * @param referenceEvery for networks, compute the honest mean gradient (the reference of the vote metrics) every
  *     this many iterations; 0: only when the attack needs it. Analytic models have it every iteration.
  * @param workersPerPartition workers hosted by one Spark partition (one task runs them in turn, each with its
- *     own state, seed stream and message: the rows do not change); ceil(Q / this) partitions
+ *     own state, seed stream and message: the rows do not change); ceil(Q / this) partitions; 0 = auto:
+ *     ceil(Q / cores) on a local master (as many tasks as cores), 1 on a cluster
  * @param json the resolved settings as JSON (provenance)
  */
 public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,

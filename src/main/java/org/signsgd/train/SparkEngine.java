@@ -1,5 +1,6 @@
 package org.signsgd.train;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
@@ -32,11 +33,11 @@ public final class SparkEngine implements Engine {
     // x₀ is broadcast once; the partitions hold only worker ids, so no task carries the parameters
     Broadcast<float[]> x0 = jsc.broadcast(driver.model().initialParameters());
     List<Integer> ids = java.util.stream.IntStream.range(0, workers).boxed().toList();
-    int partitions = (workers + driver.spec().workersPerPartition() - 1) / driver.spec().workersPerPartition();
+    int partitions = partitions(workers, driver.spec().workersPerPartition());
     JavaRDD<WorkerSlot> slots = jsc.parallelize(ids, partitions)
         .map(w -> new WorkerSlot(new WorkerState(w, x0.value().clone(), new float[x0.value().length]), null,
             null)).persist(StorageLevel.MEMORY_AND_DISK());
-    Broadcast<Downlink> down = jsc.broadcast(new Downlink(0, null, 0));
+    DownlinkRef down = ship(new Downlink(0, null, 0));
     // the last locally checkpointed state: its blocks are the checkpoint that later states recompute from, so
     // it stays persisted until the next checkpoint has been materialised
     JavaRDD<WorkerSlot> anchor = null;
@@ -44,9 +45,9 @@ public final class SparkEngine implements Engine {
     try {
       for (long t = 0; t < driver.spec().iterations(); t++) {
         long start = System.nanoTime();
-        Broadcast<Downlink> current = down;
+        DownlinkRef current = down;
         JavaRDD<WorkerSlot> next = slots.map(
-            slot -> WorkerStep.step(model.value(), plan.value(), slot.state(), current.value()));
+            slot -> WorkerStep.step(model.value(), plan.value(), slot.state(), current.get()));
         next.persist(StorageLevel.MEMORY_AND_DISK());
         boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;
         if (cut) {
@@ -72,7 +73,7 @@ public final class SparkEngine implements Engine {
           break;
         }
         sink.accept(step.row());
-        down = jsc.broadcast(new Downlink(t + 1, step.direction(), step.lr()));
+        down = ship(new Downlink(t + 1, step.direction(), step.lr()));
       }
     } finally {
       slots.unpersist(false);
@@ -85,5 +86,49 @@ public final class SparkEngine implements Engine {
       x0.unpersist(false);
     }
     return status;
+  }
+
+  /** ceil(Q / per partition); auto (0): one partition per core on a local master, one per worker otherwise. */
+  int partitions(int workers, int perPartition) {
+    if (perPartition > 0) {
+      return (workers + perPartition - 1) / perPartition;
+    }
+    return jsc.isLocal() ? Math.min(workers, jsc.defaultParallelism()) : workers;
+  }
+
+  /** Downlinks up to this size travel inside the task closure; larger ones are broadcast (DESIGN §1). */
+  static final long INLINE_BYTES = 64 * 1024;
+
+  private DownlinkRef ship(Downlink d) {
+    long bytes = d.previous() == null ? 0 : d.previous().wireBytes();
+    return bytes <= INLINE_BYTES ? new Inline(d) : new Broadcasted(jsc.broadcast(d));
+  }
+
+  /** The downlink as a task reads it. */
+  private interface DownlinkRef extends Serializable {
+    Downlink get();
+
+    default void unpersist(boolean blocking) {}
+  }
+
+  /** A small downlink (the toy's 125 bytes, an MLP's 10 kB), shipped with the task: no broadcast round trip. */
+  private record Inline(Downlink value) implements DownlinkRef {
+    @Override
+    public Downlink get() {
+      return value;
+    }
+  }
+
+  /** A large downlink (mengoli-cnn: 150 kB of packed signs), fetched once per executor. */
+  private record Broadcasted(Broadcast<Downlink> value) implements DownlinkRef {
+    @Override
+    public Downlink get() {
+      return value.value();
+    }
+
+    @Override
+    public void unpersist(boolean blocking) {
+      value.unpersist(blocking);
+    }
   }
 }

@@ -67,7 +67,7 @@ class CommandLineTest {
     for (String section : new String[] {"a  vote, bit-sliced one pass", "a  vote, bit-sliced mergeable tally", "a  vote, scalar oracle", "a  float-sum loop",
         "b  gradient mlp, batch 64", "b  gradient mengoli-cnn", "c  mengoli-cnn iteration, Q=27",
         "d  iteration / floor", "f  toy, 27 workers", "f    Spark overhead per iteration (workers_per_partition=",
-        "g  Spark iteration, toy, Q=27"}) {
+        "g  Spark iteration, toy, Q=27, d=1000, workers_per_partition=auto"}) {
       assertThat(r.out()).contains(section);
     }
     // bytes are counted, not timed: 8-byte message header + 8-byte vector header + ceil(d/8) bits, over 4d
