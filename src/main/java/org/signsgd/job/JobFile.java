@@ -137,6 +137,14 @@ public final class JobFile {
 
     Map<String, Object> canonical = new TreeMap<>(run);
     canonical.put("momentum", Map.of("beta", beta, "at", at));
+    if (Models.IMAGE_DATA.contains(data.name())) {
+      // provenance: the data defaults that shape a run (the augmentation is off unless asked for)
+      Map<String, Object> d = new TreeMap<>(data.params());
+      d.put("name", data.name());
+      d.putIfAbsent("split", "iid");
+      d.putIfAbsent("augment", false);
+      canonical.put("data", d);
+    }
     String json = toJson(canonical, file);
     String runId = name + "-" + hash(json);
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,

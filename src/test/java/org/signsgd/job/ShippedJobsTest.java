@@ -31,6 +31,8 @@ class ShippedJobsTest {
       assertThat(s.lr().params()).containsEntry("initial", 1.0e-4);
       assertThat(s.attack().name()).isEqualTo("byzantine-vote");
       assertThat(s.evalEvery()).isEqualTo(5);
+      // the run records its data settings, augmentation included
+      assertThat(s.json()).contains("\"augment\":false").contains("\"split\":\"iid\"");
     }
   }
 
