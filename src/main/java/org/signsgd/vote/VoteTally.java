@@ -99,18 +99,16 @@ public final class VoteTally {
     long[] tied = new long[words];
     int bits = 64 - Long.numberOfLeadingZeros(2L * count);
     long[] s = new long[bits];
+    long[] m = new long[minus.length];
+    long[] z = zeros == null ? null : new long[zeros.length];
     for (int w = 0; w < words; w++) {
-      doubledMinusPlusZeros(w, s);
-      long gt = 0;
-      long eq = -1L;
-      for (int j = bits - 1; j >= 0; j--) {
-        long nj = ((count >>> j) & 1) != 0 ? -1L : 0L;
-        gt |= eq & s[j] & ~nj;
-        eq &= ~(s[j] ^ nj);
+      for (int j = 0; j < m.length; j++) {
+        m[j] = minus[j][w];
+        if (z != null) {
+          z[j] = zeros[j][w];
+        }
       }
-      long valid = w == words - 1 ? SignVector.tailMask(dimension) : -1L;
-      negative[w] = gt & valid;
-      tied[w] = eq & valid;
+      decide(m, z, count, s, w, dimension, negative, tied);
     }
     return resolveTies(negative, tied, tie, rng);
   }
@@ -152,24 +150,7 @@ public final class VoteTally {
       if (anyZero) {
         count(zer, n, w, zeros);
       }
-      // S = 2M + Z, then S > n (negative) and S == n (tie), bit-sliced from the top bit
-      long carry = 0;
-      for (int j = 0; j < bits; j++) {
-        long m = j >= 1 && j - 1 < k ? minus[j - 1] : 0L;
-        long z = anyZero && j < k ? zeros[j] : 0L;
-        s[j] = m ^ z ^ carry;
-        carry = (m & z) | (carry & (m ^ z));
-      }
-      long gt = 0;
-      long eq = -1L;
-      for (int j = bits - 1; j >= 0; j--) {
-        long nj = ((n >>> j) & 1) != 0 ? -1L : 0L;
-        gt |= eq & s[j] & ~nj;
-        eq &= ~(s[j] ^ nj);
-      }
-      long valid = w == words - 1 ? SignVector.tailMask(dimension) : -1L;
-      negative[w] = gt & valid;
-      tied[w] = eq & valid;
+      decide(minus, anyZero ? zeros : null, n, s, w, dimension, negative, tied);
     }
     return new VoteTally(dimension).resolveTies(negative, tied, tie, rng);
   }
@@ -278,15 +259,29 @@ public final class VoteTally {
     return v;
   }
 
-  /** S = 2M + Z for the 64 coordinates of word w, as bit planes s[0..]. */
-  private void doubledMinusPlusZeros(int w, long[] s) {
+  /**
+   * For the 64 coordinates of word w, given M (minus) and Z (zeros, or null) as bit planes: S = 2M + Z into s,
+   * then negative where S &gt; n and tied where S = n, compared bit-sliced from the top bit.
+   */
+  private static void decide(long[] minus, long[] zeros, int n, long[] s, int w, int dimension, long[] negative,
+      long[] tied) {
     long carry = 0;
     for (int j = 0; j < s.length; j++) {
-      long m = j >= 1 && j - 1 < minus.length ? minus[j - 1][w] : 0L;
-      long z = zeros != null && j < zeros.length ? zeros[j][w] : 0L;
+      long m = j >= 1 && j - 1 < minus.length ? minus[j - 1] : 0L;
+      long z = zeros != null && j < zeros.length ? zeros[j] : 0L;
       s[j] = m ^ z ^ carry;
       carry = (m & z) | (carry & (m ^ z));
     }
+    long gt = 0;
+    long eq = -1L;
+    for (int j = s.length - 1; j >= 0; j--) {
+      long nj = ((n >>> j) & 1) != 0 ? -1L : 0L;
+      gt |= eq & s[j] & ~nj;
+      eq &= ~(s[j] ^ nj);
+    }
+    long valid = w == negative.length - 1 ? SignVector.tailMask(dimension) : -1L;
+    negative[w] = gt & valid;
+    tied[w] = eq & valid;
   }
 
   private SignVector resolveTies(long[] negative, long[] tied, TieRule tie, RandomGenerator rng) {

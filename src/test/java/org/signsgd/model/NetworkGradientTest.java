@@ -34,9 +34,20 @@ class NetworkGradientTest {
     float[] g = new float[cnn.dimension()];
     double loss = cnn.stochasticGradient(x, 8, 3, 2, g);
     assertThat(loss).isBetween(2.0, 2.6);
-    for (int b = 0; b + 1 < blocks.length; b++) {
-      int best = blocks[b];
-      for (int i = blocks[b]; i < blocks[b + 1]; i++) {
+    int[] ends = Arrays.copyOfRange(blocks, 1, blocks.length);
+    checkLargestInEachRange(cnn, x, g, 8, 3, 2, Arrays.copyOf(blocks, blocks.length - 1), ends);
+  }
+
+  /**
+   * For each range [from[b], to[b]), the coordinate with the largest |g| against a central difference of the
+   * minibatch loss at (batch, t, w), h = 1e-6, to 1e-5 relative.
+   */
+  private static void checkLargestInEachRange(NetworkModel net, float[] x, float[] g, int batch, long t, int w,
+      int[] from, int[] to) {
+    float[] scratch = new float[net.dimension()];
+    for (int b = 0; b < from.length; b++) {
+      int best = from[b];
+      for (int i = from[b]; i < to[b]; i++) {
         if (Math.abs(g[i]) > Math.abs(g[best])) {
           best = i;
         }
@@ -45,10 +56,9 @@ class NetworkGradientTest {
       float[] minus = x.clone();
       plus[best] += 1e-6f;
       minus[best] -= 1e-6f;
-      float[] scratch = new float[cnn.dimension()];
-      double fd = (cnn.stochasticGradient(plus, 8, 3, 2, scratch) - cnn.stochasticGradient(minus, 8, 3, 2, scratch))
-          / ((double) plus[best] - minus[best]);
-      assertThat(g[best]).as("block %d coordinate %d", b, best).isNotZero()
+      double fd = (net.stochasticGradient(plus, batch, t, w, scratch) - net.stochasticGradient(minus, batch, t, w,
+          scratch)) / ((double) plus[best] - minus[best]);
+      assertThat(g[best]).as("%s range %d coordinate %d", net.name(), b, best).isNotZero()
           .isCloseTo((float) fd, within((float) (1e-5 * Math.abs(fd) + 1e-8)));
     }
   }
@@ -63,23 +73,7 @@ class NetworkGradientTest {
     float[] x = net.initialParameters();
     float[] g = new float[net.dimension()];
     net.stochasticGradient(x, 2, 1, 0, g);
-    float[] scratch = new float[net.dimension()];
-    for (int b = 0; b < weights.length; b++) {
-      int best = weights[b];
-      for (int i = weights[b]; i < ends[b]; i++) {
-        if (Math.abs(g[i]) > Math.abs(g[best])) {
-          best = i;
-        }
-      }
-      float[] plus = x.clone();
-      float[] minus = x.clone();
-      plus[best] += 1e-6f;
-      minus[best] -= 1e-6f;
-      double fd = (net.stochasticGradient(plus, 2, 1, 0, scratch) - net.stochasticGradient(minus, 2, 1, 0, scratch))
-          / ((double) plus[best] - minus[best]);
-      assertThat(g[best]).as("layer %d coordinate %d", b, best).isNotZero()
-          .isCloseTo((float) fd, within((float) (1e-5 * Math.abs(fd) + 1e-8)));
-    }
+    checkLargestInEachRange(net, x, g, 2, 1, 0, weights, ends);
   }
 
   @Test
