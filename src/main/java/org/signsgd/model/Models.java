@@ -21,8 +21,9 @@ import org.signsgd.spec.RuleSpec;
  *   <li>analytic: {@code quadratic}, {@code linear}, {@code logistic} on {@code {name: synthetic}};</li>
  *   <li>networks (DL4J): {@code mlp}, {@code mengoli-cnn}, {@code akoun-mnistnet} on {@code mnist} or
  *       {@code fashion-mnist} ({@code dir}, {@code split: iid|dirichlet}, {@code alpha}, {@code augment}), and
- *       {@code linreg-net}, {@code logreg-net} on {@code synthetic}; model parameter
- *       {@code precision: float|double}.</li>
+ *       {@code linreg-net}, {@code logreg-net} on {@code synthetic}; model parameters
+ *       {@code precision: float|double} and {@code conv: gemm|dl4j} (the convolution kernel: this project's
+ *       per-image gemm, the default, or DL4J's built-in im2col path).</li>
  * </ul>
  * The image directory defaults to {@code $SIGNSGD_DATA/<dataset>} (the launcher sets SIGNSGD_DATA to the
  * repository's {@code data/}), else {@code data/<dataset>} under the working directory.
@@ -123,6 +124,10 @@ public final class Models {
       default -> throw new IllegalArgumentException(name + ": parameter precision is " + p.raw("precision")
           + "; allowed: float, double");
     };
+    String conv = String.valueOf(p.raw("conv") == null ? "gemm" : p.raw("conv")).toLowerCase(Locale.ROOT);
+    if (!List.of("gemm", "dl4j").contains(conv)) {
+      throw new IllegalArgumentException(name + ": parameter conv is " + p.raw("conv") + "; allowed: gemm, dl4j");
+    }
     Params d = Params.of(dataSpec);
     LabelledData data;
     Shards shards = null;
@@ -165,7 +170,7 @@ public final class Models {
       data = new RegressionData(kind, SyntheticRegression.generate(kind, samples, seed));
       shards = new Shards(data.trainSize(), workers, seed);
     }
-    return new NetworkModel(name, type, data, shards, seed, augment);
+    return new NetworkModel(name, type, conv.equals("gemm"), data, shards, seed, augment);
   }
 
   private static boolean flag(String owner, String key, Object raw) {

@@ -26,6 +26,7 @@ public final class NetworkModel implements GradientModel {
 
   private final String name;
   private final DataType type;
+  private final boolean gemmConv;
   private final LabelledData data;
   private final Shards shards;
   private final long seed;
@@ -38,9 +39,11 @@ public final class NetworkModel implements GradientModel {
   private static final ThreadLocal<Map<String, MultiLayerNetwork>> NETS = ThreadLocal.withInitial(HashMap::new);
   private transient float[] initial;
 
-  public NetworkModel(String name, DataType type, LabelledData data, Shards shards, long seed, boolean augment) {
+  public NetworkModel(String name, DataType type, boolean gemmConv, LabelledData data, Shards shards, long seed,
+      boolean augment) {
     this.name = name;
     this.type = type;
+    this.gemmConv = gemmConv;
     this.data = data;
     this.shards = shards;
     this.seed = seed;
@@ -69,8 +72,8 @@ public final class NetworkModel implements GradientModel {
 
   /** This thread's network of this architecture and precision, built on first use. */
   private MultiLayerNetwork network() {
-    return NETS.get().computeIfAbsent(name + "/" + type, k -> {
-      MultiLayerNetwork net = new MultiLayerNetwork(Networks.config(name, seed, type));
+    return NETS.get().computeIfAbsent(name + "/" + type + "/" + (gemmConv ? "gemm" : "dl4j"), k -> {
+      MultiLayerNetwork net = new MultiLayerNetwork(Networks.config(name, seed, type, gemmConv));
       net.init();
       return net;
     });
@@ -79,7 +82,7 @@ public final class NetworkModel implements GradientModel {
   @Override
   public synchronized float[] initialParameters() {
     if (initial == null) {
-      MultiLayerNetwork net = new MultiLayerNetwork(Networks.config(name, seed, type));
+      MultiLayerNetwork net = new MultiLayerNetwork(Networks.config(name, seed, type, gemmConv));
       net.init();
       initial = net.params().castTo(DataType.FLOAT).toFloatVector();
     }

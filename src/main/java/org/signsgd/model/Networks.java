@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.signsgd.model.conv.GemmConvolution;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -37,13 +38,14 @@ public final class Networks {
     return !name.endsWith("-net");
   }
 
-  public static MultiLayerConfiguration config(String name, long seed, DataType type) {
+  /** @param gemmConv convolutions through {@link GemmConvolution} (same function, faster) instead of DL4J's */
+  public static MultiLayerConfiguration config(String name, long seed, DataType type, boolean gemmConv) {
     NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(seed).dataType(type)
         .weightInit(WeightInit.UNIFORM).updater(new NoOp()).list();
     return switch (name) {
       case "mlp" -> mlp(b);
-      case "mengoli-cnn" -> mengoliCnn(b);
-      case "akoun-mnistnet" -> akounMnistNet(b);
+      case "mengoli-cnn" -> mengoliCnn(b, gemmConv);
+      case "akoun-mnistnet" -> akounMnistNet(b, gemmConv);
       case "linreg-net" -> b.layer(dense(20, 40, 1)).layer(new OutputLayer.Builder(LossFunction.MSE).nIn(40)
           .nOut(1).activation(Activation.IDENTITY).build()).build();
       case "logreg-net" -> b.layer(dense(20, 40, 1)).layer(output(40, 2, 1)).build();
@@ -60,8 +62,8 @@ public final class Networks {
    * Seed 001's TorchNet = Mengoli et al. 2025 Table 3: conv(1→32, k3) ReLU, conv(32→64, k3) ReLU, maxpool 2,
    * dropout .25, fc 9216→128 ReLU, dropout .5, fc 128→10; d = 1,199,882.
    */
-  private static MultiLayerConfiguration mengoliCnn(NeuralNetConfiguration.ListBuilder b) {
-    return b.layer(conv(32, 3, 0, 1)).layer(conv(64, 3, 0, 1)).layer(maxPool())
+  private static MultiLayerConfiguration mengoliCnn(NeuralNetConfiguration.ListBuilder b, boolean g) {
+    return b.layer(conv(32, 3, 0, 1, g)).layer(conv(64, 3, 0, 1, g)).layer(maxPool())
         .layer(dense(9216, 128, 0.75)).layer(output(128, 10, 0.5))
         .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
   }
@@ -71,15 +73,16 @@ public final class Networks {
    * conv(64→64, k3, pad 1) ReLU, conv(64→64, k3, pad 1) ReLU, maxpool 2, dropout .25, fc 3136→128 ReLU,
    * dropout .5, fc 128→10.
    */
-  private static MultiLayerConfiguration akounMnistNet(NeuralNetConfiguration.ListBuilder b) {
-    return b.layer(conv(64, 5, 2, 1)).layer(conv(64, 5, 2, 1)).layer(maxPool())
-        .layer(conv(64, 3, 1, 0.75)).layer(conv(64, 3, 1, 1)).layer(maxPool())
+  private static MultiLayerConfiguration akounMnistNet(NeuralNetConfiguration.ListBuilder b, boolean g) {
+    return b.layer(conv(64, 5, 2, 1, g)).layer(conv(64, 5, 2, 1, g)).layer(maxPool())
+        .layer(conv(64, 3, 1, 0.75, g)).layer(conv(64, 3, 1, 1, g)).layer(maxPool())
         .layer(dense(3136, 128, 0.75)).layer(output(128, 10, 0.5))
         .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
   }
 
-  private static ConvolutionLayer conv(int out, int kernel, int pad, double keep) {
-    ConvolutionLayer.Builder c = new ConvolutionLayer.Builder(kernel, kernel).stride(1, 1).padding(pad, pad)
+  private static ConvolutionLayer conv(int out, int kernel, int pad, double keep, boolean gemm) {
+    ConvolutionLayer.Builder c = (gemm ? new GemmConvolution.Builder(kernel, kernel)
+        : new ConvolutionLayer.Builder(kernel, kernel)).stride(1, 1).padding(pad, pad)
         .convolutionMode(ConvolutionMode.Truncate).nOut(out).activation(Activation.RELU);
     if (keep < 1) {
       c.dropOut(keep);
