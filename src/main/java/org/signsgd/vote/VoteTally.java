@@ -114,10 +114,10 @@ public final class VoteTally {
   }
 
   /**
-   * The same vote as {@code of(d, messages).result(tie, rng)} in one word-major pass: for each 64-coordinate word
-   * the Q message words are counted into K bit planes held in locals (K = bits of Q, carry-save adders),
-   * compared against n at once, and written out; no plane arrays of size d are stored, and each message is read
-   * once, sequentially. This is the driver's hot path.
+   * The same vote as {@code of(d, messages).result(tie, rng)} in one pass over the messages, the driver's hot
+   * path: below 128 messages {@link BlockMajority} (SIMD-friendly blocks); otherwise word-major, each word's Q
+   * message words counted into K bit planes held in locals (K = bits of Q) and compared against n at once. No
+   * plane arrays of size d are stored, and each message is read once, sequentially.
    */
   public static SignVector majority(List<SignVector> messages, int dimension, TieRule tie, RandomGenerator rng) {
     int n = messages.size();
@@ -138,13 +138,21 @@ public final class VoteTally {
       zer[q] = m.zeroWords();
       anyZero |= zer[q] != null;
     }
+    long[] negative = new long[words];
+    long[] tied = new long[words];
+    if (n <= BlockMajority.MAX_MESSAGES) {
+      BlockMajority.vote(neg, anyZero ? zer : null, words, negative, tied);
+      if (words > 0) {
+        negative[words - 1] &= SignVector.tailMask(dimension);
+        tied[words - 1] &= SignVector.tailMask(dimension);
+      }
+      return new VoteTally(dimension).resolveTies(negative, tied, tie, rng);
+    }
     int k = 32 - Integer.numberOfLeadingZeros(n);
     int bits = 64 - Long.numberOfLeadingZeros(2L * n);
     long[] minus = new long[k];
     long[] zeros = new long[k];
     long[] s = new long[bits];
-    long[] negative = new long[words];
-    long[] tied = new long[words];
     for (int w = 0; w < words; w++) {
       count(neg, n, w, minus);
       if (anyZero) {

@@ -72,6 +72,14 @@ class VoteProperties {
     return true;
   }
 
+  /** Several 512-word blocks of the one-pass kernel, with a short last block and a partial last word. */
+  @Property(tries = 15, seed = "4")
+  boolean onePassAcrossBlocksEqualsTheScalarOracle(@ForAll @IntRange(min = 1, max = 127) int q,
+      @ForAll @IntRange(min = 32_700, max = 70_000) int d, @ForAll boolean zeros, @ForAll long seed) {
+    List<SignVector> ms = messages(q, d, seed, zeros);
+    return VoteTally.majority(ms, d, TieRule.ZERO, null).equals(ScalarVote.vote(ms, d, TieRule.ZERO, null));
+  }
+
   @Property(tries = 100, seed = "3")
   boolean mergingPartialTalliesEqualsCountingAll(@ForAll @IntRange(min = 2, max = 80) int q,
       @ForAll @IntRange(min = 1, max = 700) int d, @ForAll @IntRange(min = 1, max = 79) int split,

@@ -1,0 +1,214 @@
+package org.signsgd.vote;
+
+import java.util.Arrays;
+
+/**
+ * The driver's majority vote for fewer than 128 messages, in blocks of 512 words (32,768 coordinates) laid out so
+ * that the JIT turns every loop into SIMD: for each group of 8 messages one Harley–Seal carry-save adder tree
+ * (Harley &amp; Seal; Muła, Kurz &amp; Lemire 2018, "Faster population counts using AVX2 instructions", §3) adds
+ * their bits into 7 count planes, each a plain element-wise loop over the block; then S = 2M + Z and the
+ * comparisons S &gt; n (negative) and S = n (tied) are one straight-line loop over all 8 bits. Each message word
+ * is read once; nothing of size d is written but the result.
+ */
+final class BlockMajority {
+  static final int MAX_MESSAGES = 127;
+  private static final int BLOCK = 512;
+  private static final int PLANES = 7;
+
+  private BlockMajority() {}
+
+  /**
+   * negative and tied words of the vote over the rows (null rows are all zero), n = rows.length &lt;= 127;
+   * the last word is not masked.
+   */
+  static void vote(long[][] minusRows, long[][] zeroRows, int words, long[] negative, long[] tied) {
+    int n = minusRows.length;
+    long[] none = new long[words];
+    long[][] m = new long[PLANES][BLOCK];
+    long[][] z = new long[PLANES][BLOCK];
+    for (int w0 = 0; w0 < words; w0 += BLOCK) {
+      int len = Math.min(BLOCK, words - w0);
+      count(minusRows, none, w0, len, m);
+      if (zeroRows != null) {
+        count(zeroRows, none, w0, len, z);
+      }
+      decide(m, z, n, w0, len, negative, tied);
+    }
+  }
+
+  /** planes[0..7)[0..len) ← the bit count of rows at words w0 .. w0+len. */
+  private static void count(long[][] rows, long[] none, int w0, int len, long[][] planes) {
+    for (long[] p : planes) {
+      Arrays.fill(p, 0, len, 0L);
+    }
+    long[] p0 = planes[0];
+    long[] p1 = planes[1];
+    long[] p2 = planes[2];
+    long[] p3 = planes[3];
+    long[] p4 = planes[4];
+    long[] p5 = planes[5];
+    long[] p6 = planes[6];
+    int n = rows.length;
+    int q = 0;
+    for (; q + 8 <= n; q += 8) {
+      long[] r0 = row(rows, q, none);
+      long[] r1 = row(rows, q + 1, none);
+      long[] r2 = row(rows, q + 2, none);
+      long[] r3 = row(rows, q + 3, none);
+      long[] r4 = row(rows, q + 4, none);
+      long[] r5 = row(rows, q + 5, none);
+      long[] r6 = row(rows, q + 6, none);
+      long[] r7 = row(rows, q + 7, none);
+      for (int i = 0; i < len; i++) {
+        int w = w0 + i;
+        long ones = p0[i];
+        long twos = p1[i];
+        long fours = p2[i];
+        // full adder (ones, a, b) -> sum in ones, carry in twosA; likewise for each pair
+        long a = r0[w];
+        long b = r1[w];
+        long u = ones ^ a;
+        long twosA = (ones & a) | (u & b);
+        ones = u ^ b;
+        a = r2[w];
+        b = r3[w];
+        u = ones ^ a;
+        long twosB = (ones & a) | (u & b);
+        ones = u ^ b;
+        u = twos ^ twosA;
+        long foursA = (twos & twosA) | (u & twosB);
+        twos = u ^ twosB;
+        a = r4[w];
+        b = r5[w];
+        u = ones ^ a;
+        twosA = (ones & a) | (u & b);
+        ones = u ^ b;
+        a = r6[w];
+        b = r7[w];
+        u = ones ^ a;
+        twosB = (ones & a) | (u & b);
+        ones = u ^ b;
+        u = twos ^ twosA;
+        long foursB = (twos & twosA) | (u & twosB);
+        twos = u ^ twosB;
+        u = fours ^ foursA;
+        long eights = (fours & foursA) | (u & foursB);
+        fours = u ^ foursB;
+        // eights ripples into planes 3..6
+        long e = p3[i];
+        long c = e & eights;
+        p3[i] = e ^ eights;
+        long s = p4[i];
+        long c2 = s & c;
+        p4[i] = s ^ c;
+        long t = p5[i];
+        p5[i] = t ^ c2;
+        p6[i] ^= t & c2;
+        p0[i] = ones;
+        p1[i] = twos;
+        p2[i] = fours;
+      }
+    }
+    for (; q < n; q++) {
+      long[] r = row(rows, q, none);
+      for (int i = 0; i < len; i++) {
+        long x = r[w0 + i];
+        long c0 = p0[i] & x;
+        p0[i] ^= x;
+        long c1 = p1[i] & c0;
+        p1[i] ^= c0;
+        long c2 = p2[i] & c1;
+        p2[i] ^= c1;
+        long c3 = p3[i] & c2;
+        p3[i] ^= c2;
+        long c4 = p4[i] & c3;
+        p4[i] ^= c3;
+        long c5 = p5[i] & c4;
+        p5[i] ^= c4;
+        p6[i] ^= c5;
+      }
+    }
+  }
+
+  private static long[] row(long[][] rows, int q, long[] none) {
+    return rows[q] == null ? none : rows[q];
+  }
+
+  /** S = 2M + Z (8 bits), negative ← S &gt; n, tied ← S = n, for words w0 .. w0+len. */
+  private static void decide(long[][] m, long[][] z, int n, int w0, int len, long[] negative, long[] tied) {
+    long n0 = bit(n, 0);
+    long n1 = bit(n, 1);
+    long n2 = bit(n, 2);
+    long n3 = bit(n, 3);
+    long n4 = bit(n, 4);
+    long n5 = bit(n, 5);
+    long n6 = bit(n, 6);
+    long n7 = bit(n, 7);
+    long[] m0 = m[0];
+    long[] m1 = m[1];
+    long[] m2 = m[2];
+    long[] m3 = m[3];
+    long[] m4 = m[4];
+    long[] m5 = m[5];
+    long[] m6 = m[6];
+    long[] z0 = z[0];
+    long[] z1 = z[1];
+    long[] z2 = z[2];
+    long[] z3 = z[3];
+    long[] z4 = z[4];
+    long[] z5 = z[5];
+    long[] z6 = z[6];
+    for (int i = 0; i < len; i++) {
+      // S = (M << 1) + Z, bit by bit with a carry
+      long s0 = z0[i];
+      long a = m0[i];
+      long b = z1[i];
+      long s1 = a ^ b;
+      long c = a & b;
+      a = m1[i];
+      b = z2[i];
+      long s2 = a ^ b ^ c;
+      c = (a & b) | (c & (a ^ b));
+      a = m2[i];
+      b = z3[i];
+      long s3 = a ^ b ^ c;
+      c = (a & b) | (c & (a ^ b));
+      a = m3[i];
+      b = z4[i];
+      long s4 = a ^ b ^ c;
+      c = (a & b) | (c & (a ^ b));
+      a = m4[i];
+      b = z5[i];
+      long s5 = a ^ b ^ c;
+      c = (a & b) | (c & (a ^ b));
+      a = m5[i];
+      b = z6[i];
+      long s6 = a ^ b ^ c;
+      c = (a & b) | (c & (a ^ b));
+      long s7 = m6[i] ^ c;
+      // compare S with n from the top bit: gt where S first exceeds n, eq while equal
+      long eq = ~(s7 ^ n7);
+      long gt = s7 & ~n7;
+      gt |= eq & s6 & ~n6;
+      eq &= ~(s6 ^ n6);
+      gt |= eq & s5 & ~n5;
+      eq &= ~(s5 ^ n5);
+      gt |= eq & s4 & ~n4;
+      eq &= ~(s4 ^ n4);
+      gt |= eq & s3 & ~n3;
+      eq &= ~(s3 ^ n3);
+      gt |= eq & s2 & ~n2;
+      eq &= ~(s2 ^ n2);
+      gt |= eq & s1 & ~n1;
+      eq &= ~(s1 ^ n1);
+      gt |= eq & s0 & ~n0;
+      eq &= ~(s0 ^ n0);
+      negative[w0 + i] = gt;
+      tied[w0 + i] = eq;
+    }
+  }
+
+  private static long bit(int n, int j) {
+    return ((n >>> j) & 1) != 0 ? -1L : 0L;
+  }
+}
