@@ -8,13 +8,18 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/target/signsgd-spark-0.1.0-SNAPSHOT.jar"
 cp_file="$root/target/classpath.txt"
-if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] \
+# the bench's classpath adds the provided dependencies (DL4J's Spark training, its comparison)
+bench_cp_file="$root/target/bench-classpath.txt"
+if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ ! -f "$bench_cp_file" ] \
    || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$cp_file" -print -quit)" ]; then
   echo "building signsgd-spark (first use or sources changed; the first build downloads ~430 MB)..." >&2
-  (cd "$root" && mvn -B -q -ntp -DskipTests package dependency:build-classpath \
-      -Dmdep.outputFile=target/classpath.txt) >&2
+  (cd "$root" && mvn -B -q -ntp -DskipTests package dependency:build-classpath -Dmdep.includeScope=runtime \
+      -Dmdep.outputFile=target/classpath.txt \
+    && mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=compile \
+      -Dmdep.outputFile=target/bench-classpath.txt) >&2
   touch "$cp_file"
 fi
+if [ "${1:-}" = bench ]; then cp_file="$bench_cp_file"; fi
 flags=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED

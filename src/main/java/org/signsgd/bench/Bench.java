@@ -27,6 +27,7 @@ import org.signsgd.train.Driver;
 import org.signsgd.train.Engine;
 import org.signsgd.train.InProcessEngine;
 import org.signsgd.train.IterationRow;
+import org.signsgd.train.Phases;
 import org.signsgd.train.SparkEngine;
 
 /**
@@ -53,11 +54,12 @@ public final class Bench {
 
   public List<BenchRow> run() throws IOException, RunnerException {
     voteKernel();
-    double cnnGradient = gradients();
-    networkIteration(cnnGradient);
+    gradients();
+    double samples = networkIteration();
     bytes();
     toy();
     scaling();
+    comparison(samples);
     return rows;
   }
 
@@ -109,32 +111,44 @@ public final class Bench {
         "float sum / bit-sliced >= 10"));
   }
 
-  /** (b) One batch-64 gradient, single-threaded: mengoli-cnn and mlp. @return the CNN's, ms */
+  /**
+   * (b) One batch-64 gradient, single-threaded: mlp, and mengoli-cnn with this project's gemm convolution
+   * against DL4J's built-in convolution (the generic binary's path), on the same batches. @return the CNN's, ms
+   */
   private double gradients() {
-    double cnn = Double.NaN;
-    for (String net : List.of("mlp", "mengoli-cnn")) {
-      int batch = quick && net.equals("mengoli-cnn") ? 8 : 64;
-      note("gradient " + net + " batch " + batch);
-      GradientModel m = Models.create(new RuleSpec(net, Map.of()), new RuleSpec("mnist", Map.of("dir",
-          mnist.toString())), 1, 27);
-      float[] x = m.initialParameters();
-      float[] g = new float[m.dimension()];
-      long[] t = {0};
-      double ms = Measure.medianMs(quick ? 1 : 3, quick ? 2 : 7, () -> m.stochasticGradient(x, batch, t[0]++, 0, g));
-      add("b", "gradient " + net + ", batch " + batch + ", 1 thread", ms, "ms", Double.NaN,
-          net.equals("mengoli-cnn") && !quick ? "3x faster than the generic binary's 580 ms: "
-              + (580 / ms >= 3 ? "met" : "NOT met (" + String.format("%.2fx", 580 / ms) + ")") : "");
-      if (net.equals("mengoli-cnn")) {
-        cnn = ms;
-      }
-    }
-    return cnn;
+    int cnnBatch = quick ? 8 : 64;
+    double mlp = gradientMs("mlp", "gemm", 64);
+    add("b", "gradient mlp, batch 64, 1 thread", mlp, "ms", Double.NaN, "");
+    double gemm = gradientMs("mengoli-cnn", "gemm", cnnBatch);
+    double dl4j = gradientMs("mengoli-cnn", "dl4j", cnnBatch);
+    add("b", "gradient mengoli-cnn, batch " + cnnBatch + ", 1 thread, DL4J's convolution", dl4j, "ms", Double.NaN,
+        "");
+    add("b", "gradient mengoli-cnn, batch " + cnnBatch + ", 1 thread, gemm convolution (default)", gemm, "ms",
+        dl4j / gemm, quick ? "" : met(dl4j / gemm >= 3, "DL4J's / ours >= 3"));
+    return gemm;
   }
 
-  /** (c, d) A 27-worker mengoli-cnn iteration on this master against the floor Q × gradient / cores. */
-  private void networkIteration(double gradientMs) throws IOException {
+  private double gradientMs(String net, String conv, int batch) {
+    note("gradient " + net + " (conv " + conv + ") batch " + batch);
+    GradientModel m = Models.create(new RuleSpec(net, Map.of("conv", conv)), mnistSpec(), 1, 27);
+    float[] x = m.initialParameters();
+    float[] g = new float[m.dimension()];
+    long[] t = {0};
+    return Measure.medianMs(quick ? 1 : 3, quick ? 2 : 7, () -> m.stochasticGradient(x, batch, t[0]++, 0, g));
+  }
+
+  private RuleSpec mnistSpec() {
+    return new RuleSpec("mnist", Map.of("dir", mnist.toString()));
+  }
+
+  /**
+   * (c, d) A 27-worker mengoli-cnn iteration on this master, split into its phases, against the floor: the same
+   * iterations' 27 gradients on the same batches, computed here one after another, over the cores.
+   * @return samples per second of the run
+   */
+  private double networkIteration() throws IOException {
     int batch = quick ? 8 : 64;
-    int iterations = quick ? 2 : 4;
+    int iterations = quick ? 2 : 5;
     note("27-worker mengoli-cnn iterations on " + spark.sparkContext().master());
     JobSpec spec = spec("""
         name: bench-cnn
@@ -149,16 +163,74 @@ public final class Bench {
         iterations: %d
         lr: {schedule: constant, initial: 1.0e-4}
         """.formatted(mnist, batch, iterations));
-    List<IterationRow> out = run(new SparkEngine(jsc()), spec);
-    // iteration 0 pays for building the networks and JIT: the median of the rest
-    double[] it = out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray();
-    double[] agg = out.stream().skip(1).mapToDouble(IterationRow::aggregateMs).toArray();
-    double iteration = Measure.median(it);
-    double floor = 27 * gradientMs / cores;
-    add("c", "mengoli-cnn iteration, Q=27, batch " + batch + ", " + cores + " cores", iteration, "ms", Double.NaN, "");
-    add("c", "  of which the driver's vote", Measure.median(agg), "ms", Double.NaN, "");
-    add("d", "iteration / floor (27 x gradient / " + cores + " cores = " + String.format("%.0f ms", floor) + ")",
-        iteration / floor, "x", iteration / floor, quick ? "" : met(iteration / floor <= 1.10, "<= 1.10"));
+    Phases phases = new Phases(cores);
+    Driver driver = new Driver(spec).recordPhases(phases);
+    List<IterationRow> out = new ArrayList<>();
+    new SparkEngine(jsc()).run(driver, out::add);
+    // iteration 0 pays for building the networks and JIT: the medians of the rest
+    double iteration = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray());
+    add("c", "mengoli-cnn iteration, Q=27, batch " + batch + ", " + cores + " cores (median)", iteration, "ms",
+        Double.NaN, "");
+    double[] med = phases.medians(1);
+    for (Phases.Phase p : Phases.Phase.values()) {
+      add("c", "  " + p.name().toLowerCase(java.util.Locale.ROOT) + ": " + PHASE_NOTES.get(p), med[p.ordinal()],
+          "ms", med[p.ordinal()] / iteration, "");
+    }
+    note("the same gradients outside Spark (the floor)");
+    GradientModel m = driver.model();
+    float[] x = m.initialParameters();
+    float[] g = new float[m.dimension()];
+    double[] floors = new double[iterations - 1];
+    for (int t = 1; t < iterations; t++) {
+      long t0 = System.nanoTime();
+      for (int w = 0; w < 27; w++) {
+        m.stochasticGradient(x, batch, t, w, g);
+      }
+      floors[t - 1] = (System.nanoTime() - t0) / 1e6 / cores;
+    }
+    double floor = Measure.median(floors);
+    add("d", "iteration / floor (27 gradients of the same batches / " + cores + " cores = "
+        + String.format("%.0f ms", floor) + ")", iteration / floor, "x", iteration / floor,
+        quick ? "" : met(iteration / floor <= 1.10, "<= 1.10"));
+    return 27.0 * batch / (iteration / 1000);
+  }
+
+  private static final Map<Phases.Phase, String> PHASE_NOTES = Map.of(
+      Phases.Phase.GRADIENT, "workers' gradients / cores",
+      Phases.Phase.ENCODE, "momentum + sign packing / cores",
+      Phases.Phase.COLLECT, "stage wall - the two above (scheduling, serialisation, imbalance)",
+      Phases.Phase.REFERENCE, "treeAggregate of the honest mean",
+      Phases.Phase.ATTACK, "message checks + forging",
+      Phases.Phase.AGGREGATE, "the vote",
+      Phases.Phase.BROADCAST, "downlink shipping + releasing",
+      Phases.Phase.METRICS, "driver bookkeeping, update of x");
+
+  /**
+   * (h) Samples per second against DL4J's own Spark training (parameter averaging every 5 minibatches, its
+   * documented default range) and plain fit, same network, batch and cores.
+   */
+  private void comparison(double ours) {
+    int batch = quick ? 8 : 64;
+    String net = "mengoli-cnn";
+    add("h", "this job, " + net + ", Q=27, batch " + batch + ", " + cores + " cores", ours, "samples/s",
+        Double.NaN, "");
+    if (!Dl4jComparison.available()) {
+      add("h", "DL4J Spark / plain fit: dl4j-spark is not on this classpath (run submit/local.sh bench)",
+          Double.NaN, "", Double.NaN, "");
+      return;
+    }
+    Dl4jComparison c = new Dl4jComparison(mnist, batch, quick ? 4 : 20);
+    for (boolean gemm : new boolean[] {false, true}) {
+      String conv = gemm ? "gemm convolution" : "DL4J's convolution";
+      note("DL4J Spark parameter averaging, " + conv);
+      double avg = c.sparkAveraging(jsc(), net, gemm, 5);
+      add("h", "DL4J Spark ParameterAveragingTrainingMaster, " + conv, avg, "samples/s", ours / avg,
+          quick ? "" : met(ours >= avg, "ours >= it"));
+      note("plain DL4J fit, " + conv + ", " + cores + " threads");
+      double fit = c.plainFit(net, gemm, cores);
+      add("h", "plain DL4J MultiLayerNetwork.fit, one JVM, " + cores + " threads, " + conv, fit, "samples/s",
+          ours / fit, quick ? "" : met(ours >= 0.9 * fit, "ours >= 0.9 x it"));
+    }
   }
 
   /** (e) Bytes up per worker-iteration over 4·d (sign rule, d of mengoli-cnn). */

@@ -37,8 +37,8 @@ public final class Update {
       long zer = zero.word(w);
       int end = Math.min(64, d - base);
       for (int b = 0; b < end; b++) {
-        long bit = 1L << b;
-        double s = (neg & bit) != 0 ? -1.0 : (zer & bit) != 0 ? 0.0 : 1.0;
+        // branch-free sign: -1 where the negative bit is set, 0 where the zero bit is, else +1
+        double s = 1.0 - 2.0 * ((neg >>> b) & 1L) - ((zer >>> b) & 1L);
         int i = base + b;
         x[i] = (float) (x[i] - lr * (s + lambda * x[i]));
       }

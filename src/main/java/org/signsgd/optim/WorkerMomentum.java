@@ -17,8 +17,12 @@ public final class WorkerMomentum {
       throw new IllegalArgumentException("momentum: gradient has d=" + gradient.length + "; expected d="
           + v.length + " like the momentum buffer");
     }
+    // in float, like the papers' PyTorch buffers (and a loop the JIT vectorises); Java float arithmetic is
+    // strict, so every JVM gives the same bits
+    float b = (float) beta;
+    float c = (float) (1 - beta);
     for (int i = 0; i < v.length; i++) {
-      v[i] = (float) (beta * v[i] + (1 - beta) * gradient[i]);
+      v[i] = b * v[i] + c * gradient[i];
     }
     return v;
   }

@@ -38,6 +38,7 @@ public final class Driver {
   private final GradientModel model;
   private final Aggregator rule;
   private final Attack attack;
+  private Phases phases;
   private final LearningRate lr;
   private final int[] byzantineIds;
   private final WorkerPlan plan;
@@ -66,6 +67,16 @@ public final class Driver {
   }
 
   /** Sets f* for the gap column (e.g. MLlib's solution, {@link Optimum}); NaN leaves the gap null. */
+  /** Records where each iteration's time goes into {@code p} (the benchmark); null stops recording. */
+  public Driver recordPhases(Phases p) {
+    this.phases = p;
+    return this;
+  }
+
+  Phases phases() {
+    return phases;
+  }
+
   public Driver withOptimum(double fStar) {
     this.optimum = fStar;
     return this;
@@ -119,6 +130,7 @@ public final class Driver {
    */
   public Step step(long t, List<Uplink> uplinks, float[] honestMean, long startNanos) {
     long start = startNanos;
+    long stepStart = System.nanoTime();
     List<Uplink> ups = new ArrayList<>(uplinks);
     ups.sort(Comparator.comparingInt(Uplink::worker));
     checkReplicas(t, ups);
@@ -134,6 +146,7 @@ public final class Driver {
     }
     SignVector referenceSigns = reference == null ? null : SignVector.pack(reference, TieRule.ZERO, null);
 
+    long attackStart = System.nanoTime();
     List<Message> sent = new ArrayList<>();
     for (Uplink u : ups) {
       sent.add(u.message());
@@ -161,7 +174,8 @@ public final class Driver {
     long aggStart = System.nanoTime();
     Direction dir = rule.aggregate(all, new AggregationContext(spec.workers(), spec.declaredByzantine(), t,
         SeedStreams.of(spec.seed(), t, SeedStreams.DRIVER, SeedStreams.Purpose.TIE)));
-    double aggregateMs = (System.nanoTime() - aggStart) / 1e6;
+    long aggEnd = System.nanoTime();
+    double aggregateMs = (aggEnd - aggStart) / 1e6;
 
     Double agreement = null;
     Double failure = null;
@@ -189,6 +203,12 @@ public final class Driver {
         dir.wireBytes() * spec.workers(), computeNs / 1e6, aggregateMs, (System.nanoTime() - start) / 1e6,
         spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
         spec.batchSize().label(), spec.seed());
+    if (phases != null) {
+      long end = System.nanoTime();
+      phases.add(Phases.Phase.ATTACK, (aggStart - attackStart) / 1e6);
+      phases.add(Phases.Phase.AGGREGATE, aggregateMs);
+      phases.add(Phases.Phase.METRICS, (attackStart - stepStart + end - aggEnd) / 1e6);
+    }
     return new Step(dir, rate, row);
   }
 

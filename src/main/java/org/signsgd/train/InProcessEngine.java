@@ -10,8 +10,12 @@ public final class InProcessEngine implements Engine {
   public String run(Driver driver, Consumer<IterationRow> sink) {
     List<WorkerState> states = new ArrayList<>(driver.initialStates());
     Downlink down = new Downlink(0, null, 0);
+    Phases phases = driver.phases();
     for (long t = 0; t < driver.spec().iterations(); t++) {
       long start = System.nanoTime();
+      if (phases != null) {
+        phases.begin();
+      }
       List<Uplink> ups = new ArrayList<>(states.size());
       HonestMean reference = new HonestMean();
       for (int w = 0; w < states.size(); w++) {
@@ -21,6 +25,9 @@ public final class InProcessEngine implements Engine {
         if (slot.gradient() != null) {
           reference.add(slot.gradient());
         }
+      }
+      if (phases != null) {
+        phases.stage((System.nanoTime() - start) / 1e6, ups);
       }
       Driver.Step step = driver.step(t, ups, reference.mean(), start);
       if (step == null) {

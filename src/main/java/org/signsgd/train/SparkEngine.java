@@ -43,8 +43,12 @@ public final class SparkEngine implements Engine {
     JavaRDD<WorkerSlot> anchor = null;
     String status = "completed";
     try {
+      Phases phases = driver.phases();
       for (long t = 0; t < driver.spec().iterations(); t++) {
         long start = System.nanoTime();
+        if (phases != null) {
+          phases.begin();
+        }
         DownlinkRef current = down;
         JavaRDD<WorkerSlot> next = slots.map(
             slot -> WorkerStep.step(model.value(), plan.value(), slot.state(), current.get()));
@@ -54,8 +58,14 @@ public final class SparkEngine implements Engine {
           next.rdd().localCheckpoint();
         }
         List<Uplink> ups = next.map(WorkerSlot::uplink).collect();
+        long collected = System.nanoTime();
         float[] reference = driver.plan().referenceAt(t) ? next.filter(s -> s.gradient() != null)
             .treeAggregate(new HonestMean(), (m, s) -> m.add(s.gradient()), HonestMean::merge).mean() : null;
+        if (phases != null) {
+          phases.stage((collected - start) / 1e6, ups);
+          phases.add(Phases.Phase.REFERENCE, (System.nanoTime() - collected) / 1e6);
+        }
+        long releaseStart = System.nanoTime();
         if (slots != anchor) {
           slots.unpersist(false);
         }
@@ -67,13 +77,20 @@ public final class SparkEngine implements Engine {
         }
         current.unpersist(false);
         slots = next;
+        if (phases != null) {
+          phases.add(Phases.Phase.BROADCAST, (System.nanoTime() - releaseStart) / 1e6);
+        }
         Driver.Step step = driver.step(t, ups, reference, start);
         if (step == null) {
           status = "diverged";
           break;
         }
         sink.accept(step.row());
+        long shipStart = System.nanoTime();
         down = ship(new Downlink(t + 1, step.direction(), step.lr()));
+        if (phases != null) {
+          phases.add(Phases.Phase.BROADCAST, (System.nanoTime() - shipStart) / 1e6);
+        }
       }
     } finally {
       slots.unpersist(false);

@@ -27,16 +27,18 @@ public final class WorkerStep {
     float[] g = new float[s.x().length];
     double batchLoss = model.stochasticGradient(s.x(), plan.batch().at(t), t, w, g);
     long compute = System.nanoTime() - start;
+    long encodeStart = System.nanoTime();
     WorkerMomentum.accumulate(s.v(), g, plan.beta());
     Message message = plan.kind() == MessageKind.SIGN
         ? new SignMessage(w, SignVector.pack(s.v(), plan.encoding(),
             SeedStreams.of(plan.seed(), t, w, SeedStreams.Purpose.TIE)))
         : new DenseMessage(w, s.v().clone());
+    long encode = System.nanoTime() - encodeStart;
     boolean check = t % plan.checkEvery() == 0;
     boolean byzantine = plan.byzantine()[w];
     Uplink up = new Uplink(w, message, byzantine && plan.ownVectors() ? s.v().clone() : null, check,
         check ? checksum(s.x()) : 0L, batchLoss,
-        plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute);
+        plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute, encode);
     return new WorkerSlot(s, up, !byzantine && plan.referenceAt(t) ? g : null);
   }
 

@@ -49,22 +49,41 @@ public final class SignVector implements Serializable {
     int d = values.length;
     long[] neg = new long[wordsFor(d)];
     long[] zer = null;
-    for (int i = 0; i < d; i++) {
-      float v = values[i];
-      if (v < 0f) {
-        neg[i >>> 6] |= 1L << i;
-      } else if (!(v > 0f)) {
-        switch (rule) {
-          case ZERO -> {
-            if (zer == null) {
-              zer = new long[neg.length];
+    int full = d >>> 6;
+    for (int w = 0; w < neg.length; w++) {
+      int base = w << 6;
+      int end = w < full ? base + 64 : d;
+      // branch-free: the sign bit of every value, and whether any is ±0 or NaN (then the word is redone below,
+      // in coordinate order, so that the tie rule's random draws are the same as one value at a time)
+      long bits = 0;
+      int special = 0;
+      for (int i = base; i < end; i++) {
+        int raw = Float.floatToRawIntBits(values[i]);
+        bits |= (long) (raw >>> 31) << i;
+        int a = (raw & 0x7fffffff) - 1;
+        special |= (a >>> 31) | ((0x7f7fffff - a) >>> 31);
+      }
+      if (special == 0) {
+        neg[w] = bits;
+        continue;
+      }
+      for (int i = base; i < end; i++) {
+        float v = values[i];
+        if (v < 0f) {
+          neg[w] |= 1L << i;
+        } else if (!(v > 0f)) {
+          switch (rule) {
+            case ZERO -> {
+              if (zer == null) {
+                zer = new long[neg.length];
+              }
+              zer[w] |= 1L << i;
             }
-            zer[i >>> 6] |= 1L << i;
-          }
-          case PLUS -> { }
-          case RANDOM -> {
-            if (rng.nextBoolean()) {
-              neg[i >>> 6] |= 1L << i;
+            case PLUS -> { }
+            case RANDOM -> {
+              if (rng.nextBoolean()) {
+                neg[w] |= 1L << i;
+              }
             }
           }
         }

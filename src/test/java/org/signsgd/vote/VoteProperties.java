@@ -39,6 +39,8 @@ class VoteProperties {
   @Provide
   Arbitrary<float[]> vectors() {
     return Arbitraries.floats().between(-3f, 3f).withSpecialValue(0f).withSpecialValue(-0f)
+        .withSpecialValue(Float.NaN).withSpecialValue(Float.NEGATIVE_INFINITY).withSpecialValue(Float.MIN_VALUE)
+        .withSpecialValue(-Float.MIN_VALUE)
         .array(float[].class).ofMinSize(0).ofMaxSize(300);
   }
 

@@ -1,0 +1,88 @@
+package org.signsgd.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where one iteration's wall time goes, for the benchmark (issue 6): per iteration, milliseconds in each
+ * {@link Phase}. The engine and the driver add to it when one is attached ({@link Driver#recordPhases}); runs
+ * without one pay nothing. Driver-side and single-threaded.
+ */
+public final class Phases {
+  /** The parts of an iteration, in the order they happen. */
+  public enum Phase {
+    /** Σ over workers of the minibatch gradient time, divided by the cores: the share each core computed. */
+    GRADIENT,
+    /** Σ over workers of momentum and sign packing, divided by the cores. */
+    ENCODE,
+    /** The worker stage's wall time less the two above: scheduling, task and result serialisation, imbalance. */
+    COLLECT,
+    /** The honest-mean reference ({@code treeAggregate}), on the iterations that need it. */
+    REFERENCE,
+    /** Message checks and the attack's forging on the driver. */
+    ATTACK,
+    /** The aggregation rule (the vote). */
+    AGGREGATE,
+    /** Shipping the next downlink (inline or broadcast) and releasing the last one. */
+    BROADCAST,
+    /** Everything else on the driver: replica checks, loss, agreement, evaluation sums, the update of x. */
+    METRICS
+  }
+
+  private final int cores;
+  private final List<double[]> rows = new ArrayList<>();
+  private double[] current;
+
+  public Phases(int cores) {
+    this.cores = cores;
+  }
+
+  void begin() {
+    current = new double[Phase.values().length];
+    rows.add(current);
+  }
+
+  void add(Phase p, double ms) {
+    current[p.ordinal()] += ms;
+  }
+
+  /** The worker stage of this iteration took {@code stageMs}; split it with the workers' own clocks. */
+  void stage(double stageMs, List<Uplink> ups) {
+    double gradient = 0;
+    double encode = 0;
+    for (Uplink u : ups) {
+      gradient += u.computeNanos() / 1e6;
+      encode += u.encodeNanos() / 1e6;
+    }
+    add(Phase.GRADIENT, gradient / cores);
+    add(Phase.ENCODE, encode / cores);
+    add(Phase.COLLECT, stageMs - (gradient + encode) / cores);
+  }
+
+  /** The median over iterations [from, end) of each phase, in {@link Phase} order. */
+  public double[] medians(int from) {
+    double[] out = new double[Phase.values().length];
+    for (int p = 0; p < out.length; p++) {
+      int k = p;
+      double[] v = rows.stream().skip(from).mapToDouble(r -> r[k]).sorted().toArray();
+      out[p] = v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2]
+          : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+    return out;
+  }
+
+  /** The phases of iteration t, in {@link Phase} order. */
+  public double[] at(int t) {
+    return rows.get(t).clone();
+  }
+
+  public int iterations() {
+    return rows.size();
+  }
+
+  @Override
+  public String toString() {
+    return "Phases" + Arrays.toString(medians(0));
+  }
+}
