@@ -29,8 +29,19 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--mnist", paramLabel = "DIR", description = "MNIST idx files (default: $SIGNSGD_DATA/mnist)")
   Path mnist;
 
+  @Option(names = "--only", paramLabel = "SECTIONS", split = ",",
+      description = "run only these sections, e.g. --only a,c (default: all of a-h; c and d run together)")
+  List<String> only;
+
   @Override
   public Integer call() throws Exception {
+    java.util.Set<String> sections = only == null ? Bench.SECTIONS : new java.util.TreeSet<>(only);
+    for (String s : sections) {
+      if (!Bench.SECTIONS.contains(s)) {
+        throw new IllegalArgumentException("bench: --only " + s + " is not a section; allowed: "
+            + String.join(",", Bench.SECTIONS));
+      }
+    }
     Path data = mnist != null ? mnist : Path.of(System.getenv().getOrDefault("SIGNSGD_DATA", "data"), "mnist");
     if (!org.signsgd.data.ImageDataset.present(data)) {
       throw new IllegalArgumentException("bench: no MNIST idx files in " + data.toAbsolutePath()
@@ -38,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     SparkSession spark = Sessions.start(master);
     try {
-      List<BenchRow> rows = new Bench(spark, data.toAbsolutePath(), quick, spec.commandLine().getErr()).run();
+      List<BenchRow> rows = new Bench(spark, data.toAbsolutePath(), quick, spec.commandLine().getErr()).run(sections);
       var out = spec.commandLine().getOut();
       out.println("cpu: " + Cpu.model() + "; cores: " + Runtime.getRuntime().availableProcessors() + "; master: "
           + master + (quick ? "; --quick (sizes reduced)" : ""));

@@ -24,8 +24,8 @@ final class BlockMajority {
   static void vote(long[][] minusRows, long[][] zeroRows, int words, long[] negative, long[] tied) {
     int n = minusRows.length;
     long[] none = new long[words];
-    long[][] m = new long[PLANES][BLOCK];
-    long[][] z = new long[PLANES][BLOCK];
+    long[] m = new long[PLANES * BLOCK];
+    long[] z = new long[PLANES * BLOCK];
     for (int w0 = 0; w0 < words; w0 += BLOCK) {
       int len = Math.min(BLOCK, words - w0);
       count(minusRows, none, w0, len, m);
@@ -36,18 +36,12 @@ final class BlockMajority {
     }
   }
 
-  /** planes[0..7)[0..len) ← the bit count of rows at words w0 .. w0+len. */
-  private static void count(long[][] rows, long[] none, int w0, int len, long[][] planes) {
-    for (long[] p : planes) {
-      Arrays.fill(p, 0, len, 0L);
-    }
-    long[] p0 = planes[0];
-    long[] p1 = planes[1];
-    long[] p2 = planes[2];
-    long[] p3 = planes[3];
-    long[] p4 = planes[4];
-    long[] p5 = planes[5];
-    long[] p6 = planes[6];
+  /**
+   * planes[i·7 + j] ← bit j of the count of rows at word w0 + i, i &lt; len: the 7 planes of a word side by side,
+   * so that the loop holds one plane pointer besides its 8 message rows (x86-64 has 16 registers).
+   */
+  private static void count(long[][] rows, long[] none, int w0, int len, long[] p) {
+    Arrays.fill(p, 0, len * PLANES, 0L);
     int n = rows.length;
     int q = 0;
     for (; q + 8 <= n; q += 8) {
@@ -59,11 +53,11 @@ final class BlockMajority {
       long[] r5 = row(rows, q + 5, none);
       long[] r6 = row(rows, q + 6, none);
       long[] r7 = row(rows, q + 7, none);
-      for (int i = 0; i < len; i++) {
+      for (int i = 0, k = 0; i < len; i++, k += PLANES) {
         int w = w0 + i;
-        long ones = p0[i];
-        long twos = p1[i];
-        long fours = p2[i];
+        long ones = p[k];
+        long twos = p[k + 1];
+        long fours = p[k + 2];
         // full adder (ones, a, b) -> sum in ones, carry in twosA; likewise for each pair
         long a = r0[w];
         long b = r1[w];
@@ -95,37 +89,29 @@ final class BlockMajority {
         long eights = (fours & foursA) | (u & foursB);
         fours = u ^ foursB;
         // eights ripples into planes 3..6
-        long e = p3[i];
+        long e = p[k + 3];
         long c = e & eights;
-        p3[i] = e ^ eights;
-        long s = p4[i];
+        p[k + 3] = e ^ eights;
+        long s = p[k + 4];
         long c2 = s & c;
-        p4[i] = s ^ c;
-        long t = p5[i];
-        p5[i] = t ^ c2;
-        p6[i] ^= t & c2;
-        p0[i] = ones;
-        p1[i] = twos;
-        p2[i] = fours;
+        p[k + 4] = s ^ c;
+        long t = p[k + 5];
+        p[k + 5] = t ^ c2;
+        p[k + 6] ^= t & c2;
+        p[k] = ones;
+        p[k + 1] = twos;
+        p[k + 2] = fours;
       }
     }
     for (; q < n; q++) {
       long[] r = row(rows, q, none);
-      for (int i = 0; i < len; i++) {
+      for (int i = 0, k = 0; i < len; i++, k += PLANES) {
         long x = r[w0 + i];
-        long c0 = p0[i] & x;
-        p0[i] ^= x;
-        long c1 = p1[i] & c0;
-        p1[i] ^= c0;
-        long c2 = p2[i] & c1;
-        p2[i] ^= c1;
-        long c3 = p3[i] & c2;
-        p3[i] ^= c2;
-        long c4 = p4[i] & c3;
-        p4[i] ^= c3;
-        long c5 = p5[i] & c4;
-        p5[i] ^= c4;
-        p6[i] ^= c5;
+        for (int j = 0; j < PLANES; j++) {
+          long c = p[k + j] & x;
+          p[k + j] ^= x;
+          x = c;
+        }
       }
     }
   }
@@ -135,7 +121,7 @@ final class BlockMajority {
   }
 
   /** S = 2M + Z (8 bits), negative ← S &gt; n, tied ← S = n, for words w0 .. w0+len. */
-  private static void decide(long[][] m, long[][] z, int n, int w0, int len, long[] negative, long[] tied) {
+  private static void decide(long[] m, long[] z, int n, int w0, int len, long[] negative, long[] tied) {
     long n0 = bit(n, 0);
     long n1 = bit(n, 1);
     long n2 = bit(n, 2);
@@ -144,48 +130,34 @@ final class BlockMajority {
     long n5 = bit(n, 5);
     long n6 = bit(n, 6);
     long n7 = bit(n, 7);
-    long[] m0 = m[0];
-    long[] m1 = m[1];
-    long[] m2 = m[2];
-    long[] m3 = m[3];
-    long[] m4 = m[4];
-    long[] m5 = m[5];
-    long[] m6 = m[6];
-    long[] z0 = z[0];
-    long[] z1 = z[1];
-    long[] z2 = z[2];
-    long[] z3 = z[3];
-    long[] z4 = z[4];
-    long[] z5 = z[5];
-    long[] z6 = z[6];
-    for (int i = 0; i < len; i++) {
+    for (int i = 0, k = 0; i < len; i++, k += PLANES) {
       // S = (M << 1) + Z, bit by bit with a carry
-      long s0 = z0[i];
-      long a = m0[i];
-      long b = z1[i];
+      long s0 = z[k];
+      long a = m[k];
+      long b = z[k + 1];
       long s1 = a ^ b;
       long c = a & b;
-      a = m1[i];
-      b = z2[i];
+      a = m[k + 1];
+      b = z[k + 2];
       long s2 = a ^ b ^ c;
       c = (a & b) | (c & (a ^ b));
-      a = m2[i];
-      b = z3[i];
+      a = m[k + 2];
+      b = z[k + 3];
       long s3 = a ^ b ^ c;
       c = (a & b) | (c & (a ^ b));
-      a = m3[i];
-      b = z4[i];
+      a = m[k + 3];
+      b = z[k + 4];
       long s4 = a ^ b ^ c;
       c = (a & b) | (c & (a ^ b));
-      a = m4[i];
-      b = z5[i];
+      a = m[k + 4];
+      b = z[k + 5];
       long s5 = a ^ b ^ c;
       c = (a & b) | (c & (a ^ b));
-      a = m5[i];
-      b = z6[i];
+      a = m[k + 5];
+      b = z[k + 6];
       long s6 = a ^ b ^ c;
       c = (a & b) | (c & (a ^ b));
-      long s7 = m6[i] ^ c;
+      long s7 = m[k + 6] ^ c;
       // compare S with n from the top bit: gt where S first exceeds n, eq while equal
       long eq = ~(s7 ^ n7);
       long gt = s7 & ~n7;

@@ -68,7 +68,7 @@ class CommandLineTest {
         "b  gradient mlp, batch 64", "b  gradient mengoli-cnn, batch 8, 1 thread, DL4J's convolution",
         "b  gradient mengoli-cnn, batch 8, 1 thread, gemm convolution", "c  mengoli-cnn iteration, Q=27",
         "c    gradient: workers' gradients / cores", "c    aggregate: the vote", "c    collect: ",
-        "h  DL4J Spark ParameterAveragingTrainingMaster, DL4J's convolution",
+        "h  DL4J Spark ParameterAveragingTrainingMaster (averaging every 5), DL4J's convolution",
         "h  plain DL4J MultiLayerNetwork.fit, one JVM, 2 threads, gemm convolution",
         "d  iteration / floor", "f  toy, 27 workers", "f    Spark overhead per iteration (workers_per_partition=",
         "g  Spark iteration, toy, Q=27, d=1000, workers_per_partition=auto"}) {
