@@ -70,7 +70,7 @@ class CommandLineTest {
         "c    gradient: workers' gradients / cores", "c    aggregate: the vote", "c    collect: ",
         "h  DL4J Spark ParameterAveragingTrainingMaster (averaging every 5), DL4J's convolution",
         "h  plain DL4J MultiLayerNetwork.fit, one JVM, 2 threads, gemm convolution",
-        "d  iteration / floor", "f  toy, 27 workers", "f    Spark overhead per iteration (workers_per_partition=",
+        "d  iteration / floor", "d    iteration / that parallel floor", "f  toy, 27 workers", "f    Spark overhead per iteration (workers_per_partition=",
         "g  Spark iteration, toy, Q=27, d=1000, workers_per_partition=auto"}) {
       assertThat(r.out()).contains(section);
     }
