@@ -31,8 +31,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), csv or json")
   Output.Format format = Output.Format.table;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-  String master = "local[*]";
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+  String master;
 
   @Override
   public Integer call() {
@@ -46,7 +46,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--metrics " + metrics + " holds no metrics (no runs/ or iterations/ "
           + "directory); give the --out directory of a train run");
     }
-    SparkSession spark = Sessions.start(master);
+    SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
       for (String view : views) {
         spark.read().parquet(metrics.resolve(view).toString()).createOrReplaceTempView(view);

@@ -23,8 +23,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "small sizes and few repetitions (a smoke run, for CI)")
   boolean quick;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[2])")
-  String master = "local[2]";
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: spark-submit's, else local[2])")
+  String master;
 
   @Option(names = "--mnist", paramLabel = "DIR", description = "MNIST idx files (default: $SIGNSGD_DATA/mnist)")
   Path mnist;
@@ -47,12 +48,13 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("bench: no MNIST idx files in " + data.toAbsolutePath()
           + "; run datasets/fetch-mnist.sh, or give --mnist DIR");
     }
-    SparkSession spark = Sessions.start(master);
+    String m = master != null ? master : Sessions.defaultMaster("local[2]");
+    SparkSession spark = Sessions.start(m);
     try {
       List<BenchRow> rows = new Bench(spark, data.toAbsolutePath(), quick, spec.commandLine().getErr()).run(sections);
       var out = spec.commandLine().getOut();
       out.println("cpu: " + Cpu.model() + "; cores: " + Runtime.getRuntime().availableProcessors() + "; master: "
-          + master + (quick ? "; --quick (sizes reduced)" : ""));
+          + m + (quick ? "; --quick (sizes reduced)" : ""));
       out.printf(Locale.ROOT, "%-2s %-78s %12s %-3s %9s  %s%n", "", "measurement", "value", "", "ratio",
           "target");
       for (BenchRow r : rows) {

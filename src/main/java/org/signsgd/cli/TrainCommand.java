@@ -31,15 +31,15 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<job name>)")
   Path out;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-  String master = "local[*]";
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+  String master;
 
   @Override
   public Integer call() throws Exception {
     List<JobSpec> runs = JobFile.load(job, overrides);
     Path dir = out != null ? out : Path.of("runs", runs.get(0).name());
     Training.requireWritable(dir, job.toString());
-    SparkSession spark = Sessions.start(master);
+    SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
       Training.Outcome o = Training.run(spark, runs, dir, spec.commandLine().getErr());
       var w = spec.commandLine().getOut();

@@ -7,6 +7,19 @@ public final class Sessions {
   private Sessions() {}
 
   public static SparkSession start(String master) {
+    return start(master, java.util.Map.of());
+  }
+
+  /**
+   * The master a command runs on when it names none: spark-submit's ({@code spark.master}, set for the driver
+   * JVM), else {@code fallback}.
+   */
+  public static String defaultMaster(String fallback) {
+    return System.getProperty("spark.master", fallback);
+  }
+
+  /** A session on this master (null: spark-submit's), with {@code conf} on top of the defaults. */
+  public static SparkSession start(String master, java.util.Map<String, String> conf) {
     SparkSession.Builder b = SparkSession.builder().appName("signsgd-spark")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -19,6 +32,7 @@ public final class Sessions {
     if (master == null || master.startsWith("local")) {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
+    conf.forEach(b::config);
     return b.getOrCreate();
   }
 }

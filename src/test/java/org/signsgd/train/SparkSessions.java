@@ -1,5 +1,6 @@
 package org.signsgd.train;
 
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** One SparkSession per test JVM, restarted only when a test needs another master. */
@@ -10,14 +11,26 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static synchronized SparkSession get(String wanted) {
+    return get(wanted, Map.of());
+  }
+
+  /** The session of this master, with these settings when it has to be started. */
+  public static synchronized SparkSession get(String wanted, Map<String, String> conf) {
     if (current != null && !wanted.equals(master)) {
-      current.stop();
-      current = null;
+      stop();
     }
     if (current == null) {
-      current = Sessions.start(wanted);
+      current = Sessions.start(wanted, conf);
       master = wanted;
     }
     return current;
+  }
+
+  public static synchronized void stop() {
+    if (current != null) {
+      current.stop();
+      current = null;
+      master = null;
+    }
   }
 }

@@ -1,0 +1,185 @@
+package org.signsgd.cluster;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+
+/**
+ * A real Spark standalone cluster on 127.0.0.1, started from the Maven test classpath (DESIGN §8): a master
+ * and {@code workers} workers as child JVMs, with {@code spark.authenticate} and a fresh secret. SPARK_HOME is a
+ * directory whose {@code jars/} is empty and SPARK_DIST_CLASSPATH is this JVM's classpath, so the workers'
+ * executors run this project's classes without a Spark distribution.
+ */
+final class StandaloneCluster implements AutoCloseable {
+  /** The module flags Spark needs on Java 17 (the same as the pom's and the launchers'). */
+  static final String JAVA_FLAGS = String.join(" ", "-XX:+IgnoreUnrecognizedVMOptions",
+      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+
+  private final Path home;
+  private final Path logConfig;
+  private final String secret = UUID.randomUUID().toString();
+  private final int port;
+  private final Daemon master;
+  private final List<Daemon> workers = new ArrayList<>();
+
+  /** Starts the master and the workers, each with {@code cores} cores, and waits until all registered. */
+  StandaloneCluster(Path dir, int workerCount, int cores) throws IOException, InterruptedException {
+    home = Files.createDirectories(dir.resolve("spark-home"));
+    Files.createDirectories(home.resolve("jars"));
+    // the daemons log at INFO (the project's own log4j2.properties says WARN): their lines tell when they are up
+    logConfig = Files.writeString(dir.resolve("daemon-log4j2.properties"), String.join("\n",
+        "status = error", "appender.console.type = Console", "appender.console.name = console",
+        "appender.console.target = SYSTEM_ERR", "appender.console.layout.type = PatternLayout",
+        "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n", "rootLogger.level = info",
+        "rootLogger.appenderRef.stderr.ref = console", "logger.jetty.name = org.sparkproject.jetty",
+        "logger.jetty.level = warn", ""));
+    port = freePort();
+    master = new Daemon("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+        "--port", Integer.toString(port), "--webui-port", Integer.toString(freePort())));
+    master.await("Starting Spark master at", 60);
+    for (int w = 0; w < workerCount; w++) {
+      Path work = Files.createDirectories(dir.resolve("worker-" + w));
+      workers.add(new Daemon("worker-" + w, List.of("org.apache.spark.deploy.worker.Worker", "--host",
+          "127.0.0.1", "--cores", Integer.toString(cores), "--memory", "2g", "--work-dir", work.toString(),
+          "--webui-port", Integer.toString(freePort()), url())));
+    }
+    for (Daemon w : workers) {
+      w.await("Successfully registered with master", 60);
+    }
+  }
+
+  String url() {
+    return "spark://127.0.0.1:" + port;
+  }
+
+  /** What an application needs to join: the secret and the executors' JVM flags and size. */
+  Map<String, String> applicationConf() {
+    return Map.of("spark.authenticate", "true", "spark.authenticate.secret", secret,
+        "spark.executor.extraJavaOptions", JAVA_FLAGS, "spark.executor.memory", "1g",
+        "spark.executorEnv.OMP_NUM_THREADS", "1");
+  }
+
+  /** The executor JVMs the workers launched (children of the worker processes). */
+  List<ProcessHandle> executors() {
+    return workers.stream().flatMap(w -> w.process.descendants()).filter(ProcessHandle::isAlive)
+        .collect(Collectors.toList());
+  }
+
+  String logs() {
+    StringBuilder b = new StringBuilder(master.log());
+    workers.forEach(w -> b.append(w.log()));
+    return b.toString();
+  }
+
+  @Override
+  public void close() {
+    for (Daemon w : workers) {
+      w.stop();
+    }
+    master.stop();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** This JVM's classpath, expanded from Surefire's manifest-only jar when it uses one. */
+  static String classpath() {
+    String cp = System.getProperty("java.class.path");
+    if (cp.contains(File.pathSeparator) || !cp.endsWith(".jar")) {
+      return cp;
+    }
+    try (JarFile jar = new JarFile(cp)) {
+      String entries = jar.getManifest().getMainAttributes().getValue("Class-Path");
+      if (entries == null) {
+        return cp;
+      }
+      List<String> paths = new ArrayList<>();
+      for (String e : entries.trim().split("\\s+")) {
+        paths.add(Path.of(URI.create(e).isAbsolute() ? URI.create(e)
+            : Path.of(cp).getParent().toUri().resolve(e)).toString());
+      }
+      return String.join(File.pathSeparator, paths);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One daemon JVM with its output collected. */
+  private final class Daemon {
+    private final String name;
+    private final Process process;
+    private final StringBuffer out = new StringBuffer();
+
+    Daemon(String name, List<String> mainAndArgs) throws IOException {
+      this.name = name;
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx512m", "-cp", classpath(), "-Dspark.authenticate=true", "-Dspark.authenticate.secret=" + secret,
+          "-Dlog4j2.configurationFile=" + logConfig.toUri()));
+      cmd.addAll(List.of(JAVA_FLAGS.split(" ")));
+      cmd.addAll(mainAndArgs);
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      Map<String, String> env = pb.environment();
+      env.put("SPARK_HOME", home.toString());
+      env.put("SPARK_SCALA_VERSION", "2.12");
+      env.put("SPARK_DIST_CLASSPATH", classpath());
+      env.put("SPARK_LOCAL_IP", "127.0.0.1");
+      env.put("OMP_NUM_THREADS", "1");
+      process = pb.start();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            out.append(line).append('\n');
+          }
+        } catch (IOException e) {
+          // the process ended
+        }
+      }, "spark-" + name + "-log");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    void await(String marker, int seconds) throws InterruptedException {
+      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      while (out.indexOf(marker) < 0) {
+        if (!process.isAlive() || System.nanoTime() > end) {
+          throw new IllegalStateException("spark " + name + " did not log '" + marker + "' within " + seconds
+              + " s (alive: " + process.isAlive() + "); its output:\n" + out);
+        }
+        Thread.sleep(100);
+      }
+    }
+
+    String log() {
+      return "---- " + name + " ----\n" + out + "\n";
+    }
+
+    void stop() {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+}

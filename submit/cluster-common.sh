@@ -1,0 +1,79 @@
+# Sourced by standalone.sh, yarn.sh and k8s.sh: builds the cluster jar when needed and assembles the
+# spark-submit options every cluster run needs. Not meant to be run by itself.
+#   SIGNSGD_EXECUTOR_MEMORY  executor heap (default: from the job's model, see memory_for)
+#   SIGNSGD_DRY_RUN=1        print the spark-submit command and stop
+#   SPARK_SUBMIT             the spark-submit to run (default: spark-submit on PATH)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+version="0.1.0-SNAPSHOT"
+cluster_jar="$root/target/signsgd-spark-$version-cluster.jar"
+
+build_cluster_jar() {
+  if [ ! -f "$cluster_jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$cluster_jar" -print -quit)" ]
+  then
+    echo "building the cluster jar (Spark, Scala and Hadoop provided; the rest shaded)..." >&2
+    (cd "$root" && mvn -B -q -ntp -Pcluster -DskipTests package) >&2
+  fi
+}
+
+# The module flags Spark 3.5 needs on Java 17 (DESIGN §8), for the driver and every executor.
+java_flags="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
+--add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
+--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
+--add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+
+# Executor heap from the model the job names: each worker keeps x and v (and, on reference iterations, its
+# gradient) for the current and the last checkpointed state, 4·d bytes each; ND4J's buffers are off-heap.
+memory_for() { # memory_for JOB.yaml -> "heap overhead"
+  local model=""
+  if [ -f "${1:-}" ]; then
+    model="$(grep -Eo '^[^#]*model: *\{? *(name: *)?[A-Za-z0-9-]+' "$1" | head -1 | grep -Eo '[A-Za-z0-9-]+$' || true)"
+  fi
+  case "$model" in
+    mengoli-cnn|akoun-mnistnet) echo "6g 2g" ;;
+    mlp|linreg-net|logreg-net) echo "3g 1g" ;;
+    *) echo "2g 512m" ;;
+  esac
+}
+
+# common_options JOB.yaml: the options shared by every cluster manager, into the array "opts"
+common_options() {
+  local mem overhead
+  read -r mem overhead <<<"$(memory_for "${1:-}")"
+  mem="${SIGNSGD_EXECUTOR_MEMORY:-$mem}"
+  opts=(--class org.signsgd.cli.Main
+    --conf "spark.driver.extraJavaOptions=$java_flags"
+    --conf "spark.executor.extraJavaOptions=$java_flags"
+    --conf spark.executorEnv.OMP_NUM_THREADS=1
+    --conf spark.task.cpus=1
+    --conf "spark.executor.memory=$mem"
+    --conf "spark.executor.memoryOverhead=$overhead")
+}
+
+# run_submit ARGS...: prints the command, then runs it (unless SIGNSGD_DRY_RUN=1)
+run_submit() {
+  local submit="${SPARK_SUBMIT:-spark-submit}"
+  printf '%q ' "$submit" "$@" >&2
+  echo >&2
+  if [ "${SIGNSGD_DRY_RUN:-0}" = 1 ]; then
+    return 0
+  fi
+  if ! command -v "$submit" >/dev/null 2>&1; then
+    echo "error: $submit not found; put Spark 3.5's bin/ on PATH or set SPARK_SUBMIT" >&2
+    exit 2
+  fi
+  exec "$submit" "$@"
+}
+
+# the first argument after the command that names an existing file: the job
+job_of() {
+  shift || true
+  local a
+  for a in "$@"; do
+    if [ -f "$a" ]; then echo "$a"; return; fi
+  done
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs a signsgd command on Kubernetes with spark-submit (cluster mode), in the image of submit/k8s/Dockerfile.
+#   SIGNSGD_IMAGE=registry.example.org/signsgd-spark:0.1.0 \
+#     submit/k8s.sh k8s://https://API-SERVER:6443 train /opt/signsgd/jobs/mengoli-mnist-b64.yaml --out s3a://bucket/runs
+# Paths are inside the image (the jar at /opt/signsgd/signsgd-spark.jar, the jobs at /opt/signsgd/jobs, MNIST at
+# /opt/signsgd/data/mnist). SIGNSGD_NAMESPACE (default: default), SIGNSGD_SERVICE_ACCOUNT (default: spark).
+source "$(dirname "${BASH_SOURCE[0]}")/cluster-common.sh"
+if [ $# -lt 2 ] || [[ "$1" != k8s://* ]]; then
+  echo "usage: submit/k8s.sh k8s://https://API-SERVER:PORT COMMAND [ARGS...]" >&2
+  exit 2
+fi
+master="$1"
+shift
+image="${SIGNSGD_IMAGE:?set SIGNSGD_IMAGE to the image built from submit/k8s/Dockerfile}"
+common_options "$(job_of "$@")"
+run_submit --master "$master" --deploy-mode cluster "${opts[@]}" \
+  --conf "spark.kubernetes.container.image=$image" \
+  --conf "spark.kubernetes.namespace=${SIGNSGD_NAMESPACE:-default}" \
+  --conf "spark.kubernetes.authenticate.driver.serviceAccountName=${SIGNSGD_SERVICE_ACCOUNT:-spark}" \
+  --conf "spark.kubernetes.driver.podTemplateFile=$root/submit/k8s/pod-template.yaml" \
+  --conf "spark.kubernetes.executor.podTemplateFile=$root/submit/k8s/pod-template.yaml" \
+  --conf spark.kubernetes.driverEnv.OMP_NUM_THREADS=1 \
+  --conf spark.kubernetes.driverEnv.SIGNSGD_DATA=/opt/signsgd/data \
+  --conf spark.executorEnv.SIGNSGD_DATA=/opt/signsgd/data \
+  local:///opt/signsgd/signsgd-spark.jar "$@"
