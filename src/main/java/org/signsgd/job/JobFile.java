@@ -34,7 +34,7 @@ import org.signsgd.spec.RuleSpec;
 public final class JobFile {
   static final Set<String> KEYS = Set.of("name", "seed", "model", "data", "workers", "byzantine",
       "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
-      "eval_every", "reference_every", "engine", "checkpoint_every", "flush_every", "check_every",
+      "eval_every", "reference_every", "engine", "checkpoint_every", "checkpoint_dir", "flush_every", "check_every",
       "workers_per_partition", "grid");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper().configure(
@@ -108,6 +108,11 @@ public final class JobFile {
     int referenceEvery = r.intValue("reference_every", 0, 0, Integer.MAX_VALUE);
     String engine = r.choice("engine", "spark", Set.of("spark", "inprocess"));
     int checkpointEvery = r.intValue("checkpoint_every", 50, 1, Integer.MAX_VALUE);
+    String checkpointDir = r.string("checkpoint_dir", null);
+    if (checkpointDir != null && checkpointDir.isBlank()) {
+      throw new JobException(file, "checkpoint_dir", "is empty; give a directory on any Hadoop file system "
+          + "(file:/..., hdfs://..., s3a://...) or leave the key out for local checkpoints");
+    }
     int flushEvery = r.intValue("flush_every", 100, 1, Integer.MAX_VALUE);
     int checkEvery = r.intValue("check_every", 50, 1, Integer.MAX_VALUE);
     // auto (0): ceil(Q / cores) on a local master, 1 on a cluster
@@ -136,6 +141,7 @@ public final class JobFile {
     });
 
     Map<String, Object> canonical = new TreeMap<>(run);
+    canonical.remove("checkpoint_dir"); // where recovery files go does not change a run
     canonical.put("momentum", Map.of("beta", beta, "at", at));
     if (Models.IMAGE_DATA.contains(data.name())) {
       // provenance: the data defaults that shape a run (the augmentation is off unless asked for)
@@ -148,7 +154,7 @@ public final class JobFile {
     String json = toJson(canonical, file);
     String runId = name + "-" + hash(json);
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
-        wd, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, flushEvery, checkEvery,
+        wd, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
         perPartition, json);
   }
 

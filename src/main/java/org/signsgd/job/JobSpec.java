@@ -13,12 +13,15 @@ import org.signsgd.spec.RuleSpec;
  * @param workersPerPartition workers hosted by one Spark partition (one task runs them in turn, each with its
  *     own state, seed stream and message: the rows do not change); ceil(Q / this) partitions; 0 = auto:
  *     ceil(Q / cores) on a local master (as many tasks as cores), 1 on a cluster
+ * @param checkpointDir where the Spark engine checkpoints the worker states every {@code checkpointEvery}
+ *     iterations, reliably (any Hadoop file system: a lost executor's partitions are recomputed from there); null:
+ *     local checkpoints (faster, but an executor's loss then fails the run). Not part of the run's settings.
  * @param json the resolved settings as JSON (provenance)
  */
 public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
     double weightDecay, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, String engine,
-    int checkpointEvery, int flushEvery, int checkEvery, int workersPerPartition, String json)
+    int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, String json)
     implements Serializable {
 
   /** "signum", "signsgd" or the dense rule's name, for grouping in queries. */

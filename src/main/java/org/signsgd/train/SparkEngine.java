@@ -15,8 +15,9 @@ import org.signsgd.model.GradientModel;
  * only the downlink (direction_{t−1}, η_{t−1}), maps every state to its next state and uplink, and collects the
  * uplinks; on reference iterations of a network, the honest workers' gradients are summed by
  * {@code treeAggregate} (never collected one by one). x₀, the model and the plan are broadcast once. The lineage
- * is cut by a local checkpoint every {@code checkpoint_every} iterations; a broadcast that an RDD's lineage
- * still references is unpersisted, never destroyed.
+ * is cut every {@code checkpoint_every} iterations by a checkpoint: reliable, into {@code checkpoint_dir}, when
+ * the job names one (a lost executor's workers are then recomputed from it, bit for bit), else local; a
+ * broadcast that an RDD's lineage still references is unpersisted, never destroyed.
  */
 public final class SparkEngine implements Engine {
   private final JavaSparkContext jsc;
@@ -34,6 +35,10 @@ public final class SparkEngine implements Engine {
     Broadcast<float[]> x0 = jsc.broadcast(driver.model().initialParameters());
     List<Integer> ids = java.util.stream.IntStream.range(0, workers).boxed().toList();
     int partitions = partitions(workers, driver.spec().workersPerPartition());
+    String checkpointDir = driver.spec().checkpointDir();
+    if (checkpointDir != null) {
+      jsc.setCheckpointDir(checkpointDir);
+    }
     JavaRDD<WorkerSlot> slots = jsc.parallelize(ids, partitions)
         .map(w -> new WorkerSlot(new WorkerState(w, x0.value().clone(), new float[x0.value().length]), null,
             null)).persist(StorageLevel.MEMORY_AND_DISK());
@@ -54,7 +59,9 @@ public final class SparkEngine implements Engine {
             slot -> WorkerStep.step(model.value(), plan.value(), slot.state(), current.get()));
         next.persist(StorageLevel.MEMORY_AND_DISK());
         boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;
-        if (cut) {
+        if (cut && checkpointDir != null) {
+          next.rdd().checkpoint(); // reliable: written after the collect below, read back after an executor loss
+        } else if (cut) {
           next.rdd().localCheckpoint();
         }
         List<Uplink> ups = next.map(WorkerSlot::uplink).collect();
