@@ -9,6 +9,9 @@ version="0.1.0-SNAPSHOT"
 cluster_jar="$root/target/signsgd-spark-$version-cluster.jar"
 
 build_cluster_jar() {
+  if [ "${SIGNSGD_DRY_RUN:-0}" = 1 ]; then
+    return 0
+  fi
   if [ ! -f "$cluster_jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$cluster_jar" -print -quit)" ]
   then
     echo "building the cluster jar (Spark, Scala and Hadoop provided; the rest shaded)..." >&2

@@ -11,7 +11,11 @@ if [ $# -lt 2 ] || [[ "$1" != k8s://* ]]; then
 fi
 master="$1"
 shift
-image="${SIGNSGD_IMAGE:?set SIGNSGD_IMAGE to the image built from submit/k8s/Dockerfile}"
+image="${SIGNSGD_IMAGE:-}"
+if [ -z "$image" ]; then
+  echo "error: SIGNSGD_IMAGE is not set; build the image of submit/k8s/Dockerfile, push it, and set SIGNSGD_IMAGE" >&2
+  exit 2
+fi
 common_options "$(job_of "$@")"
 run_submit --master "$master" --deploy-mode cluster "${opts[@]}" \
   --conf "spark.kubernetes.container.image=$image" \
