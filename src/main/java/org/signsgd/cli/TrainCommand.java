@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code train JOB.yaml [--set k=v]... [--out DIR] [--master URL]}. */
+/** {@code train JOB.yaml [--set k=v]... [--out DIR] [--master URL] [--resume RUN_ID]}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Runs a job file (every run of its grid) and writes Parquet metrics and plots.")
 public final class TrainCommand implements Callable<Integer> {
@@ -34,6 +34,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
   String master;
 
+  @Option(names = "--resume", paramLabel = "RUN_ID",
+      description = "continue this run of the job from its last checkpoint (needs checkpoint_dir)")
+  String resume;
+
   @Override
   public Integer call() throws Exception {
     List<JobSpec> runs = JobFile.load(job, overrides);
@@ -41,7 +45,7 @@ public final class TrainCommand implements Callable<Integer> {
     Training.requireWritable(dir, job.toString());
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
-      Training.Outcome o = Training.run(spark, runs, dir, spec.commandLine().getErr());
+      Training.Outcome o = Training.run(spark, runs, dir, spec.commandLine().getErr(), resume);
       var w = spec.commandLine().getOut();
       w.println("metrics (Parquet): " + o.iterations().toAbsolutePath());
       w.println("runs (Parquet):    " + o.runs().toAbsolutePath());
@@ -49,7 +53,8 @@ public final class TrainCommand implements Callable<Integer> {
       w.println("query them:        submit/local.sh analyze --metrics " + dir
           + " --sql \"SELECT run_id, MAX(iteration), MIN(train_loss) FROM iterations GROUP BY run_id\"");
       w.flush();
-      return o.status().values().stream().allMatch(s -> s.equals("completed") || s.equals("diverged")) ? 0 : 1;
+      return o.status().values().stream().allMatch(s -> s.equals("completed") || s.equals("resumed")
+          || s.equals("diverged")) ? 0 : 1;
     } finally {
       spark.stop();
     }

@@ -49,6 +49,33 @@ public final class MetricsStore {
     buffer.clear();
   }
 
+  /**
+   * Before a resume at iteration {@code next}: keeps only the run's rows before it (a crash may have flushed
+   * rows past the last resume point), so that the resumed run writes every iteration exactly once.
+   * @return the rows kept
+   */
+  public long truncate(String runId, long next) throws java.io.IOException {
+    Path part = iterationsDir().resolve("run_id=" + runId);
+    if (!java.nio.file.Files.exists(part)) {
+      return 0;
+    }
+    String[] columns = IterationSchema.SCHEMA.fieldNames();
+    List<Row> keep = spark.read().schema(IterationSchema.SCHEMA).parquet(iterationsDir().toString())
+        .filter(org.apache.spark.sql.functions.col("run_id").equalTo(runId)
+            .and(org.apache.spark.sql.functions.col("iteration").lt(next)))
+        .selectExpr(columns).collectAsList();
+    try (var files = java.nio.file.Files.walk(part)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(f);
+      }
+    }
+    if (!keep.isEmpty()) {
+      spark.createDataFrame(new ArrayList<>(keep), IterationSchema.SCHEMA).coalesce(1).write()
+          .mode(SaveMode.Append).partitionBy("run_id").parquet(iterationsDir().toString());
+    }
+    return keep.size();
+  }
+
   public void addRun(RunRecord run) {
     flush();
     spark.createDataFrame(RunRecord.rows(List.of(run)), RunRecord.SCHEMA).coalesce(1).write()

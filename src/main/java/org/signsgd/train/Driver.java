@@ -45,6 +45,8 @@ public final class Driver {
   private final float[] x;
   private double optimum;
   private boolean diverged;
+  private Runnable beforeCheckpoint = () -> { };
+  private Long resumeAt;
 
   public Driver(JobSpec spec) {
     this.spec = spec;
@@ -67,6 +69,39 @@ public final class Driver {
   }
 
   /** Sets f* for the gap column (e.g. MLlib's solution, {@link Optimum}); NaN leaves the gap null. */
+  /** Runs {@code r} (the metrics flush) before each resume point is marked complete. */
+  public Driver onCheckpoint(Runnable r) {
+    this.beforeCheckpoint = r;
+    return this;
+  }
+
+  /** Continue at iteration {@code next} from the run's resume point ({@code train --resume}). */
+  public Driver resumeAt(long next) {
+    this.resumeAt = next;
+    return this;
+  }
+
+  Long resumeAt() {
+    return resumeAt;
+  }
+
+  void beforeCheckpoint() {
+    beforeCheckpoint.run();
+  }
+
+  /** The driver's part of a resume point before iteration {@code next}. */
+  ResumePoint.DriverState state(long next, Direction direction, double rate) {
+    return new ResumePoint.DriverState(next, x.clone(), direction, rate);
+  }
+
+  void restore(ResumePoint.DriverState s) {
+    if (s.x().length != x.length) {
+      throw new IllegalStateException("the resume point has d=" + s.x().length + "; this job's model has d="
+          + x.length);
+    }
+    System.arraycopy(s.x(), 0, x, 0, x.length);
+  }
+
   /** Records where each iteration's time goes into {@code p} (the benchmark); null stops recording. */
   public Driver recordPhases(Phases p) {
     this.phases = p;

@@ -39,17 +39,35 @@ public final class SparkEngine implements Engine {
     if (checkpointDir != null) {
       jsc.setCheckpointDir(checkpointDir);
     }
-    JavaRDD<WorkerSlot> slots = jsc.parallelize(ids, partitions)
-        .map(w -> new WorkerSlot(new WorkerState(w, x0.value().clone(), new float[x0.value().length]), null,
-            null)).persist(StorageLevel.MEMORY_AND_DISK());
-    DownlinkRef down = ship(new Downlink(0, null, 0));
+    ResumePoint point = checkpointDir == null ? null
+        : new ResumePoint(jsc, checkpointDir, driver.spec().runId());
+    long first = 0;
+    JavaRDD<WorkerSlot> slots;
+    DownlinkRef down;
+    if (driver.resumeAt() != null) {
+      if (point == null) {
+        throw new IllegalArgumentException("--resume needs the job's checkpoint_dir, where the run wrote its "
+            + "resume points");
+      }
+      first = driver.resumeAt();
+      ResumePoint.DriverState state = readDriverState(point, first);
+      driver.restore(state);
+      slots = point.workers(first).map(s -> new WorkerSlot(s, null, null))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      down = ship(new Downlink(first, state.direction(), state.lr()));
+    } else {
+      slots = jsc.parallelize(ids, partitions)
+          .map(w -> new WorkerSlot(new WorkerState(w, x0.value().clone(), new float[x0.value().length]), null,
+              null)).persist(StorageLevel.MEMORY_AND_DISK());
+      down = ship(new Downlink(0, null, 0));
+    }
     // the last locally checkpointed state: its blocks are the checkpoint that later states recompute from, so
     // it stays persisted until the next checkpoint has been materialised
     JavaRDD<WorkerSlot> anchor = null;
     String status = "completed";
     try {
       Phases phases = driver.phases();
-      for (long t = 0; t < driver.spec().iterations(); t++) {
+      for (long t = first; t < driver.spec().iterations(); t++) {
         long start = System.nanoTime();
         if (phases != null) {
           phases.begin();
@@ -98,6 +116,10 @@ public final class SparkEngine implements Engine {
         if (phases != null) {
           phases.add(Phases.Phase.BROADCAST, (System.nanoTime() - shipStart) / 1e6);
         }
+        if (cut && point != null && t + 1 < driver.spec().iterations()) {
+          driver.beforeCheckpoint();
+          point.save(next, driver.state(t + 1, step.direction(), step.lr()));
+        }
       }
     } finally {
       slots.unpersist(false);
@@ -110,6 +132,15 @@ public final class SparkEngine implements Engine {
       x0.unpersist(false);
     }
     return status;
+  }
+
+  private static ResumePoint.DriverState readDriverState(ResumePoint point, long next) {
+    try {
+      return point.driverState(next);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("--resume: cannot read the driver state of iteration " + next + " in "
+          + point.location() + ": " + e.getMessage(), e);
+    }
   }
 
   /** ceil(Q / per partition); auto (0): one partition per core on a local master, one per worker otherwise. */

@@ -40,6 +40,19 @@ public final class Training {
 
   public static Outcome run(SparkSession spark, List<JobSpec> specs, Path out, PrintWriter err)
       throws IOException {
+    return run(spark, specs, out, err, null);
+  }
+
+  /**
+   * @param resumeRunId null, or the run to continue from its last resume point ({@code train --resume}): only
+   *     that run of the job runs, its rows from the resume point on are replaced, and its status is
+   *     {@code resumed}
+   */
+  public static Outcome run(SparkSession spark, List<JobSpec> specs, Path out, PrintWriter err,
+      String resumeRunId) throws IOException {
+    if (resumeRunId != null) {
+      specs = List.of(resumable(specs, resumeRunId));
+    }
     Map<String, double[][]> curves = new LinkedHashMap<>();
     Map<String, double[][]> accuracy = new LinkedHashMap<>();
     Map<String, String> status = new LinkedHashMap<>();
@@ -50,6 +63,21 @@ public final class Training {
       String start = Instant.now().toString();
       Driver driver = new Driver(spec);
       driver.withOptimum(Optimum.of(spark, driver.model()));
+      MetricsStore flushing = store;
+      driver.onCheckpoint(flushing::flush);
+      if (resumeRunId != null) {
+        ResumePoint point = new ResumePoint(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+            spec.checkpointDir(), spec.runId());
+        long next = point.latest();
+        if (next < 0) {
+          throw new JobException(spec.name(), "--resume", "run " + resumeRunId + " has no resume point in "
+              + point.location() + "; it is written every checkpoint_every iterations of a run with checkpoint_dir");
+        }
+        long kept = store.truncate(spec.runId(), next);
+        err.println("resuming " + spec.runId() + " at iteration " + next + " (" + kept + " rows kept) from "
+            + point.location());
+        driver.resumeAt(next);
+      }
       Engine engine = spec.engine().equals("inprocess") ? new InProcessEngine()
           : new SparkEngine(JavaSparkContext.fromSparkContext(spark.sparkContext()));
       Progress progress = new Progress(err, "[run " + (k + 1) + "/" + specs.size() + " " + label(spec) + "]",
@@ -66,6 +94,9 @@ public final class Training {
         progress.update(row.iteration() + 1, row.trainLoss());
       });
       progress.finish(result);
+      if (resumeRunId != null && result.equals("completed")) {
+        result = "resumed";
+      }
       double optimum = driver.optimum();
       store.addRun(new RunRecord(spec.runId(), spec.name(), spec.json(), spec.seed(),
           Arrays.stream(driver.byzantineIds()).mapToObj(Integer::toString).collect(Collectors.joining(",")),
@@ -87,6 +118,17 @@ public final class Training {
       CurvePlot.write(plots.resolve("test-accuracy.png"), first.name(), subtitle, "test accuracy", false, accuracy);
     }
     return new Outcome(store.iterationsDir(), store.runsDir(), plots, status);
+  }
+
+  private static JobSpec resumable(List<JobSpec> specs, String runId) {
+    JobSpec spec = specs.stream().filter(s -> s.runId().equals(runId)).findFirst().orElseThrow(() ->
+        new JobException(specs.get(0).name(), "--resume", "no run " + runId + " in this job; its runs are "
+            + specs.stream().map(JobSpec::runId).toList()));
+    if (spec.checkpointDir() == null || !spec.engine().equals("spark")) {
+      throw new JobException(spec.name(), "--resume", "run " + runId + " cannot resume: it needs engine: spark "
+          + "and a checkpoint_dir (set them, run, and resume with the same settings)");
+    }
+    return spec;
   }
 
   private static double[][] columns(List<double[]> points) {

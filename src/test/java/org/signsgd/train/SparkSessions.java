@@ -16,6 +16,10 @@ public final class SparkSessions {
 
   /** The session of this master, with these settings when it has to be started. */
   public static synchronized SparkSession get(String wanted, Map<String, String> conf) {
+    if (current != null && current.sparkContext().isStopped()) {
+      current = null; // a command (train, analyze) run in this JVM stops its session when it ends
+      master = null;
+    }
     if (current != null && !wanted.equals(master)) {
       stop();
     }
