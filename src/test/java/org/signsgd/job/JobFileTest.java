@@ -61,7 +61,8 @@ class JobFileTest {
   void badInputIsOneLineNamingFileKeyProblemAndAllowed() throws Exception {
     String f = dir.resolve("job.yaml").toString();
     assertError(BASE + "iteratons: 5\n", f + ": iteratons: unknown key (did you mean 'iterations'?); allowed: "
-        + "aggregator, attack, batch_size, byzantine, check_every, checkpoint_every, data, declared_byzantine, "
+        + "aggregator, attack, batch_size, byzantine, check_every, checkpoint_dir, checkpoint_every, data, "
+        + "declared_byzantine, "
         + "engine, eval_every, flush_every, iterations, lr, model, momentum, name, reference_every, seed, weight_decay, workers, workers_per_partition");
     assertError(BASE + "aggregator: krun\n", f + ": aggregator: unknown aggregator 'krun'; allowed: "
         + "majority-vote, mean, sign-fd, sign-fv");
