@@ -1,7 +1,6 @@
 package org.signsgd.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.signsgd.metrics.OutputDir;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,8 +21,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--metrics", required = true, paramLabel = "DIR", description = "a train/sweep output directory")
-  Path metrics;
+  @Option(names = "--metrics", required = true, paramLabel = "DIR",
+      description = "a train/sweep output directory: a path or a Hadoop URI (hdfs://, s3a://, file:)")
+  String metrics;
 
   @Option(names = "--sql", required = true, paramLabel = "SQL", description = "the query")
   String sql;
@@ -35,10 +35,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
   String master;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    OutputDir dir = OutputDir.of(metrics, new org.apache.hadoop.conf.Configuration());
     List<String> views = new ArrayList<>();
     for (String view : List.of("runs", "iterations", "workers")) {
-      if (Files.isDirectory(metrics.resolve(view))) {
+      if (dir.exists(view)) {
         views.add(view);
       }
     }
@@ -49,7 +50,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
       for (String view : views) {
-        spark.read().parquet(metrics.resolve(view).toString()).createOrReplaceTempView(view);
+        spark.read().parquet(dir.uri(view)).createOrReplaceTempView(view);
       }
       Dataset<Row> result;
       try {

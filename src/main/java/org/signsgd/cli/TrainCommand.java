@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.signsgd.job.JobFile;
 import org.signsgd.job.JobSpec;
 import org.signsgd.train.Sessions;
+import org.signsgd.metrics.OutputDir;
 import org.signsgd.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,8 +29,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "key.path=value", description = "override a setting, e.g. iterations=50")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<job name>)")
-  Path out;
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "output directory: a path or a Hadoop URI (hdfs://, s3a://, file:); default: runs/<job name>")
+  String out;
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
   String master;
@@ -41,15 +43,16 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<JobSpec> runs = JobFile.load(job, overrides);
-    Path dir = out != null ? out : Path.of("runs", runs.get(0).name());
+    OutputDir dir = OutputDir.of(out != null ? out : "runs/" + runs.get(0).name(),
+        new org.apache.hadoop.conf.Configuration());
     Training.requireWritable(dir, job.toString());
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
       Training.Outcome o = Training.run(spark, runs, dir, spec.commandLine().getErr(), resume);
       var w = spec.commandLine().getOut();
-      w.println("metrics (Parquet): " + o.iterations().toAbsolutePath());
-      w.println("runs (Parquet):    " + o.runs().toAbsolutePath());
-      w.println("plots (PNG):       " + o.plots().toAbsolutePath());
+      w.println("metrics (Parquet): " + o.iterations());
+      w.println("runs (Parquet):    " + o.runs());
+      w.println("plots (PNG):       " + o.plots());
       w.println("query them:        submit/local.sh analyze --metrics " + dir
           + " --sql \"SELECT run_id, MAX(iteration), MIN(train_loss) FROM iterations GROUP BY run_id\"");
       w.flush();

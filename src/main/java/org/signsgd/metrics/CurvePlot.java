@@ -1,7 +1,6 @@
 package org.signsgd.metrics;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -17,8 +16,9 @@ public final class CurvePlot {
    * @param log a log-scale y axis (values are clamped to 1e-12)
    * @param series label → (iterations, values)
    */
-  public static Path write(Path file, String title, String subtitle, String yTitle, boolean log,
-      Map<String, double[][]> series) throws IOException {
+  /** Draws the curves and writes them as a PNG to {@code file} under {@code out}; returns where, for people. */
+  public static String write(OutputDir out, String file, String title, String subtitle, String yTitle,
+      boolean log, Map<String, double[][]> series) throws IOException {
     XYChart chart = new XYChartBuilder().width(1000).height(600).title(title + " — " + subtitle)
         .xAxisTitle("iteration").yAxisTitle(yTitle + (log ? " (log scale)" : "")).build();
     chart.getStyler().setYAxisLogarithmic(log);
@@ -31,9 +31,8 @@ public final class CurvePlot {
         chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.NONE);
       }
     }
-    java.nio.file.Files.createDirectories(file.getParent());
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    return file;
+    out.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+    return out.display(file);
   }
 
   private static double[] clampPositive(double[] ys) {

@@ -1,6 +1,5 @@
 package org.signsgd.metrics;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -15,22 +14,22 @@ import org.signsgd.train.IterationRow;
  */
 public final class MetricsStore {
   private final SparkSession spark;
-  private final Path out;
+  private final OutputDir out;
   private final int flushEvery;
   private final List<Row> buffer = new ArrayList<>();
 
-  public MetricsStore(SparkSession spark, Path out, int flushEvery) {
+  public MetricsStore(SparkSession spark, OutputDir out, int flushEvery) {
     this.spark = spark;
     this.out = out;
     this.flushEvery = flushEvery;
   }
 
-  public Path iterationsDir() {
-    return out.resolve("iterations");
+  public String iterationsDir() {
+    return out.uri("iterations");
   }
 
-  public Path runsDir() {
-    return out.resolve("runs");
+  public String runsDir() {
+    return out.uri("runs");
   }
 
   public void add(IterationRow row) {
@@ -45,7 +44,7 @@ public final class MetricsStore {
       return;
     }
     spark.createDataFrame(new ArrayList<>(buffer), IterationSchema.SCHEMA).coalesce(1).write()
-        .mode(SaveMode.Append).partitionBy("run_id").parquet(iterationsDir().toString());
+        .mode(SaveMode.Append).partitionBy("run_id").parquet(iterationsDir());
     buffer.clear();
   }
 
@@ -55,23 +54,19 @@ public final class MetricsStore {
    * @return the rows kept
    */
   public long truncate(String runId, long next) throws java.io.IOException {
-    Path part = iterationsDir().resolve("run_id=" + runId);
-    if (!java.nio.file.Files.exists(part)) {
+    String part = "iterations/run_id=" + runId;
+    if (!out.exists(part)) {
       return 0;
     }
     String[] columns = IterationSchema.SCHEMA.fieldNames();
-    List<Row> keep = spark.read().schema(IterationSchema.SCHEMA).parquet(iterationsDir().toString())
+    List<Row> keep = spark.read().schema(IterationSchema.SCHEMA).parquet(iterationsDir())
         .filter(org.apache.spark.sql.functions.col("run_id").equalTo(runId)
             .and(org.apache.spark.sql.functions.col("iteration").lt(next)))
         .selectExpr(columns).collectAsList();
-    try (var files = java.nio.file.Files.walk(part)) {
-      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        java.nio.file.Files.delete(f);
-      }
-    }
+    out.delete(part);
     if (!keep.isEmpty()) {
       spark.createDataFrame(new ArrayList<>(keep), IterationSchema.SCHEMA).coalesce(1).write()
-          .mode(SaveMode.Append).partitionBy("run_id").parquet(iterationsDir().toString());
+          .mode(SaveMode.Append).partitionBy("run_id").parquet(iterationsDir());
     }
     return keep.size();
   }
@@ -79,6 +74,6 @@ public final class MetricsStore {
   public void addRun(RunRecord run) {
     flush();
     spark.createDataFrame(RunRecord.rows(List.of(run)), RunRecord.SCHEMA).coalesce(1).write()
-        .mode(SaveMode.Append).parquet(runsDir().toString());
+        .mode(SaveMode.Append).parquet(runsDir());
   }
 }

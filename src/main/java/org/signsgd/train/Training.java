@@ -2,8 +2,6 @@ package org.signsgd.train;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,28 +15,27 @@ import org.signsgd.job.JobException;
 import org.signsgd.job.JobSpec;
 import org.signsgd.metrics.CurvePlot;
 import org.signsgd.metrics.MetricsStore;
+import org.signsgd.metrics.OutputDir;
 import org.signsgd.metrics.RunRecord;
 
 /** Runs every run of a job into one output directory and writes its metrics and plot. */
 public final class Training {
   /** Where the outputs went, and how each run ended. */
-  public record Outcome(Path iterations, Path runs, Path plots, Map<String, String> status) {}
+  public record Outcome(String iterations, String runs, String plots, Map<String, String> status) {}
 
   private Training() {}
 
   /** Fails with a one-line {@link JobException} when {@code out} cannot be written (before any Spark work). */
-  public static void requireWritable(Path out, String file) {
+  public static void requireWritable(OutputDir out, String file) {
     try {
-      Files.createDirectories(out);
-      Path probe = Files.createTempFile(out, ".write-check", "");
-      Files.delete(probe);
-    } catch (IOException | SecurityException e) {
+      out.requireWritable();
+    } catch (IOException | RuntimeException e) {
       throw new JobException(file, "--out", "the output directory " + out + " is not writable ("
           + e.getClass().getSimpleName() + "); choose another with --out DIR");
     }
   }
 
-  public static Outcome run(SparkSession spark, List<JobSpec> specs, Path out, PrintWriter err)
+  public static Outcome run(SparkSession spark, List<JobSpec> specs, OutputDir out, PrintWriter err)
       throws IOException {
     return run(spark, specs, out, err, null);
   }
@@ -48,7 +45,7 @@ public final class Training {
    *     that run of the job runs, its rows from the resume point on are replaced, and its status is
    *     {@code resumed}
    */
-  public static Outcome run(SparkSession spark, List<JobSpec> specs, Path out, PrintWriter err,
+  public static Outcome run(SparkSession spark, List<JobSpec> specs, OutputDir out, PrintWriter err,
       String resumeRunId) throws IOException {
     if (resumeRunId != null) {
       specs = List.of(resumable(specs, resumeRunId));
@@ -109,15 +106,15 @@ public final class Training {
       }
     }
     JobSpec first = specs.get(0);
-    Path plots = out.resolve("plots");
+
     String subtitle = "Q=" + first.workers() + ", model " + first.model().name() + ", seed " + first.seed();
     boolean analytic = List.of("quadratic", "linear", "logistic").contains(first.model().name());
-    CurvePlot.write(plots.resolve("loss.png"), first.name(), subtitle, analytic ? "training objective f(x)"
+    CurvePlot.write(out, "plots/loss.png", first.name(), subtitle, analytic ? "training objective f(x)"
         : "training loss (honest workers' minibatch mean)", true, curves);
     if (!accuracy.isEmpty()) {
-      CurvePlot.write(plots.resolve("test-accuracy.png"), first.name(), subtitle, "test accuracy", false, accuracy);
+      CurvePlot.write(out, "plots/test-accuracy.png", first.name(), subtitle, "test accuracy", false, accuracy);
     }
-    return new Outcome(store.iterationsDir(), store.runsDir(), plots, status);
+    return new Outcome(out.display("iterations"), out.display("runs"), out.display("plots"), status);
   }
 
   private static JobSpec resumable(List<JobSpec> specs, String runId) {

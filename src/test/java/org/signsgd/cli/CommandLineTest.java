@@ -79,6 +79,22 @@ class CommandLineTest {
         + "150002.000 B +0.0313  <= 4d/31  met");
   }
 
+  /** --out and --metrics take Hadoop URIs (file: here; hdfs: and s3a: go through the same FileSystem code). */
+  @Test
+  void outputAndMetricsAcceptAHadoopUri() throws Exception {
+    String uri = dir.resolve("by-uri").toUri().toString();
+    assertThat(uri).startsWith("file:");
+    Path job = dir.resolve("uri.yaml");
+    Files.writeString(job, org.signsgd.train.TestJobs.TOY);
+    Result train = run("train", job.toString(), "--set", "iterations=15", "--out", uri);
+    assertThat(train.code()).as(train.err()).isZero();
+    assertThat(train.out()).contains("metrics (Parquet): " + dir.resolve("by-uri").resolve("iterations"));
+    assertThat(dir.resolve("by-uri").resolve("plots").resolve("loss.png")).isNotEmptyFile();
+    Result q = run("analyze", "--metrics", uri, "--sql", "SELECT COUNT(*) AS n FROM iterations");
+    assertThat(q.code()).as(q.err()).isZero();
+    assertThat(q.out()).contains("15");
+  }
+
   @Test
   void badInputExitsWithTwoAndOneLine() throws Exception {
     Path job = dir.resolve("bad.yaml");
