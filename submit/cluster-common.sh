@@ -72,11 +72,15 @@ run_submit() {
   exec "$submit" "$@"
 }
 
-# the first argument after the command that names an existing file: the job
+# the job file among the arguments after the command (the first that exists here); for a path inside an image
+# (Kubernetes), the job of the same name in this checkout's jobs/, to size the executors
 job_of() {
   shift || true
   local a
   for a in "$@"; do
     if [ -f "$a" ]; then echo "$a"; return; fi
+  done
+  for a in "$@"; do
+    case "$a" in *.yaml|*.yml) if [ -f "$root/jobs/$(basename "$a")" ]; then echo "$root/jobs/$(basename "$a")"; return; fi ;; esac
   done
 }

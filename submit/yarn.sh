@@ -9,8 +9,19 @@ if [ $# -lt 1 ]; then
   exit 2
 fi
 build_cluster_jar
-common_options "$(job_of "$@")"
-run_submit --master yarn --deploy-mode "${SIGNSGD_DEPLOY_MODE:-cluster}" "${opts[@]}" \
+job="$(job_of "$@")"
+common_options "$job"
+mode="${SIGNSGD_DEPLOY_MODE:-cluster}"
+args=("$@")
+ship=()
+if [ "$mode" = cluster ] && [ -n "$job" ]; then
+  # the driver runs in the application master's container: ship the job file there, name it by its base name
+  ship=(--files "$job")
+  for i in "${!args[@]}"; do
+    if [ "${args[$i]}" = "$job" ]; then args[$i]="$(basename "$job")"; fi
+  done
+fi
+run_submit --master yarn --deploy-mode "$mode" "${opts[@]}" "${ship[@]}" \
   --conf spark.yarn.appMasterEnv.OMP_NUM_THREADS=1 \
   --conf spark.yarn.maxAppAttempts=1 \
-  "$cluster_jar" "$@"
+  "$cluster_jar" "${args[@]}"

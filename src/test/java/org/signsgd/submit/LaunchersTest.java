@@ -43,7 +43,9 @@ class LaunchersTest {
     assertCommon(line);
     assertThat(line).contains("--conf spark.executor.memory=6g --conf spark.executor.memoryOverhead=2g")
         .contains("--conf spark.yarn.appMasterEnv.OMP_NUM_THREADS=1")
-        .endsWith("target/signsgd-spark-0.1.0-SNAPSHOT-cluster.jar train jobs/mengoli-mnist-b64.yaml --out "
+        // cluster mode: the job file travels with the application and is named by its base name
+        .contains("--files jobs/mengoli-mnist-b64.yaml ")
+        .endsWith("target/signsgd-spark-0.1.0-SNAPSHOT-cluster.jar train mengoli-mnist-b64.yaml --out "
             + "hdfs:///runs");
   }
 
@@ -73,6 +75,10 @@ class LaunchersTest {
     assertThat(line).contains("--conf spark.kubernetes.container.image=reg/signsgd:0.1")
         .contains("submit/k8s/pod-template.yaml").contains("--conf spark.executor.memory=3g")
         .endsWith("local:///opt/signsgd/signsgd-spark.jar train jobs/quickstart.yaml");
+    // a job path inside the image is sized from the job of the same name here
+    Run inImage = launch(Map.of("SIGNSGD_IMAGE", "reg/signsgd:0.1"), "submit/k8s.sh", "k8s://https://api:6443",
+        "train", "/opt/signsgd/jobs/mengoli-mnist-b64.yaml");
+    assertThat(inImage.err()).contains("--conf spark.executor.memory=6g");
   }
 
   @Test
