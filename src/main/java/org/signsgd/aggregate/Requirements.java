@@ -19,6 +19,15 @@ public final class Requirements {
     }
   }
 
+  /** n ≥ 2f + 1: an honest majority (median-like rules). */
+  public static void majority(String rule, int n, int f) {
+    basic(rule, n, f);
+    if (n < 2 * f + 1) {
+      throw new IllegalArgumentException(rule + ": n=" + n + " with f=" + f + "; allowed: n >= 2f + 1, i.e. f <= "
+          + (n - 1) / 2);
+    }
+  }
+
   /** Every message is of {@code kind} and dimension d; returns d. */
   static int sameShape(String rule, List<Message> messages, MessageKind kind) {
     if (messages.isEmpty()) {

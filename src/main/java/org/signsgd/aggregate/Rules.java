@@ -13,13 +13,74 @@ public final class Rules {
           TieRule.values())))
       .register(Mean.NAME, p -> new Mean())
       .register(FederatedDefense.NAME, p -> federatedDefense(false, p))
-      .register(FederatedDefense.NAME_MV_INIT, p -> federatedDefense(true, p));
+      .register(FederatedDefense.NAME_MV_INIT, p -> federatedDefense(true, p))
+      .register(Krum.NAME, p -> krum(false, p))
+      .register(Krum.MULTI, p -> krum(true, p))
+      .register(Median.NAME, p -> new Median(lower(p)))
+      .register(TrimmedMean.NAME, p -> new TrimmedMean(p.intValue("b", -1, 0, Integer.MAX_VALUE)))
+      .register(ClosestToCentre.PHOCAS, p -> new ClosestToCentre(true, false))
+      .register(ClosestToCentre.MEAMED, p -> new ClosestToCentre(false, lower(p)))
+      .register(Bulyan.NAME, p -> new Bulyan(choice(p, "variant", "paper", "lpd")))
+      .register(GeometricMedian.NAME, p -> new GeometricMedian(p.doubleValue("nu", 0.1, 1e-12, 1e12),
+          p.intValue("iterations", 3, 1, 1_000_000)))
+      .register(CenteredClipping.NAME, p -> new CenteredClipping(p.doubleValue("tau", 100, 1e-12, 1e12),
+          p.intValue("iterations", 1, 1, 1_000_000)))
+      .register(NearestNeighbourMixing.NAME, p -> new NearestNeighbourMixing(then(p)));
 
   private Rules() {}
 
   private static Aggregator federatedDefense(boolean mvInit, Params p) {
     return new FederatedDefense(mvInit, p.intValue("t_in", 100, 1, Integer.MAX_VALUE),
         p.doubleValue("max_llr", 10.0, 1e-9, 1e9), p.doubleValue("gamma", 1.0, 1e-9, 1.0));
+  }
+
+  private static Aggregator krum(boolean multi, Params p) {
+    return new Krum(multi, p.intValue("neighbours", 0, 1, Integer.MAX_VALUE), !choice(p, "squared", "true",
+        "false"), multi ? p.intValue("m", 0, 1, Integer.MAX_VALUE) : 0);
+  }
+
+  /** median mode: average (default) or lower. */
+  private static boolean lower(Params p) {
+    return choice(p, "mode", "average", "lower");
+  }
+
+  /** A two-way choice: false for {@code first} (the default), true for {@code second}. */
+  private static boolean choice(Params p, String key, String first, String second) {
+    Object raw = p.raw(key);
+    String v = raw == null ? first : raw.toString().toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals(first) && !v.equals(second)) {
+      throw new IllegalArgumentException("parameter " + key + " is " + raw + "; allowed: " + first + ", "
+          + second);
+    }
+    return v.equals(second);
+  }
+
+  /** NNM's inner rule: a dense rule by name (default mean), with its defaults. */
+  private static DenseRule then(Params p) {
+    Object raw = p.raw("then");
+    String name = raw == null ? Mean.NAME : raw.toString();
+    if (name.equals(Mean.NAME)) {
+      return new MeanRule();
+    }
+    Aggregator inner = create(new RuleSpec(name, java.util.Map.of()));
+    if (!(inner instanceof DenseRule dense) || inner instanceof NearestNeighbourMixing) {
+      throw new IllegalArgumentException("parameter then is " + name + "; allowed: a dense rule other than nnm");
+    }
+    return dense;
+  }
+
+  /** The mean as a {@link DenseRule}, for NNM's inner rule. */
+  private static final class MeanRule extends DenseRule {
+    @Override
+    public String name() {
+      return Mean.NAME;
+    }
+
+    @Override
+    public double[] combine(double[][] x, int f) {
+      int[] all = java.util.stream.IntStream.range(0, x.length).toArray();
+      return Rows.mean(x, all);
+    }
   }
 
   /** Builds the rule a spec names, e.g. {@code {name: majority-vote, tie: plus}}. */

@@ -1,0 +1,104 @@
+package org.signsgd.aggregate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Bulyan (El Mhamdi, Guerraoui, Rouault, ICML 2018, §4; REFERENCE Part II §1.6), θ = n − 2f, β = n − 4f:
+ * select θ vectors by Krum applied again and again to the remaining ones (k = |R| − f − 2 recomputed each
+ * round, floor 0; ties: lowest worker index), then per coordinate the mean of the β selected values closest to
+ * their median. {@code variant: lpd} is LPD/Garfield's "Bulyan over Multi-Krum" (one plain-distance scoring with
+ * k = n − f − 2; the i-th of n − 2f − 2 selections averages the n − f − 2 − i best not yet pruned; then the
+ * n − 4f − 2 values closest to the lower median), which gives other results. Requires n ≥ 4f + 3.
+ */
+public final class Bulyan extends DenseRule {
+  public static final String NAME = "bulyan";
+
+  private final boolean lpd;
+
+  public Bulyan(boolean lpd) {
+    this.lpd = lpd;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void checkRequirement(int n, int f) {
+    Requirements.basic(NAME, n, f);
+    if (n < 4 * f + 3) {
+      throw new IllegalArgumentException(NAME + ": n=" + n + " with f=" + f + "; allowed: n >= 4f + 3, i.e. f <= "
+          + Math.max(0, (n - 3) / 4));
+    }
+  }
+
+  @Override
+  public double[] combine(double[][] x, int f) {
+    return lpd ? lpd(x, f) : paper(x, f);
+  }
+
+  /** The selected workers, in the order the recursion picks them (for tests). */
+  int[] selection(double[][] x, int f) {
+    int n = x.length;
+    double[][] dist = Rows.squaredDistances(x);
+    List<Integer> remaining = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      remaining.add(i);
+    }
+    int[] picked = new int[n - 2 * f];
+    for (int s = 0; s < picked.length; s++) {
+      int k = Math.max(remaining.size() - f - 2, 0);
+      int best = -1;
+      double bestScore = Double.POSITIVE_INFINITY;
+      for (int i : remaining) {
+        double[] others = remaining.stream().filter(j -> j != i).mapToDouble(j -> dist[i][j]).sorted().toArray();
+        double score = 0;
+        for (int j = 0; j < k; j++) {
+          score += others[j];
+        }
+        if (best < 0 || score < bestScore) { // remaining is in index order: the lowest index wins a tie
+          best = i;
+          bestScore = score;
+        }
+      }
+      picked[s] = best;
+      remaining.remove(Integer.valueOf(best));
+    }
+    return picked;
+  }
+
+  private double[] paper(double[][] x, int f) {
+    int[] picked = selection(x, f);
+    double[][] y = new double[picked.length][];
+    for (int s = 0; s < picked.length; s++) {
+      y[s] = x[picked[s]];
+    }
+    int beta = x.length - 4 * f;
+    double[] out = new double[x[0].length];
+    for (int k = 0; k < out.length; k++) {
+      double[] v = Rows.column(y, k);
+      out[k] = Rows.meanOfClosest(v, Rows.median(v, false), beta);
+    }
+    return out;
+  }
+
+  private double[] lpd(double[][] x, int f) {
+    int n = x.length;
+    int[] order = Rows.byScore(new Krum(false, n - f - 2, false, 0).scores(x, f));
+    int selections = n - 2 * f - 2;
+    double[][] y = new double[selections][];
+    for (int i = 0; i < selections; i++) {
+      y[i] = Rows.mean(x, Arrays.copyOfRange(order, i, i + n - f - 2 - i));
+    }
+    int keep = n - 4 * f - 2;
+    double[] out = new double[x[0].length];
+    for (int k = 0; k < out.length; k++) {
+      double[] v = Rows.column(y, k);
+      out[k] = Rows.meanOfClosest(v, Rows.median(v, true), keep);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,40 @@
+package org.signsgd.aggregate;
+
+/**
+ * Phocas and MeaMed (Xie, Koyejo, Gupta 2018; REFERENCE Part II §1.5): per coordinate, the mean of the n − b
+ * values closest to a centre (ties: lowest worker index); the centre is the trimmed mean_b (Phocas) or the
+ * median (MeaMed). b = f. Requires n ≥ 2f + 1.
+ */
+public final class ClosestToCentre extends DenseRule {
+  public static final String PHOCAS = "phocas";
+  public static final String MEAMED = "meamed";
+
+  private final boolean phocas;
+  private final boolean lowerMedian;
+
+  public ClosestToCentre(boolean phocas, boolean lowerMedian) {
+    this.phocas = phocas;
+    this.lowerMedian = lowerMedian;
+  }
+
+  @Override
+  public String name() {
+    return phocas ? PHOCAS : MEAMED;
+  }
+
+  @Override
+  public void checkRequirement(int n, int f) {
+    Requirements.majority(name(), n, f);
+  }
+
+  @Override
+  public double[] combine(double[][] x, int f) {
+    double[] out = new double[x[0].length];
+    for (int k = 0; k < out.length; k++) {
+      double[] v = Rows.column(x, k);
+      double centre = phocas ? Rows.trimmedMean(v, f) : Rows.median(v, lowerMedian);
+      out[k] = Rows.meanOfClosest(v, centre, x.length - f);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+package org.signsgd.aggregate;
+
+/**
+ * Krum and Multi-Krum (Blanchard, El Mhamdi, Guerraoui, Stainer, NeurIPS 2017; REFERENCE Part II §1.2):
+ * s(i) = Σ_{j ∈ N_i} ‖x_i − x_j‖², N_i the k vectors closest to x_i (self excluded); Krum = x_{argmin s},
+ * Multi-Krum_m = the mean of the m lowest-scored. Defaults are the paper's (k = n − f − 2, squared) and
+ * m = n − f; {@code neighbours}, {@code squared: false} and {@code m} give the implementations' variants (LPD:
+ * k = n − f − 1, plain distances, m = n − f − 2). Requires n ≥ 2f + 3. Ties: lowest worker index.
+ */
+public final class Krum extends DenseRule {
+  public static final String NAME = "krum";
+  public static final String MULTI = "multi-krum";
+
+  private final boolean multi;
+  private final int neighbours;
+  private final boolean squared;
+  private final int m;
+
+  /** @param neighbours k, or 0 for n − f − 2; @param m for Multi-Krum, or 0 for n − f */
+  public Krum(boolean multi, int neighbours, boolean squared, int m) {
+    this.multi = multi;
+    this.neighbours = neighbours;
+    this.squared = squared;
+    this.m = m;
+  }
+
+  @Override
+  public String name() {
+    return multi ? MULTI : NAME;
+  }
+
+  @Override
+  public void checkRequirement(int n, int f) {
+    Requirements.basic(name(), n, f);
+    if (n < 2 * f + 3) {
+      throw new IllegalArgumentException(name() + ": n=" + n + " with f=" + f + "; allowed: n >= 2f + 3, i.e. f <= "
+          + Math.max(0, (n - 3) / 2));
+    }
+    if (neighbours > n - 1) {
+      throw new IllegalArgumentException(name() + ": neighbours=" + neighbours + " with n=" + n
+          + "; allowed: 1 <= neighbours <= n - 1");
+    }
+    if (m > n) {
+      throw new IllegalArgumentException(name() + ": m=" + m + " with n=" + n + "; allowed: 1 <= m <= n");
+    }
+  }
+
+  /** Each row's score. */
+  double[] scores(double[][] x, int f) {
+    int n = x.length;
+    double[][] dist = Rows.squaredDistances(x);
+    int k = neighbours > 0 ? neighbours : n - f - 2;
+    double[] score = new double[n];
+    for (int i = 0; i < n; i++) {
+      double[] others = new double[n - 1];
+      for (int j = 0, o = 0; j < n; j++) {
+        if (j != i) {
+          others[o++] = squared ? dist[i][j] : Math.sqrt(dist[i][j]);
+        }
+      }
+      java.util.Arrays.sort(others);
+      double s = 0;
+      for (int j = 0; j < k; j++) {
+        s += others[j];
+      }
+      score[i] = s;
+    }
+    return score;
+  }
+
+  @Override
+  public double[] combine(double[][] x, int f) {
+    int[] order = Rows.byScore(scores(x, f));
+    if (!multi) {
+      return x[order[0]].clone();
+    }
+    int count = m > 0 ? m : x.length - f;
+    return Rows.mean(x, java.util.Arrays.copyOf(order, count));
+  }
+}

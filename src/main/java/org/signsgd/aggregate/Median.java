@@ -1,0 +1,35 @@
+package org.signsgd.aggregate;
+
+/**
+ * Coordinate-wise median (Yin et al., ICML 2018, Def. 1; REFERENCE Part II §1.3). For an even count, the
+ * mean of the two middle values ({@code mode: average}, NumPy's) or the lower one ({@code mode: lower},
+ * torch.median, LPD). Requires n ≥ 2f + 1.
+ */
+public final class Median extends DenseRule {
+  public static final String NAME = "median";
+
+  private final boolean lower;
+
+  public Median(boolean lower) {
+    this.lower = lower;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void checkRequirement(int n, int f) {
+    Requirements.majority(NAME, n, f);
+  }
+
+  @Override
+  public double[] combine(double[][] x, int f) {
+    double[] out = new double[x[0].length];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = Rows.median(Rows.column(x, k), lower);
+    }
+    return out;
+  }
+}

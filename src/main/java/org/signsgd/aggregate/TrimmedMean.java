@@ -1,0 +1,43 @@
+package org.signsgd.aggregate;
+
+/**
+ * Coordinate-wise trimmed mean (Yin et al. 2018, Def. 2; REFERENCE Part II §1.4): per coordinate, drop the b
+ * smallest and b largest values and average the n − 2b others; b = f unless {@code b} is given. Requires
+ * n ≥ 2b + 1.
+ */
+public final class TrimmedMean extends DenseRule {
+  public static final String NAME = "trimmed-mean";
+
+  private final int b;
+
+  /** @param b values trimmed at each end, or -1 for f */
+  public TrimmedMean(int b) {
+    this.b = b;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  int trim(int f) {
+    return b >= 0 ? b : f;
+  }
+
+  @Override
+  public void checkRequirement(int n, int f) {
+    Requirements.basic(NAME, n, f);
+    if (n < 2 * trim(f) + 1) {
+      throw new IllegalArgumentException(NAME + ": n=" + n + " with b=" + trim(f) + "; allowed: n >= 2b + 1");
+    }
+  }
+
+  @Override
+  public double[] combine(double[][] x, int f) {
+    double[] out = new double[x[0].length];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = Rows.trimmedMean(Rows.column(x, k), trim(f));
+    }
+    return out;
+  }
+}
