@@ -17,7 +17,25 @@ public final class Attacks {
       .register(RandomSign.NAME, p -> new RandomSign())
       .register(ReversedSum.NAME, p -> new ReversedSum())
       .register(Gaussian.NAME, p -> new Gaussian(p.doubleValue("mean", 0.0, -1e30, 1e30),
-          p.doubleValue("std", 1.0, 0.0, 1e30)));
+          p.doubleValue("std", 1.0, 0.0, 1e30)))
+      .register(Alie.NAME, Attacks::alie)
+      .register(ScaledMean.FALL_OF_EMPIRES, p -> new ScaledMean(ScaledMean.FALL_OF_EMPIRES,
+          p.doubleValue("epsilon", 0.1, 0.0, 1e30)))
+      .register(ScaledMean.SIGN_FLIP, p -> new ScaledMean(ScaledMean.SIGN_FLIP, 1.0))
+      .register(NonFinite.NAN, p -> new NonFinite(NonFinite.NAN))
+      .register(NonFinite.INF, p -> new NonFinite(NonFinite.INF))
+      .register(Mimic.NAME, p -> new Mimic(p.intValue("target", 0, 0, Integer.MAX_VALUE)));
+
+  /** {@code {name: alie, z: paper | implementations}} or {@code {name: alie, factor: 1.5}}. */
+  private static Attack alie(org.signsgd.spec.Params p) {
+    Object z = p.raw("z");
+    String formula = z == null ? "paper" : z.toString().toLowerCase(java.util.Locale.ROOT);
+    if (!formula.equals("paper") && !formula.equals("implementations")) {
+      throw new IllegalArgumentException("parameter z is " + z + "; allowed: paper, implementations");
+    }
+    double factor = p.raw("factor") == null ? Double.NaN : p.doubleValue("factor", 1.5, 0.0, 1e30);
+    return new Alie(formula.equals("implementations"), factor);
+  }
 
   private Attacks() {}
 

@@ -43,7 +43,8 @@ class RulesTest {
 
   @Test
   void registryNamesAndParameters() {
-    assertThat(Rules.names()).containsExactly("majority-vote", "mean", "sign-fd", "sign-fv");
+    assertThat(Rules.names()).containsExactly("majority-vote", "mean", "sign-fd", "sign-fv", "krum", "multi-krum",
+        "median", "trimmed-mean", "phocas", "meamed", "bulyan", "geometric-median", "centered-clipping", "nnm");
     assertThat(((MajorityVote) Rules.create(RuleSpec.of("majority-vote", Map.of("tie", "plus")))).tie())
         .isEqualTo(TieRule.PLUS);
     assertThat(((MajorityVote) Rules.create(RuleSpec.of("majority-vote"))).tie()).isEqualTo(TieRule.ZERO);
@@ -53,7 +54,8 @@ class RulesTest {
   void unknownNamesAndParametersAreOneLineErrors() {
     assertThatThrownBy(() -> Rules.create(RuleSpec.of("majority-vot")))
         .hasMessage("unknown aggregator 'majority-vot' (did you mean 'majority-vote'?); allowed: majority-vote, "
-            + "mean, sign-fd, sign-fv");
+            + "mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, bulyan, "
+            + "geometric-median, centered-clipping, nnm");
     assertThatThrownBy(() -> Rules.create(RuleSpec.of("majority-vote", Map.of("tie", "half"))))
         .hasMessage("majority-vote: parameter tie is half; allowed: one of [zero, plus, random]");
     assertThatThrownBy(() -> Rules.create(RuleSpec.of("mean", Map.of("f", 2))))

@@ -64,11 +64,13 @@ class JobFileTest {
         + "aggregator, attack, batch_size, byzantine, check_every, checkpoint_dir, checkpoint_every, data, "
         + "declared_byzantine, "
         + "engine, eval_every, flush_every, iterations, lr, model, momentum, name, reference_every, seed, weight_decay, workers, workers_per_partition");
-    assertError(BASE + "aggregator: krun\n", f + ": aggregator: unknown aggregator 'krun'; allowed: "
-        + "majority-vote, mean, sign-fd, sign-fv");
+    assertError(BASE + "aggregator: krun\n", f + ": aggregator: unknown aggregator 'krun' (did you mean 'krum'?); "
+        + "allowed: majority-vote, mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, "
+        + "bulyan, geometric-median, centered-clipping, nnm");
     assertError(BASE.replace("attack: omniscient", "attack: blnd-flip"), f + ": attack: unknown attack "
         + "'blnd-flip' (did you mean 'blind-flip'?); allowed: none, blind-flip, omniscient, byzantine-vote, "
-        + "zeroing, random-sign, reversed-sum, gaussian");
+        + "zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, "
+        + "mimic");
     assertError(BASE.replace("byzantine: 2", "byzantine: 12"), f + ": byzantine: is 12; allowed: an integer in "
         + "[0, 9]");
     assertError(BASE.replace("byzantine: 2", "byzantine: 9"), f + ": byzantine: omniscient: B=9 Byzantine of "

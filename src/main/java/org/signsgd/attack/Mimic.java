@@ -1,0 +1,52 @@
+package org.signsgd.attack;
+
+import java.util.List;
+import java.util.Set;
+import org.signsgd.message.DenseMessage;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+
+/**
+ * Mimic (Karimireddy, He, Jaggi, ICLR 2022, bucketing paper; REFERENCE Part II §2.6), basic form: every
+ * Byzantine worker copies one honest worker's vector, the {@code target}-th honest worker in worker order
+ * (default 0, as EPFML and ByzFL). Harmful under non-IID data, where it over-weights one worker's distribution.
+ */
+public final class Mimic implements Attack {
+  public static final String NAME = "mimic";
+
+  private final int target;
+
+  public Mimic(int target) {
+    this.target = target;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ThreatModel threatModel() {
+    return ThreatModel.OMNISCIENT;
+  }
+
+  @Override
+  public Set<MessageKind> kinds() {
+    return Set.of(MessageKind.DENSE);
+  }
+
+  @Override
+  public void checkRequirement(int workers, int byzantine) {
+    Attack.super.checkRequirement(workers, byzantine);
+    if (target >= workers - byzantine) {
+      throw new IllegalArgumentException(NAME + ": target=" + target + " with " + (workers - byzantine)
+          + " honest workers; allowed: 0 <= target <= " + (workers - byzantine - 1));
+    }
+  }
+
+  @Override
+  public List<Message> forge(AttackView view) {
+    Forging.requireKind(NAME, view, MessageKind.DENSE);
+    return Forging.allSend(view, ((DenseMessage) view.honestMessages(NAME).get(target)).values());
+  }
+}

@@ -1,0 +1,45 @@
+package org.signsgd.attack;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+
+/**
+ * Blind non-finite vectors (REFERENCE Part II §2.4): {@code nan} sends all NaN (LPD's default attack),
+ * {@code inf} all +∞ (ByzFL). A robust rule must not let them through; the mean does.
+ */
+public final class NonFinite implements Attack {
+  public static final String NAN = "nan";
+  public static final String INF = "inf";
+
+  private final String name;
+
+  public NonFinite(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ThreatModel threatModel() {
+    return ThreatModel.BLIND;
+  }
+
+  @Override
+  public Set<MessageKind> kinds() {
+    return Set.of(MessageKind.DENSE);
+  }
+
+  @Override
+  public List<Message> forge(AttackView view) {
+    Forging.requireKind(name, view, MessageKind.DENSE);
+    float[] b = new float[view.dimension()];
+    Arrays.fill(b, name.equals(NAN) ? Float.NaN : Float.POSITIVE_INFINITY);
+    return Forging.allSend(view, b);
+  }
+}
