@@ -97,9 +97,9 @@ public final class JobFile {
     RuleSpec data = r.rule("data", "synthetic");
     RuleSpec attack = r.rule("attack", "none");
     RuleSpec aggregator = r.rule("aggregator", "majority-vote");
-    Map<String, Object> momentum = r.map("momentum", Set.of("beta", "at"));
+    Map<String, Object> momentum = r.map("momentum", Set.of("beta", "at", "dampening"));
     double beta = r.doubleIn(momentum, "momentum.beta", "beta", 0.0, 0, 0.999999);
-    String at = r.stringIn(momentum, "momentum.at", "at", "worker", Set.of("worker"));
+    String at = r.stringIn(momentum, "momentum.at", "at", "worker", Set.of("worker", "server"));
     double wd = r.doubleValue("weight_decay", 0.0, 0, 1e6);
     BatchSize batch = r.batch("batch_size");
     int iterations = r.intValue("iterations", 500, 1, 100_000_000);
@@ -129,6 +129,9 @@ public final class JobFile {
       rule.checkRequirement(workers, declared);
       return null;
     });
+    // dampening δ in v ← βv + (1 − δ)g: Signum's (1 − β) for sign rules, seed 003's 0 for dense ones
+    double dampening = r.doubleIn(momentum, "momentum.dampening", "dampening",
+        rule.kind() == org.signsgd.message.MessageKind.SIGN ? beta : 0.0, 0, 1);
     if (!atk.kinds().contains(rule.kind())) {
       throw new JobException(file, "attack", atk.name() + " forges " + atk.kinds().iterator().next().label()
           + " messages but " + rule.name() + " reads " + rule.kind().label() + " messages; pick an attack for "
@@ -142,7 +145,8 @@ public final class JobFile {
 
     Map<String, Object> canonical = new TreeMap<>(run);
     canonical.remove("checkpoint_dir"); // where recovery files go does not change a run
-    canonical.put("momentum", Map.of("beta", beta, "at", at));
+    canonical.put("momentum", momentum.containsKey("dampening")
+        ? Map.of("beta", beta, "at", at, "dampening", dampening) : Map.of("beta", beta, "at", at));
     if (Models.IMAGE_DATA.contains(data.name())) {
       // provenance: the data defaults that shape a run (the augmentation is off unless asked for)
       Map<String, Object> d = new TreeMap<>(data.params());
@@ -154,7 +158,7 @@ public final class JobFile {
     String json = toJson(canonical, file);
     String runId = name + "-" + hash(json);
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
-        wd, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
+        at, dampening, wd, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
         perPartition, json);
   }
 

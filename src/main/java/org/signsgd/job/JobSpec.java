@@ -16,11 +16,14 @@ import org.signsgd.spec.RuleSpec;
  * @param checkpointDir where the Spark engine checkpoints the worker states every {@code checkpointEvery}
  *     iterations, reliably (any Hadoop file system: a lost executor's partitions are recomputed from there); null:
  *     local checkpoints (faster, but an executor's loss then fails the run). Not part of the run's settings.
+ * @param momentumAt {@code worker} (each worker keeps v, the papers' Signum and seed 003's proposal) or
+ *     {@code server} (the driver keeps v over the aggregates)
+ * @param momentumDampening δ in v ← βv + (1 − δ)g
  * @param json the resolved settings as JSON (provenance)
  */
 public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
-    double weightDecay, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, String engine,
+    String momentumAt, double momentumDampening, double weightDecay, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, String engine,
     int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, String json)
     implements Serializable {
 

@@ -8,8 +8,16 @@ package org.signsgd.optim;
 public final class WorkerMomentum {
   private WorkerMomentum() {}
 
-  /** Updates {@code v} in place and returns it. */
+  /** Signum's form, v ← βv + (1 − β)g: {@link #accumulate(float[], float[], double, double)} with δ = β. */
   public static float[] accumulate(float[] v, float[] gradient, double beta) {
+    return accumulate(v, gradient, beta, beta);
+  }
+
+  /**
+   * v ← βv + (1 − δ)g in place (PyTorch's and seed 003's momentum with dampening δ; δ = β is Signum's, δ = 0 is
+   * El Mhamdi et al. 2021's, REFERENCE Part II §3); returns v.
+   */
+  public static float[] accumulate(float[] v, float[] gradient, double beta, double dampening) {
     if (!(beta >= 0 && beta < 1)) {
       throw new IllegalArgumentException("momentum: beta is " + beta + "; allowed: 0 <= beta < 1");
     }
@@ -20,7 +28,7 @@ public final class WorkerMomentum {
     // in float, like the papers' PyTorch buffers (and a loop the JIT vectorises); Java float arithmetic is
     // strict, so every JVM gives the same bits
     float b = (float) beta;
-    float c = (float) (1 - beta);
+    float c = (float) (1 - dampening);
     for (int i = 0; i < v.length; i++) {
       v[i] = b * v[i] + c * gradient[i];
     }

@@ -13,6 +13,7 @@ import org.signsgd.attack.AttackView;
 import org.signsgd.attack.Attacks;
 import org.signsgd.attack.ByzantineSet;
 import org.signsgd.attack.ThreatModel;
+import org.signsgd.optim.ServerMomentum;
 import org.signsgd.job.JobSpec;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
@@ -46,6 +47,7 @@ public final class Driver {
   private double optimum;
   private boolean diverged;
   private Runnable beforeCheckpoint = () -> { };
+  private final ServerMomentum serverMomentum;
   private Long resumeAt;
 
   public Driver(JobSpec spec) {
@@ -60,8 +62,11 @@ public final class Driver {
       byz[w] = true;
     }
     TieRule encoding = rule instanceof MajorityVote mv ? mv.tie() : TieRule.ZERO;
-    this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(), spec.momentumBeta(),
-        spec.weightDecay(), rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
+    boolean atServer = spec.momentumAt().equals("server");
+    this.serverMomentum = atServer && spec.momentumBeta() > 0
+        ? new ServerMomentum(spec.momentumBeta(), spec.momentumDampening()) : null;
+    this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(),
+        atServer ? 0 : spec.momentumBeta(), spec.momentumDampening(), spec.weightDecay(), rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
         model.exact() ? 0 : attack.needsReference() ? 1 : spec.referenceEvery(), spec.evalEvery(),
         spec.iterations());
     this.x = model.initialParameters();
@@ -91,7 +96,8 @@ public final class Driver {
 
   /** The driver's part of a resume point before iteration {@code next}. */
   ResumePoint.DriverState state(long next, Direction direction, double rate) {
-    return new ResumePoint.DriverState(next, x.clone(), direction, rate);
+    return new ResumePoint.DriverState(next, x.clone(), direction, rate,
+        serverMomentum == null ? null : serverMomentum.state());
   }
 
   void restore(ResumePoint.DriverState s) {
@@ -100,6 +106,9 @@ public final class Driver {
           + x.length);
     }
     System.arraycopy(s.x(), 0, x, 0, x.length);
+    if (serverMomentum != null) {
+      serverMomentum.restore(s.serverMomentum());
+    }
   }
 
   /** Records where each iteration's time goes into {@code p} (the benchmark); null stops recording. */
@@ -209,6 +218,9 @@ public final class Driver {
     long aggStart = System.nanoTime();
     Direction dir = rule.aggregate(all, new AggregationContext(spec.workers(), spec.declaredByzantine(), t,
         SeedStreams.of(spec.seed(), t, SeedStreams.DRIVER, SeedStreams.Purpose.TIE)));
+    if (serverMomentum != null) {
+      dir = serverMomentum.apply(dir);
+    }
     long aggEnd = System.nanoTime();
     double aggregateMs = (aggEnd - aggStart) / 1e6;
 

@@ -11,7 +11,7 @@ import org.signsgd.vote.SignVector;
 
 /**
  * The worker's half of one iteration (DESIGN §1), a plain function of its inputs:
- * x ← x − η_{t−1}(direction_{t−1} + λx); g = ∇f_batch(x); v ← βv + (1 − β)g; message = sign(v) or v.
+ * x ← x − η_{t−1}(direction_{t−1} + λx); g = ∇f_batch(x); v ← βv + (1 − δ)g; message = sign(v) or v.
  */
 public final class WorkerStep {
   private WorkerStep() {}
@@ -28,7 +28,7 @@ public final class WorkerStep {
     double batchLoss = model.stochasticGradient(s.x(), plan.batch().at(t), t, w, g);
     long compute = System.nanoTime() - start;
     long encodeStart = System.nanoTime();
-    WorkerMomentum.accumulate(s.v(), g, plan.beta());
+    WorkerMomentum.accumulate(s.v(), g, plan.beta(), plan.dampening());
     Message message = plan.kind() == MessageKind.SIGN
         ? new SignMessage(w, SignVector.pack(s.v(), plan.encoding(),
             SeedStreams.of(plan.seed(), t, w, SeedStreams.Purpose.TIE)))
