@@ -164,92 +164,19 @@ public final class VoteTally {
   }
 
   /**
-   * The number of set bits per lane of word w over the n rows (null rows count 0), as planes out[0..k). For
-   * n < 128, a Harley–Seal carry-save adder tree (8 rows per round, 7 full adders: about 5 operations per row
-   * and word, no branches); otherwise a half-adder ripple.
+   * The number of set bits per lane of word w over the n rows (null rows count 0), as planes out[0..k): a
+   * half-adder ripple per row (the path for n &gt;= 128; fewer messages go through {@link BlockMajority}).
    */
   private static void count(long[][] rows, int n, int w, long[] out) {
     Arrays.fill(out, 0L);
-    if (n >= 128) {
-      for (int q = 0; q < n; q++) {
-        long carry = rows[q] == null ? 0L : rows[q][w];
-        for (int j = 0; carry != 0; j++) {
-          long c = out[j];
-          out[j] = c ^ carry;
-          carry = c & carry;
-        }
+    for (int q = 0; q < n; q++) {
+      long carry = word(rows, q, w);
+      for (int j = 0; carry != 0; j++) {
+        long c = out[j];
+        out[j] = c ^ carry;
+        carry = c & carry;
       }
-      return;
     }
-    long ones = 0;
-    long twos = 0;
-    long fours = 0;
-    long eights = 0;
-    long sixteens = 0;
-    long thirtyTwos = 0;
-    long sixtyFours = 0;
-    int q = 0;
-    for (; q + 8 <= n; q += 8) {
-      long a = word(rows, q, w);
-      long b = word(rows, q + 1, w);
-      long u = ones ^ a;
-      long twosA = (ones & a) | (u & b);
-      ones = u ^ b;
-      a = word(rows, q + 2, w);
-      b = word(rows, q + 3, w);
-      u = ones ^ a;
-      long twosB = (ones & a) | (u & b);
-      ones = u ^ b;
-      u = twos ^ twosA;
-      long foursA = (twos & twosA) | (u & twosB);
-      twos = u ^ twosB;
-      a = word(rows, q + 4, w);
-      b = word(rows, q + 5, w);
-      u = ones ^ a;
-      twosA = (ones & a) | (u & b);
-      ones = u ^ b;
-      a = word(rows, q + 6, w);
-      b = word(rows, q + 7, w);
-      u = ones ^ a;
-      twosB = (ones & a) | (u & b);
-      ones = u ^ b;
-      u = twos ^ twosA;
-      long foursB = (twos & twosA) | (u & twosB);
-      twos = u ^ twosB;
-      u = fours ^ foursA;
-      long eightsA = (fours & foursA) | (u & foursB);
-      fours = u ^ foursB;
-      long c = eights & eightsA;
-      eights ^= eightsA;
-      long c2 = sixteens & c;
-      sixteens ^= c;
-      long c3 = thirtyTwos & c2;
-      thirtyTwos ^= c2;
-      sixtyFours ^= c3;
-    }
-    for (; q < n; q++) {
-      long x = word(rows, q, w);
-      long t = ones & x;
-      ones ^= x;
-      x = t;
-      t = twos & x;
-      twos ^= x;
-      x = t;
-      t = fours & x;
-      fours ^= x;
-      x = t;
-      t = eights & x;
-      eights ^= x;
-      x = t;
-      t = sixteens & x;
-      sixteens ^= x;
-      x = t;
-      t = thirtyTwos & x;
-      thirtyTwos ^= x;
-      sixtyFours ^= t;
-    }
-    long[] planes = {ones, twos, fours, eights, sixteens, thirtyTwos, sixtyFours};
-    System.arraycopy(planes, 0, out, 0, out.length);
   }
 
   private static long word(long[][] rows, int q, int w) {
