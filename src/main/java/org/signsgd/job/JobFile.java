@@ -35,6 +35,7 @@ public final class JobFile {
   static final Set<String> KEYS = Set.of("name", "seed", "model", "data", "workers", "byzantine",
       "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
       "eval_every", "reference_every", "engine", "checkpoint_every", "checkpoint_dir", "flush_every", "check_every",
+      "gradient_clip", "l2_penalty",
       "workers_per_partition", "grid");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper().configure(
@@ -101,6 +102,8 @@ public final class JobFile {
     double beta = r.doubleIn(momentum, "momentum.beta", "beta", 0.0, 0, 0.999999);
     String at = r.stringIn(momentum, "momentum.at", "at", "worker", Set.of("worker", "server"));
     double wd = r.doubleValue("weight_decay", 0.0, 0, 1e6);
+    double clip = r.doubleValue("gradient_clip", 0.0, 0, 1e30);
+    double l2 = r.doubleValue("l2_penalty", 0.0, 0, 1e6);
     BatchSize batch = r.batch("batch_size");
     int iterations = r.intValue("iterations", 500, 1, 100_000_000);
     RuleSpec lr = r.schedule("lr");
@@ -158,7 +161,7 @@ public final class JobFile {
     String json = toJson(canonical, file);
     String runId = name + "-" + hash(json);
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
-        at, dampening, wd, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
+        at, dampening, wd, clip, l2, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
         perPartition, json);
   }
 

@@ -66,7 +66,8 @@ public final class Driver {
     this.serverMomentum = atServer && spec.momentumBeta() > 0
         ? new ServerMomentum(spec.momentumBeta(), spec.momentumDampening()) : null;
     this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(),
-        atServer ? 0 : spec.momentumBeta(), spec.momentumDampening(), spec.weightDecay(), rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
+        atServer ? 0 : spec.momentumBeta(), spec.momentumDampening(), spec.weightDecay(), spec.gradientClip(),
+        spec.l2Penalty(), rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
         model.exact() ? 0 : attack.needsReference() ? 1 : spec.referenceEvery(), spec.evalEvery(),
         spec.iterations());
     this.x = model.initialParameters();

@@ -15,7 +15,7 @@ import org.signsgd.vote.TieRule;
  * @param evalEvery test-set evaluation every this many iterations (0: never), and at the last one
  */
 public record WorkerPlan(long seed, int workers, boolean[] byzantine, BatchSize batch, double beta,
-    double dampening, double weightDecay, MessageKind kind, TieRule encoding, int checkEvery, boolean ownVectors,
+    double dampening, double weightDecay, double gradientClip, double l2Penalty, MessageKind kind, TieRule encoding, int checkEvery, boolean ownVectors,
     int referenceEvery, int evalEvery, int iterations) implements Serializable {
 
   /** True when iteration t reports the test loss and accuracy (every eval_every, and the last iteration). */

@@ -5,6 +5,7 @@ import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 import org.signsgd.message.SignMessage;
 import org.signsgd.model.GradientModel;
+import org.signsgd.optim.GradientShaping;
 import org.signsgd.optim.WorkerMomentum;
 import org.signsgd.rng.SeedStreams;
 import org.signsgd.vote.SignVector;
@@ -26,6 +27,7 @@ public final class WorkerStep {
     long start = System.nanoTime();
     float[] g = new float[s.x().length];
     double batchLoss = model.stochasticGradient(s.x(), plan.batch().at(t), t, w, g);
+    GradientShaping.apply(g, s.x(), plan.l2Penalty(), plan.gradientClip());
     long compute = System.nanoTime() - start;
     long encodeStart = System.nanoTime();
     WorkerMomentum.accumulate(s.v(), g, plan.beta(), plan.dampening());
