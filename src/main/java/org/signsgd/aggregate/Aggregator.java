@@ -37,4 +37,13 @@ public interface Aggregator {
   }
 
   Direction aggregate(List<Message> messages, AggregationContext ctx);
+
+  /**
+   * The largest variance-norm ratio under which the rule's resilience guarantee holds, squared so that it compares
+   * directly with the ratio r (REFERENCE Part II §3: LPD's {@code upper_bound(n, f)²}); null when the rule has
+   * none.
+   */
+  default Double varianceBound(int n, int f) {
+    return null;
+  }
 }

@@ -26,6 +26,12 @@ public final class Bulyan extends DenseRule {
     return NAME;
   }
 
+  /** Krum's bound (LPD uses it for Bulyan too). */
+  @Override
+  public Double varianceBound(int n, int f) {
+    return Krum.eta2(n, f) > 0 ? 1 / Krum.eta2(n, f) : null;
+  }
+
   @Override
   public void checkRequirement(int n, int f) {
     Requirements.basic(NAME, n, f);

@@ -29,6 +29,20 @@ public final class Krum extends DenseRule {
     return multi ? MULTI : NAME;
   }
 
+  /** 1/η(n, f)² with η² = 2(n − f + (f(n − f − 2) + f²(n − f − 1))/(n − 2f − 2)) (Blanchard et al. Prop. 1). */
+  @Override
+  public Double varianceBound(int n, int f) {
+    return Krum.eta2(n, f) > 0 ? 1 / Krum.eta2(n, f) : null;
+  }
+
+  static double eta2(int n, int f) {
+    double den = n - 2.0 * f - 2;
+    if (den <= 0) {
+      return -1;
+    }
+    return 2 * (n - f + (f * (n - f - 2.0) + (double) f * f * (n - f - 1)) / den);
+  }
+
   @Override
   public void checkRequirement(int n, int f) {
     Requirements.basic(name(), n, f);

@@ -19,6 +19,12 @@ public final class Median extends DenseRule {
     return NAME;
   }
 
+  /** 1/(n − f) (LPD: upper_bound = 1/√(n − f)). */
+  @Override
+  public Double varianceBound(int n, int f) {
+    return n > f ? 1.0 / (n - f) : null;
+  }
+
   @Override
   public void checkRequirement(int n, int f) {
     Requirements.majority(NAME, n, f);

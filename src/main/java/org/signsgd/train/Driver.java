@@ -238,6 +238,7 @@ public final class Driver {
       bytesUp += m.wireBytes();
     }
     double rate = lr.at(t);
+    boolean dense = plan.kind() == MessageKind.DENSE;
     Evaluated eval = evaluate(t, ups);
     dir.applyTo(x, rate, spec.weightDecay());
 
@@ -247,7 +248,11 @@ public final class Driver {
     }
     IterationRow row = new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
         eval.loss, eval.accuracy, reference == null ? null : l1(reference), agreement, failure,
-        agreement == null ? null : cantelli(agreement), agreement == null ? null : exactFailure(agreement), checked.malformed() + forged.malformed(), bytesUp,
+        agreement == null ? null : cantelli(agreement), agreement == null ? null : exactFailure(agreement),
+        dense ? DenseMetrics.varianceNormRatio(honest) : null,
+        dense ? rule.varianceBound(spec.workers(), spec.declaredByzantine()) : null,
+        dense && reference != null ? DenseMetrics.cosine(dir.toFloats(), reference) : null,
+        checked.malformed() + forged.malformed(), bytesUp,
         dir.wireBytes() * spec.workers(), computeNs / 1e6, aggregateMs, (System.nanoTime() - start) / 1e6,
         spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
         spec.batchSize().label(), spec.seed());

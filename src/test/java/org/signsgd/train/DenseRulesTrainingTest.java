@@ -45,6 +45,12 @@ class DenseRulesTrainingTest {
     // f(x0) = ½·50 = 25; Krum with server momentum descends under ALIE
     assertThat(inProcess.get(0).trainLoss()).isEqualTo(25.0);
     assertThat(inProcess.get(39).trainLoss()).isLessThan(5.0);
+    // Krum, n = 11, f = 2: η² = 2(9 + (2·7 + 4·8)/5) = 36.4; the ratio and the cosine come every iteration
+    assertThat(inProcess).allSatisfy(r -> {
+      assertThat(r.varianceBound()).isEqualTo(1 / 36.4);
+      assertThat(r.varianceNormRatio()).isPositive();
+      assertThat(r.cosineToReference()).isBetween(-1.0, 1.0);
+    });
     List<IterationRow> flipped = TestJobs.timeless(TestJobs.run(new InProcessEngine(),
         TestJobs.one(dir, JOB.replace("{name: alie, factor: 1.5}", "{name: sign-flip}"), "aggregator.name=mean",
             "byzantine=6", "declared_byzantine=0")));
