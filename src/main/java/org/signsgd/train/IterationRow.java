@@ -9,4 +9,4 @@ public record IterationRow(String runId, long iteration, double lr, double train
     Double boundFailure, Double exactFailure, Double varianceNormRatio, Double varianceBound,
     Double cosineToReference, int malformedMessages, long bytesUp, long bytesDown,
     double computeMs, double aggregateMs, double iterationMs, String algorithm, String aggregator,
-    String attack, int workers, int byzantine, String batchSize, long seed) {}
+    String attack, int workers, int byzantine, String batchSize, long seed) implements java.io.Serializable {}

@@ -1,0 +1,67 @@
+package org.signsgd.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.signsgd.job.JobFile;
+import org.signsgd.job.JobSpec;
+import org.signsgd.metrics.OutputDir;
+import org.signsgd.train.Sessions;
+import org.signsgd.train.Sweep;
+import org.signsgd.train.Training;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sweep GRID.yaml --out DIR [--set k=v]... [--parallel K] [--master URL]} (DESIGN §4a, §5). */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+    description = "Runs every configuration of a grid into one output directory, skipping those already finished.")
+public final class SweepCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "GRID.yaml", description = "a job file with a grid: (seeds included)")
+  Path grid;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "the output directory (a path or a Hadoop URI); re-running skips its finished runs")
+  String out;
+
+  @Option(names = "--set", paramLabel = "key.path=value", description = "override a setting, e.g. iterations=50")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--parallel", paramLabel = "K",
+      description = "in-process runs at a time (default: the cluster's cores)")
+  int parallel;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: spark-submit's, else local[*])")
+  String master;
+
+  @Override
+  public Integer call() throws Exception {
+    if (parallel < 0) {
+      throw new IllegalArgumentException("--parallel " + parallel + "; allowed: K >= 1 (or leave it out)");
+    }
+    List<JobSpec> runs = JobFile.load(grid, overrides);
+    OutputDir dir = OutputDir.of(out, new org.apache.hadoop.conf.Configuration());
+    Training.requireWritable(dir, grid.toString());
+    SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
+    try {
+      Sweep.Outcome o = Sweep.run(spark, runs, dir, parallel, spec.commandLine().getErr());
+      var w = spec.commandLine().getOut();
+      w.println("sweep: " + o.status().size() + " ran, " + o.skipped() + " skipped (already finished)");
+      w.println("metrics (Parquet): " + dir.display("iterations"));
+      w.println("runs (Parquet):    " + dir.display("runs"));
+      w.flush();
+      return o.status().values().stream().allMatch(s -> s.equals("completed") || s.equals("resumed")
+          || s.equals("diverged")) ? 0 : 1;
+    } finally {
+      spark.stop();
+    }
+  }
+}
