@@ -175,7 +175,6 @@ public final class Driver {
    */
   public Step step(long t, List<Uplink> uplinks, float[] honestMean, long startNanos) {
     long start = startNanos;
-    long stepStart = System.nanoTime();
     List<Uplink> ups = new ArrayList<>(uplinks);
     ups.sort(Comparator.comparingInt(Uplink::worker));
     checkReplicas(t, ups);
@@ -260,7 +259,8 @@ public final class Driver {
       long end = System.nanoTime();
       phases.add(Phases.Phase.ATTACK, (aggStart - attackStart) / 1e6);
       phases.add(Phases.Phase.AGGREGATE, aggregateMs);
-      phases.add(Phases.Phase.METRICS, (attackStart - stepStart + end - aggEnd) / 1e6);
+      // from where the engine's last phase ended, so that the phases leave no gap
+      phases.add(Phases.Phase.METRICS, (attackStart - phases.last() + end - aggEnd) / 1e6);
     }
     return new Step(dir, rate, row);
   }

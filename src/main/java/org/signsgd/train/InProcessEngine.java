@@ -27,7 +27,7 @@ public final class InProcessEngine implements Engine {
         }
       }
       if (phases != null) {
-        phases.stage((System.nanoTime() - start) / 1e6, ups);
+        phases.stage(start, System.nanoTime(), ups);
       }
       Driver.Step step = driver.step(t, ups, reference.mean(), start);
       if (step == null) {

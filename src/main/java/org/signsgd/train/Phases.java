@@ -33,6 +33,8 @@ public final class Phases {
   private final int cores;
   private final List<double[]> rows = new ArrayList<>();
   private double[] current;
+  /** When the last recorded phase ended ({@link System#nanoTime}): the next one starts there, leaving no gap. */
+  private long last;
 
   public Phases(int cores) {
     this.cores = cores;
@@ -47,8 +49,23 @@ public final class Phases {
     current[p.ordinal()] += ms;
   }
 
-  /** The worker stage of this iteration took {@code stageMs}; split it with the workers' own clocks. */
-  void stage(double stageMs, List<Uplink> ups) {
+  /** Adds the time since the last recorded phase ended to {@code p}; returns now. */
+  long until(Phase p) {
+    long now = System.nanoTime();
+    current[p.ordinal()] += (now - last) / 1e6;
+    last = now;
+    return now;
+  }
+
+  /** When the last recorded phase ended. */
+  long last() {
+    return last;
+  }
+
+  /** The worker stage ran from {@code startNanos} to {@code endNanos}; split it with the workers' own clocks. */
+  void stage(long startNanos, long endNanos, List<Uplink> ups) {
+    double stageMs = (endNanos - startNanos) / 1e6;
+    last = endNanos;
     double gradient = 0;
     double encode = 0;
     for (Uplink u : ups) {

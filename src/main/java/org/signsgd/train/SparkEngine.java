@@ -87,10 +87,9 @@ public final class SparkEngine implements Engine {
         float[] reference = driver.plan().referenceAt(t) ? next.filter(s -> s.gradient() != null)
             .treeAggregate(new HonestMean(), (m, s) -> m.add(s.gradient()), HonestMean::merge).mean() : null;
         if (phases != null) {
-          phases.stage((collected - start) / 1e6, ups);
-          phases.add(Phases.Phase.REFERENCE, (System.nanoTime() - collected) / 1e6);
+          phases.stage(start, collected, ups);
+          phases.until(Phases.Phase.REFERENCE);
         }
-        long releaseStart = System.nanoTime();
         if (slots != anchor) {
           slots.unpersist(false);
         }
@@ -103,7 +102,7 @@ public final class SparkEngine implements Engine {
         current.unpersist(false);
         slots = next;
         if (phases != null) {
-          phases.add(Phases.Phase.BROADCAST, (System.nanoTime() - releaseStart) / 1e6);
+          phases.until(Phases.Phase.BROADCAST);
         }
         Driver.Step step = driver.step(t, ups, reference, start);
         if (step == null) {

@@ -26,7 +26,7 @@ class PhasesTest {
     SignMessage m = new SignMessage(0, SignVector.ofSigns(new int[] {1}));
     List<Uplink> ups = List.of(new Uplink(0, m, null, false, 0, 0, null, 30_000_000L, 4_000_000L),
         new Uplink(1, m, null, false, 0, 0, null, 50_000_000L, 2_000_000L));
-    p.stage(100, ups);
+    p.stage(0, 100_000_000L, ups);
     p.add(Phases.Phase.AGGREGATE, 1.5);
     double[] med = p.medians(0);
     // gradient (30 + 50) / 2 = 40, encode (4 + 2) / 2 = 3, collect 100 - 43 = 57
