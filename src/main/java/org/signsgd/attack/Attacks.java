@@ -24,7 +24,8 @@ public final class Attacks {
       .register(ScaledMean.SIGN_FLIP, p -> new ScaledMean(ScaledMean.SIGN_FLIP, 1.0))
       .register(NonFinite.NAN, p -> new NonFinite(NonFinite.NAN))
       .register(NonFinite.INF, p -> new NonFinite(NonFinite.INF))
-      .register(Mimic.NAME, p -> new Mimic(p.intValue("target", 0, 0, Integer.MAX_VALUE)));
+      .register(Mimic.NAME, p -> new Mimic(p.intValue("target", 0, 0, Integer.MAX_VALUE)))
+      .register(LabelFlip.NAME, p -> new LabelFlip());
 
   /** {@code {name: alie, z: paper | implementations}} or {@code {name: alie, factor: 1.5}}. */
   private static Attack alie(org.signsgd.spec.Params p) {

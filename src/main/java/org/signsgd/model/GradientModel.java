@@ -38,6 +38,23 @@ public interface GradientModel extends Serializable {
    */
   double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out);
 
+  /**
+   * The same on flipped labels when {@code flipLabels} (the label-flip attack, data poisoning: class y becomes
+   * C − 1 − y; REFERENCE Part II §2.5); only for models with class labels ({@link #hasClassLabels}).
+   */
+  default double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out,
+      boolean flipLabels) {
+    if (flipLabels) {
+      throw new IllegalArgumentException(name() + " has no class labels to flip");
+    }
+    return stochasticGradient(x, batchSize, iteration, worker, out);
+  }
+
+  /** True when the training labels are classes (label-flip can poison them). */
+  default boolean hasClassLabels() {
+    return false;
+  }
+
   /** Test-set loss and accuracy (NaN where a model has none). */
   Evaluation evaluate(float[] x);
 

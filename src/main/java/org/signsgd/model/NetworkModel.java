@@ -102,11 +102,29 @@ public final class NetworkModel implements GradientModel {
   /** Minibatch gradient of the mean loss over the batch (PyTorch's convention), and that loss. */
   @Override
   public double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out) {
+    return stochasticGradient(x, batchSize, iteration, worker, out, false);
+  }
+
+  @Override
+  public boolean hasClassLabels() {
+    return data.classification();
+  }
+
+  /** With {@code flipLabels}, each one-hot row is reversed: class c becomes C − 1 − c. */
+  @Override
+  public double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out,
+      boolean flipLabels) {
+    if (flipLabels && !hasClassLabels()) {
+      throw new IllegalArgumentException(name + " has no class labels to flip");
+    }
     int[] idx = shards.batch(worker, iteration, batchSize);
     float[] fx = new float[idx.length * data.inputs()];
     float[] fy = new float[idx.length * data.outputs()];
     RandomGenerator aug = augment ? SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.AUGMENT) : null;
     data.train(idx, aug, fx, fy);
+    if (flipLabels) {
+      flip(fy, data.outputs());
+    }
     return gradientOn(x, fx, fy, idx.length, SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.DROPOUT)
         .nextLong(), out);
   }
@@ -129,6 +147,17 @@ public final class NetworkModel implements GradientModel {
     System.arraycopy(flat, 0, out, 0, dimension);
     net.clear();
     return net.score();
+  }
+
+  /** Reverses every row of C one-hot values. */
+  static void flip(float[] y, int classes) {
+    for (int r = 0; r < y.length; r += classes) {
+      for (int a = r, b = r + classes - 1; a < b; a++, b--) {
+        float t = y[a];
+        y[a] = y[b];
+        y[b] = t;
+      }
+    }
   }
 
   private void load(MultiLayerNetwork net, float[] x) {

@@ -56,14 +56,30 @@ public final class Regression implements GradientModel {
       all[i] = i;
     }
     float[] out = new float[dimension()];
-    gradientOn(w, all, out);
+    gradientOn(w, all, out, false);
     return out;
   }
 
   @Override
   public double stochasticGradient(float[] w, int batchSize, long iteration, int worker, float[] out) {
-    gradientOn(w, shards.batch(worker, iteration, batchSize), out);
+    gradientOn(w, shards.batch(worker, iteration, batchSize), out, false);
     return Double.NaN;
+  }
+
+  /** Logistic regression's labels flip 0 ↔ 1 (C = 2). */
+  @Override
+  public double stochasticGradient(float[] w, int batchSize, long iteration, int worker, float[] out,
+      boolean flipLabels) {
+    if (flipLabels && !hasClassLabels()) {
+      throw new IllegalArgumentException(name() + " has no class labels to flip");
+    }
+    gradientOn(w, shards.batch(worker, iteration, batchSize), out, flipLabels);
+    return Double.NaN;
+  }
+
+  @Override
+  public boolean hasClassLabels() {
+    return kind == SyntheticRegression.Kind.LOGISTIC;
   }
 
   @Override
@@ -90,13 +106,14 @@ public final class Regression implements GradientModel {
     return s / x.length;
   }
 
-  private void gradientOn(float[] w, int[] rows, float[] out) {
+  private void gradientOn(float[] w, int[] rows, float[] out, boolean flip) {
     float[][] x = data.trainFeatures();
     float[] y = data.trainLabels();
     double[] g = new double[dimension()];
     for (int i : rows) {
       double z = score(w, x[i]);
-      double r = kind == SyntheticRegression.Kind.LINEAR ? 2 * (z - y[i]) : sigmoid(z) - y[i];
+      double yi = flip ? 1 - y[i] : y[i];
+      double r = kind == SyntheticRegression.Kind.LINEAR ? 2 * (z - yi) : sigmoid(z) - yi;
       for (int j = 0; j < SyntheticRegression.FEATURES; j++) {
         g[j] += r * x[i][j];
       }

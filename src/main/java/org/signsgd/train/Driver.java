@@ -12,6 +12,7 @@ import org.signsgd.attack.Attack;
 import org.signsgd.attack.AttackView;
 import org.signsgd.attack.Attacks;
 import org.signsgd.attack.ByzantineSet;
+import org.signsgd.attack.LabelFlip;
 import org.signsgd.attack.ThreatModel;
 import org.signsgd.optim.ServerMomentum;
 import org.signsgd.job.JobSpec;
@@ -67,9 +68,13 @@ public final class Driver {
         ? new ServerMomentum(spec.momentumBeta(), spec.momentumDampening()) : null;
     this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(),
         atServer ? 0 : spec.momentumBeta(), spec.momentumDampening(), spec.weightDecay(), spec.gradientClip(),
-        spec.l2Penalty(), rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
+        spec.l2Penalty(), attack instanceof LabelFlip, rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
         model.exact() ? 0 : attack.needsReference() ? 1 : spec.referenceEvery(), spec.evalEvery(),
         spec.iterations());
+    if (attack instanceof LabelFlip && !model.hasClassLabels()) {
+      throw new IllegalArgumentException("attack: label-flip: model " + model.name() + " has no class labels to "
+          + "flip; allowed with mnist/fashion-mnist networks and logistic regression");
+    }
     this.x = model.initialParameters();
     this.optimum = model.knownOptimum();
   }

@@ -26,7 +26,8 @@ public final class WorkerStep {
     }
     long start = System.nanoTime();
     float[] g = new float[s.x().length];
-    double batchLoss = model.stochasticGradient(s.x(), plan.batch().at(t), t, w, g);
+    double batchLoss = model.stochasticGradient(s.x(), plan.batch().at(t), t, w, g,
+        plan.labelFlip() && plan.byzantine()[w]);
     GradientShaping.apply(g, s.x(), plan.l2Penalty(), plan.gradientClip());
     long compute = System.nanoTime() - start;
     long encodeStart = System.nanoTime();

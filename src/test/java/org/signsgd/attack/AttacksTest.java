@@ -163,12 +163,13 @@ class AttacksTest {
   @Test
   void registryBuildsEveryAttackWithParametersAndRejectsTypos() {
     assertThat(Attacks.names()).containsExactly("none", "blind-flip", "omniscient", "byzantine-vote", "zeroing",
-        "random-sign", "reversed-sum", "gaussian", "alie", "fall-of-empires", "sign-flip", "nan", "inf", "mimic");
+        "random-sign", "reversed-sum", "gaussian", "alie", "fall-of-empires", "sign-flip", "nan", "inf", "mimic",
+        "label-flip");
     assertThat(Attacks.create(RuleSpec.of("zeroing", Map.of("start", "plus")))).isInstanceOf(Zeroing.class);
     assertThatThrownBy(() -> Attacks.create(RuleSpec.of("blind-flp")))
         .hasMessage("unknown attack 'blind-flp' (did you mean 'blind-flip'?); allowed: none, blind-flip, "
             + "omniscient, byzantine-vote, zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, "
-        + "mimic");
+        + "mimic, label-flip");
     assertThatThrownBy(() -> Attacks.create(RuleSpec.of("zeroing", Map.of("start", "middle"))))
         .hasMessage("zeroing: parameter start is middle; allowed: one of [minus, plus]");
     assertThatThrownBy(() -> Attacks.create(RuleSpec.of("gaussian", Map.of("sdt", 2))))

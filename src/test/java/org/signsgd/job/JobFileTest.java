@@ -70,7 +70,7 @@ class JobFileTest {
     assertError(BASE.replace("attack: omniscient", "attack: blnd-flip"), f + ": attack: unknown attack "
         + "'blnd-flip' (did you mean 'blind-flip'?); allowed: none, blind-flip, omniscient, byzantine-vote, "
         + "zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, "
-        + "mimic");
+        + "mimic, label-flip");
     assertError(BASE.replace("byzantine: 2", "byzantine: 12"), f + ": byzantine: is 12; allowed: an integer in "
         + "[0, 9]");
     assertError(BASE.replace("byzantine: 2", "byzantine: 9"), f + ": byzantine: omniscient: B=9 Byzantine of "

@@ -1,0 +1,36 @@
+package org.signsgd.attack;
+
+import java.util.List;
+import java.util.Set;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+
+/**
+ * Label flipping (data poisoning, blind; REFERENCE Part II §2.5; Blades {@code LabelFlipCallback}, EPFML
+ * {@code labelflipping.py}): the Byzantine workers train honestly on relabelled data, class y becoming C − 1 − y,
+ * and send what that gives. The poisoning happens in the workers' gradient step (the plan tells them); the
+ * driver passes their messages through unchanged.
+ */
+public final class LabelFlip implements Attack {
+  public static final String NAME = "label-flip";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ThreatModel threatModel() {
+    return ThreatModel.BLIND;
+  }
+
+  @Override
+  public Set<MessageKind> kinds() {
+    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  }
+
+  @Override
+  public List<Message> forge(AttackView view) {
+    return view.own();
+  }
+}
