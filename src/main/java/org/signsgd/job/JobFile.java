@@ -98,9 +98,11 @@ public final class JobFile {
     RuleSpec data = r.rule("data", "synthetic");
     RuleSpec attack = r.rule("attack", "none");
     RuleSpec aggregator = r.rule("aggregator", "majority-vote");
-    Map<String, Object> momentum = r.map("momentum", Set.of("beta", "at", "dampening"));
+    Map<String, Object> momentum = r.map("momentum", Set.of("beta", "at", "dampening", "nesterov"));
     double beta = r.doubleIn(momentum, "momentum.beta", "beta", 0.0, 0, 0.999999);
     String at = r.stringIn(momentum, "momentum.at", "at", "worker", Set.of("worker", "server"));
+    boolean nesterov = Boolean.parseBoolean(r.stringIn(momentum, "momentum.nesterov", "nesterov", "false",
+        Set.of("true", "false")));
     double wd = r.doubleValue("weight_decay", 0.0, 0, 1e6);
     double clip = r.doubleValue("gradient_clip", 0.0, 0, 1e30);
     double l2 = r.doubleValue("l2_penalty", 0.0, 0, 1e6);
@@ -148,8 +150,14 @@ public final class JobFile {
 
     Map<String, Object> canonical = new TreeMap<>(run);
     canonical.remove("checkpoint_dir"); // where recovery files go does not change a run
-    canonical.put("momentum", momentum.containsKey("dampening")
-        ? Map.of("beta", beta, "at", at, "dampening", dampening) : Map.of("beta", beta, "at", at));
+    Map<String, Object> m = new TreeMap<>(Map.of("beta", beta, "at", at));
+    if (momentum.containsKey("dampening")) {
+      m.put("dampening", dampening);
+    }
+    if (momentum.containsKey("nesterov")) {
+      m.put("nesterov", nesterov);
+    }
+    canonical.put("momentum", m);
     if (Models.IMAGE_DATA.contains(data.name())) {
       // provenance: the data defaults that shape a run (the augmentation is off unless asked for)
       Map<String, Object> d = new TreeMap<>(data.params());
@@ -161,7 +169,7 @@ public final class JobFile {
     String json = toJson(canonical, file);
     String runId = name + "-" + hash(json);
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
-        at, dampening, wd, clip, l2, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
+        at, dampening, nesterov, wd, clip, l2, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
         perPartition, json);
   }
 

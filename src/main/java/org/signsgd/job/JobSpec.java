@@ -19,13 +19,15 @@ import org.signsgd.spec.RuleSpec;
  * @param momentumAt {@code worker} (each worker keeps v, the papers' Signum and seed 003's proposal) or
  *     {@code server} (the driver keeps v over the aggregates)
  * @param momentumDampening δ in v ← βv + (1 − δ)g
+ * @param nesterov gradients at the look-ahead x − η_t β v (seed 003's Nesterov: v the worker's own momentum,
+ *     or the server's)
  * @param gradientClip clip each worker's sampled gradient to this norm (0: off; seed 003: 2)
  * @param l2Penalty λ of the unsquared penalty λ‖x‖₂ added to each worker's loss (0: off; seed 003: 1e-4)
  * @param json the resolved settings as JSON (provenance)
  */
 public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
-    String momentumAt, double momentumDampening, double weightDecay, double gradientClip, double l2Penalty, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, String engine,
+    String momentumAt, double momentumDampening, boolean nesterov, double weightDecay, double gradientClip, double l2Penalty, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, String engine,
     int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, String json)
     implements Serializable {
 

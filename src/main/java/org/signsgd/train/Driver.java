@@ -68,7 +68,7 @@ public final class Driver {
         ? new ServerMomentum(spec.momentumBeta(), spec.momentumDampening()) : null;
     this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(),
         atServer ? 0 : spec.momentumBeta(), spec.momentumDampening(), spec.weightDecay(), spec.gradientClip(),
-        spec.l2Penalty(), attack instanceof LabelFlip, rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
+        spec.l2Penalty(), attack instanceof LabelFlip, spec.nesterov() ? spec.momentumBeta() : 0, lr, rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
         model.exact() ? 0 : attack.needsReference() ? 1 : spec.referenceEvery(), spec.evalEvery(),
         spec.iterations());
     if (attack instanceof LabelFlip && !model.hasClassLabels()) {

@@ -26,7 +26,7 @@ public final class WorkerStep {
     }
     long start = System.nanoTime();
     float[] g = new float[s.x().length];
-    double batchLoss = model.stochasticGradient(s.x(), plan.batch().at(t), t, w, g,
+    double batchLoss = model.stochasticGradient(at(plan, s, down), plan.batch().at(t), t, w, g,
         plan.labelFlip() && plan.byzantine()[w]);
     GradientShaping.apply(g, s.x(), plan.l2Penalty(), plan.gradientClip());
     long compute = System.nanoTime() - start;
@@ -43,6 +43,27 @@ public final class WorkerStep {
         check ? checksum(s.x()) : 0L, batchLoss,
         plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute, encode);
     return new WorkerSlot(s, up, !byzantine && plan.referenceAt(t) ? g : null);
+  }
+
+  /**
+   * Where the gradient is taken: x, or with Nesterov the look-ahead x − η_t·β·v (El Mhamdi et al. 2021, LPD
+   * {@code --momentum-nesterov}; REFERENCE Part II §3), v the worker's momentum, or the server's when the
+   * momentum is at the server (the direction the downlink carried).
+   */
+  static float[] at(WorkerPlan plan, WorkerState s, Downlink down) {
+    if (plan.lookAhead() == 0) {
+      return s.x();
+    }
+    float[] v = plan.beta() > 0 ? s.v() : down.previous() == null ? null : down.previous().toFloats();
+    if (v == null) {
+      return s.x();
+    }
+    double c = plan.lr().at(down.iteration()) * plan.lookAhead();
+    float[] ahead = s.x().clone();
+    for (int i = 0; i < ahead.length; i++) {
+      ahead[i] = (float) (ahead[i] - c * v[i]);
+    }
+    return ahead;
   }
 
   /** A cheap checksum of a replica's bits. */

@@ -82,7 +82,7 @@ class JobFileTest {
     assertError(BASE + "aggregator: mean\n", f + ": attack: omniscient forges sign messages but mean reads dense "
         + "messages; pick an attack for dense messages");
     assertError(BASE + "momentum: {beta: 0.9, placement: worker}\n", f + ": momentum.placement: unknown key; "
-        + "allowed: at, beta, dampening");
+        + "allowed: at, beta, dampening, nesterov");
     assertError(BASE.replace("dim: 10", "dmi: 10"), f + ": model: quadratic: unknown parameter 'dmi' (did you "
         + "mean 'dim'?); allowed: dim, noise_std, x0");
     assertError("name: [unclosed\n", f + ": is not valid YAML at line 1: while parsing a flow sequence");
