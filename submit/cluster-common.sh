@@ -29,12 +29,16 @@ java_flags="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL
 --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
 --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
 
-# Executor heap from the model the job names: each worker keeps x and v (and, on reference iterations, its
+# Executor (and driver) heap from the model the job names; the driver holds the Q messages of an iteration: each worker keeps x and v (and, on reference iterations, its
 # gradient) for the current and the last checkpointed state, 4·d bytes each; ND4J's buffers are off-heap.
 memory_for() { # memory_for JOB.yaml -> "heap overhead"
   local model=""
   if [ -f "${1:-}" ]; then
-    model="$(grep -Eo '^[^#]*model: *\{? *(name: *)?[A-Za-z0-9-]+' "$1" | head -1 | grep -Eo '[A-Za-z0-9-]+$' || true)"
+    # flow form (model: {name: mengoli-cnn, ...}) or block form (model:\n  name: mengoli-cnn)
+    model="$(awk '/^model:/ { if (match($0, /name: *[A-Za-z0-9-]+/)) { print substr($0, RSTART + 5, RLENGTH - 5); exit }
+      block = 1; next }
+      block && /^[ \t]+name:/ { sub(/^[ \t]+name: */, ""); print $1; exit }
+      block && /^[^ \t#]/ { exit }' "$1" | tr -d ' ')"
   fi
   case "$model" in
     mengoli-cnn|akoun-mnistnet) echo "6g 2g" ;;
@@ -49,6 +53,7 @@ common_options() {
   read -r mem overhead <<<"$(memory_for "${1:-}")"
   mem="${SIGNSGD_EXECUTOR_MEMORY:-$mem}"
   opts=(--class org.signsgd.cli.Main
+    --conf "spark.driver.memory=$mem"
     --conf "spark.driver.extraJavaOptions=$java_flags"
     --conf "spark.executor.extraJavaOptions=$java_flags"
     --conf spark.executorEnv.OMP_NUM_THREADS=1

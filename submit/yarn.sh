@@ -21,7 +21,7 @@ if [ "$mode" = cluster ] && [ -n "$job" ]; then
     if [ "${args[$i]}" = "$job" ]; then args[$i]="$(basename "$job")"; fi
   done
 fi
-run_submit --master yarn --deploy-mode "$mode" "${opts[@]}" "${ship[@]}" \
+run_submit --master yarn --deploy-mode "$mode" "${opts[@]}" ${ship[@]+"${ship[@]}"} \
   --conf spark.yarn.appMasterEnv.OMP_NUM_THREADS=1 \
   --conf spark.yarn.maxAppAttempts=1 \
   "$cluster_jar" "${args[@]}"

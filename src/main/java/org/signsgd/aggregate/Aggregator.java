@@ -46,4 +46,9 @@ public interface Aggregator {
   default Double varianceBound(int n, int f) {
     return null;
   }
+
+  /** True when the rule keeps state across rounds (signSGD-FD, centered clipping). */
+  default boolean stateful() {
+    return false;
+  }
 }

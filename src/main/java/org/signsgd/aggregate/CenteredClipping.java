@@ -19,6 +19,11 @@ public final class CenteredClipping extends DenseRule {
   }
 
   @Override
+  public boolean stateful() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return NAME;
   }

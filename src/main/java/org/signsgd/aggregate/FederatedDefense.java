@@ -58,6 +58,11 @@ public final class FederatedDefense implements Aggregator {
   }
 
   @Override
+  public boolean stateful() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return name(mvInit);
   }

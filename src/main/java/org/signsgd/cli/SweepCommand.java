@@ -48,9 +48,9 @@ public final class SweepCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--parallel " + parallel + "; allowed: K >= 1 (or leave it out)");
     }
     List<JobSpec> runs = JobFile.load(grid, overrides);
-    OutputDir dir = OutputDir.of(out, new org.apache.hadoop.conf.Configuration());
-    Training.requireWritable(dir, grid.toString());
+    Training.requireWritable(OutputDir.of(out, new org.apache.hadoop.conf.Configuration()), grid.toString());
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
+    OutputDir dir = OutputDir.of(out, spark.sparkContext().hadoopConfiguration());
     try {
       Sweep.Outcome o = Sweep.run(spark, runs, dir, parallel, spec.commandLine().getErr());
       var w = spec.commandLine().getOut();

@@ -43,10 +43,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<JobSpec> runs = JobFile.load(job, overrides);
-    OutputDir dir = OutputDir.of(out != null ? out : "runs/" + runs.get(0).name(),
-        new org.apache.hadoop.conf.Configuration());
-    Training.requireWritable(dir, job.toString());
+    String location = out != null ? out : "runs/" + runs.get(0).name();
+    Training.requireWritable(OutputDir.of(location, new org.apache.hadoop.conf.Configuration()), job.toString());
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
+    // from here on with Spark's Hadoop settings (spark.hadoop.*: credentials, endpoints)
+    OutputDir dir = OutputDir.of(location, spark.sparkContext().hadoopConfiguration());
     try {
       Training.Outcome o = Training.run(spark, runs, dir, spec.commandLine().getErr(), resume);
       var w = spec.commandLine().getOut();

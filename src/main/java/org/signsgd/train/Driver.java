@@ -67,7 +67,8 @@ public final class Driver {
     this.serverMomentum = atServer && spec.momentumBeta() > 0
         ? new ServerMomentum(spec.momentumBeta(), spec.momentumDampening()) : null;
     this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(),
-        atServer ? 0 : spec.momentumBeta(), spec.momentumDampening(), spec.weightDecay(), spec.gradientClip(),
+        atServer ? 0 : spec.momentumBeta(), atServer ? 0 : spec.momentumDampening(), spec.weightDecay(),
+        spec.gradientClip(),
         spec.l2Penalty(), attack instanceof LabelFlip, spec.nesterov() ? spec.momentumBeta() : 0, lr, rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
         model.exact() ? 0 : attack.needsReference() ? 1 : spec.referenceEvery(), spec.evalEvery(),
         spec.iterations());
@@ -221,7 +222,10 @@ public final class Driver {
     all.sort(Comparator.comparingInt(Message::worker));
 
     long aggStart = System.nanoTime();
-    Direction dir = rule.aggregate(all, new AggregationContext(spec.workers(), spec.declaredByzantine(), t,
+    // a dense message the driver dropped as malformed was a Byzantine one: the rest hold at most f - dropped
+    int dropped = plan.kind() == MessageKind.DENSE ? checked.malformed() + forged.malformed() : 0;
+    Direction dir = rule.aggregate(all, new AggregationContext(spec.workers(),
+        Math.max(0, spec.declaredByzantine() - dropped), t,
         SeedStreams.of(spec.seed(), t, SeedStreams.DRIVER, SeedStreams.Purpose.TIE)));
     if (serverMomentum != null) {
       dir = serverMomentum.apply(dir);

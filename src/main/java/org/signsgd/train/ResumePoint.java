@@ -74,7 +74,11 @@ final class ResumePoint {
     FileSystem fs = fs();
     Path latest = new Path(dir, "LATEST");
     if (!fs.exists(latest)) {
-      return -1;
+      // LATEST.tmp is complete before LATEST is replaced: a crash between the two leaves it
+      latest = new Path(dir, "LATEST.tmp");
+      if (!fs.exists(latest)) {
+        return -1;
+      }
     }
     try (FSDataInputStream in = fs.open(latest)) {
       return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());

@@ -46,6 +46,11 @@ public final class Sweep {
     err.println("sweep: " + specs.size() + " configurations, " + (specs.size() - pending.size())
         + " already finished in " + out + ", " + pending.size() + " to run");
     err.flush();
+    // an interrupted run may have flushed rows: it starts again from nothing
+    MetricsStore cleaner = new MetricsStore(spark, out, Integer.MAX_VALUE);
+    for (JobSpec spec : pending) {
+      cleaner.truncate(spec.runId(), 0);
+    }
     Map<String, String> status = new LinkedHashMap<>();
     List<JobSpec> small = pending.stream().filter(s -> s.engine().equals("inprocess")).toList();
     if (!small.isEmpty()) {

@@ -26,9 +26,10 @@ public final class WorkerStep {
     }
     long start = System.nanoTime();
     float[] g = new float[s.x().length];
-    double batchLoss = model.stochasticGradient(at(plan, s, down), plan.batch().at(t), t, w, g,
+    float[] point = at(plan, s, down);
+    double batchLoss = model.stochasticGradient(point, plan.batch().at(t), t, w, g,
         plan.labelFlip() && plan.byzantine()[w]);
-    GradientShaping.apply(g, s.x(), plan.l2Penalty(), plan.gradientClip());
+    GradientShaping.apply(g, point, plan.l2Penalty(), plan.gradientClip());
     long compute = System.nanoTime() - start;
     long encodeStart = System.nanoTime();
     WorkerMomentum.accumulate(s.v(), g, plan.beta(), plan.dampening());

@@ -56,4 +56,20 @@ class DenseRulesTrainingTest {
             "byzantine=6", "declared_byzantine=0")));
     assertThat(flipped.get(39).trainLoss()).isGreaterThan(20.0);
   }
+
+  /**
+   * The driver drops non-finite dense messages; the rule is then told f − dropped, so trimmed-mean with b = f = 2
+   * of n = 5 still averages the 3 honest vectors (told f = 2 for 3 vectors it would trim past the middle).
+   */
+  @Test
+  void droppedMessagesLowerTheFTheRuleIsTold() throws Exception {
+    JobSpec spec = TestJobs.one(dir, JOB.replace("{name: alie, factor: 1.5}", "{name: nan}")
+        .replace("{name: krum}", "{name: trimmed-mean}"), "workers=5", "byzantine=2", "momentum.beta=0");
+    List<IterationRow> rows = TestJobs.run(new InProcessEngine(), spec);
+    assertThat(rows).allSatisfy(r -> {
+      assertThat(r.trainLoss()).isFinite();
+      assertThat(r.malformedMessages()).isEqualTo(2);
+    });
+    assertThat(rows.get(39).trainLoss()).isLessThan(rows.get(0).trainLoss() / 2);
+  }
 }

@@ -34,7 +34,8 @@ final class GemmConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
       return new Pair<>(z, null);
     }
     Pair<INDArray, INDArray> p = super.preOutput(training, forBackprop, mgr);
-    boolean keep = training && !forBackprop && (layerConf().getActivationFn() instanceof ActivationReLU
+    // plain ReLU only: a threshold or cap would break σ'(σ(z)) = σ'(z)
+    boolean keep = training && !forBackprop && (new ActivationReLU().equals(layerConf().getActivationFn())
         || layerConf().getActivationFn() instanceof ActivationIdentity);
     keptInput = keep ? input : null;
     keptOutput = keep ? p.getFirst() : null;
