@@ -25,7 +25,9 @@ public final class Sessions {
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.executorEnv.OMP_NUM_THREADS", "1")
-        .config("spark.sql.parquet.compression.codec", "snappy");
+        .config("spark.sql.parquet.compression.codec", "snappy")
+        // reliable checkpoints (checkpoint_dir) are deleted once their RDD is gone: they would pile up
+        .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true");
     if (master != null) {
       b.master(master);
     }
