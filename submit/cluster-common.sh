@@ -20,17 +20,11 @@ build_cluster_jar() {
 }
 
 # The module flags Spark 3.5 needs on Java 17 (DESIGN §8), for the driver and every executor.
-java_flags="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
---add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
---add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
---add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
---add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
---add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+java_flags="$(paste -sd' ' "$root/submit/java17-flags")"
 
-# Executor (and driver) heap from the model the job names; the driver holds the Q messages of an iteration: each worker keeps x and v (and, on reference iterations, its
-# gradient) for the current and the last checkpointed state, 4·d bytes each; ND4J's buffers are off-heap.
+# Executor (and driver) heap from the model the job names: each worker keeps x and v (and, on reference
+# iterations, its gradient) for the current and the last checkpointed state, 4·d bytes each, and the driver
+# holds the Q messages of an iteration; ND4J's buffers are off-heap.
 memory_for() { # memory_for JOB.yaml -> "heap overhead"
   local model=""
   if [ -f "${1:-}" ]; then

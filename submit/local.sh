@@ -20,15 +20,8 @@ if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ ! -f "$bench_cp_file" ] \
   touch "$cp_file"
 fi
 if [ "${1:-}" = bench ]; then cp_file="$bench_cp_file"; fi
-flags=(-XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false)
+# the module flags Spark 3.5 needs on Java 17 (DESIGN §8), one per line, shared with the cluster launchers
+mapfile -t flags < "$root/submit/java17-flags"
 export OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1 SIGNSGD_DATA="${SIGNSGD_DATA:-$root/data}"
 # Fetch the datasets a job names (idempotent: a no-op when the files are there with the right md5).
 needs() { # needs DATASET: true when a job file or a --set names that dataset and no data.dir of its own

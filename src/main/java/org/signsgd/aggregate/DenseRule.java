@@ -24,14 +24,7 @@ public abstract class DenseRule implements Aggregator {
   @Override
   public Direction aggregate(List<Message> messages, AggregationContext ctx) {
     int d = Requirements.sameShape(name(), messages, MessageKind.DENSE);
-    double[][] x = new double[messages.size()][d];
-    for (int i = 0; i < x.length; i++) {
-      float[] v = ((DenseMessage) messages.get(i)).values();
-      for (int k = 0; k < d; k++) {
-        x[i][k] = v[k];
-      }
-    }
-    double[] y = combine(x, ctx.declaredByzantine());
+    double[] y = combine(DenseMessage.rows(messages), ctx.declaredByzantine());
     float[] out = new float[d];
     for (int k = 0; k < d; k++) {
       out[k] = (float) y[k];

@@ -9,7 +9,7 @@ import org.signsgd.message.MessageKind;
  * Plain distributed SGD: F(x_1..x_n) = (1/n) Σ_i x_i (REFERENCE Part II §1.1). Breakdown point 0: one
  * Byzantine vector moves it anywhere. Summed in double, in worker order.
  */
-public final class Mean implements Aggregator {
+public final class Mean extends DenseRule {
   public static final String NAME = "mean";
 
   @Override
@@ -18,10 +18,11 @@ public final class Mean implements Aggregator {
   }
 
   @Override
-  public MessageKind kind() {
-    return MessageKind.DENSE;
+  public double[] combine(double[][] x, int f) {
+    return Rows.mean(x, java.util.stream.IntStream.range(0, x.length).toArray());
   }
 
+  /** Streams the messages into one double sum: no n × d matrix for the plain mean. */
   @Override
   public Direction aggregate(List<Message> messages, AggregationContext ctx) {
     int d = Requirements.sameShape(NAME, messages, MessageKind.DENSE);

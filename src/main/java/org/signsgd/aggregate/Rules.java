@@ -59,28 +59,11 @@ public final class Rules {
   private static DenseRule then(Params p) {
     Object raw = p.raw("then");
     String name = raw == null ? Mean.NAME : raw.toString();
-    if (name.equals(Mean.NAME)) {
-      return new MeanRule();
-    }
     Aggregator inner = create(new RuleSpec(name, java.util.Map.of()));
     if (!(inner instanceof DenseRule dense) || inner instanceof NearestNeighbourMixing) {
       throw new IllegalArgumentException("parameter then is " + name + "; allowed: a dense rule other than nnm");
     }
     return dense;
-  }
-
-  /** The mean as a {@link DenseRule}, for NNM's inner rule. */
-  private static final class MeanRule extends DenseRule {
-    @Override
-    public String name() {
-      return Mean.NAME;
-    }
-
-    @Override
-    public double[] combine(double[][] x, int f) {
-      int[] all = java.util.stream.IntStream.range(0, x.length).toArray();
-      return Rows.mean(x, all);
-    }
   }
 
   /** Builds the rule a spec names, e.g. {@code {name: majority-vote, tie: plus}}. */

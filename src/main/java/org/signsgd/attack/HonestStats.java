@@ -13,15 +13,7 @@ final class HonestStats {
   private HonestStats() {}
 
   static double[][] rows(List<Message> honest) {
-    double[][] h = new double[honest.size()][];
-    for (int i = 0; i < h.length; i++) {
-      float[] v = ((DenseMessage) honest.get(i)).values();
-      h[i] = new double[v.length];
-      for (int k = 0; k < v.length; k++) {
-        h[i][k] = v[k];
-      }
-    }
-    return h;
+    return DenseMessage.rows(honest);
   }
 
   static double[] mean(double[][] h) {

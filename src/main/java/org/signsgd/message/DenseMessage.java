@@ -28,6 +28,19 @@ public record DenseMessage(int worker, float[] values) implements Message {
     return HEADER_BYTES + 4L * values.length;
   }
 
+  /** The messages' vectors as rows of doubles, in list order (the dense rules' and attacks' arithmetic). */
+  public static double[][] rows(java.util.List<? extends Message> messages) {
+    double[][] x = new double[messages.size()][];
+    for (int i = 0; i < x.length; i++) {
+      float[] v = ((DenseMessage) messages.get(i)).values();
+      x[i] = new double[v.length];
+      for (int k = 0; k < v.length; k++) {
+        x[i][k] = v[k];
+      }
+    }
+    return x;
+  }
+
   /** True when every coordinate is finite. */
   public boolean isFinite() {
     for (float v : values) {

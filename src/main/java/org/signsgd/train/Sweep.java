@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,7 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.signsgd.job.JobSpec;
 import org.signsgd.metrics.MetricsStore;
 import org.signsgd.metrics.OutputDir;
-import org.signsgd.metrics.RunRecord;
 
 /**
  * The {@code sweep} command's engine (DESIGN §5, issue 8): every configuration of a grid is a run in one output
@@ -86,10 +84,8 @@ public final class Sweep {
     for (Done d : done) {
       d.rows().forEach(store::add);
       JobSpec spec = byId.get(d.runId());
-      double f = optimum.get(d.runId());
-      store.addRun(new RunRecord(spec.runId(), spec.name(), spec.json(), spec.seed(),
-          Arrays.stream(d.byzantineIds()).mapToObj(Integer::toString).collect(Collectors.joining(",")),
-          spec.engine(), versions, commit, d.start(), d.end(), d.status(), Double.isNaN(f) ? null : f));
+      store.addRun(Training.record(spec, d.byzantineIds(), versions, commit, d.start(), d.end(), d.status(),
+          optimum.get(d.runId())));
       status.put(d.runId(), d.status());
       err.println("sweep: " + Training.label(spec) + " " + d.status() + " (" + d.rows().size() + " rows)");
     }

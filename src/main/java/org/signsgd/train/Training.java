@@ -95,10 +95,8 @@ public final class Training {
         result = "resumed";
       }
       double optimum = driver.optimum();
-      store.addRun(new RunRecord(spec.runId(), spec.name(), spec.json(), spec.seed(),
-          Arrays.stream(driver.byzantineIds()).mapToObj(Integer::toString).collect(Collectors.joining(",")),
-          spec.engine(), Versions.describe(spark), Versions.gitCommit(), start, Instant.now().toString(), result,
-          Double.isNaN(optimum) ? null : optimum));
+      store.addRun(record(spec, driver.byzantineIds(), Versions.describe(spark), Versions.gitCommit(), start,
+          Instant.now().toString(), result, optimum));
       status.put(spec.runId(), result);
       curves.put(label(spec), columns(points));
       if (!tested.isEmpty()) {
@@ -115,6 +113,14 @@ public final class Training {
       CurvePlot.write(out, "plots/test-accuracy.png", first.name(), subtitle, "test accuracy", false, accuracy);
     }
     return new Outcome(out.display("iterations"), out.display("runs"), out.display("plots"), status);
+  }
+
+  /** The runs/ row of a finished run. */
+  static RunRecord record(JobSpec spec, int[] byzantineIds, String versions, String commit, String start,
+      String end, String status, double optimum) {
+    return new RunRecord(spec.runId(), spec.name(), spec.json(), spec.seed(),
+        Arrays.stream(byzantineIds).mapToObj(Integer::toString).collect(Collectors.joining(",")), spec.engine(),
+        versions, commit, start, end, status, Double.isNaN(optimum) ? null : optimum);
   }
 
   private static JobSpec resumable(List<JobSpec> specs, String runId) {

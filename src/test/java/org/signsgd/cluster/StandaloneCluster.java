@@ -24,16 +24,16 @@ import java.util.stream.Collectors;
  * executors run this project's classes without a Spark distribution.
  */
 final class StandaloneCluster implements AutoCloseable {
-  /** The module flags Spark needs on Java 17 (the same as the pom's and the launchers'). */
-  static final String JAVA_FLAGS = String.join(" ", "-XX:+IgnoreUnrecognizedVMOptions",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+  /** The module flags Spark needs on Java 17: the launchers' list (the tests run in the repository root). */
+  static final String JAVA_FLAGS = readFlags();
+
+  private static String readFlags() {
+    try {
+      return String.join(" ", Files.readAllLines(Path.of("submit", "java17-flags"))).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private final Path home;
   private final Path logConfig;
