@@ -12,9 +12,17 @@ public final class ImageData implements LabelledData {
   private final String dir;
   private final float mean;
   private final float std;
+  /** The training augmentation when one is drawn: {@link HorizontalFlip} alone, else {@link Augmentation}. */
+  private final boolean flipOnly;
 
   /** @param dataset "mnist" or "fashion-mnist" (which normalisation) */
   public ImageData(String dataset, Path dir) {
+    this(dataset, dir, false);
+  }
+
+  /** @param flipOnly augment with a random horizontal flip only (seed 003) instead of Mengoli et al.'s */
+  public ImageData(String dataset, Path dir, boolean flipOnly) {
+    this.flipOnly = flipOnly;
     this.dir = dir.toAbsolutePath().normalize().toString();
     boolean fashion = dataset.equals("fashion-mnist");
     this.mean = fashion ? ImageDataset.FASHION_MEAN : ImageDataset.MEAN;
@@ -60,7 +68,11 @@ public final class ImageData implements LabelledData {
         data.trainImage(idx[r], mean, std, x, offset);
       } else {
         data.trainPixels(idx[r], pixels);
-        Augmentation.apply(pixels, augment);
+        if (flipOnly) {
+          HorizontalFlip.apply(pixels, augment);
+        } else {
+          Augmentation.apply(pixels, augment);
+        }
         for (int k = 0; k < pixels.length; k++) {
           x[offset + k] = (pixels[k] - mean) / std;
         }

@@ -19,6 +19,8 @@ public final class Shards implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
   private final int[][] shards;
   private final long seed;
+  /** For {@link #shared}: the training set's size (every worker draws from all of it); 0 otherwise. */
+  private final int shared;
 
   /** IID: a seeded permutation of 0..samples−1 cut into Q contiguous chunks. */
   public Shards(int samples, int workers, long seed) {
@@ -27,6 +29,7 @@ public final class Shards implements java.io.Serializable {
           + " workers; allowed: at least one sample per worker");
     }
     this.seed = seed;
+    this.shared = 0;
     int[] perm = permutation(samples, SeedStreams.of(seed, 0, SeedStreams.DRIVER, SeedStreams.Purpose.SAMPLE));
     shards = new int[workers][];
     for (int w = 0; w < workers; w++) {
@@ -36,9 +39,21 @@ public final class Shards implements java.io.Serializable {
     }
   }
 
-  private Shards(int[][] shards, long seed) {
+  private Shards(int[][] shards, long seed, int shared) {
     this.shards = shards;
     this.seed = seed;
+    this.shared = shared;
+  }
+
+  /**
+   * Shared: every worker draws its minibatch from the whole training set, as from one shared, reshuffled loader
+   * (El Mhamdi et al. 2021, REFERENCE Part II §3.1): IID draws, without replacement within a batch.
+   */
+  public static Shards shared(int samples, int workers, long seed) {
+    if (workers < 1 || samples < 1) {
+      throw new IllegalArgumentException("sharding: " + samples + " samples over " + workers + " workers");
+    }
+    return new Shards(new int[workers][], seed, samples);
   }
 
   /**
@@ -87,7 +102,7 @@ public final class Shards implements java.io.Serializable {
       }
       shards[w] = parts.get(w).stream().mapToInt(Integer::intValue).toArray();
     }
-    return new Shards(shards, seed);
+    return new Shards(shards, seed, 0);
   }
 
   private static int[] permutation(int n, RandomGenerator rng) {
@@ -106,7 +121,7 @@ public final class Shards implements java.io.Serializable {
 
   /** The sample indices of worker w's shard. */
   public int[] shard(int worker) {
-    return shards[worker].clone();
+    return shared > 0 ? java.util.stream.IntStream.range(0, shared).toArray() : shards[worker].clone();
   }
 
   public int workers() {
@@ -114,11 +129,15 @@ public final class Shards implements java.io.Serializable {
   }
 
   public int shardSize(int worker) {
-    return shards[worker].length;
+    return shared > 0 ? shared : shards[worker].length;
   }
 
   /** The sample indices of worker w's minibatch at iteration t (n capped at the shard size). */
   public int[] batch(int worker, long iteration, int batchSize) {
+    if (shared > 0) {
+      return floyd(shared, Math.min(batchSize, shared),
+          SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.SAMPLE));
+    }
     int[] shard = shards[worker];
     int n = Math.min(batchSize, shard.length);
     int[] pool = shard.clone();
@@ -130,5 +149,21 @@ public final class Shards implements java.io.Serializable {
       pool[j] = t;
     }
     return Arrays.copyOf(pool, n);
+  }
+
+  /** k distinct indices of 0..n−1, in draw order (Floyd's algorithm: k draws, no n-sized pool). */
+  static int[] floyd(int n, int k, RandomGenerator rng) {
+    java.util.Set<Integer> chosen = new java.util.HashSet<>(2 * k);
+    int[] out = new int[k];
+    int c = 0;
+    for (int j = n - k; j < n; j++) {
+      int r = rng.nextInt(j + 1);
+      int pick = chosen.add(r) ? r : j;
+      if (pick == j) {
+        chosen.add(j);
+      }
+      out[c++] = pick;
+    }
+    return out;
   }
 }

@@ -58,11 +58,14 @@ public final class JobFile {
     for (String o : overrides) {
       Overrides.apply(job, o, file);
     }
-    List<JobSpec> runs = new ArrayList<>();
+    // configurations that a grid's variants make identical (e.g. an unattacked baseline that overrides the
+    // attack axis) are one run: the first in grid order
+    Map<String, JobSpec> runs = new LinkedHashMap<>();
     for (Map<String, Object> run : GridExpansion.expand(job, file)) {
-      runs.add(resolve(run, file));
+      JobSpec spec = resolve(run, file);
+      runs.putIfAbsent(spec.runId(), spec);
     }
-    return runs;
+    return new ArrayList<>(runs.values());
   }
 
   @SuppressWarnings("unchecked")

@@ -22,7 +22,9 @@ public final class IterationSchema {
       field("honest_agreement", DataTypes.DoubleType, true),
       field("vote_failure_rate", DataTypes.DoubleType, true),
       field("bound_failure", DataTypes.DoubleType, true), field("exact_failure", DataTypes.DoubleType, true),
-      field("variance_norm_ratio", DataTypes.DoubleType, true), field("variance_bound", DataTypes.DoubleType, true),
+      field("variance_norm_ratio", DataTypes.DoubleType, true),
+      field("variance_norm_ratio_sampled", DataTypes.DoubleType, true),
+      field("variance_bound", DataTypes.DoubleType, true),
       field("cosine_to_reference", DataTypes.DoubleType, true),
       field("malformed_messages", DataTypes.IntegerType, false), field("bytes_up", DataTypes.LongType, false),
       field("bytes_down", DataTypes.LongType, false), field("compute_ms", DataTypes.DoubleType, false),
@@ -41,7 +43,7 @@ public final class IterationSchema {
   public static Row toRow(IterationRow r) {
     return RowFactory.create(r.runId(), r.iteration(), r.lr(), r.trainLoss(), r.gap(), r.testLoss(),
         r.testAccuracy(), r.gradNormL1(), r.honestAgreement(), r.voteFailureRate(), r.boundFailure(),
-        r.exactFailure(), r.varianceNormRatio(), r.varianceBound(), r.cosineToReference(), r.malformedMessages(), r.bytesUp(), r.bytesDown(), r.computeMs(), r.aggregateMs(),
+        r.exactFailure(), r.varianceNormRatio(), r.varianceNormRatioSampled(), r.varianceBound(), r.cosineToReference(), r.malformedMessages(), r.bytesUp(), r.bytesDown(), r.computeMs(), r.aggregateMs(),
         r.iterationMs(), r.algorithm(), r.aggregator(), r.attack(), r.workers(), r.byzantine(), r.batchSize(),
         r.seed());
   }

@@ -20,7 +20,7 @@ import org.signsgd.spec.RuleSpec;
  * <ul>
  *   <li>analytic: {@code quadratic}, {@code linear}, {@code logistic} on {@code {name: synthetic}};</li>
  *   <li>networks (DL4J): {@code mlp}, {@code mengoli-cnn}, {@code akoun-mnistnet} on {@code mnist} or
- *       {@code fashion-mnist} ({@code dir}, {@code split: iid|dirichlet}, {@code alpha}, {@code augment}), and
+ *       {@code fashion-mnist} ({@code dir}, {@code split: iid|dirichlet|shared}, {@code alpha}, {@code augment}), and
  *       {@code linreg-net}, {@code logreg-net} on {@code synthetic}; model parameters
  *       {@code precision: float|double} and {@code conv: gemm|dl4j} (the convolution kernel: this project's
  *       per-image gemm, the default, or DL4J's built-in im2col path).</li>
@@ -137,10 +137,11 @@ public final class Models {
       Path dir = imageDir(dataSpec.name(), d.raw("dir"));
       String split = String.valueOf(d.raw("split") == null ? "iid" : d.raw("split"));
       double alpha = d.doubleValue("alpha", 0.5, 1e-6, 1e6);
-      augment = flag(dataSpec.name(), "augment", d.raw("augment"));
-      if (!List.of("iid", "dirichlet").contains(split)) {
+      boolean flipOnly = "hflip".equals(String.valueOf(d.raw("augment")));
+      augment = flipOnly || flag(dataSpec.name(), "augment", d.raw("augment"));
+      if (!List.of("iid", "dirichlet", "shared").contains(split)) {
         throw new IllegalArgumentException(dataSpec.name() + ": parameter split is " + split
-            + "; allowed: iid, dirichlet");
+            + "; allowed: iid, dirichlet, shared");
       }
       d.done();
       if (!ImageDataset.present(dir)) {
@@ -153,12 +154,13 @@ public final class Models {
         ImageDataset.load(dir);
         data = new ImageData(dataSpec.name(), dir);
         shards = split.equals("iid") ? new Shards(data.trainSize(), workers, seed)
+            : split.equals("shared") ? Shards.shared(data.trainSize(), workers, seed)
             : Shards.dirichlet(data.trainClasses(), data.outputs(), workers, alpha, seed);
       }
       if (!build) {
         return null;
       }
-      data = new ImageData(dataSpec.name(), dir);
+      data = new ImageData(dataSpec.name(), dir, flipOnly);
     } else {
       requireData(name, dataSpec, List.of("synthetic"));
       d.done();
@@ -181,7 +183,7 @@ public final class Models {
     if (s.equals("true") || s.equals("false")) {
       return s.equals("true");
     }
-    throw new IllegalArgumentException(owner + ": parameter " + key + " is " + raw + "; allowed: true, false");
+    throw new IllegalArgumentException(owner + ": parameter " + key + " is " + raw + "; allowed: true, false" + (key.equals("augment") ? ", hflip" : ""));
   }
 
   /** Where the idx files of {@code dataset} are: the job's {@code dir}, else the default. */

@@ -31,6 +31,22 @@ public interface LearningRate extends Serializable {
     return t -> initial / Math.sqrt(t + 1.0);
   }
 
+  /**
+   * η_t = η₀ / (s/T + 1) with s = t rounded down to a multiple of {@code every} (El Mhamdi et al. 2021, LPD
+   * {@code reproduce.py}: γ₀/(t/5000 + 1), recomputed only when t mod 300 = 0; REFERENCE Part II §3.1).
+   */
+  static LearningRate inverseLinear(double initial, double decaySteps, int every) {
+    requirePositive("inverse-linear", initial);
+    if (!(decaySteps > 0 && Double.isFinite(decaySteps))) {
+      throw new IllegalArgumentException("lr schedule inverse-linear: decay_steps is " + decaySteps
+          + "; allowed: a finite number > 0");
+    }
+    if (every < 1) {
+      throw new IllegalArgumentException("lr schedule inverse-linear: every is " + every + "; allowed: every >= 1");
+    }
+    return t -> initial / ((double) (t - Math.floorMod(t, every)) / decaySteps + 1);
+  }
+
   private static void requirePositive(String schedule, double initial) {
     if (!(initial > 0 && Double.isFinite(initial))) {
       throw new IllegalArgumentException("lr schedule " + schedule + ": initial is " + initial

@@ -10,7 +10,9 @@ public final class Schedules {
       .register("constant", p -> LearningRate.constant(initial(p)))
       .register("inverse-sqrt", p -> LearningRate.inverseSqrt(initial(p)))
       .register("step", p -> LearningRate.step(initial(p), p.doubleValue("factor", 0.1, 0, 1),
-          p.intValue("every", 30, 1, Integer.MAX_VALUE)));
+          p.intValue("every", 30, 1, Integer.MAX_VALUE)))
+      .register("inverse-linear", p -> LearningRate.inverseLinear(initial(p),
+          p.doubleValue("decay_steps", 5000, 1e-300, Double.MAX_VALUE), p.intValue("every", 1, 1, Integer.MAX_VALUE)));
 
   private Schedules() {}
 

@@ -49,6 +49,9 @@ public final class Driver {
   private boolean diverged;
   private Runnable beforeCheckpoint = () -> { };
   private final ServerMomentum serverMomentum;
+  /** Each honest worker's last momentum message, and its iteration, for the sampled variance-norm ratio. */
+  private final float[][] lastMomentum;
+  private long lastMomentumIteration = -1;
   private Long resumeAt;
 
   public Driver(JobSpec spec) {
@@ -76,6 +79,7 @@ public final class Driver {
       throw new IllegalArgumentException("attack: label-flip: model " + model.name() + " has no class labels to "
           + "flip; allowed with mnist/fashion-mnist networks and logistic regression");
     }
+    this.lastMomentum = new float[spec.workers()][];
     this.x = model.initialParameters();
     this.optimum = model.knownOptimum();
   }
@@ -248,6 +252,7 @@ public final class Driver {
     double rate = lr.at(t);
     boolean dense = plan.kind() == MessageKind.DENSE;
     Evaluated eval = evaluate(t, ups);
+    Double receivedRatio = dense ? DenseMetrics.varianceNormRatio(honest) : null;
     dir.applyTo(x, rate, spec.weightDecay());
 
     long computeNs = 0;
@@ -257,7 +262,8 @@ public final class Driver {
     IterationRow row = new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
         eval.loss, eval.accuracy, reference == null ? null : l1(reference), agreement, failure,
         agreement == null ? null : cantelli(agreement), agreement == null ? null : exactFailure(agreement),
-        dense ? DenseMetrics.varianceNormRatio(honest) : null,
+        dense ? receivedRatio : null,
+        dense ? sampledRatio(t, receivedRatio, honest) : null,
         dense ? rule.varianceBound(spec.workers(), spec.declaredByzantine()) : null,
         dense && reference != null ? DenseMetrics.cosine(dir.toFloats(), reference) : null,
         checked.malformed() + forged.malformed(), bytesUp,
@@ -319,6 +325,41 @@ public final class Driver {
             + "parameters at iteration " + t + "; the run is not deterministic and stops here");
       }
     }
+  }
+
+  /**
+   * The variance-norm ratio of the honest gradients as sampled (REFERENCE Part II §3, "Sampled"). Without worker
+   * momentum they are what was received. With it, each g_t = (m_t − β·m_{t−1}) / (1 − δ) is recovered from the
+   * worker's consecutive momentum messages (exact up to the float rounding of m_t), so no gradient travels twice;
+   * null on an iteration whose predecessor this driver did not see (the first after a resume).
+   */
+  private Double sampledRatio(long t, Double received, List<Message> honest) {
+    if (plan.beta() == 0) {
+      return received;
+    }
+    boolean known = t == 0 || lastMomentumIteration == t - 1;
+    float b = (float) plan.beta();
+    double c = (float) (1 - plan.dampening());
+    List<Message> sampled = new ArrayList<>(honest.size());
+    for (Message m : honest) {
+      float[] now = ((DenseMessage) m).values();
+      float[] before = t == 0 ? null : lastMomentum[m.worker()];
+      known &= t == 0 || before != null;
+      if (!known) {
+        break;
+      }
+      float[] g = new float[now.length];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = (float) (((double) now[i] - (before == null ? 0f : b * before[i])) / c);
+      }
+      sampled.add(new DenseMessage(m.worker(), g));
+    }
+    java.util.Arrays.fill(lastMomentum, null);
+    for (Message m : honest) {
+      lastMomentum[m.worker()] = ((DenseMessage) m).values();
+    }
+    lastMomentumIteration = t;
+    return known ? DenseMetrics.varianceNormRatio(sampled) : null;
   }
 
   /** p̂: the fraction of honest sign bits equal to the reference sign. */

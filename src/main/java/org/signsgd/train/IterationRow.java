@@ -6,7 +6,8 @@ package org.signsgd.train;
  */
 public record IterationRow(String runId, long iteration, double lr, double trainLoss, Double gap,
     Double testLoss, Double testAccuracy, Double gradNormL1, Double honestAgreement, Double voteFailureRate,
-    Double boundFailure, Double exactFailure, Double varianceNormRatio, Double varianceBound,
+    Double boundFailure, Double exactFailure, Double varianceNormRatio,
+    Double varianceNormRatioSampled, Double varianceBound,
     Double cosineToReference, int malformedMessages, long bytesUp, long bytesDown,
     double computeMs, double aggregateMs, double iterationMs, String algorithm, String aggregator,
     String attack, int workers, int byzantine, String batchSize, long seed) implements java.io.Serializable {}

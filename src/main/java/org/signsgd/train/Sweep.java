@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,7 +31,8 @@ public final class Sweep {
   public record Outcome(int skipped, Map<String, String> status) {}
 
   /** One whole run done inside a task. */
-  record Done(String runId, List<IterationRow> rows, String status, int[] byzantineIds, String start, String end)
+  record Done(String runId, List<IterationRow> rows, String status, String error, int[] byzantineIds,
+      String start, String end)
       implements Serializable {}
 
   private Sweep() {}
@@ -71,35 +71,74 @@ public final class Sweep {
       optimum.put(spec.runId(), Optimum.of(spark, d.model()));
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int slices = Math.max(1, Math.min(parallel > 0 ? parallel : jsc.defaultParallelism(), specs.size()));
-    err.println("sweep: " + specs.size() + " in-process runs as Spark tasks, " + slices + " at a time");
+    int slots = Math.max(1, Math.min(parallel > 0 ? parallel : jsc.defaultParallelism(), specs.size()));
+    err.println("sweep: " + specs.size() + " in-process runs as Spark tasks, " + slots + " at a time");
     err.flush();
-    List<Done> done = jsc.parallelize(specs, slices).map(spec -> runWhole(spec, optimum.get(spec.runId())))
-        .collect();
-    Map<String, JobSpec> byId = specs.stream().collect(Collectors.toMap(JobSpec::runId, s -> s));
+    // one single-task Spark job per run, `slots` in flight: no core idles behind a batch's slowest run, and
+    // each run's rows are written as soon as it ends, so an interrupted sweep loses only the runs in flight
     MetricsStore store = new MetricsStore(spark, out, Integer.MAX_VALUE);
-    Map<String, String> status = new LinkedHashMap<>();
+    Map<String, String> status = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     String versions = Versions.describe(spark);
     String commit = Versions.gitCommit();
-    for (Done d : done) {
-      d.rows().forEach(store::add);
-      JobSpec spec = byId.get(d.runId());
-      store.addRun(Training.record(spec, d.byzantineIds(), versions, commit, d.start(), d.end(), d.status(),
-          optimum.get(d.runId())));
-      status.put(d.runId(), d.status());
-      err.println("sweep: " + Training.label(spec) + " " + d.status() + " (" + d.rows().size() + " rows)");
+    long t0 = System.nanoTime();
+    java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(slots);
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (JobSpec spec : specs) {
+        futures.add(pool.submit(() -> {
+          double f = optimum.get(spec.runId());
+          Done d = jsc.parallelize(List.of(spec), 1).map(s -> runWhole(s, f)).collect().get(0);
+          synchronized (store) {
+            d.rows().forEach(store::add);
+            store.flush();
+            store.addRun(Training.record(spec, d.byzantineIds(), versions, commit, d.start(), d.end(),
+                d.status(), f));
+          }
+          status.put(d.runId(), d.status());
+          synchronized (err) {
+            err.printf("sweep: [%d/%d, %.0f s] %s %s (%d rows)%s%n", ended.incrementAndGet(), specs.size(),
+                (System.nanoTime() - t0) / 1e9, Training.label(spec), d.status(), d.rows().size(),
+                d.error() == null ? "" : ": " + d.error());
+            err.flush();
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable c = e.getCause();
+          if (c instanceof IOException io) {
+            throw io;
+          }
+          throw c instanceof RuntimeException r ? r : new IllegalStateException(c);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("sweep interrupted", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    err.flush();
     return status;
   }
 
-  /** A whole run on the in-process engine, inside a task. */
+  /** A whole run on the in-process engine, inside a task; a run that throws ends {@code failed}, with why. */
   static Done runWhole(JobSpec spec, double optimum) {
     String start = Instant.now().toString();
     Driver driver = new Driver(spec).withOptimum(optimum);
     List<IterationRow> rows = new ArrayList<>();
-    String result = new InProcessEngine().run(driver, rows::add);
-    return new Done(spec.runId(), rows, result, driver.byzantineIds(), start, Instant.now().toString());
+    String result;
+    String error = null;
+    try {
+      result = new InProcessEngine().run(driver, rows::add);
+    } catch (RuntimeException e) {
+      result = "failed";
+      error = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    return new Done(spec.runId(), rows, result, error, driver.byzantineIds(), start, Instant.now().toString());
   }
 
   /** The run ids already finished in {@code out}'s runs/. */

@@ -21,6 +21,21 @@ class LearningRateTest {
   }
 
   @Test
+  void inverseLinearIsRecomputedOnlyEveryPeriod() {
+    // REFERENCE Part II §3.1: CIFAR lr 0.01 with t/167, recomputed every 1500 steps: 0.01, then 0.0010018
+    LearningRate cifar = LearningRate.inverseLinear(0.01, 167, 1500);
+    assertThat(cifar.at(0)).isEqualTo(0.01);
+    assertThat(cifar.at(1499)).isEqualTo(0.01);
+    assertThat(cifar.at(1500)).isCloseTo(0.01 / (1500.0 / 167 + 1), within(1e-18));
+    assertThat(cifar.at(1500)).isCloseTo(0.0010018, within(1e-7));
+    // MNIST grid: 0.5/(t/5000 + 1) every 300 steps: constant over a 300-step run, 0.5/1.06 from t = 300
+    LearningRate mnist = LearningRate.inverseLinear(0.5, 5000, 300);
+    assertThat(mnist.at(299)).isEqualTo(0.5);
+    assertThat(mnist.at(300)).isCloseTo(0.5 / 1.06, within(1e-15));
+    assertThat(LearningRate.inverseLinear(1, 10, 1).at(5)).isCloseTo(1 / 1.5, within(1e-15));
+  }
+
+  @Test
   void badSchedulesAreOneLineErrors() {
     assertThatThrownBy(() -> LearningRate.constant(-0.1))
         .hasMessage("lr schedule constant: initial is -0.1; allowed: a finite number > 0");

@@ -32,7 +32,8 @@ public final class TestJobs {
   public static IterationRow timeless(IterationRow r) {
     return new IterationRow(r.runId(), r.iteration(), r.lr(), r.trainLoss(), r.gap(), r.testLoss(),
         r.testAccuracy(), r.gradNormL1(), r.honestAgreement(), r.voteFailureRate(), r.boundFailure(),
-        r.exactFailure(), r.varianceNormRatio(), r.varianceBound(), r.cosineToReference(), r.malformedMessages(),
+        r.exactFailure(), r.varianceNormRatio(), r.varianceNormRatioSampled(), r.varianceBound(), r.cosineToReference(),
+        r.malformedMessages(),
         r.bytesUp(), r.bytesDown(), 0, 0, 0, r.algorithm(),
         r.aggregator(), r.attack(), r.workers(), r.byzantine(), r.batchSize(), r.seed());
   }
