@@ -36,6 +36,10 @@ public final class Overrides {
   @SuppressWarnings("unchecked")
   static void put(Map<String, Object> root, String path, Object value) {
     String[] parts = path.split("\\.");
+    if (parts.length > 2 && parts[0].equals("grid")) {
+      // a grid axis is itself a dotted path: grid.lr.initial=[0.5] sets the axis "lr.initial"
+      parts = new String[] {"grid", path.substring("grid.".length())};
+    }
     Map<String, Object> node = root;
     for (int i = 0; i < parts.length - 1; i++) {
       Object child = node.get(parts[i]);
