@@ -14,17 +14,38 @@ final class Rows {
     double[][] out = new double[n][n];
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
-        double s = 0;
-        for (int k = 0; k < x[i].length; k++) {
-          double t = x[i][k] - x[j][k];
-          s += t * t;
-        }
+        double s = squaredDistance(x[i], x[j]);
         double v = Double.isFinite(s) ? s : Double.POSITIVE_INFINITY;
         out[i][j] = v;
         out[j][i] = v;
       }
     }
     return out;
+  }
+
+  /** ‖a − b‖², summed in four interleaved partial sums (fixed order: the same bits on every machine). */
+  static double squaredDistance(double[] a, double[] b) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int d = a.length;
+    int k = 0;
+    for (; k + 3 < d; k += 4) {
+      double t0 = a[k] - b[k];
+      double t1 = a[k + 1] - b[k + 1];
+      double t2 = a[k + 2] - b[k + 2];
+      double t3 = a[k + 3] - b[k + 3];
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+      s2 += t2 * t2;
+      s3 += t3 * t3;
+    }
+    for (; k < d; k++) {
+      double t = a[k] - b[k];
+      s0 += t * t;
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** Indices 0..n−1 sorted by (score, index): the global tie rule, lowest worker index first. */
@@ -73,6 +94,44 @@ final class Rows {
    * distance counts as +∞. Phocas, MeaMed and Bulyan's last step.
    */
   static double meanOfClosest(double[] v, double centre, int keep) {
+    double[] sorted = v.clone();
+    Arrays.sort(sorted);
+    double fast = closestWindow(sorted, centre, keep);
+    return Double.isNaN(fast) ? meanOfClosestByIndex(v, centre, keep) : fast;
+  }
+
+  /**
+   * The fast path of {@link #meanOfClosest}: the keep values closest to a finite centre are a contiguous window
+   * of the sorted values, grown from the centre outwards. NaN when a step meets equal distances on both sides
+   * (where the lowest-index tie rule decides) or a non-finite distance: the caller then takes the exact path.
+   */
+  static double closestWindow(double[] sorted, double centre, int keep) {
+    if (!Double.isFinite(centre)) {
+      return Double.NaN;
+    }
+    int n = sorted.length;
+    int r = 0;
+    while (r < n && sorted[r] < centre) {
+      r++;
+    }
+    int l = r - 1;
+    double sum = 0;
+    for (int taken = 0; taken < keep; taken++) {
+      double dl = l >= 0 ? centre - sorted[l] : Double.POSITIVE_INFINITY;
+      double dr = r < n ? sorted[r] - centre : Double.POSITIVE_INFINITY;
+      if (dl < dr && dl < Double.POSITIVE_INFINITY) {
+        sum += sorted[l--];
+      } else if (dr < dl && dr < Double.POSITIVE_INFINITY) {
+        sum += sorted[r++];
+      } else {
+        return Double.NaN; // a tie, a NaN value or an infinite distance
+      }
+    }
+    return sum / keep;
+  }
+
+  /** {@link #meanOfClosest} by sorting (distance, index): the exact tie rule, for the rare coordinates with ties. */
+  static double meanOfClosestByIndex(double[] v, double centre, int keep) {
     double[] dist = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       double t = Math.abs(v[i] - centre);

@@ -14,9 +14,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code analyze --metrics DIR --sql "SQL" [--format table|csv|json]} over the views runs and iterations. */
+/**
+ * {@code analyze --metrics DIR (--query NAME | --sql "SQL") [--format table|csv|json]} over the views runs,
+ * iterations and workers.
+ */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-    description = "Runs Spark SQL over a metrics directory (views: runs, iterations).")
+    description = "Runs a canned query (--query) or any Spark SQL (--sql) over a metrics directory (views: runs, "
+        + "iterations, workers).")
 public final class AnalyzeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -25,8 +29,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
       description = "a train/sweep output directory: a path or a Hadoop URI (hdfs://, s3a://, file:)")
   String metrics;
 
-  @Option(names = "--sql", required = true, paramLabel = "SQL", description = "the query")
-  String sql;
+  @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+  Query query;
+
+  /** Exactly one of --query and --sql. */
+  static final class Query {
+    @Option(names = "--query", paramLabel = "NAME", description = "a canned query: ${sys:signsgd.queries}")
+    String name;
+
+    @Option(names = "--sql", paramLabel = "SQL", description = "any Spark SQL over the views")
+    String sql;
+  }
+
+  static {
+    System.setProperty("signsgd.queries", String.join(", ", org.signsgd.analysis.CannedQueries.names()));
+  }
 
   @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), csv or json")
   Output.Format format = Output.Format.table;
@@ -36,6 +53,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
+    String sql = query.sql != null ? query.sql : org.signsgd.analysis.CannedQueries.get(query.name).sql();
     OutputDir dir = OutputDir.of(metrics, new org.apache.hadoop.conf.Configuration());
     List<String> views = new ArrayList<>();
     for (String view : List.of("runs", "iterations", "workers")) {
@@ -62,7 +80,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
           throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
         String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-        throw new IllegalArgumentException("--sql: " + first + "; views: " + describe(spark, views));
+        throw new IllegalArgumentException((query.sql != null ? "--sql: " : "--query " + query.name + ": ") + first
+            + "; views: " + describe(spark, views));
       }
       Output.print(result, format, spec.commandLine().getOut());
       return 0;

@@ -47,6 +47,25 @@ class JobFileTest {
   }
 
   @Test
+  void identicalConfigurationsRunOnceAndDottedAxesCanBeOverridden() throws Exception {
+    String grid = BASE + """
+        grid:
+          lr.initial: [0.5, 0.1]
+          attack: [omniscient, blind-flip]
+          variants:
+            - {byzantine: 2}
+            - {byzantine: 0, attack: none}
+        """;
+    List<JobSpec> runs = JobFile.load(write(grid), List.of());
+    // 2 lr x (2 attacks x 1 attacked + 1 baseline, which the attack axis would otherwise repeat)
+    assertThat(runs).hasSize(6);
+    assertThat(runs).extracting(s -> s.attack().name()).containsExactly("omniscient", "none", "blind-flip",
+        "omniscient", "none", "blind-flip");
+    List<JobSpec> one = JobFile.load(write(grid), List.of("grid.lr.initial=[0.1]"));
+    assertThat(one).hasSize(3).allSatisfy(s -> assertThat(s.lr().params()).containsEntry("initial", 0.1));
+  }
+
+  @Test
   void overridesSetNestedKeysWithYamlTypes() throws Exception {
     JobSpec run = JobFile.load(write(BASE), List.of("attack.name=blind-flip", "iterations=50",
         "lr={schedule: step, initial: 0.1, factor: 0.5, every: 10}", "batch_size=t")).get(0);

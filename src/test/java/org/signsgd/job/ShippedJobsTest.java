@@ -63,6 +63,46 @@ class ShippedJobsTest {
   }
 
   @Test
+  void elmhamdiGridIsSeed003sMnistHalf() {
+    // Fashion-MNIST is not fetched in tests: an MNIST entry with the same transform stands in for it
+    String d = MnistFixture.dir().toString();
+    List<JobSpec> runs = JobFile.load(Path.of("jobs", "elmhamdi-mnist-grid.yaml"), List.of("grid.data=["
+        + "{name: mnist, split: shared, dir: '" + d + "'}, "
+        + "{name: mnist, split: shared, augment: hflip, dir: '" + d + "'}]"));
+    // 2 data sets x 2 lr x 2 Nesterov x 5 seeds x (11 GAR-f pairs x 2 attacks x 2 placements + 2 baselines)
+    assertThat(runs).hasSize(1840);
+    assertThat(runs).allSatisfy(s -> {
+      assertThat(s.model().name()).isEqualTo("mlp");
+      assertThat(s.batchSize().label()).isEqualTo("83");
+      assertThat(s.iterations()).isEqualTo(300);
+      assertThat(s.momentumBeta()).isEqualTo(0.9);
+      assertThat(s.momentumDampening()).isZero();
+      assertThat(s.gradientClip()).isEqualTo(2.0);
+      assertThat(s.l2Penalty()).isEqualTo(1e-4);
+      assertThat(s.declaredByzantine()).isEqualTo(s.byzantine());
+      assertThat(s.workers() - (s.byzantine() == 0 ? 0 : s.byzantine())).isIn(27, 39);
+    });
+    List<JobSpec> baselines = runs.stream().filter(s -> s.byzantine() == 0).toList();
+    assertThat(baselines).hasSize(80).allSatisfy(s -> {
+      assertThat(s.aggregator().name()).isEqualTo("mean");
+      assertThat(s.attack().name()).isEqualTo("none");
+      assertThat(s.momentumAt()).isEqualTo("server");
+    });
+    Map<String, Long> perRule = runs.stream().filter(s -> s.byzantine() > 0).collect(Collectors.groupingBy(s ->
+        s.aggregator().name() + " f=" + s.byzantine(), Collectors.counting()));
+    assertThat(perRule).hasSize(11).containsEntry("bulyan f=12", 160L).doesNotContainKey("bulyan f=24")
+        .containsEntry("krum f=24", 160L);
+    assertThat(runs).filteredOn(s -> s.attack().name().equals("alie"))
+        .allSatisfy(s -> assertThat(s.attack().params()).containsEntry("factor", 1.5));
+    assertThat(runs).filteredOn(s -> s.attack().name().equals("fall-of-empires"))
+        .allSatisfy(s -> assertThat(s.attack().params()).containsEntry("epsilon", 0.1));
+    assertThat(runs).extracting(s -> s.lr().params().get("initial")).containsOnly(0.5, 0.02);
+    assertThat(runs).extracting(JobSpec::seed).containsOnly(1L, 2L, 3L, 4L, 5L);
+    assertThat(load("elmhamdi-mnist-quick.yaml")).hasSize(46)
+        .allSatisfy(s -> assertThat(s.iterations()).isEqualTo(20));
+  }
+
+  @Test
   void everyOtherJobLoads() {
     for (String name : List.of("toy-quadratic.yaml", "linear-regression.yaml", "logistic-regression.yaml")) {
       assertThat(load(name)).as(name).isNotEmpty();
