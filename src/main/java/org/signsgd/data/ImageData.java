@@ -29,8 +29,16 @@ public final class ImageData implements LabelledData {
     this.std = fashion ? ImageDataset.FASHION_STD : ImageDataset.STD;
   }
 
+  /** The loaded files, looked up once per deserialised copy (the lookup normalises a path). */
+  private transient ImageDataset images;
+
   private ImageDataset images() {
-    return ImageDataset.load(Path.of(dir));
+    ImageDataset d = images;
+    if (d == null) {
+      d = ImageDataset.load(Path.of(dir));
+      images = d;
+    }
+    return d;
   }
 
   @Override

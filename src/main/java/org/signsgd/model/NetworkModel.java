@@ -143,8 +143,7 @@ public final class NetworkModel implements GradientModel {
     // DL4J's backward pass gives the gradient of the summed loss (its updater divides by the batch size later);
     // the score is the mean. Divide, so that the gradient is that of the loss returned.
     INDArray g = net.gradient().gradient().divi(rows);
-    float[] flat = g.dataType() == DataType.FLOAT ? g.toFloatVector() : g.castTo(DataType.FLOAT).toFloatVector();
-    System.arraycopy(flat, 0, out, 0, dimension);
+    copyOut(g, out);
     net.clear();
     return net.score();
   }
@@ -164,12 +163,39 @@ public final class NetworkModel implements GradientModel {
     if (x.length != dimension) {
       throw new IllegalArgumentException(name + ": a parameter vector of d=" + x.length + "; expected d=" + dimension);
     }
-    net.params().assign(Nd4j.createFromArray(x).castTo(type).reshape(net.params().shape()));
+    INDArray params = net.params();
+    if (type == DataType.FLOAT && params.isView() == false && params.length() == dimension
+        && params.data().length() == dimension) {
+      params.data().asNioFloat().put(x, 0, dimension); // one bulk copy into the native buffer
+    } else {
+      params.assign(floats(x, params.shape()).castTo(type));
+    }
   }
 
   private INDArray matrix(float[] values, int rows, int cols) {
-    INDArray m = Nd4j.create(values, new long[] {rows, cols}, 'c');
+    INDArray m = floats(values, new long[] {rows, cols});
     return type == DataType.FLOAT ? m : m.castTo(type);
+  }
+
+  /**
+   * A c-order float array holding {@code values}, filled by one bulk copy into its native buffer (ND4J's
+   * {@code Nd4j.create(float[], ...)} writes element by element: a tenth of an MLP gradient's time).
+   */
+  static INDArray floats(float[] values, long[] shape) {
+    INDArray m = Nd4j.create(DataType.FLOAT, shape, 'c');
+    m.data().asNioFloat().put(values, 0, (int) m.length());
+    return m;
+  }
+
+  /** The first {@code out.length} values of a float array, by one bulk copy where its buffer allows it. */
+  static void copyOut(INDArray g, float[] out) {
+    if (g.dataType() == DataType.FLOAT && g.ordering() == 'c' && g.offset() == 0 && !g.isView()
+        && g.data().length() >= out.length) {
+      g.data().asNioFloat().get(out, 0, out.length);
+    } else {
+      float[] flat = g.castTo(DataType.FLOAT).toFloatVector();
+      System.arraycopy(flat, 0, out, 0, out.length);
+    }
   }
 
   /** Test loss (mean cross-entropy, or MSE for a regression target) and accuracy over the whole test set. */

@@ -61,7 +61,7 @@ class ModelsTest {
     assertThatThrownBy(() -> Models.check(new RuleSpec("mlp", Map.of("precision", "half")), mnist(), 1, 3))
         .hasMessage("mlp: parameter precision is half; allowed: float, double");
     assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
-        "split", "by-label")), 1, 3)).hasMessage("mnist: parameter split is by-label; allowed: iid, dirichlet");
+        "split", "by-label")), 1, 3)).hasMessage("mnist: parameter split is by-label; allowed: iid, dirichlet, shared");
     assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
         "alpah", 0.1)), 1, 3)).hasMessageStartingWith("mnist: unknown parameter 'alpah' (did you mean 'alpha'?)");
     assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
