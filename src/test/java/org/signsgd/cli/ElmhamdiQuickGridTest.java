@@ -42,13 +42,38 @@ class ElmhamdiQuickGridTest {
     String[] table = run("analyze", "--metrics", out.toString(), "--query", "momentum-recovery", "--format",
         "csv", "--master", "local[2]");
     assertThat(table[0]).as(table[2]).isEqualTo("0");
-    System.out.println(table[1]);
     List<String> rows = table[1].strip().lines().skip(1).toList();
     // 11 GAR-f pairs x 2 attacks, each with a run at the server and at the workers, against its baseline
     assertThat(rows).hasSize(22).allSatisfy(r -> assertThat(r).startsWith("mnist,0.5,false,"));
-    List<Row> metrics = SparkSessions.get("local[2]").read().parquet(out.resolve("iterations").toString())
+    // both unattacked baselines (27 and 39 honest workers) learn within 20 steps
+    assertThat(rows).allSatisfy(r -> assertThat(Double.parseDouble(r.split(",")[7])).isGreaterThan(0.85));
+    // Fall of Empires beats Krum with momentum at the server (seed 1: 0.14 against 0.91)
+    assertThat(rows).filteredOn(r -> r.contains(",krum,24,fall-of-empires,")).singleElement()
+        .satisfies(r -> assertThat(r).endsWith(",true,false"));
+
+    String[] summary = run("analyze", "--metrics", out.toString(), "--query", "momentum-recovery-summary",
+        "--format", "csv", "--master", "local[2]");
+    assertThat(summary[0]).as(summary[2]).isEqualTo("0");
+    assertThat(summary[1].strip().lines().skip(1).toList()).hasSize(2)
+        .allSatisfy(r -> assertThat(r).matches("(mnist|all),22,[1-9][0-9]*,[0-9]+,0?\\.?[0-9.]*"));
+
+    // every iteration has its dense metrics; test accuracy every 5 steps and at the end
+    Row counts = SparkSessions.get("local[2]").read().parquet(out.resolve("iterations").toString())
         .selectExpr("COUNT(*)", "COUNT(test_accuracy)", "COUNT(variance_norm_ratio)",
-            "COUNT(variance_norm_ratio_sampled)", "COUNT(cosine_to_reference)").collectAsList();
-    System.out.println(metrics);
+            "COUNT(variance_norm_ratio_sampled)", "COUNT(cosine_to_reference)").collectAsList().get(0);
+    assertThat(List.of(counts.getLong(0), counts.getLong(1), counts.getLong(2), counts.getLong(3),
+        counts.getLong(4))).containsExactly(920L, 230L, 920L, 920L, 920L);
+    // with momentum at the server the server receives the sampled gradients: one ratio; at the workers it
+    // receives momentum vectors, whose ratio differs (SampledRatioTest checks the sampled one against the truth)
+    var spark = SparkSessions.get("local[2]");
+    spark.read().parquet(out.resolve("iterations").toString()).createOrReplaceTempView("it");
+    spark.read().parquet(out.resolve("runs").toString()).createOrReplaceTempView("rn");
+    List<Row> same = spark.sql("SELECT get_json_object(r.job, '$.momentum.at') AS at, "
+        + "SUM(CASE WHEN i.variance_norm_ratio = i.variance_norm_ratio_sampled THEN 1 ELSE 0 END), COUNT(*) "
+        + "FROM it i JOIN rn r USING (run_id) WHERE i.iteration >= 1 GROUP BY 1 ORDER BY 1").collectAsList();
+    assertThat(same).hasSize(2);
+    assertThat(same.get(0).getString(0)).isEqualTo("server");
+    assertThat(same.get(0).getLong(1)).isEqualTo(same.get(0).getLong(2));
+    assertThat(same.get(1).getLong(1)).isZero();
   }
 }
