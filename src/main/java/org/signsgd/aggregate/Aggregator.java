@@ -51,4 +51,24 @@ public interface Aggregator {
   default boolean stateful() {
     return false;
   }
+
+  /** A stateful rule's state after the rounds so far, for resume points (null: nothing yet, or stateless). */
+  default java.io.Serializable state() {
+    return null;
+  }
+
+  /** Sets the state {@link #state()} returned (resume); null leaves the rule fresh. */
+  default void restoreState(java.io.Serializable state) {
+    if (state != null) {
+      throw new IllegalStateException(name() + " keeps no state to restore");
+    }
+  }
+
+  /**
+   * The weight each worker's message carried in the last round, indexed by worker (the mean over coordinates
+   * where it varies, as in signSGD-FD); null for a rule that does not weight its workers.
+   */
+  default double[] lastWeights() {
+    return null;
+  }
 }

@@ -61,4 +61,14 @@ public final class CenteredClipping extends DenseRule {
   void start(double[] v0) {
     this.v = v0.clone();
   }
+
+  @Override
+  public java.io.Serializable state() {
+    return v == null ? null : v.clone();
+  }
+
+  @Override
+  public void restoreState(java.io.Serializable state) {
+    v = state == null ? null : ((double[]) state).clone();
+  }
 }

@@ -21,28 +21,49 @@ import org.signsgd.vote.SignVector;
  * </pre>
  * C is the same for every (m, n) (every worker is counted every round; a malformed message is an abstention),
  * so it is kept as one number. The variant {@code sign-fv} ({@code mvInit}) uses the plain vote for r &lt; T_in
- * (the paper's ablation, {@code train_signSGD_FV.py}). Stateful: the counts live in this object.
+ * (the paper's ablation, {@code train_signSGD_FV.py}). Stateful: the counts live in this object and travel in
+ * resume points ({@link #state()}).
+ *
+ * <p>Memory (issue 9): A is Q × d numbers on the driver. With γ = 1 every A_{m,n} is an integer ≤ r, kept
+ * exactly as a 16-bit unsigned count (2 bytes; ResNet-50's d = 25.6M at Q = 27: 1.38 GB), and the phase-2 weights
+ * come from a table of LLR(a/(C + ε)) for a = 0..r, one logarithm per count value instead of one per (m, n).
+ * Past 65,535 rounds, or with γ &lt; 1, A is kept in float (4 bytes; 2.76 GB for that ResNet-50).
  */
 public final class FederatedDefense implements Aggregator {
   public static final String NAME = "sign-fd";
   public static final String NAME_MV_INIT = "sign-fv";
   static final double EPSILON = 1e-5;
+  private static final int EXACT_LIMIT = Character.MAX_VALUE;
 
   private final boolean mvInit;
   private final int initialRounds;
   private final double maxLlr;
   private final double gamma;
-  private float[][] agreements;
+  private final boolean codePhase1;
+  /** A with γ = 1, exact (null otherwise). */
+  private char[][] exact;
+  /** A with γ &lt; 1, or past {@link #EXACT_LIMIT} rounds (null otherwise). */
+  private float[][] decayed;
+  /** Σ_n A_{m,n} per worker, kept with the counts. */
+  private double[] sums;
   private double total;
   private long round;
+  /** The mean weight each worker's signs carried in the last round (workers/ metrics). */
+  private double[] lastWeights;
+
+  /** The rule with DESIGN §7's phase-1 estimate Σ A / Σ C. */
+  public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma) {
+    this(mvInit, initialRounds, maxLlr, gamma, false);
+  }
 
   /**
    * @param mvInit plain majority vote during the initial phase ({@code sign-fv})
    * @param initialRounds T_in (code default 100)
    * @param maxLlr the clip c (code {@code max_LLR} = 10)
    * @param gamma the forgetting factor (code {@code weight_exp} = 1)
+   * @param codePhase1 the code's phase-1 estimate Σ A / (d·r), biased low when γ &lt; 1 (REFERENCE Part I §2.2 (a))
    */
-  public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma) {
+  public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma, boolean codePhase1) {
     if (initialRounds < 1 || !(maxLlr > 0) || !(gamma > 0 && gamma <= 1)) {
       throw new IllegalArgumentException(name(mvInit) + ": t_in=" + initialRounds + ", max_llr=" + maxLlr
           + ", gamma=" + gamma + "; allowed: t_in >= 1, max_llr > 0, 0 < gamma <= 1");
@@ -51,6 +72,7 @@ public final class FederatedDefense implements Aggregator {
     this.initialRounds = initialRounds;
     this.maxLlr = maxLlr;
     this.gamma = gamma;
+    this.codePhase1 = codePhase1;
   }
 
   private static String name(boolean mvInit) {
@@ -77,30 +99,93 @@ public final class FederatedDefense implements Aggregator {
     return round;
   }
 
-  /** Restores the counts (checkpoint, tests): A[m][n] per worker and coordinate, C and r. */
+  /** The counts, for a resume point: A (as stored), C, r. */
+  record State(char[][] exact, float[][] decayed, double[] sums, double total, long round)
+      implements java.io.Serializable {}
+
+  @Override
+  public java.io.Serializable state() {
+    return agreementsKnown() ? new State(exact, decayed, sums, total, round) : null;
+  }
+
+  @Override
+  public void restoreState(java.io.Serializable state) {
+    if (state == null) {
+      return;
+    }
+    State s = (State) state;
+    exact = s.exact();
+    decayed = s.decayed();
+    sums = s.sums();
+    total = s.total();
+    round = s.round();
+  }
+
+  private boolean agreementsKnown() {
+    return exact != null || decayed != null;
+  }
+
+  /** Restores the counts (tests): A[m][n] per worker and coordinate, C and r. */
   void restore(float[][] agreementCounts, double totalCount, long rounds) {
-    this.agreements = agreementCounts;
+    allocate(agreementCounts.length, agreementCounts[0].length);
+    for (int m = 0; m < agreementCounts.length; m++) {
+      for (int n = 0; n < agreementCounts[m].length; n++) {
+        set(m, n, agreementCounts[m][n]);
+        sums[m] += agreementCounts[m][n];
+      }
+    }
     this.total = totalCount;
     this.round = rounds;
   }
 
+  private void allocate(int workers, int d) {
+    sums = new double[workers];
+    if (gamma == 1) {
+      exact = new char[workers][d];
+    } else {
+      decayed = new float[workers][d];
+    }
+  }
+
+  private double get(int m, int n) {
+    return exact != null ? exact[m][n] : decayed[m][n];
+  }
+
+  private void set(int m, int n, float a) {
+    if (exact != null) {
+      exact[m][n] = (char) a;
+    } else {
+      decayed[m][n] = a;
+    }
+  }
+
+  private int dimension() {
+    return exact != null ? exact[0].length : decayed[0].length;
+  }
+
+  private int workers() {
+    return sums.length;
+  }
+
   /** Σ_n A_{m,n} for worker m. */
   public double agreementSum(int worker) {
-    double s = 0;
-    for (float a : agreements[worker]) {
-      s += a;
-    }
-    return s;
+    return sums[worker];
+  }
+
+  /** The mean weight each worker's signs carried in the last round decoded (null before the first). */
+  @Override
+  public double[] lastWeights() {
+    return lastWeights == null ? null : lastWeights.clone();
   }
 
   @Override
   public Direction aggregate(List<Message> messages, AggregationContext ctx) {
     int d = Requirements.sameShape(name(), messages, MessageKind.SIGN);
     Requirements.basic(name(), ctx.workers(), ctx.declaredByzantine());
-    if (agreements == null) {
-      agreements = new float[ctx.workers()][d];
+    if (!agreementsKnown()) {
+      allocate(ctx.workers(), d);
     }
-    boolean[] seen = new boolean[agreements.length];
+    boolean[] seen = new boolean[workers()];
     for (Message m : messages) {
       requireWorker(m.worker(), d);
       if (seen[m.worker()]) {
@@ -109,34 +194,65 @@ public final class FederatedDefense implements Aggregator {
       }
       seen[m.worker()] = true;
     }
+    double[] table = phaseTwo() && exact != null ? llrTable() : null;
     double[] u = new double[d];
+    double[] weights = new double[workers()];
     for (Message m : messages) {
-      addWeighted(u, ((SignMessage) m).signs(), m.worker(), d);
+      weights[m.worker()] = addWeighted(u, ((SignMessage) m).signs(), m.worker(), d, table);
     }
     int[] decoded = new int[d];
     for (int n = 0; n < d; n++) {
       decoded[n] = u[n] > 0 ? 1 : u[n] < 0 ? -1 : 0;
     }
     count(messages, decoded);
+    lastWeights = weights;
     return new Direction.Signs(SignVector.ofSigns(decoded));
   }
 
+  private boolean phaseTwo() {
+    return round >= initialRounds;
+  }
+
+  /** LLR(a/(C + ε)) for every integer count a = 0..r (γ = 1: the counts are exact integers). */
+  private double[] llrTable() {
+    int max = (int) Math.min(round, EXACT_LIMIT);
+    double[] t = new double[max + 1];
+    for (int a = 0; a <= max; a++) {
+      t[a] = llr(a / (total + EPSILON), maxLlr);
+    }
+    return t;
+  }
+
   private void requireWorker(int worker, int d) {
-    if (worker < 0 || worker >= agreements.length || agreements[worker].length != d) {
+    if (worker < 0 || worker >= workers() || dimension() != d) {
       throw new IllegalArgumentException(name() + ": worker " + worker + " with d=" + d + "; allowed: workers 0.."
-          + (agreements.length - 1) + " with d=" + agreements[0].length);
+          + (workers() - 1) + " with d=" + dimension());
     }
   }
 
-  /** u_n += w_{m,n} s_{m,n} for worker m. */
-  private void addWeighted(double[] u, SignVector s, int worker, int d) {
-    double perWorker = round < initialRounds ? weight(worker, 0) : 0;
+  /** u_n += w_{m,n} s_{m,n} for worker m; returns the mean of w_{m,n} over the coordinates. */
+  private double addWeighted(double[] u, SignVector s, int worker, int d, double[] table) {
+    if (!phaseTwo()) {
+      double w = weight(worker, 0);
+      for (int n = 0; n < d; n++) {
+        int sign = s.sign(n);
+        if (sign != 0) {
+          u[n] += w * sign;
+        }
+      }
+      return w;
+    }
+    double sum = 0;
+    char[] a = exact != null ? exact[worker] : null;
     for (int n = 0; n < d; n++) {
+      double w = table != null ? table[a[n]] : weight(worker, n);
+      sum += w;
       int sign = s.sign(n);
       if (sign != 0) {
-        u[n] += (round < initialRounds ? perWorker : weight(worker, n)) * sign;
+        u[n] += w * sign;
       }
     }
+    return sum / d;
   }
 
   /** w_{m,n} for the coming round r (REFERENCE Part I §2.2, step 1). */
@@ -145,30 +261,55 @@ public final class FederatedDefense implements Aggregator {
       return 1;
     }
     if (round < initialRounds) {
-      return llr(agreementSum(worker) / (agreements[worker].length * total), maxLlr);
+      // DESIGN §7: Σ A / Σ C (= Σ A / (d·C), C the same for every coordinate); the code's Σ A / (d·r)
+      double denominator = dimension() * (codePhase1 ? round : total);
+      return llr(agreementSum(worker) / denominator, maxLlr);
     }
-    return llr(agreements[worker][n] / (total + EPSILON), maxLlr);
+    return llr(get(worker, n) / (total + EPSILON), maxLlr);
   }
 
   private void count(List<Message> messages, int[] decoded) {
+    if (exact != null && round >= EXACT_LIMIT) {
+      toFloat(); // a 16-bit count could overflow in this round
+    }
     if (gamma != 1) {
-      for (float[] row : agreements) {
+      for (int m = 0; m < decayed.length; m++) {
+        float[] row = decayed[m];
         for (int n = 0; n < row.length; n++) {
           row[n] = (float) (gamma * row[n]);
         }
+        sums[m] *= gamma;
       }
     }
     for (Message m : messages) {
       SignVector s = ((SignMessage) m).signs();
-      float[] row = agreements[m.worker()];
+      int w = m.worker();
+      long added = 0;
       for (int n = 0; n < decoded.length; n++) {
         if (decoded[n] != 0 && decoded[n] == s.sign(n)) {
-          row[n] += 1;
+          if (exact != null) {
+            exact[w][n]++;
+          } else {
+            decayed[w][n] += 1;
+          }
+          added++;
         }
       }
+      sums[w] += added;
     }
     total = gamma * total + 1;
     round++;
+  }
+
+  private void toFloat() {
+    decayed = new float[exact.length][];
+    for (int m = 0; m < exact.length; m++) {
+      decayed[m] = new float[exact[m].length];
+      for (int n = 0; n < exact[m].length; n++) {
+        decayed[m][n] = exact[m][n];
+      }
+    }
+    exact = null;
   }
 
   /** LLR(q) = sign(ℓ) · min(|ℓ|, c), ℓ = ln((q + ε)/(1 − q + ε)); q is the estimated agreement probability. */

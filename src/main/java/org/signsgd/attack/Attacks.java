@@ -9,6 +9,8 @@ public final class Attacks {
   private static final Registry<Attack> REGISTRY = new Registry<Attack>("attack")
       .register(NoAttack.NAME, p -> new NoAttack())
       .register(BlindFlip.NAME, p -> new BlindFlip())
+      .register(BlindFlip.SIGN_INVERSION, p -> new BlindFlip(BlindFlip.SIGN_INVERSION))
+      .register(StochasticSignFlip.NAME, p -> new StochasticSignFlip(p.doubleValue("r", 0.5, 0, 1)))
       .register(Omniscient.NAME, p -> new Omniscient())
       .register(ByzantineVote.NAME, p -> new ByzantineVote(p.choice("source", ByzantineVote.Source.SIGNS,
           ByzantineVote.Source::parse, ByzantineVote.Source.values())))

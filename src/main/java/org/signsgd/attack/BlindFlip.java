@@ -15,10 +15,21 @@ import org.signsgd.message.SignMessage;
  */
 public final class BlindFlip implements Attack {
   public static final String NAME = "blind-flip";
+  /** Park and Lee 2024's name for the same rule (SIA; seed 002 code {@code attack_method='det'}). */
+  public static final String SIGN_INVERSION = "sign-inversion";
+  private final String name;
+
+  public BlindFlip() {
+    this(NAME);
+  }
+
+  public BlindFlip(String name) {
+    this.name = name;
+  }
 
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   @Override

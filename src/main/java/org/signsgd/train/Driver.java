@@ -108,7 +108,7 @@ public final class Driver {
   /** The driver's part of a resume point before iteration {@code next}. */
   ResumePoint.DriverState state(long next, Direction direction, double rate) {
     return new ResumePoint.DriverState(next, x.clone(), direction, rate,
-        serverMomentum == null ? null : serverMomentum.state());
+        serverMomentum == null ? null : serverMomentum.state(), rule.state());
   }
 
   void restore(ResumePoint.DriverState s) {
@@ -120,6 +120,7 @@ public final class Driver {
     if (serverMomentum != null) {
       serverMomentum.restore(s.serverMomentum());
     }
+    rule.restoreState(s.ruleState()); // signSGD-FD's counts, centered clipping's centre
   }
 
   /** Records where each iteration's time goes into {@code p} (the benchmark); null stops recording. */

@@ -26,8 +26,8 @@ import org.signsgd.aggregate.Direction;
  */
 final class ResumePoint {
   /** The driver's part: the next iteration, x after the last step, and the downlink the workers apply next. */
-  record DriverState(long next, float[] x, Direction direction, double lr, float[] serverMomentum)
-      implements Serializable {}
+  record DriverState(long next, float[] x, Direction direction, double lr, float[] serverMomentum,
+      Serializable ruleState) implements Serializable {}
 
   private final JavaSparkContext jsc;
   private final Path dir;

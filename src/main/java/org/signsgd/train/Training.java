@@ -127,10 +127,6 @@ public final class Training {
     JobSpec spec = specs.stream().filter(s -> s.runId().equals(runId)).findFirst().orElseThrow(() ->
         new JobException(specs.get(0).name(), "--resume", "no run " + runId + " in this job; its runs are "
             + specs.stream().map(JobSpec::runId).toList()));
-    if (org.signsgd.aggregate.Rules.create(spec.aggregator()).stateful()) {
-      throw new JobException(spec.name(), "--resume", "run " + runId + " cannot resume: its aggregator "
-          + spec.aggregator().name() + " keeps state across rounds, which resume points do not save yet; rerun it");
-    }
     if (spec.checkpointDir() == null || !spec.engine().equals("spark")) {
       throw new JobException(spec.name(), "--resume", "run " + runId + " cannot resume: it needs engine: spark "
           + "and a checkpoint_dir (set them, run, and resume with the same settings)");

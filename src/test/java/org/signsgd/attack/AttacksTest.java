@@ -162,13 +162,14 @@ class AttacksTest {
 
   @Test
   void registryBuildsEveryAttackWithParametersAndRejectsTypos() {
-    assertThat(Attacks.names()).containsExactly("none", "blind-flip", "omniscient", "byzantine-vote", "zeroing",
+    assertThat(Attacks.names()).containsExactly("none", "blind-flip", "sign-inversion",
+        "stochastic-sign-flip", "omniscient", "byzantine-vote", "zeroing",
         "random-sign", "reversed-sum", "gaussian", "alie", "fall-of-empires", "sign-flip", "nan", "inf", "mimic",
         "label-flip");
     assertThat(Attacks.create(RuleSpec.of("zeroing", Map.of("start", "plus")))).isInstanceOf(Zeroing.class);
     assertThatThrownBy(() -> Attacks.create(RuleSpec.of("blind-flp")))
         .hasMessage("unknown attack 'blind-flp' (did you mean 'blind-flip'?); allowed: none, blind-flip, "
-            + "omniscient, byzantine-vote, zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, "
+            + "sign-inversion, stochastic-sign-flip, omniscient, byzantine-vote, zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, "
         + "mimic, label-flip");
     assertThatThrownBy(() -> Attacks.create(RuleSpec.of("zeroing", Map.of("start", "middle"))))
         .hasMessage("zeroing: parameter start is middle; allowed: one of [minus, plus]");

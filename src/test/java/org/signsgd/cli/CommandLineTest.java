@@ -95,20 +95,6 @@ class CommandLineTest {
     assertThat(q.out()).contains("15");
   }
 
-  /** A run whose rule keeps state cannot resume yet: one line, exit 2, before any Spark work. */
-  @Test
-  void resumeRefusesAStatefulRule() throws Exception {
-    Path job = dir.resolve("cc.yaml");
-    Files.writeString(job, org.signsgd.train.TestJobs.TOY.replace("engine: inprocess", "engine: spark")
-        .replace("{name: majority-vote}", "{name: centered-clipping}").replace("{name: omniscient}",
-            "{name: sign-flip}") + "checkpoint_dir: '" + dir.resolve("ck").toUri() + "'\n");
-    String runId = org.signsgd.job.JobFile.load(job, java.util.List.of()).get(0).runId();
-    Result r = run("train", job.toString(), "--out", dir.resolve("cc").toString(), "--resume", runId);
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err().strip()).isEqualTo("error: toy: --resume: run " + runId + " cannot resume: its aggregator "
-        + "centered-clipping keeps state across rounds, which resume points do not save yet; rerun it");
-  }
-
   @Test
   void badInputExitsWithTwoAndOneLine() throws Exception {
     Path job = dir.resolve("bad.yaml");

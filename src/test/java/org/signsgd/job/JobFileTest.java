@@ -87,7 +87,8 @@ class JobFileTest {
         + "allowed: majority-vote, mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, "
         + "bulyan, geometric-median, centered-clipping, nnm");
     assertError(BASE.replace("attack: omniscient", "attack: blnd-flip"), f + ": attack: unknown attack "
-        + "'blnd-flip' (did you mean 'blind-flip'?); allowed: none, blind-flip, omniscient, byzantine-vote, "
+        + "'blnd-flip' (did you mean 'blind-flip'?); allowed: none, blind-flip, sign-inversion, "
+        + "stochastic-sign-flip, omniscient, byzantine-vote, "
         + "zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, "
         + "mimic, label-flip");
     assertError(BASE.replace("byzantine: 2", "byzantine: 12"), f + ": byzantine: is 12; allowed: an integer in "
