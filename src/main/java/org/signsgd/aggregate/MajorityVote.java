@@ -16,6 +16,19 @@ import org.signsgd.vote.VoteTally;
  * {@code tie} (DESIGN §7 default {@code zero}).
  */
 public final class MajorityVote implements Aggregator {
+  /** Q of the last round (every sign weighs 1 in a plain vote). */
+  private int workers;
+
+  @Override
+  public double[] lastWeights() {
+    if (workers == 0) {
+      return null;
+    }
+    double[] w = new double[workers];
+    java.util.Arrays.fill(w, 1.0);
+    return w;
+  }
+
   public static final String NAME = "majority-vote";
   private final TieRule tie;
 
@@ -40,6 +53,7 @@ public final class MajorityVote implements Aggregator {
   @Override
   public Direction aggregate(List<Message> messages, AggregationContext ctx) {
     int d = Requirements.sameShape(NAME, messages, MessageKind.SIGN);
+    workers = ctx.workers();
     List<SignVector> signs = new ArrayList<>(messages.size());
     for (Message m : messages) {
       signs.add(((SignMessage) m).signs());

@@ -35,7 +35,7 @@ public final class JobFile {
   static final Set<String> KEYS = Set.of("name", "seed", "model", "data", "workers", "byzantine",
       "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
       "eval_every", "reference_every", "engine", "checkpoint_every", "checkpoint_dir", "flush_every", "check_every",
-      "gradient_clip", "l2_penalty",
+      "gradient_clip", "l2_penalty", "worker_metrics",
       "workers_per_partition", "grid");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper().configure(
@@ -123,6 +123,7 @@ public final class JobFile {
     }
     int flushEvery = r.intValue("flush_every", 100, 1, Integer.MAX_VALUE);
     int checkEvery = r.intValue("check_every", 50, 1, Integer.MAX_VALUE);
+    boolean workerMetrics = Boolean.parseBoolean(r.choice("worker_metrics", "false", Set.of("true", "false")));
     // auto (0): ceil(Q / cores) on a local master, 1 on a cluster
     int perPartition = "auto".equals(run.getOrDefault("workers_per_partition", "auto"))
         ? 0 : r.intValue("workers_per_partition", 1, 1, workers);
@@ -153,6 +154,7 @@ public final class JobFile {
 
     Map<String, Object> canonical = new TreeMap<>(run);
     canonical.remove("checkpoint_dir"); // where recovery files go does not change a run
+    canonical.remove("worker_metrics"); // nor which metrics it writes
     Map<String, Object> m = new TreeMap<>(Map.of("beta", beta, "at", at));
     if (momentum.containsKey("dampening")) {
       m.put("dampening", dampening);
@@ -173,7 +175,7 @@ public final class JobFile {
     String runId = name + "-" + hash(json);
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
         at, dampening, nesterov, wd, clip, l2, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
-        perPartition, json);
+        perPartition, workerMetrics, json);
   }
 
   private static List<String> sorted(Set<String> keys) {

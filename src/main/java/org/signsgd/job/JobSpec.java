@@ -23,12 +23,13 @@ import org.signsgd.spec.RuleSpec;
  *     or the server's)
  * @param gradientClip clip each worker's sampled gradient to this norm (0: off; seed 003: 2)
  * @param l2Penalty λ of the unsquared penalty λ‖x‖₂ added to each worker's loss (0: off; seed 003: 1e-4)
+ * @param workerMetrics write workers/: one row per (iteration, worker) with its agreement and weight
  * @param json the resolved settings as JSON (provenance)
  */
 public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
     String momentumAt, double momentumDampening, boolean nesterov, double weightDecay, double gradientClip, double l2Penalty, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, String engine,
-    int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, String json)
+    int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, boolean workerMetrics, String json)
     implements Serializable {
 
   /** "signum", "signsgd" or the dense rule's name, for grouping in queries. */

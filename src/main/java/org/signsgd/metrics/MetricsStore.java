@@ -17,6 +17,7 @@ public final class MetricsStore {
   private final OutputDir out;
   private final int flushEvery;
   private final List<Row> buffer = new ArrayList<>();
+  private final List<Row> workerBuffer = new ArrayList<>();
 
   public MetricsStore(SparkSession spark, OutputDir out, int flushEvery) {
     this.spark = spark;
@@ -39,7 +40,17 @@ public final class MetricsStore {
     }
   }
 
+  /** A workers/ row; written with the iteration rows. */
+  public void addWorker(org.signsgd.train.WorkerRow row) {
+    workerBuffer.add(WorkerSchema.toRow(row));
+  }
+
   public void flush() {
+    if (!workerBuffer.isEmpty()) {
+      spark.createDataFrame(new ArrayList<>(workerBuffer), WorkerSchema.SCHEMA).coalesce(1).write()
+          .mode(SaveMode.Append).partitionBy("run_id").parquet(out.uri("workers"));
+      workerBuffer.clear();
+    }
     if (buffer.isEmpty()) {
       return;
     }
@@ -54,6 +65,18 @@ public final class MetricsStore {
    * @return the rows kept
    */
   public long truncate(String runId, long next) throws java.io.IOException {
+    String workers = "workers/run_id=" + runId;
+    if (out.exists(workers)) {
+      List<Row> keep = spark.read().schema(WorkerSchema.SCHEMA).parquet(out.uri("workers"))
+          .filter(org.apache.spark.sql.functions.col("run_id").equalTo(runId)
+              .and(org.apache.spark.sql.functions.col("iteration").lt(next)))
+          .selectExpr(WorkerSchema.SCHEMA.fieldNames()).collectAsList();
+      out.delete(workers);
+      if (!keep.isEmpty()) {
+        spark.createDataFrame(new ArrayList<>(keep), WorkerSchema.SCHEMA).coalesce(1).write()
+            .mode(SaveMode.Append).partitionBy("run_id").parquet(out.uri("workers"));
+      }
+    }
     String part = "iterations/run_id=" + runId;
     if (!out.exists(part)) {
       return 0;

@@ -48,6 +48,7 @@ public final class Driver {
   private double optimum;
   private boolean diverged;
   private Runnable beforeCheckpoint = () -> { };
+  private java.util.function.Consumer<WorkerRow> workerSink = r -> { };
   private final ServerMomentum serverMomentum;
   /** Each honest worker's last momentum message, and its iteration, for the sampled variance-norm ratio. */
   private final float[][] lastMomentum;
@@ -86,6 +87,12 @@ public final class Driver {
 
   /** Sets f* for the gap column (e.g. MLlib's solution, {@link Optimum}); NaN leaves the gap null. */
   /** Runs {@code r} (the metrics flush) before each resume point is marked complete. */
+  /** Where the workers/ rows go when the job sets {@code worker_metrics: true}. */
+  public Driver onWorkerRows(java.util.function.Consumer<WorkerRow> sink) {
+    this.workerSink = sink;
+    return this;
+  }
+
   public Driver onCheckpoint(Runnable r) {
     this.beforeCheckpoint = r;
     return this;
@@ -250,6 +257,9 @@ public final class Driver {
     for (Message m : all) {
       bytesUp += m.wireBytes();
     }
+    if (spec.workerMetrics()) {
+      workerRows(t, all, dir);
+    }
     double rate = lr.at(t);
     boolean dense = plan.kind() == MessageKind.DENSE;
     Evaluated eval = evaluate(t, ups);
@@ -325,6 +335,21 @@ public final class Driver {
         throw new IllegalStateException("the replica of worker " + u.worker() + " differs from the driver's "
             + "parameters at iteration " + t + "; the run is not deterministic and stops here");
       }
+    }
+  }
+
+  /** workers/ rows (DESIGN §4): each received message's sign agreement with the direction, and its weight. */
+  private void workerRows(long t, List<Message> received, Direction dir) {
+    SignVector direction = dir instanceof Direction.Signs s ? s.signs()
+        : SignVector.pack(dir.toFloats(), TieRule.ZERO, null);
+    double[] weights = rule.lastWeights();
+    int d = direction.dimension();
+    for (Message m : received) {
+      SignVector signs = m instanceof SignMessage s ? s.signs()
+          : SignVector.pack(((DenseMessage) m).values(), TieRule.ZERO, null);
+      int w = m.worker();
+      workerSink.accept(new WorkerRow(spec.runId(), t, w, (double) signs.agreements(direction) / d,
+          weights == null ? null : weights[w], plan.byzantine()[w]));
     }
   }
 

@@ -31,8 +31,8 @@ public final class Sweep {
   public record Outcome(int skipped, Map<String, String> status) {}
 
   /** One whole run done inside a task. */
-  record Done(String runId, List<IterationRow> rows, String status, String error, int[] byzantineIds,
-      String start, String end)
+  record Done(String runId, List<IterationRow> rows, List<WorkerRow> workers, String status, String error,
+      int[] byzantineIds, String start, String end)
       implements Serializable {}
 
   private Sweep() {}
@@ -91,6 +91,7 @@ public final class Sweep {
           Done d = jsc.parallelize(List.of(spec), 1).map(s -> runWhole(s, f)).collect().get(0);
           synchronized (store) {
             d.rows().forEach(store::add);
+            d.workers().forEach(store::addWorker);
             store.flush();
             store.addRun(Training.record(spec, d.byzantineIds(), versions, commit, d.start(), d.end(),
                 d.status(), f));
@@ -130,6 +131,8 @@ public final class Sweep {
     String start = Instant.now().toString();
     Driver driver = new Driver(spec).withOptimum(optimum);
     List<IterationRow> rows = new ArrayList<>();
+    List<WorkerRow> workers = new ArrayList<>();
+    driver.onWorkerRows(workers::add);
     String result;
     String error = null;
     try {
@@ -138,7 +141,7 @@ public final class Sweep {
       result = "failed";
       error = e.getClass().getSimpleName() + ": " + e.getMessage();
     }
-    return new Done(spec.runId(), rows, result, error, driver.byzantineIds(), start, Instant.now().toString());
+    return new Done(spec.runId(), rows, workers, result, error, driver.byzantineIds(), start, Instant.now().toString());
   }
 
   /** The run ids already finished in {@code out}'s runs/. */

@@ -62,6 +62,7 @@ public final class Training {
       driver.withOptimum(Optimum.of(spark, driver.model()));
       MetricsStore flushing = store;
       driver.onCheckpoint(flushing::flush);
+      driver.onWorkerRows(flushing::addWorker);
       if (resumeRunId != null) {
         ResumePoint point = new ResumePoint(JavaSparkContext.fromSparkContext(spark.sparkContext()),
             spec.checkpointDir(), spec.runId());

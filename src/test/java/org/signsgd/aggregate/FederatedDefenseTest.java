@@ -134,4 +134,61 @@ class FederatedDefenseTest {
     Direction dir = fd.aggregate(messages(flipped), ctx(workers, 6));
     assertThat(((Direction.Signs) dir).signs().toSigns()).containsExactly(truth);
   }
+
+  /**
+   * Seed 002's claim: inverted workers end with negative weights. M = 15, 6 send −(true sign), 9 send the true
+   * sign with 20 % noise, d = 400, T_in = 5: from round 1 (per-worker weights) and after the initial phase
+   * (per-coordinate weights) every inverted worker's mean weight is negative and every honest one's positive,
+   * and FD decodes more true signs than the plain vote.
+   */
+  @Test
+  void invertedWorkersWeighNegativeAfterTheInitialPhase() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
+    int workers = 15;
+    int d = 400;
+    FederatedDefense fd = new FederatedDefense(false, 5, 10, 1);
+    MajorityVote mv = new MajorityVote(TieRule.ZERO);
+    long fdRight = 0;
+    long mvRight = 0;
+    for (int r = 0; r < 12; r++) {
+      int[] truth = new int[d];
+      for (int n = 0; n < d; n++) {
+        truth[n] = rng.nextBoolean() ? 1 : -1;
+      }
+      int[][] signs = new int[workers][d];
+      for (int m = 0; m < workers; m++) {
+        for (int n = 0; n < d; n++) {
+          int honest = rng.nextDouble() < 0.2 ? -truth[n] : truth[n];
+          signs[m][n] = m < 6 ? -honest : honest;
+        }
+      }
+      int[] decoded = ((Direction.Signs) fd.aggregate(messages(signs), ctx(workers, r))).signs().toSigns();
+      int[] voted = ((Direction.Signs) mv.aggregate(messages(signs), ctx(workers, r))).signs().toSigns();
+      if (r >= 1) {
+        double[] w = fd.lastWeights();
+        for (int m = 0; m < workers; m++) {
+          if (m < 6) {
+            assertThat(w[m]).as("round %d worker %d", r, m).isNegative();
+          } else {
+            assertThat(w[m]).as("round %d worker %d", r, m).isPositive();
+          }
+        }
+        for (int n = 0; n < d; n++) {
+          fdRight += decoded[n] == truth[n] ? 1 : 0;
+          mvRight += voted[n] == truth[n] ? 1 : 0;
+        }
+      }
+    }
+    assertThat(fd.round()).isEqualTo(12);
+    // phase 2 (rounds 5..11) uses per-coordinate weights from 12 rounds of counts: an inverted worker's are
+    // negative, an honest one's positive, at 9 coordinates in 10 or more (P[Bin(12, 0.8) <= 6] = 0.019, plus decoding errors)
+    for (int m : new int[] {0, 5, 6, 14}) {
+      int agreeing = 0;
+      for (int n = 0; n < d; n++) {
+        agreeing += (m < 6 ? fd.weight(m, n) < 0 : fd.weight(m, n) > 0) ? 1 : 0;
+      }
+      assertThat(agreeing).as("worker %d", m).isGreaterThan(d * 9 / 10);
+    }
+    assertThat(fdRight).isGreaterThan(mvRight + 11 * d / 10);
+  }
 }

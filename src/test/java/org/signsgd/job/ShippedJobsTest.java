@@ -103,6 +103,24 @@ class ShippedJobsTest {
   }
 
   @Test
+  void parkLeeJobsAreSeed002sGrid() {
+    List<JobSpec> full = load("park-lee-mnist.yaml");
+    assertThat(full).hasSize(18).allSatisfy(s -> {
+      assertThat(s.workers()).isEqualTo(15);
+      assertThat(s.batchSize().label()).isEqualTo("64");
+      assertThat(s.iterations()).isEqualTo(3000);
+      assertThat(s.lr().params()).containsEntry("initial", 1.0e-3);
+      assertThat(s.model().name()).isEqualTo("mengoli-cnn");
+      assertThat(s.workerMetrics()).isTrue();
+    });
+    assertThat(full).extracting(JobSpec::byzantine).containsOnly(3, 6, 9);
+    assertThat(full).extracting(s -> s.aggregator().name()).containsOnly("sign-fd", "majority-vote");
+    assertThat(full).filteredOn(s -> s.aggregator().name().equals("sign-fd"))
+        .allSatisfy(s -> assertThat(s.aggregator().params()).containsEntry("t_in", 100));
+    assertThat(load("park-lee-mnist-quick.yaml")).hasSize(12);
+  }
+
+  @Test
   void everyOtherJobLoads() {
     for (String name : List.of("toy-quadratic.yaml", "linear-regression.yaml", "logistic-regression.yaml")) {
       assertThat(load(name)).as(name).isNotEmpty();
