@@ -10,7 +10,8 @@ public final class CannedQueries {
   private static final Map<String, CannedQuery> BY_NAME = new LinkedHashMap<>();
 
   static {
-    for (CannedQuery q : List.of(MomentumRecovery.TABLE, MomentumRecovery.SUMMARY)) {
+    for (CannedQuery q : List.of(AccuracyAndVotes.ACCURACY, AccuracyAndVotes.VOTE_FAILURE,
+        MomentumRecovery.TABLE, MomentumRecovery.SUMMARY)) {
       BY_NAME.put(q.name(), q);
     }
   }
