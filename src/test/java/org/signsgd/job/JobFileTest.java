@@ -82,7 +82,7 @@ class JobFileTest {
     assertError(BASE + "iteratons: 5\n", f + ": iteratons: unknown key (did you mean 'iterations'?); allowed: "
         + "aggregator, attack, batch_size, byzantine, check_every, checkpoint_dir, checkpoint_every, data, "
         + "declared_byzantine, engine, eval_every, flush_every, gradient_clip, iterations, l2_penalty, lr, model, "
-        + "momentum, name, reference_every, seed, weight_decay, workers, workers_per_partition");
+        + "momentum, name, reference_every, seed, weight_decay, worker_metrics, workers, workers_per_partition");
     assertError(BASE + "aggregator: krun\n", f + ": aggregator: unknown aggregator 'krun' (did you mean 'krum'?); "
         + "allowed: majority-vote, mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, "
         + "bulyan, geometric-median, centered-clipping, nnm");

@@ -65,7 +65,7 @@ class ModelsTest {
     assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
         "alpah", 0.1)), 1, 3)).hasMessageStartingWith("mnist: unknown parameter 'alpah' (did you mean 'alpha'?)");
     assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
-        "augment", "yes")), 1, 3)).hasMessage("mnist: parameter augment is yes; allowed: true, false");
+        "augment", "yes")), 1, 3)).hasMessage("mnist: parameter augment is yes; allowed: true, false, hflip");
     // a Dirichlet split that leaves a worker empty fails when the job is checked, before any run starts
     assertThatThrownBy(() -> Models.check(mlp, new RuleSpec("mnist", Map.of("dir", MnistFixture.dir().toString(),
         "split", "dirichlet", "alpha", 0.001)), 1, 500)).hasMessageMatching("sharding: dirichlet alpha=0.001 left "
