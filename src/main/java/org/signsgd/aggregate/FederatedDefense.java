@@ -230,29 +230,28 @@ public final class FederatedDefense implements Aggregator {
     }
   }
 
-  /** u_n += w_{m,n} s_{m,n} for worker m; returns the mean of w_{m,n} over the coordinates. */
+  /**
+   * u_n += w_{m,n} s_{m,n} for worker m; returns the mean of w_{m,n} over the coordinates. Walks the sign's
+   * bit planes a 64-bit word at a time: s = (1 − 2·negative bit)·(1 − zero bit).
+   */
   private double addWeighted(double[] u, SignVector s, int worker, int d, double[] table) {
-    if (!phaseTwo()) {
-      double w = weight(worker, 0);
-      for (int n = 0; n < d; n++) {
-        int sign = s.sign(n);
-        if (sign != 0) {
-          u[n] += w * sign;
-        }
-      }
-      return w;
-    }
-    double sum = 0;
+    boolean perWorker = !phaseTwo();
+    double constant = perWorker ? weight(worker, 0) : 0;
     char[] a = exact != null ? exact[worker] : null;
-    for (int n = 0; n < d; n++) {
-      double w = table != null ? table[a[n]] : weight(worker, n);
-      sum += w;
-      int sign = s.sign(n);
-      if (sign != 0) {
-        u[n] += w * sign;
+    double sum = 0;
+    for (int w = 0, base = 0; base < d; w++, base += 64) {
+      long neg = s.negativeWord(w);
+      long zero = s.zeroWord(w);
+      int end = Math.min(64, d - base);
+      for (int b = 0; b < end; b++) {
+        int n = base + b;
+        double weight = perWorker ? constant : table != null ? table[a[n]] : weight(worker, n);
+        sum += weight;
+        double sign = (1 - 2 * ((neg >>> b) & 1)) * (1 - ((zero >>> b) & 1));
+        u[n] += weight * sign;
       }
     }
-    return sum / d;
+    return perWorker ? constant : sum / d;
   }
 
   /** w_{m,n} for the coming round r (REFERENCE Part I §2.2, step 1). */
@@ -283,19 +282,30 @@ public final class FederatedDefense implements Aggregator {
     }
     for (Message m : messages) {
       SignVector s = ((SignMessage) m).signs();
-      int w = m.worker();
+      int worker = m.worker();
+      char[] ea = exact != null ? exact[worker] : null;
+      float[] da = exact != null ? null : decayed[worker];
       long added = 0;
-      for (int n = 0; n < decoded.length; n++) {
-        if (decoded[n] != 0 && decoded[n] == s.sign(n)) {
-          if (exact != null) {
-            exact[w][n]++;
-          } else {
-            decayed[w][n] += 1;
+      int d = decoded.length;
+      for (int w = 0, base = 0; base < d; w++, base += 64) {
+        long neg = s.negativeWord(w);
+        long zero = s.zeroWord(w);
+        int end = Math.min(64, d - base);
+        for (int b = 0; b < end; b++) {
+          int n = base + b;
+          // agreement: a nonzero decoded sign equal to the worker's (a decoded 0 agrees with nobody)
+          int sign = (int) ((1 - 2 * ((neg >>> b) & 1)) * (1 - ((zero >>> b) & 1)));
+          if (decoded[n] != 0 && decoded[n] == sign) {
+            if (ea != null) {
+              ea[n]++;
+            } else {
+              da[n] += 1;
+            }
+            added++;
           }
-          added++;
         }
       }
-      sums[w] += added;
+      sums[worker] += added;
     }
     total = gamma * total + 1;
     round++;
