@@ -57,6 +57,9 @@ public final class SweepCommand implements Callable<Integer> {
       w.println("sweep: " + o.status().size() + " ran, " + o.skipped() + " skipped (already finished)");
       w.println("metrics (Parquet): " + dir.display("iterations"));
       w.println("runs (Parquet):    " + dir.display("runs"));
+      if (dir.exists("iterations")) {
+        w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir, true));
+      }
       w.flush();
       return o.status().values().stream().allMatch(s -> s.equals("completed") || s.equals("resumed")
           || s.equals("diverged")) ? 0 : 1;

@@ -62,6 +62,17 @@ class SweepCommandTest {
     assertThat(first[0]).as(first[2]).isEqualTo("0");
     assertThat(first[1]).contains("sweep: 4 ran, 0 skipped");
     assertThat(first[2]).contains("4 in-process runs as Spark tasks, 2 at a time");
+    // the report: curves per configuration (mean over the 2 seeds) and index.html with the tables
+    assertThat(first[1]).contains("report (HTML):     " + out.resolve("index.html").toAbsolutePath());
+    assertThat(out.resolve("plots/loss.png")).isNotEmptyFile();
+    String index = Files.readString(out.resolve("index.html"));
+    assertThat(index).contains("<img src=\"plots/loss.png\"").contains("<h2>Accuracy by configuration</h2>")
+        .doesNotContain("plots/test-accuracy.png"); // the toy has no test set
+    assertThat(index.split("<td>completed</td>", -1)).hasSize(5); // 4 runs
+    Files.delete(out.resolve("index.html"));
+    String[] plot = run("plot", "--metrics", out.toString(), "--master", "local[2]");
+    assertThat(plot[0]).as(plot[2]).isEqualTo("0");
+    assertThat(out.resolve("index.html")).isNotEmptyFile();
     String[] again = run("sweep", grid.toString(), "--out", out.toString(), "--master", "local[2]");
     assertThat(again[0]).as(again[2]).isEqualTo("0");
     assertThat(again[1]).contains("sweep: 0 ran, 4 skipped");

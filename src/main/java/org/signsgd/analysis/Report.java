@@ -1,0 +1,127 @@
+package org.signsgd.analysis;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.signsgd.metrics.CurvePlot;
+import org.signsgd.metrics.OutputDir;
+
+/**
+ * The report of an output directory: {@code plots/*.png} and an {@code index.html} that shows them with the
+ * main tables (accuracy by configuration, the runs). Plain HTML with relative links: it opens from the file
+ * system with no server. Written by {@code sweep}, {@code train} (which draws its own curves) and {@code plot}.
+ */
+public final class Report {
+  /** Curves drawn at most: runs are averaged over seeds per configuration first. */
+  static final int MAX_CURVES = 40;
+  static final int MAX_TABLE_ROWS = 500;
+
+  private Report() {}
+
+  /**
+   * Writes the report of {@code out}; with {@code drawCurves}, also plots/loss.png and plots/test-accuracy.png
+   * (one line per configuration, averaged over seeds). Returns where index.html went, for people.
+   */
+  public static String write(SparkSession spark, OutputDir out, boolean drawCurves) throws IOException {
+    if (!out.exists("iterations") || !out.exists("runs")) {
+      throw new IllegalArgumentException(out.display("") + " holds no metrics (no runs/ and iterations/); give "
+          + "the --out directory of a train or sweep");
+    }
+    spark.read().parquet(out.uri("iterations")).createOrReplaceTempView("iterations");
+    spark.read().parquet(out.uri("runs")).createOrReplaceTempView("runs");
+    String name = spark.sql("SELECT FIRST(name) FROM runs").first().getString(0);
+    if (drawCurves) {
+      curves(spark, out, name);
+    }
+    StringBuilder html = new StringBuilder();
+    html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(escape(name))
+        .append(" — signsgd-spark report</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
+            + "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;"
+            + "text-align:right}th{background:#eee}img{max-width:100%;border:1px solid #ddd;margin:8px 0}"
+            + "</style></head><body>\n<h1>").append(escape(name)).append("</h1>\n");
+    long runs = spark.sql("SELECT COUNT(DISTINCT run_id) FROM runs").first().getLong(0);
+    html.append("<p>").append(runs).append(" runs; metrics as Parquet in <code>iterations/</code> and "
+        + "<code>runs/</code> (query them with <code>analyze --query accuracy</code> or <code>--sql</code>).</p>\n");
+    for (String[] plot : List.of(new String[] {"plots/loss.png", "Training loss"},
+        new String[] {"plots/test-accuracy.png", "Test accuracy"})) {
+      if (out.exists(plot[0])) {
+        html.append("<h2>").append(plot[1]).append("</h2>\n<img src=\"").append(plot[0]).append("\" alt=\"")
+            .append(plot[1]).append("\">\n");
+      }
+    }
+    html.append("<h2>Accuracy by configuration</h2>\n");
+    table(html, spark.sql(CannedQueries.get("accuracy").sql()));
+    html.append("<h2>Runs</h2>\n");
+    table(html, spark.sql("SELECT run_id, status, seed, start_time, end_time FROM runs ORDER BY start_time"));
+    html.append("</body></html>\n");
+    out.write("index.html", html.toString().getBytes(StandardCharsets.UTF_8));
+    return out.display("index.html");
+  }
+
+  /** One line per configuration (label), averaged over seeds. */
+  private static void curves(SparkSession spark, OutputDir out, String name) throws IOException {
+    List<Row> rows = spark.sql("""
+        WITH placement AS (
+          SELECT run_id, FIRST(CASE WHEN CAST(get_json_object(job, '$.momentum.beta') AS DOUBLE) > 0
+                 THEN CONCAT(' momentum@', get_json_object(job, '$.momentum.at')) ELSE '' END) AS momentum
+          FROM runs GROUP BY run_id)
+        SELECT CONCAT(algorithm, ' ', attack, ' B=', byzantine, '/', workers, ' batch=', batch_size,
+                      COALESCE(momentum, '')) AS label, iteration,
+               AVG(train_loss), AVG(test_accuracy), COUNT(DISTINCT seed)
+        FROM iterations LEFT JOIN placement USING (run_id) GROUP BY 1, 2 ORDER BY 1, 2""").collectAsList();
+    Map<String, List<double[]>> loss = new LinkedHashMap<>();
+    Map<String, List<double[]>> accuracy = new LinkedHashMap<>();
+    long seeds = 1;
+    for (Row r : rows) {
+      String label = r.getString(0);
+      if (!loss.containsKey(label) && loss.size() >= MAX_CURVES) {
+        continue;
+      }
+      seeds = Math.max(seeds, r.getLong(4));
+      loss.computeIfAbsent(label, k -> new java.util.ArrayList<>()).add(new double[] {r.getLong(1),
+          r.isNullAt(2) ? Double.NaN : r.getDouble(2)});
+      if (!r.isNullAt(3)) {
+        accuracy.computeIfAbsent(label, k -> new java.util.ArrayList<>()).add(new double[] {r.getLong(1),
+            r.getDouble(3)});
+      }
+    }
+    String subtitle = "mean over up to " + seeds + " seed" + (seeds == 1 ? "" : "s")
+        + (loss.size() >= MAX_CURVES ? ", first " + MAX_CURVES + " configurations" : "");
+    CurvePlot.write(out, "plots/loss.png", name, subtitle, "training loss", true, columns(loss));
+    if (!accuracy.isEmpty()) {
+      CurvePlot.write(out, "plots/test-accuracy.png", name, subtitle, "test accuracy", false, columns(accuracy));
+    }
+  }
+
+  private static Map<String, double[][]> columns(Map<String, List<double[]>> series) {
+    Map<String, double[][]> out = new LinkedHashMap<>();
+    series.forEach((k, pts) -> out.put(k, new double[][] {pts.stream().mapToDouble(p -> p[0]).toArray(),
+        pts.stream().mapToDouble(p -> p[1]).toArray()}));
+    return out;
+  }
+
+  private static void table(StringBuilder html, Dataset<Row> result) {
+    html.append("<table>\n<tr>");
+    for (String c : result.columns()) {
+      html.append("<th>").append(escape(c)).append("</th>");
+    }
+    html.append("</tr>\n");
+    for (Row r : result.limit(MAX_TABLE_ROWS).collectAsList()) {
+      html.append("<tr>");
+      for (int i = 0; i < r.size(); i++) {
+        html.append("<td>").append(r.isNullAt(i) ? "" : escape(r.get(i).toString())).append("</td>");
+      }
+      html.append("</tr>\n");
+    }
+    html.append("</table>\n");
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,47 @@
+package org.signsgd.cli;
+
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.signsgd.analysis.Report;
+import org.signsgd.metrics.OutputDir;
+import org.signsgd.train.Sessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code plot --metrics DIR}: draws the curves of a metrics directory and writes its index.html report. */
+@Command(name = "plot", mixinStandardHelpOptions = true,
+    description = "Draws plots/*.png of a metrics directory and writes its index.html report.")
+public final class PlotCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--metrics", required = true, paramLabel = "DIR",
+      description = "a train/sweep output directory: a path or a Hadoop URI")
+  String metrics;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+  String master;
+
+  @Override
+  public Integer call() throws Exception {
+    OutputDir probe = OutputDir.of(metrics, new org.apache.hadoop.conf.Configuration());
+    if (!probe.exists("iterations") || !probe.exists("runs")) {
+      throw new IllegalArgumentException("--metrics " + metrics + " holds no metrics (no runs/ and iterations/); "
+          + "give the --out directory of a train or sweep");
+    }
+    SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
+    try {
+      OutputDir dir = OutputDir.of(metrics, spark.sparkContext().hadoopConfiguration());
+      String index = Report.write(spark, dir, true);
+      var w = spec.commandLine().getOut();
+      w.println("plots (PNG):   " + dir.display("plots"));
+      w.println("report (HTML): " + index);
+      w.flush();
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}
