@@ -17,7 +17,7 @@ import org.signsgd.vote.SignVector;
  *   1 ≤ r &lt; T_in:       w_{m,n} = LLR(q̂_m),     q̂_m = Σ_n A_{m,n} / Σ_n C_{m,n}   (DESIGN §7; code: / (d·r))
  *   r ≥ T_in:           w_{m,n} = LLR(q̂_{m,n}), q̂_{m,n} = A_{m,n} / (C_{m,n} + ε)
  *   decode:             ŝ_n = sign(Σ_m w_{m,n} s_{m,n})                          (tie → 0)
- *   count:              A ← γA + 1[ŝ_n = s_{m,n} ≠ 0 … a decoded 0 agrees with nobody],  C ← γC + 1
+ *   count:              A ← γA + 1[ŝ_n = s_{m,n}],  C ← γC + 1   (0 = 0 agrees; {@code zeros: disagree}: not)
  * </pre>
  * C is the same for every (m, n) (every worker is counted every round; a malformed message is an abstention),
  * so it is kept as one number. The variant {@code sign-fv} ({@code mvInit}) uses the plain vote for r &lt; T_in
@@ -40,6 +40,7 @@ public final class FederatedDefense implements Aggregator {
   private final double maxLlr;
   private final double gamma;
   private final boolean codePhase1;
+  private final boolean zerosAgree;
   /** A with γ = 1, exact (null otherwise). */
   private char[][] exact;
   /** A with γ &lt; 1, or past {@link #EXACT_LIMIT} rounds (null otherwise). */
@@ -51,7 +52,7 @@ public final class FederatedDefense implements Aggregator {
   /** The mean weight each worker's signs carried in the last round (workers/ metrics). */
   private double[] lastWeights;
 
-  /** The rule with DESIGN §7's phase-1 estimate Σ A / Σ C. */
+  /** The rule with DESIGN §7's phase-1 estimate Σ A / Σ C, a decoded 0 agreeing with a worker's 0. */
   public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma) {
     this(mvInit, initialRounds, maxLlr, gamma, false);
   }
@@ -64,6 +65,18 @@ public final class FederatedDefense implements Aggregator {
    * @param codePhase1 the code's phase-1 estimate Σ A / (d·r), biased low when γ &lt; 1 (REFERENCE Part I §2.2 (a))
    */
   public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma, boolean codePhase1) {
+    this(mvInit, initialRounds, maxLlr, gamma, codePhase1, true);
+  }
+
+  /**
+   * @param zerosAgree a decoded 0 agrees with a worker's 0 (the authors' later code compares
+   *     {@code grad == sign(g)} elementwise, so 0 == 0 counts); REFERENCE Part I §2.2: a decoded 0 agrees with
+   *     nobody. It matters for networks whose gradients are exactly 0 at many coordinates (dead ReLU units):
+   *     there the REFERENCE rule pulls every worker's q̂ below 1/2, every weight turns negative and the decoded
+   *     direction flips (seen on mengoli-cnn at L = 3 of 15; issue 9's note).
+   */
+  public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma, boolean codePhase1,
+      boolean zerosAgree) {
     if (initialRounds < 1 || !(maxLlr > 0) || !(gamma > 0 && gamma <= 1)) {
       throw new IllegalArgumentException(name(mvInit) + ": t_in=" + initialRounds + ", max_llr=" + maxLlr
           + ", gamma=" + gamma + "; allowed: t_in >= 1, max_llr > 0, 0 < gamma <= 1");
@@ -73,6 +86,7 @@ public final class FederatedDefense implements Aggregator {
     this.maxLlr = maxLlr;
     this.gamma = gamma;
     this.codePhase1 = codePhase1;
+    this.zerosAgree = zerosAgree;
   }
 
   private static String name(boolean mvInit) {
@@ -295,7 +309,7 @@ public final class FederatedDefense implements Aggregator {
           int n = base + b;
           // agreement: a nonzero decoded sign equal to the worker's (a decoded 0 agrees with nobody)
           int sign = (int) ((1 - 2 * ((neg >>> b) & 1)) * (1 - ((zero >>> b) & 1)));
-          if (decoded[n] != 0 && decoded[n] == sign) {
+          if (decoded[n] == sign && (decoded[n] != 0 || zerosAgree)) {
             if (ea != null) {
               ea[n]++;
             } else {

@@ -32,7 +32,7 @@ public final class Rules {
   private static Aggregator federatedDefense(boolean mvInit, Params p) {
     return new FederatedDefense(mvInit, p.intValue("t_in", 100, 1, Integer.MAX_VALUE),
         p.doubleValue("max_llr", 10.0, 1e-9, 1e9), p.doubleValue("gamma", 1.0, 1e-9, 1.0),
-        choice(p, "phase1", "counts", "code"));
+        choice(p, "phase1", "counts", "code"), !choice(p, "zeros", "agree", "disagree"));
   }
 
   private static Aggregator krum(boolean multi, Params p) {

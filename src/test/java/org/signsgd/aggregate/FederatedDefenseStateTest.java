@@ -50,12 +50,19 @@ class FederatedDefenseStateTest {
   }
 
   @Test
-  void aDecodedZeroAgreesWithNobodyNotEvenAnAbstainer() {
-    FederatedDefense fd = new FederatedDefense(false, 100, 10, 1);
-    assertThat(decode(fd, new int[][] {{1}, {-1}, {0}}, 0)).containsExactly(0);
+  void aDecodedZeroAgreesWithAnAbstainerOnlyByDefault() {
+    // zeros: disagree (REFERENCE Part I §2.2): a decoded 0 agrees with nobody
+    FederatedDefense reference = new FederatedDefense(false, 100, 10, 1, false, false);
+    assertThat(decode(reference, new int[][] {{1}, {-1}, {0}}, 0)).containsExactly(0);
     for (int m = 0; m < 3; m++) {
-      assertThat(fd.agreementSum(m)).isZero();
+      assertThat(reference.agreementSum(m)).isZero();
     }
+    // default, the authors' code (grad == sign(g) elementwise): the abstainer's 0 equals the decoded 0
+    FederatedDefense code = new FederatedDefense(false, 100, 10, 1);
+    assertThat(decode(code, new int[][] {{1}, {-1}, {0}}, 0)).containsExactly(0);
+    assertThat(code.agreementSum(0)).isZero();
+    assertThat(code.agreementSum(1)).isZero();
+    assertThat(code.agreementSum(2)).isEqualTo(1);
   }
 
   @Test
