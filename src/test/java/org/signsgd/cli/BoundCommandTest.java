@@ -2,21 +2,12 @@ package org.signsgd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code bound}: REFERENCE Part I §4.2's table rows and check values, the tolerance, bad input. */
 class BoundCommandTest {
   private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine();
-    cmd.setOut(new PrintWriter(out));
-    cmd.setErr(new PrintWriter(err));
-    int code = cmd.execute(args);
-    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    return Cli.run(args).asArray();
   }
 
   private static String value(String out, String rowStart) {

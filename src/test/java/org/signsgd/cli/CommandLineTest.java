@@ -2,37 +2,26 @@ package org.signsgd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.signsgd.data.MnistFixture;
-import picocli.CommandLine;
 
 /** The commands as a user runs them: exit codes, one-line errors, outputs that analyze reads back. */
 class CommandLineTest {
   @TempDir
   Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine();
-    cmd.setOut(new PrintWriter(out));
-    cmd.setErr(new PrintWriter(err));
-    int code = cmd.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static Cli.Result run(String... args) {
+    return Cli.run(args);
   }
 
   @Test
   void quickstartTrainsOnSparkAndAnalyzeReadsTheMetricsBack() throws Exception {
     Path out = dir.resolve("qs");
     MnistFixture.dir();
-    Result train = run("train", "jobs/quickstart.yaml", "--set", "iterations=40", "--out", out.toString(),
+    Cli.Result train = run("train", "jobs/quickstart.yaml", "--set", "iterations=40", "--out", out.toString(),
         "--master", "local[2]");
     assertThat(train.code()).as(train.err()).isZero();
     assertThat(train.out()).contains("metrics (Parquet): " + out.resolve("iterations").toAbsolutePath())
@@ -41,7 +30,7 @@ class CommandLineTest {
     assertThat(out.resolve("plots/test-accuracy.png")).isNotEmptyFile();
     assertThat(train.err()).contains("[run 1/2 sgd reversed-sum B=1 batch=64]  iteration 40/40");
 
-    Result q = run("analyze", "--metrics", out.toString(), "--format", "csv", "--sql",
+    Cli.Result q = run("analyze", "--metrics", out.toString(), "--format", "csv", "--sql",
         "SELECT algorithm, COUNT(*) AS n, MAX(test_accuracy) AS best FROM iterations GROUP BY algorithm "
             + "ORDER BY algorithm");
     assertThat(q.code()).as(q.err()).isZero();
@@ -53,7 +42,7 @@ class CommandLineTest {
     assertThat(lines[2]).startsWith("signum,40,");
     assertThat(Double.parseDouble(lines[2].split(",")[2])).isGreaterThan(0.8);
 
-    Result runs = run("analyze", "--metrics", out.toString(), "--sql", "SELECT status, COUNT(*) FROM runs "
+    Cli.Result runs = run("analyze", "--metrics", out.toString(), "--sql", "SELECT status, COUNT(*) FROM runs "
         + "GROUP BY status");
     assertThat(runs.out()).contains("completed").contains("(1 rows)");
   }
@@ -61,7 +50,7 @@ class CommandLineTest {
   /** The bench's smoke run prints one table with every section of issue 6; no speed is asserted here. */
   @Test
   void benchQuickPrintsTheTable() {
-    Result r = run("bench", "--quick", "--mnist", MnistFixture.dir().toString());
+    Cli.Result r = run("bench", "--quick", "--mnist", MnistFixture.dir().toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("cpu: ").contains("--quick (sizes reduced)");
     for (String section : new String[] {"a  vote, bit-sliced one pass", "a  vote, bit-sliced mergeable tally", "a  vote, scalar oracle", "a  float-sum loop",
@@ -86,11 +75,11 @@ class CommandLineTest {
     assertThat(uri).startsWith("file:");
     Path job = dir.resolve("uri.yaml");
     Files.writeString(job, org.signsgd.train.TestJobs.TOY);
-    Result train = run("train", job.toString(), "--set", "iterations=15", "--out", uri);
+    Cli.Result train = run("train", job.toString(), "--set", "iterations=15", "--out", uri);
     assertThat(train.code()).as(train.err()).isZero();
     assertThat(train.out()).contains("metrics (Parquet): " + dir.resolve("by-uri").resolve("iterations"));
     assertThat(dir.resolve("by-uri").resolve("plots").resolve("loss.png")).isNotEmptyFile();
-    Result q = run("analyze", "--metrics", uri, "--sql", "SELECT COUNT(*) AS n FROM iterations");
+    Cli.Result q = run("analyze", "--metrics", uri, "--sql", "SELECT COUNT(*) AS n FROM iterations");
     assertThat(q.code()).as(q.err()).isZero();
     assertThat(q.out()).contains("15");
   }
@@ -99,7 +88,7 @@ class CommandLineTest {
   void badInputExitsWithTwoAndOneLine() throws Exception {
     Path job = dir.resolve("bad.yaml");
     Files.writeString(job, "name: x\nworkers: 5\nbyzantine: 7\n");
-    Result r = run("train", job.toString(), "--out", dir.resolve("o").toString());
+    Cli.Result r = run("train", job.toString(), "--out", dir.resolve("o").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).isEqualTo("error: " + job + ": byzantine: is 7; allowed: an integer in [0, 5]");
     assertThat(r.err().lines().count()).isEqualTo(1);
@@ -109,7 +98,7 @@ class CommandLineTest {
   void unwritableOutputIsBadInput() throws Exception {
     Path file = dir.resolve("a-file");
     Files.writeString(file, "x");
-    Result r = run("train", "jobs/quickstart.yaml", "--out", file.resolve("sub").toString());
+    Cli.Result r = run("train", "jobs/quickstart.yaml", "--out", file.resolve("sub").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("error: jobs/quickstart.yaml: --out: the output directory ")
         .contains("is not writable");
@@ -117,7 +106,7 @@ class CommandLineTest {
 
   @Test
   void analyzeOverAnEmptyDirectoryOrAWrongColumnIsOneLine() throws Exception {
-    Result r = run("analyze", "--metrics", dir.toString(), "--sql", "SELECT 1");
+    Cli.Result r = run("analyze", "--metrics", dir.toString(), "--sql", "SELECT 1");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).isEqualTo("error: --metrics " + dir + " holds no metrics (no runs/ or "
         + "iterations/ directory); give the --out directory of a train run");

@@ -2,8 +2,6 @@ package org.signsgd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -11,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.signsgd.data.MnistFixture;
 import org.signsgd.train.SparkSessions;
-import picocli.CommandLine;
 
 /**
  * jobs/elmhamdi-mnist-quick.yaml end to end on 2 cores, as a user runs it: the sweep (46 runs of 51 workers),
@@ -22,13 +19,7 @@ class ElmhamdiQuickGridTest {
   Path dir;
 
   private String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine();
-    cmd.setOut(new PrintWriter(out));
-    cmd.setErr(new PrintWriter(err));
-    int code = cmd.execute(args);
-    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    return Cli.run(args).asArray();
   }
 
   @Test

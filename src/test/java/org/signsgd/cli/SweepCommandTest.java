@@ -2,8 +2,6 @@ package org.signsgd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +14,6 @@ import org.signsgd.train.InProcessEngine;
 import org.signsgd.train.IterationRow;
 import org.signsgd.train.SparkSessions;
 import org.signsgd.train.TestJobs;
-import picocli.CommandLine;
 
 /**
  * {@code sweep}: a grid's in-process runs go out as Spark tasks and write one directory; a re-run skips every
@@ -43,13 +40,7 @@ class SweepCommandTest {
       """;
 
   private String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine();
-    cmd.setOut(new PrintWriter(out));
-    cmd.setErr(new PrintWriter(err));
-    int code = cmd.execute(args);
-    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    return Cli.run(args).asArray();
   }
 
   @Test
