@@ -261,11 +261,16 @@ public final class FederatedDefense implements Aggregator {
         int n = base + b;
         double weight = perWorker ? constant : table != null ? table[a[n]] : weight(worker, n);
         sum += weight;
-        double sign = (1 - 2 * ((neg >>> b) & 1)) * (1 - ((zero >>> b) & 1));
+        double sign = signAt(neg, zero, b);
         u[n] += weight * sign;
       }
     }
     return perWorker ? constant : sum / d;
+  }
+
+  /** Bit b of a sign word pair: (1 − 2·negative bit)·(1 − zero bit), branch-free. */
+  private static int signAt(long neg, long zero, int b) {
+    return (int) ((1 - 2 * ((neg >>> b) & 1)) * (1 - ((zero >>> b) & 1)));
   }
 
   /** w_{m,n} for the coming round r (REFERENCE Part I §2.2, step 1). */
@@ -308,7 +313,7 @@ public final class FederatedDefense implements Aggregator {
         for (int b = 0; b < end; b++) {
           int n = base + b;
           // agreement: a nonzero decoded sign equal to the worker's (a decoded 0 agrees with nobody)
-          int sign = (int) ((1 - 2 * ((neg >>> b) & 1)) * (1 - ((zero >>> b) & 1)));
+          int sign = signAt(neg, zero, b);
           if (decoded[n] == sign && (decoded[n] != 0 || zerosAgree)) {
             if (ea != null) {
               ea[n]++;
