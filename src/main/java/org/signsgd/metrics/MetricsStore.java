@@ -65,31 +65,25 @@ public final class MetricsStore {
    * @return the rows kept
    */
   public long truncate(String runId, long next) throws java.io.IOException {
-    String workers = "workers/run_id=" + runId;
-    if (out.exists(workers)) {
-      List<Row> keep = spark.read().schema(WorkerSchema.SCHEMA).parquet(out.uri("workers"))
-          .filter(org.apache.spark.sql.functions.col("run_id").equalTo(runId)
-              .and(org.apache.spark.sql.functions.col("iteration").lt(next)))
-          .selectExpr(WorkerSchema.SCHEMA.fieldNames()).collectAsList();
-      out.delete(workers);
-      if (!keep.isEmpty()) {
-        spark.createDataFrame(new ArrayList<>(keep), WorkerSchema.SCHEMA).coalesce(1).write()
-            .mode(SaveMode.Append).partitionBy("run_id").parquet(out.uri("workers"));
-      }
-    }
-    String part = "iterations/run_id=" + runId;
+    truncate("workers", WorkerSchema.SCHEMA, runId, next);
+    return truncate("iterations", IterationSchema.SCHEMA, runId, next);
+  }
+
+  /** Keeps the run's rows of {@code table} before iteration {@code next}; returns how many. */
+  private long truncate(String table, org.apache.spark.sql.types.StructType schema, String runId, long next)
+      throws java.io.IOException {
+    String part = table + "/run_id=" + runId;
     if (!out.exists(part)) {
       return 0;
     }
-    String[] columns = IterationSchema.SCHEMA.fieldNames();
-    List<Row> keep = spark.read().schema(IterationSchema.SCHEMA).parquet(iterationsDir())
+    List<Row> keep = spark.read().schema(schema).parquet(out.uri(table))
         .filter(org.apache.spark.sql.functions.col("run_id").equalTo(runId)
             .and(org.apache.spark.sql.functions.col("iteration").lt(next)))
-        .selectExpr(columns).collectAsList();
+        .selectExpr(schema.fieldNames()).collectAsList();
     out.delete(part);
     if (!keep.isEmpty()) {
-      spark.createDataFrame(new ArrayList<>(keep), IterationSchema.SCHEMA).coalesce(1).write()
-          .mode(SaveMode.Append).partitionBy("run_id").parquet(iterationsDir());
+      spark.createDataFrame(new ArrayList<>(keep), schema).coalesce(1).write()
+          .mode(SaveMode.Append).partitionBy("run_id").parquet(out.uri(table));
     }
     return keep.size();
   }
