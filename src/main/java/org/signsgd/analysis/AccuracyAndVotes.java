@@ -48,4 +48,18 @@ final class AccuracyAndVotes {
       FROM iterations WHERE vote_failure_rate IS NOT NULL
       GROUP BY algorithm, attack, workers, byzantine, batch_size
       ORDER BY algorithm, attack, workers, byzantine, batch_size""");
+
+  static final CannedQuery VOTE_FAILURE_BY_ITERATION = new CannedQuery("vote-failure-by-iteration",
+      "the vote's measured failure rate per iteration against the exact value and Cantelli's bound at p_hat",
+      List.of("algorithm, attack, workers, byzantine, batch_size: the configuration",
+          "iteration: the iteration (only those with a reference gradient)",
+          "seeds: runs averaged at this iteration",
+          "p_hat, measured, exact, cantelli: as in vote-failure, averaged over the seeds at this iteration"),
+      """
+      SELECT algorithm, attack, workers, byzantine, batch_size, iteration, COUNT(*) AS seeds,
+             ROUND(AVG(honest_agreement), 4) AS p_hat, ROUND(AVG(vote_failure_rate), 4) AS measured,
+             ROUND(AVG(exact_failure), 4) AS exact, ROUND(AVG(bound_failure), 4) AS cantelli
+      FROM iterations WHERE vote_failure_rate IS NOT NULL
+      GROUP BY algorithm, attack, workers, byzantine, batch_size, iteration
+      ORDER BY algorithm, attack, workers, byzantine, batch_size, iteration""");
 }

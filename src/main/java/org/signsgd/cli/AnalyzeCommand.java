@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code analyze --metrics DIR (--query NAME | --sql "SQL") [--format table|csv|json]} over the views runs,
+ * {@code analyze --metrics DIR (--query NAME | --sql "SQL") [--format table|csv|json]} or {@code analyze --list} over the views runs,
  * iterations and workers.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
@@ -25,15 +25,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--metrics", required = true, paramLabel = "DIR",
+  @Option(names = "--metrics", paramLabel = "DIR",
       description = "a train/sweep output directory: a path or a Hadoop URI (hdfs://, s3a://, file:)")
   String metrics;
 
   @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
   Query query;
 
-  /** Exactly one of --query and --sql. */
+  /** Exactly one of --query, --sql and --list. */
   static final class Query {
+    @Option(names = "--list", description = "print the canned queries with the meaning of each column")
+    boolean list;
+
     @Option(names = "--query", paramLabel = "NAME", description = "a canned query: ${sys:signsgd.queries}")
     String name;
 
@@ -53,6 +56,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
+    if (query.list) {
+      var w = spec.commandLine().getOut();
+      for (String name : org.signsgd.analysis.CannedQueries.names()) {
+        var q = org.signsgd.analysis.CannedQueries.get(name);
+        w.println(q.name() + ": " + q.description());
+        q.columns().forEach(c -> w.println("    " + c));
+      }
+      w.flush();
+      return 0;
+    }
+    if (metrics == null) {
+      throw new IllegalArgumentException("analyze: --metrics DIR is missing; give the --out directory of a train "
+          + "or sweep");
+    }
     String sql = query.sql != null ? query.sql : org.signsgd.analysis.CannedQueries.get(query.name).sql();
     OutputDir dir = OutputDir.of(metrics, new org.apache.hadoop.conf.Configuration());
     List<String> views = new ArrayList<>();

@@ -280,7 +280,7 @@ public final class Driver {
         checked.malformed() + forged.malformed(), bytesUp,
         dir.wireBytes() * spec.workers(), computeNs / 1e6, aggregateMs, (System.nanoTime() - start) / 1e6,
         spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
-        spec.batchSize().label(), spec.seed());
+        spec.batchSize().label(), spec.seed(), d);
     if (phases != null) {
       long end = System.nanoTime();
       phases.add(Phases.Phase.ATTACK, (aggStart - attackStart) / 1e6);

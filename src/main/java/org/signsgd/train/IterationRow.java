@@ -2,7 +2,8 @@ package org.signsgd.train;
 
 /**
  * One row of {@code iterations/} (DESIGN §4). Nullable columns are boxed. Timing columns ({@code *_ms}) are
- * the only ones that may differ between two runs of the same job and seed.
+ * the only ones that may differ between two runs of the same job and seed. {@code dimension} is d, the
+ * number of parameters: bytes over 4·d·Q is the compression against float32 messages.
  */
 public record IterationRow(String runId, long iteration, double lr, double trainLoss, Double gap,
     Double testLoss, Double testAccuracy, Double gradNormL1, Double honestAgreement, Double voteFailureRate,
@@ -10,4 +11,4 @@ public record IterationRow(String runId, long iteration, double lr, double train
     Double varianceNormRatioSampled, Double varianceBound,
     Double cosineToReference, int malformedMessages, long bytesUp, long bytesDown,
     double computeMs, double aggregateMs, double iterationMs, String algorithm, String aggregator,
-    String attack, int workers, int byzantine, String batchSize, long seed) implements java.io.Serializable {}
+    String attack, int workers, int byzantine, String batchSize, long seed, long dimension) implements java.io.Serializable {}
