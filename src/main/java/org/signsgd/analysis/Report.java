@@ -28,34 +28,52 @@ public final class Report {
    * (one line per configuration, averaged over seeds). Returns where index.html went, for people.
    */
   public static String write(SparkSession spark, OutputDir out, boolean drawCurves) throws IOException {
-    if (!out.exists("iterations") || !out.exists("runs")) {
-      throw new IllegalArgumentException(out.display("") + " holds no metrics (no runs/ and iterations/); give "
-          + "the --out directory of a train or sweep");
+    return write(spark, out, out, drawCurves);
+  }
+
+  /** The report of the metrics in {@code metrics}, written with its plots under {@code out}. */
+  public static String write(SparkSession spark, OutputDir metrics, OutputDir out, boolean drawCurves)
+      throws IOException {
+    if (!metrics.exists("iterations") || !metrics.exists("runs")) {
+      throw new IllegalArgumentException(metrics.display("") + " holds no metrics (no runs/ and iterations/); "
+          + "give the --out directory of a train or sweep");
     }
-    spark.read().parquet(out.uri("iterations")).createOrReplaceTempView("iterations");
-    spark.read().parquet(out.uri("runs")).createOrReplaceTempView("runs");
+    spark.read().parquet(metrics.uri("iterations")).createOrReplaceTempView("iterations");
+    spark.read().parquet(metrics.uri("runs")).createOrReplaceTempView("runs");
     String name = spark.sql("SELECT FIRST(name) FROM runs").first().getString(0);
     if (drawCurves) {
       curves(spark, out, name);
     }
+    List<PaperFigures.Figure> figures = PaperFigures.draw(spark, out, name);
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(escape(name))
         .append(" — signsgd-spark report</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
             + "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;"
             + "text-align:right}th{background:#eee}img{max-width:100%;border:1px solid #ddd;margin:8px 0}"
+            + ".columns{font-size:12px;color:#555}"
             + "</style></head><body>\n<h1>").append(escape(name)).append("</h1>\n");
     long runs = spark.sql("SELECT COUNT(DISTINCT run_id) FROM runs").first().getLong(0);
-    html.append("<p>").append(runs).append(" runs; metrics as Parquet in <code>iterations/</code> and "
-        + "<code>runs/</code> (query them with <code>analyze --query accuracy</code> or <code>--sql</code>).</p>\n");
-    for (String[] plot : List.of(new String[] {"plots/loss.png", "Training loss"},
-        new String[] {"plots/test-accuracy.png", "Test accuracy"})) {
+    html.append("<p>").append(runs).append(" runs; metrics as Parquet in <code>")
+        .append(escape(metrics.display(""))).append("</code> (<code>iterations/</code>, <code>runs/</code>; query "
+            + "them with <code>analyze --query NAME</code> or <code>--sql</code>).</p>\n");
+    for (String[] plot : List.of(new String[] {"plots/loss.png", "Training loss, one line per run or configuration"},
+        new String[] {"plots/test-accuracy.png", "Test accuracy, one line per run or configuration"})) {
       if (out.exists(plot[0])) {
-        html.append("<h2>").append(plot[1]).append("</h2>\n<img src=\"").append(plot[0]).append("\" alt=\"")
-            .append(plot[1]).append("\">\n");
+        image(html, plot[0], plot[1], "");
       }
     }
-    html.append("<h2>Accuracy by configuration</h2>\n");
-    table(html, spark.sql(CannedQueries.get("accuracy").sql()));
+    for (PaperFigures.Figure f : figures) {
+      image(html, f.file(), f.title(), f.caption());
+    }
+    boolean accuracy = spark.sql("SELECT COUNT(test_accuracy) FROM iterations").first().getLong(0) > 0;
+    if (accuracy) {
+      section(html, spark, "accuracy", "Accuracy by configuration");
+    }
+    if (spark.sql("SELECT COUNT(vote_failure_rate) FROM iterations").first().getLong(0) > 0) {
+      section(html, spark, "vote-failure", "Vote failure against the bounds");
+    }
+    section(html, spark, "communication", "Bytes per iteration");
+    section(html, spark, "timing", "Time per iteration");
     html.append("<h2>Runs</h2>\n");
     table(html, spark.sql("SELECT run_id, status, seed, start_time, end_time FROM runs ORDER BY start_time"));
     html.append("</body></html>\n");
@@ -103,6 +121,33 @@ public final class Report {
     series.forEach((k, pts) -> out.put(k, new double[][] {pts.stream().mapToDouble(p -> p[0]).toArray(),
         pts.stream().mapToDouble(p -> p[1]).toArray()}));
     return out;
+  }
+
+  private static void image(StringBuilder html, String file, String title, String caption) {
+    html.append("<h2>").append(escape(title)).append("</h2>\n");
+    if (!caption.isEmpty()) {
+      html.append("<p>").append(escape(caption)).append("</p>\n");
+    }
+    html.append("<img src=\"").append(file).append("\" alt=\"").append(escape(title)).append("\">\n");
+  }
+
+  /** A canned query as a table, its columns explained under it. */
+  private static void section(StringBuilder html, SparkSession spark, String query, String heading) {
+    CannedQuery q = CannedQueries.get(query);
+    html.append("<h2>").append(escape(heading)).append("</h2>\n<p>").append(escape(q.description()))
+        .append(" (<code>analyze --query ").append(q.name()).append("</code>)</p>\n");
+    Dataset<Row> result;
+    try {
+      result = spark.sql(q.sql());
+    } catch (Exception e) { // AnalysisException: metrics written before a column existed
+      html.append("<p><em>not available for these metrics: ").append(escape(String.valueOf(e.getMessage())
+          .lines().findFirst().orElse(""))).append("</em></p>\n");
+      return;
+    }
+    table(html, result);
+    html.append("<ul class=\"columns\">");
+    q.columns().forEach(c -> html.append("<li>").append(escape(c)).append("</li>"));
+    html.append("</ul>\n");
   }
 
   private static void table(StringBuilder html, Dataset<Row> result) {

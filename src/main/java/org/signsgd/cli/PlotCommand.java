@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code plot --metrics DIR}: draws the curves of a metrics directory and writes its index.html report. */
+/** {@code plot --metrics DIR [--out DIR]}: draws the curves of a metrics directory and writes its index.html report. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
     description = "Draws plots/*.png of a metrics directory and writes its index.html report.")
 public final class PlotCommand implements Callable<Integer> {
@@ -20,6 +20,10 @@ public final class PlotCommand implements Callable<Integer> {
   @Option(names = "--metrics", required = true, paramLabel = "DIR",
       description = "a train/sweep output directory: a path or a Hadoop URI")
   String metrics;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "where plots/ and index.html go (default: the metrics directory)")
+  String out;
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
   String master;
@@ -34,9 +38,11 @@ public final class PlotCommand implements Callable<Integer> {
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
       OutputDir dir = OutputDir.of(metrics, spark.sparkContext().hadoopConfiguration());
-      String index = Report.write(spark, dir, true);
+      OutputDir target = out == null ? dir : OutputDir.of(out, spark.sparkContext().hadoopConfiguration());
+      target.requireWritable();
+      String index = Report.write(spark, dir, target, true);
       var w = spec.commandLine().getOut();
-      w.println("plots (PNG):   " + dir.display("plots"));
+      w.println("plots (PNG):   " + target.display("plots"));
       w.println("report (HTML): " + index);
       w.flush();
       return 0;

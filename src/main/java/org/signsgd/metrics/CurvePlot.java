@@ -13,7 +13,7 @@ public final class CurvePlot {
 
   /**
    * @param yTitle the metric, e.g. "training loss"
-   * @param log a log-scale y axis (values are clamped to 1e-12)
+   * @param log a log-scale y axis (a value that is not positive leaves a gap in its line)
    * @param series label → (iterations, values)
    */
   /** Draws the curves and writes them as a PNG to {@code file} under {@code out}; returns where, for people. */
@@ -26,7 +26,7 @@ public final class CurvePlot {
     chart.getStyler().setLegendVisible(true);
     for (Map.Entry<String, double[][]> e : series.entrySet()) {
       double[] xs = e.getValue()[0];
-      double[] ys = log ? clampPositive(e.getValue()[1]) : e.getValue()[1];
+      double[] ys = log ? positiveOrGap(e.getValue()[1]) : e.getValue()[1];
       if (xs.length > 0) {
         chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.NONE);
       }
@@ -35,10 +35,10 @@ public final class CurvePlot {
     return out.display(file);
   }
 
-  private static double[] clampPositive(double[] ys) {
+  private static double[] positiveOrGap(double[] ys) {
     double[] out = ys.clone();
     for (int i = 0; i < out.length; i++) {
-      out[i] = Math.max(out[i], 1e-12);
+      out[i] = out[i] > 0 ? out[i] : Double.NaN;
     }
     return out;
   }

@@ -1,0 +1,341 @@
+package org.signsgd.analysis;
+
+import java.awt.BasicStroke;
+import java.awt.Font;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.signsgd.metrics.OutputDir;
+import org.signsgd.theory.VoteFailure;
+
+/**
+ * The papers' figures from the views {@code runs} and {@code iterations}, each a PNG under {@code plots/}:
+ * <ul>
+ *   <li>loss and test accuracy against the iteration, one panel per algorithm (everything that varies but B),
+ *       one line per Byzantine count B (seed 001 Figs 2–5, seed 004 Figs 1–4);
+ *   <li>heatmaps of the final accuracy (or loss) over Byzantine fraction × batch size, and attack × aggregator;
+ *   <li>the measured vote failure against α = B/Q with the exact value and Cantelli's bound at the measured p̂
+ *       (REFERENCE Part I §4.2), and the tolerance α &lt; 1 − 1/(2p̂) marked.
+ * </ul>
+ * Every figure carries the settings its runs share as a subtitle. Seeds are averaged.
+ */
+final class PaperFigures {
+  private static final int W = 620;
+  private static final int H = 420;
+  private static final Font PANEL_TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 12);
+  private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+
+  /** A figure written under the output directory. */
+  record Figure(String file, String title, String caption) {}
+
+  private final SparkSession spark;
+  private final OutputDir out;
+  private final RunSettings settings;
+  private final String name;
+  private final String shared;
+  /** The loss column drawn: the gap f(x) − f* where every row has it (analytic models), else train_loss. */
+  private final String lossColumn;
+  private final String lossTitle;
+  private final boolean hasAccuracy;
+
+  private PaperFigures(SparkSession spark, OutputDir out, String name) {
+    this.spark = spark;
+    this.out = out;
+    this.name = name;
+    this.settings = RunSettings.load(spark);
+    List<Long> seeds = spark.sql("SELECT DISTINCT seed FROM iterations").collectAsList().stream()
+        .map(r -> r.getLong(0)).toList();
+    this.shared = settings.shared(seeds);
+    Row counts = spark.sql("SELECT COUNT(*), COUNT(gap), COUNT(test_accuracy) FROM iterations").first();
+    boolean gap = counts.getLong(0) > 0 && counts.getLong(1) == counts.getLong(0);
+    this.lossColumn = gap ? "gap" : "train_loss";
+    this.lossTitle = gap ? "f(x_t) − f*" : "training loss (honest workers' mean)";
+    this.hasAccuracy = counts.getLong(2) > 0;
+  }
+
+  /** Draws every figure the metrics allow; returns them in the order a report shows them. */
+  static List<Figure> draw(SparkSession spark, OutputDir out, String name) throws IOException {
+    PaperFigures f = new PaperFigures(spark, out, name);
+    f.registerLabels();
+    List<Figure> figures = new ArrayList<>();
+    f.curves("plots/loss-by-byzantine.png", f.lossColumn, f.lossTitle + " (log scale)", true, figures);
+    if (f.hasAccuracy) {
+      f.curves("plots/accuracy-by-byzantine.png", "test_accuracy", "test accuracy (fraction correct)", false,
+          figures);
+    }
+    f.byzantineByBatch(figures);
+    f.attackByAggregator(figures);
+    f.voteFailure(figures);
+    return figures;
+  }
+
+  private static boolean isByzantine(String key) {
+    return key.equals("byzantine") || key.equals("declared_byzantine");
+  }
+
+  /** The view {@code labels}: each run's panel in each figure, and its heatmap cell names. */
+  private void registerLabels() {
+    Predicate<String> notB = k -> !isByzantine(k);
+    Predicate<String> notBOrBatch = k -> !isByzantine(k) && !k.equals("batch_size");
+    Predicate<String> notRule = k -> !k.startsWith("attack.") && !k.startsWith("aggregator.");
+    List<Row> rows = new ArrayList<>();
+    settings.byRun.keySet().forEach(run -> rows.add(RowFactory.create(run, settings.label(run, notB),
+        settings.label(run, notBOrBatch), settings.label(run, notRule), settings.named(run, "aggregator"),
+        settings.named(run, "attack"))));
+    StructType schema = new StructType().add("run_id", DataTypes.StringType).add("panel", DataTypes.StringType)
+        .add("batch_panel", DataTypes.StringType).add("rule_panel", DataTypes.StringType)
+        .add("aggregator_label", DataTypes.StringType).add("attack_label", DataTypes.StringType);
+    spark.createDataFrame(rows, schema).createOrReplaceTempView("labels");
+  }
+
+  /** Panel title: the algorithm, then what else varies; the algorithm alone when nothing does. */
+  private static String panelTitle(String algorithm, String label) {
+    return label.isEmpty() ? algorithm : algorithm + ": " + label;
+  }
+
+  /**
+   * One panel per configuration (all but B), one line per B, averaged over seeds. On a log scale a value that
+   * is not positive (the quadratic's exact optimum) leaves a gap in its line.
+   */
+  private void curves(String file, String column, String yTitle, boolean log, List<Figure> figures)
+      throws IOException {
+    List<Row> rows = spark.sql("SELECT l.panel, FIRST(i.algorithm), i.byzantine, i.workers, i.iteration, AVG(i."
+        + column + ") FROM iterations i JOIN labels l USING (run_id) WHERE i." + column + " IS NOT NULL "
+        + "GROUP BY l.panel, i.byzantine, i.workers, i.iteration ORDER BY l.panel, i.byzantine, i.workers, "
+        + "i.iteration").collectAsList();
+    Map<String, Map<String, List<double[]>>> panels = new LinkedHashMap<>();
+    Map<String, String> titles = new LinkedHashMap<>();
+    for (Row r : rows) {
+      String panel = r.getString(0);
+      if (!panels.containsKey(panel) && panels.size() >= Panels.MAX_PANELS) {
+        continue;
+      }
+      titles.putIfAbsent(panel, panelTitle(r.getString(1), panel));
+      String line = "B=" + r.getInt(2) + "/" + r.getInt(3);
+      panels.computeIfAbsent(panel, k -> new LinkedHashMap<>()).computeIfAbsent(line, k -> new ArrayList<>())
+          .add(new double[] {r.getLong(4), r.getDouble(5)});
+    }
+    if (panels.isEmpty()) {
+      return;
+    }
+    List<XYChart> charts = new ArrayList<>();
+    panels.forEach((panel, lines) -> {
+      XYChart c = new XYChartBuilder().width(W).height(H).title(titles.get(panel)).xAxisTitle("iteration t")
+          .yAxisTitle(yTitle).build();
+      style(c);
+      c.getStyler().setYAxisLogarithmic(log);
+      lines.forEach((line, pts) -> c.addSeries(line, pts.stream().mapToDouble(p -> p[0]).toArray(),
+          pts.stream().mapToDouble(p -> log && !(p[1] > 0) ? Double.NaN : p[1]).toArray())
+          .setMarker(SeriesMarkers.NONE));
+      charts.add(c);
+    });
+    String what = column.equals("test_accuracy") ? "Test accuracy" : lossTitle.startsWith("f(") ? "Suboptimality"
+        : "Training loss";
+    String title = name + ": " + what.toLowerCase() + " by Byzantine count";
+    write(file, title, charts, countPanels("panel"), figures,
+        what + " against the iteration, one panel per configuration, one line per Byzantine count B of Q workers");
+  }
+
+  /** Final accuracy (or loss) over Byzantine fraction × batch size, one heatmap per other configuration. */
+  private void byzantineByBatch(List<Figure> figures) throws IOException {
+    long fractions = spark.sql("SELECT COUNT(DISTINCT byzantine, workers) FROM iterations").first().getLong(0);
+    if (fractions < 2) {
+      return;
+    }
+    List<Cell> cells = spark.sql(finalMetric() + " SELECT l.batch_panel, FIRST(f.algorithm), f.byzantine, "
+        + "f.workers, f.batch_size, AVG(f.value) FROM final f JOIN labels l USING (run_id) WHERE f.value IS NOT NULL "
+        + "GROUP BY l.batch_panel, f.byzantine, f.workers, f.batch_size").collectAsList().stream()
+        .map(r -> new Cell(r.getString(0), r.getString(1), r.getString(4), String.format("%.2f (%d/%d)",
+            (double) r.getInt(2) / r.getInt(3), r.getInt(2), r.getInt(3)), r.getDouble(5))).toList();
+    heatmaps(cells, "plots/heatmap-byzantine-batch.png", "batch size", "Byzantine fraction α = B/Q",
+        "by Byzantine fraction and batch size", figures);
+  }
+
+  /** Final accuracy (or loss) over attack × aggregator, one heatmap per other configuration. */
+  private void attackByAggregator(List<Figure> figures) throws IOException {
+    long aggregators = spark.sql("SELECT COUNT(DISTINCT aggregator_label) FROM labels").first().getLong(0);
+    if (aggregators < 2) {
+      return;
+    }
+    List<Cell> cells = spark.sql(finalMetric() + " SELECT l.rule_panel, l.aggregator_label, l.attack_label, "
+        + "AVG(f.value) FROM final f JOIN labels l USING (run_id) WHERE f.value IS NOT NULL "
+        + "GROUP BY l.rule_panel, l.aggregator_label, l.attack_label").collectAsList().stream()
+        .map(r -> new Cell(r.getString(0), "", r.getString(1), r.getString(2), r.getDouble(3))).toList();
+    heatmaps(cells, "plots/heatmap-attack-aggregator.png", "aggregator", "attack", "by attack and aggregator",
+        figures);
+  }
+
+  /** One cell of a heatmap: its panel, the panel's algorithm (or ""), its column and row, its value. */
+  private record Cell(String panel, String algorithm, String x, String y, double value) {}
+
+  /** Per run: its final test accuracy, else its final gap or loss (the heatmaps' value). */
+  private String finalMetric() {
+    String value = hasAccuracy ? "MAX_BY(test_accuracy, iteration) FILTER (WHERE test_accuracy IS NOT NULL)"
+        : "MAX_BY(" + lossColumn + ", iteration)";
+    return "WITH final AS (SELECT run_id, FIRST(algorithm) AS algorithm, FIRST(byzantine) AS byzantine, "
+        + "FIRST(workers) AS workers, FIRST(batch_size) AS batch_size, " + value + " AS value FROM iterations "
+        + "GROUP BY run_id)";
+  }
+
+  private void heatmaps(List<Cell> cells, String file, String xTitle, String yTitle, String by,
+      List<Figure> figures) throws IOException {
+    Map<String, List<Cell>> panels = new TreeMap<>();
+    cells.forEach(c -> panels.computeIfAbsent(c.panel(), k -> new ArrayList<>()).add(c));
+    List<HeatMapChart> charts = new ArrayList<>();
+    String metric = hasAccuracy ? "final test accuracy" : "final log10(" + lossTitle + ")";
+    for (Map.Entry<String, List<Cell>> p : panels.entrySet()) {
+      if (charts.size() >= Panels.MAX_PANELS) {
+        break;
+      }
+      List<String> xs = p.getValue().stream().map(Cell::x).distinct().sorted(CATEGORY).toList();
+      List<String> ys = p.getValue().stream().map(Cell::y).distinct().sorted(CATEGORY).toList();
+      List<Number[]> heat = new ArrayList<>();
+      for (Cell cell : p.getValue()) {
+        heat.add(new Number[] {xs.indexOf(cell.x()), ys.indexOf(cell.y()),
+            hasAccuracy ? cell.value() : Math.log10(Math.max(cell.value(), 1e-12))});
+      }
+      String algorithm = p.getValue().get(0).algorithm();
+      HeatMapChart c = new HeatMapChartBuilder().width(W).height(H)
+          .title(p.getKey().isEmpty() ? (algorithm.isEmpty() ? metric : algorithm)
+              : (algorithm.isEmpty() ? p.getKey() : panelTitle(algorithm, p.getKey())))
+          .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+      c.getStyler().setChartTitleFont(PANEL_TITLE);
+      c.getStyler().setAxisTitleFont(SMALL);
+      c.getStyler().setAxisTickLabelsFont(SMALL);
+      c.getStyler().setShowValue(true);
+      c.getStyler().setValueFont(SMALL);
+      c.getStyler().setLegendVisible(true);
+      if (hasAccuracy) {
+        c.getStyler().setMin(0).setMax(1);
+      }
+      String pattern = hasAccuracy ? "0.000" : "0.00";
+      c.getStyler().setHeatMapValueDecimalPattern(pattern);
+      c.getStyler().setDecimalPattern(pattern);
+      c.getStyler().setHeatMapDecimalValueFormatter(v -> new java.text.DecimalFormat(pattern).format(v));
+      c.addSeries(metric, xs, ys, heat);
+      charts.add(c);
+    }
+    if (!charts.isEmpty()) {
+      String title = name + ": " + metric + " " + by;
+      write(file, title, charts, panels.size(), figures, metric.substring(0, 1).toUpperCase()
+          + metric.substring(1) + " " + by + " (mean over seeds)");
+    }
+  }
+
+  /** Numbers in numeric order, then words ("t"), each in text order. */
+  private static final Comparator<String> CATEGORY = Comparator.comparing((String s) -> leadingNumber(s) == null)
+      .thenComparing(s -> leadingNumber(s) == null ? 0 : leadingNumber(s)).thenComparing(Comparator.naturalOrder());
+
+  private static Double leadingNumber(String s) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^-?[0-9]+(\\.[0-9]+)?").matcher(s);
+    return m.find() ? Double.valueOf(m.group()) : null;
+  }
+
+  /**
+   * The measured vote failure against α = B/Q, with the exact failure probability and Cantelli's bound at the
+   * panel's mean p̂ for every B (REFERENCE Part I §4.2), and the tolerance α* = 1 − 1/(2p̂) as a vertical line.
+   */
+  private void voteFailure(List<Figure> figures) throws IOException {
+    List<Row> rows = spark.sql("SELECT l.panel, FIRST(i.algorithm), i.byzantine, i.workers, "
+        + "AVG(i.vote_failure_rate), AVG(i.honest_agreement), AVG(i.exact_failure) FROM iterations i JOIN labels "
+        + "l USING (run_id) WHERE i.vote_failure_rate IS NOT NULL AND i.honest_agreement IS NOT NULL "
+        + "GROUP BY l.panel, i.byzantine, i.workers ORDER BY l.panel, i.workers, i.byzantine").collectAsList();
+    Map<String, List<Row>> panels = new LinkedHashMap<>();
+    rows.forEach(r -> panels.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r));
+    List<XYChart> charts = new ArrayList<>();
+    for (Map.Entry<String, List<Row>> p : panels.entrySet()) {
+      if (charts.size() >= Panels.MAX_PANELS) {
+        break;
+      }
+      List<Row> pts = p.getValue();
+      int q = pts.get(0).getInt(3);
+      double pHat = pts.stream().mapToDouble(r -> r.getDouble(5)).average().orElse(Double.NaN);
+      XYChart c = new XYChartBuilder().width(W).height(H + 110).title(panelTitle(pts.get(0).getString(1),
+          p.getKey()))
+          .xAxisTitle("Byzantine fraction α = B/Q").yAxisTitle("P[vote sign wrong] per coordinate").build();
+      style(c);
+      c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+      c.getStyler().setXAxisMin(0.0).setXAxisMax(0.5).setYAxisMin(0.0).setYAxisMax(1.0);
+      double[] alpha = pts.stream().mapToDouble(r -> (double) r.getInt(2) / r.getInt(3)).toArray();
+      scatter(c, "measured (mean over iterations, seeds)", alpha, pts.stream().mapToDouble(r -> r.getDouble(4))
+          .toArray());
+      scatter(c, "exact at each run's p̂", alpha, pts.stream().mapToDouble(r -> r.getDouble(6)).toArray());
+      List<double[]> exact = new ArrayList<>();
+      List<double[]> cantelli = new ArrayList<>();
+      for (int b = 0; b <= q / 2; b++) {
+        double a = (double) b / q;
+        exact.add(new double[] {a, VoteFailure.exactWithTies(q, b, pHat)});
+        if ((q - b) * pHat > q / 2.0 && pHat < 1) {
+          cantelli.add(new double[] {a, VoteFailure.cantelli(q, b, pHat)});
+        }
+      }
+      line(c, String.format("exact, p̂=%.3f, Q=%d", pHat, q), exact);
+      line(c, "Cantelli bound, p̂=" + String.format("%.3f", pHat), cantelli);
+      if (pHat > 0.5) {
+        double tolerated = VoteFailure.toleratedFraction(pHat);
+        XYSeries s = c.addSeries(String.format("tolerance α < 1 − 1/(2p̂) = %.3f", tolerated),
+            new double[] {tolerated, tolerated}, new double[] {0, 1});
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4},
+            0));
+      }
+      charts.add(c);
+    }
+    if (!charts.isEmpty()) {
+      write("plots/vote-failure.png", name + ": vote failure against the Byzantine fraction", charts,
+          panels.size(), figures, "The sign vote's measured failure rate against α = B/Q, with the exact value and "
+              + "Cantelli's bound at the measured p̂ (REFERENCE Part I §4.2); the dashed line is the tolerance "
+              + "α < 1 − 1/(2p̂)");
+    }
+  }
+
+  private static void scatter(XYChart c, String label, double[] x, double[] y) {
+    XYSeries s = c.addSeries(label, x, y);
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+  }
+
+  private static void line(XYChart c, String label, List<double[]> pts) {
+    if (!pts.isEmpty()) {
+      c.addSeries(label, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1])
+          .toArray()).setMarker(SeriesMarkers.NONE);
+    }
+  }
+
+  private static void style(XYChart c) {
+    c.getStyler().setChartTitleFont(PANEL_TITLE);
+    c.getStyler().setAxisTitleFont(SMALL);
+    c.getStyler().setAxisTickLabelsFont(SMALL);
+    c.getStyler().setLegendFont(SMALL);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    c.getStyler().setMarkerSize(6);
+  }
+
+  private long countPanels(String column) {
+    return spark.sql("SELECT COUNT(DISTINCT " + column + ") FROM labels").first().getLong(0);
+  }
+
+  private void write(String file, String title, List<? extends org.knowm.xchart.internal.chartpart.Chart<?, ?>>
+      charts, long panels, List<Figure> figures, String caption) throws IOException {
+    String subtitle = shared + (panels > charts.size() ? ", first " + charts.size() + " of " + panels + " panels"
+        : "");
+    out.write(file, Panels.png(title, subtitle, charts, 3, charts.get(0).getWidth(), charts.get(0).getHeight()));
+    figures.add(new Figure(file, title, caption));
+  }
+}

@@ -1,0 +1,151 @@
+package org.signsgd.analysis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The settings of every run in a metrics directory, flattened from {@code runs.job} to dotted keys
+ * ({@code attack.name}, {@code lr.initial}, ...): what the runs share goes into a figure's subtitle, what varies
+ * names its panels, lines and cells.
+ */
+final class RunSettings {
+  /** Keys that never name a panel: the same run under another seed, or bookkeeping. */
+  private static final Set<String> NOT_A_SETTING = Set.of("name", "seed", "engine", "eval_every",
+      "reference_every", "flush_every", "check_every", "checkpoint_every", "checkpoint_dir", "workers_per_partition",
+      "worker_metrics");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** run_id → flattened settings, in run_id order. */
+  final Map<String, Map<String, String>> byRun;
+  /** Settings keys whose value differs between runs (seed and bookkeeping excluded), sorted. */
+  final List<String> varying;
+
+  private RunSettings(Map<String, Map<String, String>> byRun) {
+    this.byRun = byRun;
+    Set<String> keys = new TreeSet<>();
+    byRun.values().forEach(m -> keys.addAll(m.keySet()));
+    List<String> vary = new ArrayList<>();
+    for (String k : keys) {
+      if (!NOT_A_SETTING.contains(k) && byRun.values().stream().map(m -> m.getOrDefault(k, "")).distinct()
+          .count() > 1) {
+        vary.add(k);
+      }
+    }
+    this.varying = List.copyOf(vary);
+  }
+
+  /** Reads the view {@code runs} (the first record of each run: a resumed run has two). */
+  static RunSettings load(SparkSession spark) {
+    Map<String, Map<String, String>> byRun = new TreeMap<>();
+    for (Row r : spark.sql("SELECT run_id, FIRST(job) FROM runs GROUP BY run_id").collectAsList()) {
+      byRun.put(r.getString(0), flatten(r.getString(1)));
+    }
+    return new RunSettings(byRun);
+  }
+
+  static RunSettings of(Map<String, String> jobJsonByRun) {
+    Map<String, Map<String, String>> byRun = new TreeMap<>();
+    jobJsonByRun.forEach((run, json) -> byRun.put(run, flatten(json)));
+    return new RunSettings(byRun);
+  }
+
+  static Map<String, String> flatten(String json) {
+    Map<String, String> out = new TreeMap<>();
+    try {
+      flatten("", JSON.readTree(json), out);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("runs/: a job column that is not JSON: " + e.getMessage());
+    }
+    return out;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+        Map.Entry<String, JsonNode> e = it.next();
+        flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+      }
+    } else {
+      out.put(prefix, node.isTextual() ? node.asText() : node.toString());
+    }
+  }
+
+  /**
+   * The varying settings of {@code run} that {@code keep} accepts, as "key=value, ..." in key order (a name
+   * alone: "omniscient, batch=1"): the name
+   * of a panel (or cell) that groups runs equal in those keys. Empty when nothing varies.
+   */
+  String label(String run, Predicate<String> keep) {
+    Map<String, String> s = byRun.getOrDefault(run, Map.of());
+    List<String> parts = new ArrayList<>();
+    for (String k : varying) {
+      if (keep.test(k) && s.containsKey(k)) {
+        parts.add(k.endsWith(".name") ? s.get(k) : shortKey(k) + "=" + s.get(k));
+      }
+    }
+    return String.join(", ", parts);
+  }
+
+  /** A varying prefix group as one word: "krum(neighbours=48)" for prefix "aggregator". */
+  String named(String run, String prefix) {
+    Map<String, String> s = byRun.getOrDefault(run, Map.of());
+    String name = s.getOrDefault(prefix + ".name", "?");
+    List<String> params = new ArrayList<>();
+    s.forEach((k, v) -> {
+      if (k.startsWith(prefix + ".") && !k.equals(prefix + ".name")) {
+        params.add(k.substring(prefix.length() + 1) + "=" + v);
+      }
+    });
+    return params.isEmpty() ? name : name + "(" + String.join(", ", params) + ")";
+  }
+
+  /**
+   * What every run shares, for a subtitle: "model=mlp, data=mnist, Q=7, batch=64, ..., seeds 1–3 (3)". Keys
+   * listed first when present; the rest in key order.
+   */
+  String shared(Collection<Long> seeds) {
+    Map<String, String> first = byRun.values().stream().findFirst().orElse(Map.of());
+    Map<String, String> common = new LinkedHashMap<>();
+    for (String k : List.of("model.name", "data.name", "workers", "byzantine", "batch_size", "iterations")) {
+      if (first.containsKey(k) && !varying.contains(k)) {
+        common.put(k, first.get(k));
+      }
+    }
+    first.forEach((k, v) -> {
+      if (!varying.contains(k) && !NOT_A_SETTING.contains(k) && !common.containsKey(k)) {
+        common.put(k, v);
+      }
+    });
+    List<String> parts = new ArrayList<>();
+    common.forEach((k, v) -> parts.add(shortKey(k) + "=" + v));
+    TreeSet<Long> sorted = new TreeSet<>(seeds);
+    if (!sorted.isEmpty()) {
+      parts.add(sorted.size() == 1 ? "seed " + sorted.first() : "mean over seeds " + sorted.first() + "–"
+          + sorted.last() + " (" + sorted.size() + ")");
+    }
+    return String.join(", ", parts);
+  }
+
+  /** "model.name" reads "model", "workers" reads "Q", "byzantine" "B"; other keys as they are. */
+  static String shortKey(String k) {
+    return switch (k) {
+      case "workers" -> "Q";
+      case "byzantine" -> "B";
+      case "declared_byzantine" -> "f";
+      case "batch_size" -> "batch";
+      default -> k.endsWith(".name") ? k.substring(0, k.length() - 5) : k;
+    };
+  }
+}
