@@ -155,7 +155,7 @@ final class PaperFigures {
 
   /** Final accuracy (or loss) over Byzantine fraction × batch size, one heatmap per other configuration. */
   private void byzantineByBatch(List<Figure> figures) throws IOException {
-    long fractions = spark.sql("SELECT COUNT(DISTINCT byzantine, workers) FROM iterations").first().getLong(0);
+    long fractions = spark.sql("SELECT COUNT(*) FROM (SELECT DISTINCT byzantine, workers FROM iterations)").first().getLong(0);
     if (fractions < 2) {
       return;
     }

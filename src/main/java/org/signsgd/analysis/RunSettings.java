@@ -113,7 +113,7 @@ final class RunSettings {
 
   /**
    * What every run shares, for a subtitle: "model=mlp, data=mnist, Q=7, batch=64, ..., seeds 1–3 (3)". Keys
-   * listed first when present; the rest in key order.
+   * listed first when present; the rest in key order; a named part with its parameters as "attack=alie(z=1)".
    */
   String shared(Collection<Long> seeds) {
     Map<String, String> first = byRun.values().stream().findFirst().orElse(Map.of());
@@ -129,7 +129,30 @@ final class RunSettings {
       }
     });
     List<String> parts = new ArrayList<>();
-    common.forEach((k, v) -> parts.add(shortKey(k) + "=" + v));
+    Set<String> done = new java.util.HashSet<>();
+    common.forEach((k, v) -> {
+      if (done.contains(k)) {
+        return;
+      }
+      int dot = k.indexOf('.');
+      String prefix = dot < 0 ? null : k.substring(0, dot);
+      if (prefix != null && common.containsKey(prefix + ".name")) {
+        // a named part and its shared parameters as one: "model=quadratic(dim=1000, x0=1.0)"
+        List<String> params = new ArrayList<>();
+        common.forEach((k2, v2) -> {
+          if (k2.startsWith(prefix + ".") && !k2.equals(prefix + ".name")) {
+            params.add(k2.substring(prefix.length() + 1) + "=" + v2);
+          }
+          if (k2.startsWith(prefix + ".")) {
+            done.add(k2);
+          }
+        });
+        parts.add(prefix + "=" + common.get(prefix + ".name") + (params.isEmpty() ? ""
+            : "(" + String.join(", ", params) + ")"));
+      } else {
+        parts.add(shortKey(k) + "=" + v);
+      }
+    });
     TreeSet<Long> sorted = new TreeSet<>(seeds);
     if (!sorted.isEmpty()) {
       parts.add(sorted.size() == 1 ? "seed " + sorted.first() : "mean over seeds " + sorted.first() + "–"

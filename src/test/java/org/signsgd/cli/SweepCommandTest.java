@@ -57,8 +57,9 @@ class SweepCommandTest {
     assertThat(first[1]).contains("report (HTML):     " + out.resolve("index.html").toAbsolutePath());
     assertThat(out.resolve("plots/loss.png")).isNotEmptyFile();
     String index = Files.readString(out.resolve("index.html"));
-    assertThat(index).contains("<img src=\"plots/loss.png\"").contains("<h2>Accuracy by configuration</h2>")
-        .doesNotContain("plots/test-accuracy.png"); // the toy has no test set
+    assertThat(index).contains("<img src=\"plots/loss.png\"", "<img src=\"plots/loss-by-byzantine.png\"",
+        "<h2>Bytes per iteration</h2>", "<h2>Time per iteration</h2>")
+        .doesNotContain("plots/test-accuracy.png", "Accuracy by configuration"); // the toy has no test set
     assertThat(index.split("<td>completed</td>", -1)).hasSize(5); // 4 runs
     Files.delete(out.resolve("index.html"));
     String[] plot = run("plot", "--metrics", out.toString(), "--master", "local[2]");
