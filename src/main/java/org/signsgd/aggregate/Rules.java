@@ -72,6 +72,12 @@ public final class Rules {
     return REGISTRY.create(spec);
   }
 
+  /** The rules that read sign messages (majority-vote, sign-fd, ...): the ones the vote's bounds speak of. */
+  public static List<String> signRuleNames() {
+    return names().stream().filter(n -> create(new RuleSpec(n, java.util.Map.of())).kind()
+        == org.signsgd.message.MessageKind.SIGN).toList();
+  }
+
   public static List<String> names() {
     return REGISTRY.names();
   }

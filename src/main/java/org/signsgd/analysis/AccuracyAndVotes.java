@@ -6,6 +6,10 @@ import java.util.List;
 final class AccuracyAndVotes {
   private AccuracyAndVotes() {}
 
+  /** The sign rules as an SQL list: the vote-failure bounds are about sign votes, not dense rules. */
+  static final String SIGN_RULES = org.signsgd.aggregate.Rules.signRuleNames().stream()
+      .map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+
   static final CannedQuery ACCURACY = new CannedQuery("accuracy",
       "final and best test accuracy per configuration, averaged over seeds with min and max",
       List.of("aggregator, attack, byzantine, batch_size, momentum_at: the configuration",
@@ -31,7 +35,8 @@ final class AccuracyAndVotes {
       ORDER BY aggregator, attack, byzantine, batch_size, momentum_at""");
 
   static final CannedQuery VOTE_FAILURE = new CannedQuery("vote-failure",
-      "the sign vote's measured failure rate against the exact value and Cantelli's bound at the measured p",
+      "the sign vote's measured failure rate against the exact value and Cantelli's bound at the measured p̂ "
+          + "(sign rules only)",
       List.of("algorithm, attack, workers, byzantine, batch_size: the configuration",
           "iterations: iterations with a reference gradient (averaged over them and over seeds)",
           "p_hat: honest workers' agreement with the reference sign",
@@ -45,7 +50,8 @@ final class AccuracyAndVotes {
              ROUND(AVG(exact_failure), 4) AS exact, ROUND(AVG(bound_failure), 4) AS cantelli,
              ROUND(AVG(CASE WHEN bound_failure IS NULL THEN NULL
                             WHEN vote_failure_rate <= bound_failure THEN 1D ELSE 0D END), 4) AS within_bound
-      FROM iterations WHERE vote_failure_rate IS NOT NULL
+      FROM iterations WHERE vote_failure_rate IS NOT NULL AND aggregator IN """ + SIGN_RULES + """
+
       GROUP BY algorithm, attack, workers, byzantine, batch_size
       ORDER BY algorithm, attack, workers, byzantine, batch_size""");
 
@@ -59,7 +65,8 @@ final class AccuracyAndVotes {
       SELECT algorithm, attack, workers, byzantine, batch_size, iteration, COUNT(*) AS seeds,
              ROUND(AVG(honest_agreement), 4) AS p_hat, ROUND(AVG(vote_failure_rate), 4) AS measured,
              ROUND(AVG(exact_failure), 4) AS exact, ROUND(AVG(bound_failure), 4) AS cantelli
-      FROM iterations WHERE vote_failure_rate IS NOT NULL
+      FROM iterations WHERE vote_failure_rate IS NOT NULL AND aggregator IN """ + SIGN_RULES + """
+
       GROUP BY algorithm, attack, workers, byzantine, batch_size, iteration
       ORDER BY algorithm, attack, workers, byzantine, batch_size, iteration""");
 }

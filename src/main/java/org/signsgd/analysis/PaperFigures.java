@@ -94,7 +94,9 @@ final class PaperFigures {
   private void registerLabels() {
     Predicate<String> notB = k -> !isByzantine(k);
     Predicate<String> notBOrBatch = k -> !isByzantine(k) && !k.equals("batch_size");
-    Predicate<String> notRule = k -> !k.startsWith("attack.") && !k.startsWith("aggregator.");
+    // settings that go with the rule (a grid's variants: the learning rate tuned per rule) are not panels
+    Predicate<String> notRule = k -> !k.startsWith("attack.") && !k.startsWith("aggregator.")
+        && !settings.followsFrom(k, run -> settings.named(run, "aggregator"));
     List<Row> rows = new ArrayList<>();
     settings.byRun.keySet().forEach(run -> rows.add(RowFactory.create(run, settings.label(run, notB),
         settings.label(run, notBOrBatch), settings.label(run, notRule), settings.named(run, "aggregator"),
@@ -141,6 +143,9 @@ final class PaperFigures {
           .yAxisTitle(yTitle).build();
       style(c);
       c.getStyler().setYAxisLogarithmic(log);
+      if (column.equals("test_accuracy")) {
+        c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+      }
       lines.forEach((line, pts) -> c.addSeries(line, pts.stream().mapToDouble(p -> p[0]).toArray(),
           pts.stream().mapToDouble(p -> log && !(p[1] > 0) ? Double.NaN : p[1]).toArray())
           .setMarker(SeriesMarkers.NONE));
@@ -255,7 +260,8 @@ final class PaperFigures {
   private void voteFailure(List<Figure> figures) throws IOException {
     List<Row> rows = spark.sql("SELECT l.panel, FIRST(i.algorithm), i.byzantine, i.workers, "
         + "AVG(i.vote_failure_rate), AVG(i.honest_agreement), AVG(i.exact_failure) FROM iterations i JOIN labels "
-        + "l USING (run_id) WHERE i.vote_failure_rate IS NOT NULL AND i.honest_agreement IS NOT NULL "
+        + "l USING (run_id) WHERE i.vote_failure_rate IS NOT NULL AND i.honest_agreement IS NOT NULL AND "
+        + "i.aggregator IN " + AccuracyAndVotes.SIGN_RULES + " "
         + "GROUP BY l.panel, i.byzantine, i.workers ORDER BY l.panel, i.workers, i.byzantine").collectAsList();
     Map<String, List<Row>> panels = new LinkedHashMap<>();
     rows.forEach(r -> panels.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r));

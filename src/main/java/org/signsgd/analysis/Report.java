@@ -13,8 +13,9 @@ import org.signsgd.metrics.OutputDir;
 
 /**
  * The report of an output directory: {@code plots/*.png} and an {@code index.html} that shows them with the
- * main tables (accuracy by configuration, the runs). Plain HTML with relative links: it opens from the file
- * system with no server. Written by {@code sweep}, {@code train} (which draws its own curves) and {@code plot}.
+ * main tables (accuracy, vote failure, bytes and time per iteration, the runs); a click opens a plot at full
+ * size. Plain HTML with relative links: it opens from the file system with no server. Written by
+ * {@code sweep}, {@code train} (which draws its own curves) and {@code plot}.
  */
 public final class Report {
   /** Curves drawn at most: runs are averaged over seeds per configuration first. */
@@ -56,14 +57,14 @@ public final class Report {
     html.append("<p>").append(runs).append(" runs; metrics as Parquet in <code>")
         .append(escape(metrics.display(""))).append("</code> (<code>iterations/</code>, <code>runs/</code>; query "
             + "them with <code>analyze --query NAME</code> or <code>--sql</code>).</p>\n");
-    for (String[] plot : List.of(new String[] {"plots/loss.png", "Training loss, one line per run or configuration"},
-        new String[] {"plots/test-accuracy.png", "Test accuracy, one line per run or configuration"})) {
+    for (PaperFigures.Figure f : figures) {
+      image(html, f.file(), f.title(), f.caption());
+    }
+    for (String[] plot : List.of(new String[] {"plots/loss.png", "Training loss, every configuration in one plot"},
+        new String[] {"plots/test-accuracy.png", "Test accuracy, every configuration in one plot"})) {
       if (out.exists(plot[0])) {
         image(html, plot[0], plot[1], "");
       }
-    }
-    for (PaperFigures.Figure f : figures) {
-      image(html, f.file(), f.title(), f.caption());
     }
     boolean accuracy = spark.sql("SELECT COUNT(test_accuracy) FROM iterations").first().getLong(0) > 0;
     if (accuracy) {
@@ -128,7 +129,8 @@ public final class Report {
     if (!caption.isEmpty()) {
       html.append("<p>").append(escape(caption)).append("</p>\n");
     }
-    html.append("<img src=\"").append(file).append("\" alt=\"").append(escape(title)).append("\">\n");
+    html.append("<a href=\"").append(file).append("\"><img src=\"").append(file).append("\" alt=\"")
+        .append(escape(title)).append("\"></a>\n");
   }
 
   /** A canned query as a table, its columns explained under it. */

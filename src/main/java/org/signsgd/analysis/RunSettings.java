@@ -98,6 +98,22 @@ final class RunSettings {
     return String.join(", ", parts);
   }
 
+  /**
+   * Whether {@code key} takes one value in each group of runs that {@code group} names: a setting that goes
+   * with the group (a learning rate tuned per rule, in a grid's variants).
+   */
+  boolean followsFrom(String key, java.util.function.Function<String, String> group) {
+    Map<String, String> seen = new java.util.HashMap<>();
+    for (Map.Entry<String, Map<String, String>> run : byRun.entrySet()) {
+      String value = run.getValue().getOrDefault(key, "");
+      String previous = seen.putIfAbsent(group.apply(run.getKey()), value);
+      if (previous != null && !previous.equals(value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A varying prefix group as one word: "krum(neighbours=48)" for prefix "aggregator". */
   String named(String run, String prefix) {
     Map<String, String> s = byRun.getOrDefault(run, Map.of());

@@ -79,7 +79,8 @@ class PaperFiguresTest {
 
   @Test
   void voteFailureAgainstAlpha() throws Exception {
-    figure("plots/vote-failure.png", 3, 3, 530);
+    // the sign rule's 4 configurations only: the median's dense messages are not a vote
+    figure("plots/vote-failure.png", 3, 2, 530);
   }
 
   @Test

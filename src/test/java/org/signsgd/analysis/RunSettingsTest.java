@@ -50,4 +50,14 @@ class RunSettingsTest {
             + "mean over seeds 1–2 (2)");
     assertThat(threeRuns().shared(List.of(7L))).endsWith(", seed 7");
   }
+
+  @Test
+  void aSettingThatGoesWithTheRuleFollowsFromIt() {
+    RunSettings s = threeRuns();
+    // neighbours is set for krum only; byzantine is 4 for krum and 8 for median in these three runs
+    assertThat(s.followsFrom("aggregator.neighbours", run -> s.named(run, "aggregator"))).isTrue();
+    assertThat(s.followsFrom("byzantine", run -> s.named(run, "aggregator"))).isTrue();
+    assertThat(s.followsFrom("byzantine", run -> "all")).isFalse();
+    assertThat(s.followsFrom("lr.initial", run -> "all")).isTrue();
+  }
 }
