@@ -24,12 +24,16 @@ final class Panels {
 
   private Panels() {}
 
-  /** The PNG bytes of {@code charts} laid out {@code columns} wide, each panel {@code w} × {@code h} pixels. */
+  /**
+   * The PNG bytes of {@code charts} laid out {@code columns} wide, each panel {@code w} × {@code h} pixels; the
+   * image is wider than the panels only when the title needs it.
+   */
   static byte[] png(String title, String subtitle, List<? extends Chart<?, ?>> charts, int columns, int w, int h)
       throws IOException {
     int cols = Math.max(1, Math.min(columns, charts.size()));
     int rows = (charts.size() + cols - 1) / cols;
-    int width = cols * w;
+    // wide enough for the title when there are few panels
+    int width = Math.max(cols * w, textWidth(title, new Font(Font.SANS_SERIF, Font.BOLD, TITLE_FONT)) + 40);
     List<String> sub = wrap(subtitle, width - 40, SUBTITLE_FONT);
     int header = 16 + TITLE_FONT + 8 + sub.size() * (SUBTITLE_FONT + 5) + 8;
     BufferedImage image = new BufferedImage(width, header + rows * h, BufferedImage.TYPE_INT_RGB);
@@ -66,10 +70,18 @@ final class Panels {
     return bytes.toByteArray();
   }
 
+  private static int textWidth(String text, Font font) {
+    Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+    try {
+      return g.getFontMetrics(font).stringWidth(text);
+    } finally {
+      g.dispose();
+    }
+  }
+
   /** Splits {@code text} at ", " into lines at most {@code width} pixels wide. */
   private static List<String> wrap(String text, int width, int size) {
-    BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = scratch.createGraphics();
+    Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
     FontMetrics fm = g.getFontMetrics(new Font(Font.SANS_SERIF, Font.PLAIN, size));
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();

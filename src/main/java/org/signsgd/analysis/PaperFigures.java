@@ -319,8 +319,11 @@ final class PaperFigures {
 
   private static void line(XYChart c, String label, List<double[]> pts) {
     if (!pts.isEmpty()) {
-      c.addSeries(label, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1])
-          .toArray()).setMarker(SeriesMarkers.NONE);
+      XYSeries s = c.addSeries(label, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream()
+          .mapToDouble(p -> p[1]).toArray());
+      if (pts.size() > 1) {
+        s.setMarker(SeriesMarkers.NONE); // a single point stays visible as a marker
+      }
     }
   }
 

@@ -19,7 +19,9 @@ public final class CurvePlot {
   /** Draws the curves and writes them as a PNG to {@code file} under {@code out}; returns where, for people. */
   public static String write(OutputDir out, String file, String title, String subtitle, String yTitle,
       boolean log, Map<String, double[][]> series) throws IOException {
-    XYChart chart = new XYChartBuilder().width(1000).height(600).title(title + " — " + subtitle)
+    // tall enough for one legend line per series
+    XYChart chart = new XYChartBuilder().width(1000).height(Math.max(600, 20 * series.size() + 120))
+        .title(title + " — " + subtitle)
         .xAxisTitle("iteration").yAxisTitle(yTitle + (log ? " (log scale)" : "")).build();
     chart.getStyler().setYAxisLogarithmic(log);
     chart.getStyler().setMarkerSize(0);
