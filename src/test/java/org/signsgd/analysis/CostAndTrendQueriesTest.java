@@ -107,4 +107,16 @@ class CostAndTrendQueriesTest {
       assertThat("\n" + r.out()).contains("\n" + name + ": ");
     }
   }
+
+  @Test
+  void aColumnThatDoesNotExistIsOneLineListingTheViews() {
+    Cli.Result r = Cli.run("analyze", "--metrics", dir.toString(), "--master", "local[2]", "--sql",
+        "SELECT comput_ms FROM iterations");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).startsWith("error: --sql: ").contains("comput_ms")
+        .contains("; views: runs(run_id) iterations(run_id, iteration, algorithm, aggregator, attack, workers, "
+            + "byzantine, batch_size, dimension, bytes_up, bytes_down, compute_ms, aggregate_ms, iteration_ms, "
+            + "honest_agreement, vote_failure_rate, exact_failure, bound_failure)");
+  }
 }
