@@ -31,8 +31,8 @@ import org.signsgd.theory.VoteFailure;
  *   <li>loss and test accuracy against the iteration, one panel per algorithm (everything that varies but B),
  *       one line per Byzantine count B (seed 001 Figs 2–5, seed 004 Figs 1–4);
  *   <li>heatmaps of the final accuracy (or loss) over Byzantine fraction × batch size, and attack × aggregator;
- *   <li>the measured vote failure against α = B/Q with the exact value and Cantelli's bound at the measured p̂
- *       (REFERENCE Part I §4.2), and the tolerance α &lt; 1 − 1/(2p̂) marked.
+ *   <li>the measured vote failure against α = B/Q with the exact value, Cantelli's and the AM-GM bound at the
+ *       measured p̂ (REFERENCE Part I §4.2), and the tolerance α &lt; 1 − 1/(2p̂) marked.
  * </ul>
  * Every figure carries the settings its runs share as a subtitle. Seeds are averaged.
  */
@@ -285,15 +285,21 @@ final class PaperFigures {
       scatter(c, "exact at each run's p̂", alpha, pts.stream().mapToDouble(r -> r.getDouble(6)).toArray());
       List<double[]> exact = new ArrayList<>();
       List<double[]> cantelli = new ArrayList<>();
+      List<double[]> amGm = new ArrayList<>();
       for (int b = 0; b <= q / 2; b++) {
         double a = (double) b / q;
         exact.add(new double[] {a, VoteFailure.exactWithTies(q, b, pHat)});
         if ((q - b) * pHat > q / 2.0 && pHat < 1) {
           cantelli.add(new double[] {a, VoteFailure.cantelli(q, b, pHat)});
+          double loose = VoteFailure.amGm(q, b, pHat);
+          if (loose <= 1) { // vacuous above 1
+            amGm.add(new double[] {a, loose});
+          }
         }
       }
       line(c, String.format("exact, p̂=%.3f, Q=%d", pHat, q), exact);
       line(c, "Cantelli bound, p̂=" + String.format("%.3f", pHat), cantelli);
+      line(c, "AM-GM bound (where ≤ 1)", amGm);
       if (pHat > 0.5) {
         double tolerated = VoteFailure.toleratedFraction(pHat);
         XYSeries s = c.addSeries(String.format("tolerance α < 1 − 1/(2p̂) = %.3f", tolerated),
@@ -306,9 +312,9 @@ final class PaperFigures {
     }
     if (!charts.isEmpty()) {
       write("plots/vote-failure.png", name + ": vote failure against the Byzantine fraction", charts,
-          panels.size(), figures, "The sign vote's measured failure rate against α = B/Q, with the exact value and "
-              + "Cantelli's bound at the measured p̂ (REFERENCE Part I §4.2); the dashed line is the tolerance "
-              + "α < 1 − 1/(2p̂)");
+          panels.size(), figures, "The sign vote's measured failure rate against α = B/Q, with the exact value, "
+              + "Cantelli's and the AM-GM bound at the measured p̂ (REFERENCE Part I §4.2); the dashed line is the "
+              + "tolerance α < 1 − 1/(2p̂)");
     }
   }
 
