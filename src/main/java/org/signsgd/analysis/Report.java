@@ -15,7 +15,7 @@ import org.signsgd.metrics.OutputDir;
  * The report of an output directory: {@code plots/*.png} and an {@code index.html} that shows them with the
  * main tables (accuracy, vote failure, bytes and time per iteration, the runs); a click opens a plot at full
  * size. Plain HTML with relative links: it opens from the file system with no server. Written by
- * {@code sweep}, {@code train} (which draws its own curves) and {@code plot}.
+ * {@code sweep}, {@code train} and {@code plot}, from the Parquet rows.
  */
 public final class Report {
   /** Curves drawn at most: runs are averaged over seeds per configuration first. */
@@ -25,16 +25,15 @@ public final class Report {
   private Report() {}
 
   /**
-   * Writes the report of {@code out}; with {@code drawCurves}, also plots/loss.png and plots/test-accuracy.png
-   * (one line per configuration, averaged over seeds). Returns where index.html went, for people.
+   * Writes the report of {@code out}: the papers' figures, plots/loss.png and plots/test-accuracy.png (one line
+   * per configuration, averaged over seeds) and index.html. Returns where index.html went, for people.
    */
-  public static String write(SparkSession spark, OutputDir out, boolean drawCurves) throws IOException {
-    return write(spark, out, out, drawCurves);
+  public static String write(SparkSession spark, OutputDir out) throws IOException {
+    return write(spark, out, out);
   }
 
   /** The report of the metrics in {@code metrics}, written with its plots under {@code out}. */
-  public static String write(SparkSession spark, OutputDir metrics, OutputDir out, boolean drawCurves)
-      throws IOException {
+  public static String write(SparkSession spark, OutputDir metrics, OutputDir out) throws IOException {
     if (!metrics.exists("iterations") || !metrics.exists("runs")) {
       throw new IllegalArgumentException(metrics.display("") + " holds no metrics (no runs/ and iterations/); "
           + "give the --out directory of a train or sweep");
@@ -42,9 +41,7 @@ public final class Report {
     spark.read().parquet(metrics.uri("iterations")).createOrReplaceTempView("iterations");
     spark.read().parquet(metrics.uri("runs")).createOrReplaceTempView("runs");
     String name = spark.sql("SELECT FIRST(name) FROM runs").first().getString(0);
-    if (drawCurves) {
-      curves(spark, out, name);
-    }
+    curves(spark, out, name);
     List<PaperFigures.Figure> figures = PaperFigures.draw(spark, out, name);
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(escape(name))
@@ -111,7 +108,8 @@ public final class Report {
     }
     String subtitle = "mean over up to " + seeds + " seed" + (seeds == 1 ? "" : "s")
         + (loss.size() >= MAX_CURVES ? ", first " + MAX_CURVES + " configurations" : "");
-    CurvePlot.write(out, "plots/loss.png", name, subtitle, "training loss", true, columns(loss));
+    CurvePlot.write(out, "plots/loss.png", name, subtitle, "training loss (honest workers' minibatch mean; f(x) "
+        + "for the analytic models)", true, columns(loss));
     if (!accuracy.isEmpty()) {
       CurvePlot.write(out, "plots/test-accuracy.png", name, subtitle, "test accuracy", false, columns(accuracy));
     }

@@ -40,7 +40,7 @@ public final class PlotCommand implements Callable<Integer> {
       OutputDir dir = OutputDir.of(metrics, spark.sparkContext().hadoopConfiguration());
       OutputDir target = out == null ? dir : OutputDir.of(out, spark.sparkContext().hadoopConfiguration());
       target.requireWritable();
-      String index = Report.write(spark, dir, target, true);
+      String index = Report.write(spark, dir, target);
       var w = spec.commandLine().getOut();
       w.println("plots (PNG):   " + target.display("plots"));
       w.println("report (HTML): " + index);

@@ -58,7 +58,7 @@ public final class SweepCommand implements Callable<Integer> {
       w.println("metrics (Parquet): " + dir.display("iterations"));
       w.println("runs (Parquet):    " + dir.display("runs"));
       if (dir.exists("iterations")) {
-        w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir, true));
+        w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir));
       }
       w.flush();
       return o.status().values().stream().allMatch(s -> s.equals("completed") || s.equals("resumed")

@@ -54,7 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
       w.println("metrics (Parquet): " + o.iterations());
       w.println("runs (Parquet):    " + o.runs());
       w.println("plots (PNG):       " + o.plots());
-      w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir, false));
+      w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir));
       w.println("query them:        submit/local.sh analyze --metrics " + dir
           + " --sql \"SELECT run_id, MAX(iteration), MIN(train_loss) FROM iterations GROUP BY run_id\"");
       w.flush();

@@ -3,7 +3,6 @@ package org.signsgd.train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.signsgd.job.JobException;
 import org.signsgd.job.JobSpec;
-import org.signsgd.metrics.CurvePlot;
 import org.signsgd.metrics.MetricsStore;
 import org.signsgd.metrics.OutputDir;
 import org.signsgd.metrics.RunRecord;
@@ -50,8 +48,6 @@ public final class Training {
     if (resumeRunId != null) {
       specs = List.of(resumable(specs, resumeRunId));
     }
-    Map<String, double[][]> curves = new LinkedHashMap<>();
-    Map<String, double[][]> accuracy = new LinkedHashMap<>();
     Map<String, String> status = new LinkedHashMap<>();
     MetricsStore store = null;
     for (int k = 0; k < specs.size(); k++) {
@@ -80,15 +76,9 @@ public final class Training {
           : new SparkEngine(JavaSparkContext.fromSparkContext(spark.sparkContext()));
       Progress progress = new Progress(err, "[run " + (k + 1) + "/" + specs.size() + " " + label(spec) + "]",
           spec.iterations());
-      List<double[]> points = new ArrayList<>();
-      List<double[]> tested = new ArrayList<>();
       MetricsStore sink = store;
       String result = engine.run(driver, row -> {
         sink.add(row);
-        points.add(new double[] {row.iteration(), row.trainLoss()});
-        if (row.testAccuracy() != null) {
-          tested.add(new double[] {row.iteration(), row.testAccuracy()});
-        }
         progress.update(row.iteration() + 1, row.trainLoss());
       });
       progress.finish(result);
@@ -99,20 +89,8 @@ public final class Training {
       store.addRun(record(spec, driver.byzantineIds(), Versions.describe(spark), Versions.gitCommit(), start,
           Instant.now().toString(), result, optimum));
       status.put(spec.runId(), result);
-      curves.put(label(spec), columns(points));
-      if (!tested.isEmpty()) {
-        accuracy.put(label(spec), columns(tested));
-      }
     }
-    JobSpec first = specs.get(0);
-
-    String subtitle = "Q=" + first.workers() + ", model " + first.model().name() + ", seed " + first.seed();
-    boolean analytic = List.of("quadratic", "linear", "logistic").contains(first.model().name());
-    CurvePlot.write(out, "plots/loss.png", first.name(), subtitle, analytic ? "training objective f(x)"
-        : "training loss (honest workers' minibatch mean)", true, curves);
-    if (!accuracy.isEmpty()) {
-      CurvePlot.write(out, "plots/test-accuracy.png", first.name(), subtitle, "test accuracy", false, accuracy);
-    }
+    // the plots are the report's (TrainCommand), drawn from the Parquet rows: a resumed run's curves are whole
     return new Outcome(out.display("iterations"), out.display("runs"), out.display("plots"), status);
   }
 
@@ -133,11 +111,6 @@ public final class Training {
           + "and a checkpoint_dir (set them, run, and resume with the same settings)");
     }
     return spec;
-  }
-
-  private static double[][] columns(List<double[]> points) {
-    return new double[][] {points.stream().mapToDouble(p -> p[0]).toArray(),
-        points.stream().mapToDouble(p -> p[1]).toArray()};
   }
 
   /** A short label for legends and progress: algorithm, attack, B. */
