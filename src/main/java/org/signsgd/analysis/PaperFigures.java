@@ -94,13 +94,20 @@ final class PaperFigures {
   private void registerLabels() {
     Predicate<String> notB = k -> !isByzantine(k);
     Predicate<String> notBOrBatch = k -> !isByzantine(k) && !k.equals("batch_size");
+    // the rule and attack names as the iterations record them (a job may leave them to their defaults)
+    Map<String, String[]> rules = new java.util.HashMap<>();
+    spark.sql("SELECT run_id, FIRST(aggregator), FIRST(attack) FROM iterations GROUP BY run_id").collectAsList()
+        .forEach(r -> rules.put(r.getString(0), new String[] {r.getString(1), r.getString(2)}));
+    java.util.function.Function<String, String> rule = run -> settings.named(run, "aggregator",
+        rules.getOrDefault(run, new String[] {"?", "?"})[0]);
+    java.util.function.Function<String, String> attack = run -> settings.named(run, "attack",
+        rules.getOrDefault(run, new String[] {"?", "?"})[1]);
     // settings that go with the rule (a grid's variants: the learning rate tuned per rule) are not panels
     Predicate<String> notRule = k -> !k.startsWith("attack.") && !k.startsWith("aggregator.")
-        && !settings.followsFrom(k, run -> settings.named(run, "aggregator"));
+        && !settings.followsFrom(k, rule);
     List<Row> rows = new ArrayList<>();
     settings.byRun.keySet().forEach(run -> rows.add(RowFactory.create(run, settings.label(run, notB),
-        settings.label(run, notBOrBatch), settings.label(run, notRule), settings.named(run, "aggregator"),
-        settings.named(run, "attack"))));
+        settings.label(run, notBOrBatch), settings.label(run, notRule), rule.apply(run), attack.apply(run))));
     StructType schema = new StructType().add("run_id", DataTypes.StringType).add("panel", DataTypes.StringType)
         .add("batch_panel", DataTypes.StringType).add("rule_panel", DataTypes.StringType)
         .add("aggregator_label", DataTypes.StringType).add("attack_label", DataTypes.StringType);
@@ -205,6 +212,8 @@ final class PaperFigures {
     cells.forEach(c -> panels.computeIfAbsent(c.panel(), k -> new ArrayList<>()).add(c));
     List<HeatMapChart> charts = new ArrayList<>();
     String metric = hasAccuracy ? "final test accuracy" : "final log10(" + lossTitle + ")";
+    java.util.DoubleSummaryStatistics logScale = cells.stream()
+        .mapToDouble(cell -> Math.log10(Math.max(cell.value(), 1e-12))).summaryStatistics();
     for (Map.Entry<String, List<Cell>> p : panels.entrySet()) {
       if (charts.size() >= Panels.MAX_PANELS) {
         break;
@@ -225,11 +234,18 @@ final class PaperFigures {
       c.getStyler().setAxisTitleFont(SMALL);
       c.getStyler().setAxisTickLabelsFont(SMALL);
       c.getStyler().setShowValue(true);
+      if (xs.stream().mapToInt(String::length).sum() > 60) {
+        c.getStyler().setXAxisLabelRotation(30); // long rule names with their parameters
+      }
       c.getStyler().setValueFont(SMALL);
       c.getStyler().setLegendVisible(true);
       if (hasAccuracy) {
         c.getStyler().setMin(0).setMax(1);
+      } else { // one scale for all panels, in whole decades so that the colour bar reads as round numbers
+        c.getStyler().setMin(Math.floor(logScale.getMin())).setMax(Math.ceil(logScale.getMax()));
       }
+      // red is bad, green good: high accuracy, low loss
+      c.getStyler().setRangeColors(hasAccuracy ? RED_TO_GREEN : reversed(RED_TO_GREEN));
       String pattern = hasAccuracy ? "0.000" : "0.00";
       c.getStyler().setHeatMapValueDecimalPattern(pattern);
       c.getStyler().setDecimalPattern(pattern);
@@ -242,6 +258,19 @@ final class PaperFigures {
       write(file, title, charts, panels.size(), figures, metric.substring(0, 1).toUpperCase()
           + metric.substring(1) + " " + by + " (mean over seeds)");
     }
+  }
+
+  /** A diverging palette (ColorBrewer RdYlGn, 6 classes) from bad to good. */
+  private static final java.awt.Color[] RED_TO_GREEN = {new java.awt.Color(0xd73027), new java.awt.Color(0xfc8d59),
+      new java.awt.Color(0xfee08b), new java.awt.Color(0xd9ef8b), new java.awt.Color(0x91cf60),
+      new java.awt.Color(0x1a9850)};
+
+  private static java.awt.Color[] reversed(java.awt.Color[] colours) {
+    java.awt.Color[] out = new java.awt.Color[colours.length];
+    for (int i = 0; i < colours.length; i++) {
+      out[i] = colours[colours.length - 1 - i];
+    }
+    return out;
   }
 
   /** Numbers in numeric order, then words ("t"), each in text order. */

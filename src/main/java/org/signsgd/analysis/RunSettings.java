@@ -114,10 +114,13 @@ final class RunSettings {
     return true;
   }
 
-  /** A varying prefix group as one word: "krum(neighbours=48)" for prefix "aggregator". */
-  String named(String run, String prefix) {
+  /**
+   * A named part with its parameters as one word: "krum(neighbours=48)" for prefix "aggregator"; {@code
+   * fallback} names it when the job left the name to its default (an unattacked baseline has no attack.name).
+   */
+  String named(String run, String prefix, String fallback) {
     Map<String, String> s = byRun.getOrDefault(run, Map.of());
-    String name = s.getOrDefault(prefix + ".name", "?");
+    String name = s.getOrDefault(prefix + ".name", fallback);
     List<String> params = new ArrayList<>();
     s.forEach((k, v) -> {
       if (k.startsWith(prefix + ".") && !k.equals(prefix + ".name")) {

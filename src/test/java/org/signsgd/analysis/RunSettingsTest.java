@@ -38,9 +38,10 @@ class RunSettingsTest {
     assertThat(s.label("a", k -> true)).isEqualTo("krum, aggregator.neighbours=20, B=4");
     assertThat(s.label("c", k -> !k.equals("byzantine"))).isEqualTo("median");
     assertThat(s.label("a", k -> !k.startsWith("aggregator."))).isEqualTo("B=4");
-    assertThat(s.named("a", "aggregator")).isEqualTo("krum(neighbours=20)");
-    assertThat(s.named("c", "aggregator")).isEqualTo("median");
-    assertThat(s.named("c", "attack")).isEqualTo("alie(factor=1.5)");
+    assertThat(s.named("a", "aggregator", "?")).isEqualTo("krum(neighbours=20)");
+    assertThat(s.named("c", "aggregator", "?")).isEqualTo("median");
+    assertThat(s.named("c", "momentum", "none")).isEqualTo("none");
+    assertThat(s.named("c", "attack", "?")).isEqualTo("alie(factor=1.5)");
   }
 
   @Test
@@ -55,8 +56,8 @@ class RunSettingsTest {
   void aSettingThatGoesWithTheRuleFollowsFromIt() {
     RunSettings s = threeRuns();
     // neighbours is set for krum only; byzantine is 4 for krum and 8 for median in these three runs
-    assertThat(s.followsFrom("aggregator.neighbours", run -> s.named(run, "aggregator"))).isTrue();
-    assertThat(s.followsFrom("byzantine", run -> s.named(run, "aggregator"))).isTrue();
+    assertThat(s.followsFrom("aggregator.neighbours", run -> s.named(run, "aggregator", "?"))).isTrue();
+    assertThat(s.followsFrom("byzantine", run -> s.named(run, "aggregator", "?"))).isTrue();
     assertThat(s.followsFrom("byzantine", run -> "all")).isFalse();
     assertThat(s.followsFrom("lr.initial", run -> "all")).isTrue();
   }
