@@ -72,8 +72,7 @@ final class PaperFigures {
 
   /** Draws every figure the metrics allow; returns them in the order a report shows them. */
   static List<Figure> draw(SparkSession spark, OutputDir out, String name) throws IOException {
-    PaperFigures f = new PaperFigures(spark, out, name);
-    f.registerLabels();
+    PaperFigures f = of(spark, out, name);
     List<Figure> figures = new ArrayList<>();
     f.curves("plots/loss-by-byzantine.png", f.lossColumn, f.lossTitle + " (log scale)", true, figures);
     if (f.hasAccuracy) {
@@ -84,6 +83,13 @@ final class PaperFigures {
     f.attackByAggregator(figures);
     f.voteFailure(figures);
     return figures;
+  }
+
+  /** The figures of the views runs and iterations, with the view labels registered. */
+  static PaperFigures of(SparkSession spark, OutputDir out, String name) {
+    PaperFigures f = new PaperFigures(spark, out, name);
+    f.registerLabels();
+    return f;
   }
 
   private static boolean isByzantine(String key) {
@@ -167,35 +173,42 @@ final class PaperFigures {
 
   /** Final accuracy (or loss) over Byzantine fraction × batch size, one heatmap per other configuration. */
   private void byzantineByBatch(List<Figure> figures) throws IOException {
-    long fractions = spark.sql("SELECT COUNT(*) FROM (SELECT DISTINCT byzantine, workers FROM iterations)").first().getLong(0);
-    if (fractions < 2) {
-      return;
+    long fractions = spark.sql("SELECT COUNT(*) FROM (SELECT DISTINCT byzantine, workers FROM iterations)").first()
+        .getLong(0);
+    if (fractions >= 2) {
+      heatmaps(byzantineBatchCells(), "plots/heatmap-byzantine-batch.png", "batch size",
+          "Byzantine fraction α = B/Q", "by Byzantine fraction and batch size", figures);
     }
-    List<Cell> cells = spark.sql(finalMetric() + " SELECT l.batch_panel, FIRST(f.algorithm), f.byzantine, "
-        + "f.workers, f.batch_size, AVG(f.value) FROM final f JOIN labels l USING (run_id) WHERE f.value IS NOT NULL "
-        + "GROUP BY l.batch_panel, f.byzantine, f.workers, f.batch_size").collectAsList().stream()
+  }
+
+  /** The cells of the Byzantine fraction × batch size heatmaps: each configuration's final value, seeds averaged. */
+  List<Cell> byzantineBatchCells() {
+    return spark.sql(finalMetric() + " SELECT l.batch_panel, FIRST(f.algorithm), f.byzantine, f.workers, "
+        + "f.batch_size, AVG(f.value) FROM final f JOIN labels l USING (run_id) WHERE f.value IS NOT NULL "
+        + "GROUP BY l.batch_panel, f.byzantine, f.workers, f.batch_size ORDER BY 1, 3, 5").collectAsList().stream()
         .map(r -> new Cell(r.getString(0), r.getString(1), r.getString(4), String.format("%.2f (%d/%d)",
             (double) r.getInt(2) / r.getInt(3), r.getInt(2), r.getInt(3)), r.getDouble(5))).toList();
-    heatmaps(cells, "plots/heatmap-byzantine-batch.png", "batch size", "Byzantine fraction α = B/Q",
-        "by Byzantine fraction and batch size", figures);
   }
 
   /** Final accuracy (or loss) over attack × aggregator, one heatmap per other configuration. */
   private void attackByAggregator(List<Figure> figures) throws IOException {
     long aggregators = spark.sql("SELECT COUNT(DISTINCT aggregator_label) FROM labels").first().getLong(0);
-    if (aggregators < 2) {
-      return;
+    if (aggregators >= 2) {
+      heatmaps(attackAggregatorCells(), "plots/heatmap-attack-aggregator.png", "aggregator", "attack",
+          "by attack and aggregator", figures);
     }
-    List<Cell> cells = spark.sql(finalMetric() + " SELECT l.rule_panel, l.aggregator_label, l.attack_label, "
-        + "AVG(f.value) FROM final f JOIN labels l USING (run_id) WHERE f.value IS NOT NULL "
-        + "GROUP BY l.rule_panel, l.aggregator_label, l.attack_label").collectAsList().stream()
+  }
+
+  /** The cells of the attack × aggregator heatmaps. */
+  List<Cell> attackAggregatorCells() {
+    return spark.sql(finalMetric() + " SELECT l.rule_panel, l.aggregator_label, l.attack_label, AVG(f.value) "
+        + "FROM final f JOIN labels l USING (run_id) WHERE f.value IS NOT NULL "
+        + "GROUP BY l.rule_panel, l.aggregator_label, l.attack_label ORDER BY 1, 2, 3").collectAsList().stream()
         .map(r -> new Cell(r.getString(0), "", r.getString(1), r.getString(2), r.getDouble(3))).toList();
-    heatmaps(cells, "plots/heatmap-attack-aggregator.png", "aggregator", "attack", "by attack and aggregator",
-        figures);
   }
 
   /** One cell of a heatmap: its panel, the panel's algorithm (or ""), its column and row, its value. */
-  private record Cell(String panel, String algorithm, String x, String y, double value) {}
+  record Cell(String panel, String algorithm, String x, String y, double value) {}
 
   /** Per run: its final test accuracy, else its final gap or loss (the heatmaps' value). */
   private String finalMetric() {
