@@ -41,6 +41,8 @@ final class PaperFigures {
   private static final int H = 420;
   private static final Font PANEL_TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 12);
   private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+  private static final List<String> FILES = List.of("plots/loss-by-byzantine.png", "plots/accuracy-by-byzantine.png",
+      "plots/heatmap-byzantine-batch.png", "plots/heatmap-attack-aggregator.png", "plots/vote-failure.png");
 
   /** A figure written under the output directory. */
   record Figure(String file, String title, String caption) {}
@@ -73,6 +75,11 @@ final class PaperFigures {
   /** Draws every figure the metrics allow; returns them in the order a report shows them. */
   static List<Figure> draw(SparkSession spark, OutputDir out, String name) throws IOException {
     PaperFigures f = of(spark, out, name);
+    for (String stale : FILES) { // a figure these metrics no longer give must not stay beside the report
+      if (out.exists(stale)) {
+        out.delete(stale);
+      }
+    }
     List<Figure> figures = new ArrayList<>();
     f.curves("plots/loss-by-byzantine.png", f.lossColumn, f.lossTitle + " (log scale)", true, figures);
     if (f.hasAccuracy) {
@@ -210,13 +217,16 @@ final class PaperFigures {
   /** One cell of a heatmap: its panel, the panel's algorithm (or ""), its column and row, its value. */
   record Cell(String panel, String algorithm, String x, String y, double value) {}
 
-  /** Per run: its final test accuracy, else its final gap or loss (the heatmaps' value). */
+  /**
+   * Per run: its final test accuracy, else its final gap or loss (the heatmaps' value). A diverged run has no
+   * final value (its last written row is before the divergence) and is left out.
+   */
   private String finalMetric() {
     String value = hasAccuracy ? "MAX_BY(test_accuracy, iteration) FILTER (WHERE test_accuracy IS NOT NULL)"
         : "MAX_BY(" + lossColumn + ", iteration)";
     return "WITH final AS (SELECT run_id, FIRST(algorithm) AS algorithm, FIRST(byzantine) AS byzantine, "
         + "FIRST(workers) AS workers, FIRST(batch_size) AS batch_size, " + value + " AS value FROM iterations "
-        + "GROUP BY run_id)";
+        + "WHERE run_id NOT IN (SELECT run_id FROM runs WHERE status = 'diverged') GROUP BY run_id)";
   }
 
   private void heatmaps(List<Cell> cells, String file, String xTitle, String yTitle, String by,
@@ -268,8 +278,11 @@ final class PaperFigures {
     }
     if (!charts.isEmpty()) {
       String title = name + ": " + metric + " " + by;
+      long diverged = spark.sql("SELECT COUNT(DISTINCT run_id) FROM runs WHERE status = 'diverged'").first()
+          .getLong(0);
       write(file, title, charts, panels.size(), figures, metric.substring(0, 1).toUpperCase()
-          + metric.substring(1) + " " + by + " (mean over seeds)");
+          + metric.substring(1) + " " + by + " (mean over seeds)" + (diverged == 0 ? "" : "; " + diverged
+          + " diverged runs are left out: their cells are empty or average the others (status in the runs table)"));
     }
   }
 

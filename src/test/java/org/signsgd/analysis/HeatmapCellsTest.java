@@ -14,7 +14,8 @@ import org.signsgd.train.SparkSessions;
 
 /**
  * The heatmaps' cells over hand-made metrics: each run's final test accuracy (its last evaluation), averaged
- * over seeds, in the panel of what else varies; a learning rate that goes with the rule is not a panel.
+ * over seeds, in the panel of what else varies; a learning rate that goes with the rule is not a panel; a
+ * diverged run has no cell.
  */
 class HeatmapCellsTest {
   private static final StructType ITERATIONS = new StructType().add("run_id", DataTypes.StringType)
@@ -30,10 +31,15 @@ class HeatmapCellsTest {
 
   /** A run and its test accuracy at iterations 0, 5 and 9 (null: not evaluated). */
   private void run(String id, String rule, String attack, int b, String batch, long seed, Double... accuracy) {
+    run(id, "completed", rule, attack, b, batch, seed, accuracy);
+  }
+
+  private void run(String id, String status, String rule, String attack, int b, String batch, long seed,
+      Double... accuracy) {
     double lr = rule.equals("median") ? 0.01 : 0.1;
     runs.add(RowFactory.create(id, "{\"name\":\"h\",\"seed\":" + seed + ",\"workers\":9,\"byzantine\":" + b
         + ",\"batch_size\":\"" + batch + "\",\"aggregator\":{\"name\":\"" + rule + "\"},\"attack\":{\"name\":\""
-        + attack + "\"},\"lr\":{\"initial\":" + lr + "}}"));
+        + attack + "\"},\"lr\":{\"initial\":" + lr + "}}", status));
     long[] ts = {0, 5, 9};
     for (int i = 0; i < ts.length; i++) {
       iterations.add(RowFactory.create(id, ts[i], rule.equals("median") ? "median" : "signsgd", rule, attack, 9, b,
@@ -49,9 +55,11 @@ class HeatmapCellsTest {
     run("r4", "median", "blind-flip", 2, "1", 1, 0.2, 0.3, 0.4);
     run("r5", "majority-vote", "gaussian", 2, "1", 1, 0.2, 0.2, 0.3);
     run("r6", "majority-vote", "blind-flip", 2, "4", 1, 0.1, 0.55, null); // last evaluated at 5
+    // diverged: its rows stop before the divergence, so it has no final value and no cell
+    run("r7", "diverged", "majority-vote", "blind-flip", 4, "1", 1, 0.1, 0.2, 0.3);
     SparkSession spark = SparkSessions.get("local[2]");
     spark.createDataFrame(runs, new StructType().add("run_id", DataTypes.StringType).add("job",
-        DataTypes.StringType)).createOrReplaceTempView("runs");
+        DataTypes.StringType).add("status", DataTypes.StringType)).createOrReplaceTempView("runs");
     spark.createDataFrame(iterations, ITERATIONS).createOrReplaceTempView("iterations");
     PaperFigures f = PaperFigures.of(spark, null, "h");
 
