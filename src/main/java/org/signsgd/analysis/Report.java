@@ -40,6 +40,10 @@ public final class Report {
     }
     spark.read().parquet(metrics.uri("iterations")).createOrReplaceTempView("iterations");
     spark.read().parquet(metrics.uri("runs")).createOrReplaceTempView("runs");
+    boolean workers = metrics.exists("workers");
+    if (workers) {
+      spark.read().parquet(metrics.uri("workers")).createOrReplaceTempView("workers");
+    }
     String name = spark.sql("SELECT FIRST(name) FROM runs").first().getString(0);
     curves(spark, out, name);
     List<PaperFigures.Figure> figures = PaperFigures.draw(spark, out, name);
@@ -69,6 +73,9 @@ public final class Report {
     }
     if (spark.sql("SELECT COUNT(vote_failure_rate) FROM iterations").first().getLong(0) > 0) {
       section(html, spark, "vote-failure", "Vote failure against the bounds");
+    }
+    if (workers) {
+      section(html, spark, "worker-trust", "Honest and Byzantine workers as the rule sees them");
     }
     section(html, spark, "communication", "Bytes per iteration");
     section(html, spark, "timing", "Time per iteration");

@@ -95,8 +95,8 @@ class CannedQueriesTest {
     String[] typo = analyze("--query", "acuracy");
     assertThat(typo[0]).isEqualTo("2");
     assertThat(typo[2]).isEqualTo("error: --query acuracy: no such query (did you mean 'accuracy'?); allowed: "
-        + "accuracy, vote-failure, vote-failure-by-iteration, communication, timing, momentum-recovery, "
-        + "momentum-recovery-summary");
+        + "accuracy, vote-failure, vote-failure-by-iteration, communication, timing, worker-trust, "
+        + "momentum-recovery, momentum-recovery-summary");
     String[] empty = analyze("--query", "accuracy");
     assertThat(empty[0]).isEqualTo("2");
     assertThat(empty[2]).startsWith("error: --metrics " + dir + " holds no metrics");
