@@ -41,6 +41,7 @@ final class PaperFigures {
   private static final int H = 420;
   private static final Font PANEL_TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 12);
   private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+  private static final int MAX_TITLE = 90;
   private static final List<String> FILES = List.of("plots/loss-by-byzantine.png", "plots/accuracy-by-byzantine.png",
       "plots/heatmap-byzantine-batch.png", "plots/heatmap-attack-aggregator.png", "plots/vote-failure.png");
 
@@ -129,7 +130,11 @@ final class PaperFigures {
 
   /** Panel title: the algorithm, then what else varies; the algorithm alone when nothing does. */
   private static String panelTitle(String algorithm, String label) {
-    return label.isEmpty() ? algorithm : algorithm + ": " + label;
+    // "sign-fd: sign-fd, x" says the rule twice: the algorithm is the rule's name for dense rules and sign-fd
+    String rest = label.equals(algorithm) ? "" : label.startsWith(algorithm + ", ") ? label.substring(
+        algorithm.length() + 2) : label;
+    String title = rest.isEmpty() ? algorithm : algorithm + ": " + rest;
+    return title.length() <= MAX_TITLE ? title : title.substring(0, MAX_TITLE - 1) + "…"; // a panel is 620 px
   }
 
   /**
@@ -165,6 +170,7 @@ final class PaperFigures {
       c.getStyler().setYAxisLogarithmic(log);
       if (column.equals("test_accuracy")) {
         c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE); // accuracy curves end high
       }
       lines.forEach((line, pts) -> c.addSeries(line, pts.stream().mapToDouble(p -> p[0]).toArray(),
           pts.stream().mapToDouble(p -> log && !(p[1] > 0) ? Double.NaN : p[1]).toArray())

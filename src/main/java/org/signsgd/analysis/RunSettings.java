@@ -83,19 +83,49 @@ final class RunSettings {
   }
 
   /**
-   * The varying settings of {@code run} that {@code keep} accepts, as "key=value, ..." in key order (a name
-   * alone: "omniscient, batch=1"): the name
-   * of a panel (or cell) that groups runs equal in those keys. Empty when nothing varies.
+   * The varying settings of {@code run} that {@code keep} accepts, in key order: the name of a panel (or cell)
+   * that groups runs equal in those keys; empty when nothing varies. A named part reads as its name with the
+   * parameters that differ between runs of that name ("omniscient, batch=1", "krum(neighbours=26), B=24"):
+   * parameters one rule always has the same value of tell nothing and are left out.
    */
   String label(String run, Predicate<String> keep) {
     Map<String, String> s = byRun.getOrDefault(run, Map.of());
     List<String> parts = new ArrayList<>();
+    Set<String> done = new java.util.HashSet<>();
     for (String k : varying) {
-      if (keep.test(k) && s.containsKey(k)) {
-        parts.add(k.endsWith(".name") ? s.get(k) : shortKey(k) + "=" + s.get(k));
+      if (!keep.test(k) || !s.containsKey(k) || done.contains(k)) {
+        continue;
+      }
+      int dot = k.indexOf('.');
+      String nameKey = dot < 0 ? null : k.substring(0, dot) + ".name";
+      if (nameKey == null || !s.containsKey(nameKey)) {
+        parts.add(shortKey(k) + "=" + s.get(k));
+        continue;
+      }
+      String prefix = k.substring(0, dot + 1);
+      List<String> params = new ArrayList<>();
+      for (String p : varying) {
+        if (p.startsWith(prefix) && !p.equals(nameKey) && keep.test(p) && s.containsKey(p)
+            && variesAmong(p, nameKey, s.get(nameKey))) {
+          params.add(p.substring(prefix.length()) + "=" + s.get(p));
+        }
+        if (p.startsWith(prefix)) {
+          done.add(p);
+        }
+      }
+      boolean named = varying.contains(nameKey) && keep.test(nameKey);
+      if (named || !params.isEmpty()) {
+        parts.add((named ? s.get(nameKey) : shortKey(nameKey)) + (params.isEmpty() ? ""
+            : "(" + String.join(", ", params) + ")"));
       }
     }
     return String.join(", ", parts);
+  }
+
+  /** Whether {@code key} differs between the runs whose {@code nameKey} is {@code name}. */
+  private boolean variesAmong(String key, String nameKey, String name) {
+    return byRun.values().stream().filter(m -> name.equals(m.get(nameKey)))
+        .map(m -> m.getOrDefault(key, "")).distinct().count() > 1;
   }
 
   /**
@@ -115,15 +145,17 @@ final class RunSettings {
   }
 
   /**
-   * A named part with its parameters as one word: "krum(neighbours=48)" for prefix "aggregator"; {@code
-   * fallback} names it when the job left the name to its default (an unattacked baseline has no attack.name).
+   * A named part as one word, with the parameters that differ between runs of that name: "krum(neighbours=26)"
+   * for prefix "aggregator"; {@code fallback} names it when the job left the name to its default (an unattacked
+   * baseline has no attack.name).
    */
   String named(String run, String prefix, String fallback) {
     Map<String, String> s = byRun.getOrDefault(run, Map.of());
     String name = s.getOrDefault(prefix + ".name", fallback);
     List<String> params = new ArrayList<>();
     s.forEach((k, v) -> {
-      if (k.startsWith(prefix + ".") && !k.equals(prefix + ".name")) {
+      if (k.startsWith(prefix + ".") && !k.equals(prefix + ".name") && s.containsKey(prefix + ".name")
+          && variesAmong(k, prefix + ".name", name)) {
         params.add(k.substring(prefix.length() + 1) + "=" + v);
       }
     });

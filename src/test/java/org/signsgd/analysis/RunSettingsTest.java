@@ -35,13 +35,14 @@ class RunSettingsTest {
     RunSettings s = threeRuns();
     // seed differs between a and b but is not a setting; neighbours is absent from c, so it varies
     assertThat(s.varying).containsExactly("aggregator.name", "aggregator.neighbours", "byzantine");
-    assertThat(s.label("a", k -> true)).isEqualTo("krum, aggregator.neighbours=20, B=4");
+    // neighbours is 20 in every krum run: it tells nothing about a panel
+    assertThat(s.label("a", k -> true)).isEqualTo("krum, B=4");
     assertThat(s.label("c", k -> !k.equals("byzantine"))).isEqualTo("median");
     assertThat(s.label("a", k -> !k.startsWith("aggregator."))).isEqualTo("B=4");
-    assertThat(s.named("a", "aggregator", "?")).isEqualTo("krum(neighbours=20)");
+    assertThat(s.named("a", "aggregator", "?")).isEqualTo("krum");
     assertThat(s.named("c", "aggregator", "?")).isEqualTo("median");
     assertThat(s.named("c", "momentum", "none")).isEqualTo("none");
-    assertThat(s.named("c", "attack", "?")).isEqualTo("alie(factor=1.5)");
+    assertThat(s.named("c", "attack", "?")).isEqualTo("alie");
   }
 
   @Test
@@ -60,5 +61,27 @@ class RunSettingsTest {
     assertThat(s.followsFrom("byzantine", run -> s.named(run, "aggregator", "?"))).isTrue();
     assertThat(s.followsFrom("byzantine", run -> "all")).isFalse();
     assertThat(s.followsFrom("lr.initial", run -> "all")).isTrue();
+  }
+
+  @Test
+  void aParameterShowsWhereItDiffersBetweenRunsOfOneRule() {
+    Map<String, String> jobs = new LinkedHashMap<>();
+    jobs.put("a", "{\"aggregator\":{\"name\":\"krum\",\"neighbours\":26},\"byzantine\":24}");
+    jobs.put("b", "{\"aggregator\":{\"name\":\"krum\",\"neighbours\":38},\"byzantine\":12}");
+    jobs.put("c", "{\"aggregator\":{\"name\":\"median\",\"mode\":\"lower\"},\"byzantine\":12}");
+    jobs.put("d", "{\"aggregator\":{\"name\":\"krum\",\"neighbours\":26},\"attack\":{\"name\":\"alie\","
+        + "\"z\":1},\"byzantine\":24}");
+    jobs.put("e", "{\"aggregator\":{\"name\":\"krum\",\"neighbours\":26},\"attack\":{\"name\":\"alie\","
+        + "\"z\":2},\"byzantine\":24}");
+    RunSettings s = RunSettings.of(jobs);
+    assertThat(s.label("a", k -> true)).isEqualTo("krum(neighbours=26), B=24");
+    assertThat(s.label("b", k -> !k.equals("byzantine"))).isEqualTo("krum(neighbours=38)");
+    assertThat(s.label("c", k -> true)).isEqualTo("median, B=12"); // mode is always lower for the median
+    assertThat(s.label("e", k -> true)).isEqualTo("krum(neighbours=26), alie(z=2), B=24");
+    assertThat(s.label("e", k -> !k.equals("attack.name"))).isEqualTo("krum(neighbours=26), attack(z=2), B=24");
+    assertThat(s.named("b", "aggregator", "?")).isEqualTo("krum(neighbours=38)");
+    assertThat(s.named("c", "aggregator", "?")).isEqualTo("median");
+    assertThat(s.named("d", "attack", "?")).isEqualTo("alie(z=1)");
+    assertThat(s.named("a", "attack", "none")).isEqualTo("none");
   }
 }
