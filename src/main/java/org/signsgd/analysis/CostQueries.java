@@ -21,15 +21,16 @@ final class CostQueries {
              ROUND(AVG(bytes_up), 1) AS bytes_up, ROUND(AVG(bytes_down), 1) AS bytes_down,
              ROUND(AVG(bytes_up) / workers, 1) AS bytes_up_per_worker,
              4 * dimension * workers AS float32_bytes,
-             ROUND(4 * dimension * workers / AVG(bytes_up), 2) AS compression_up,
-             ROUND(4 * dimension * workers / AVG(bytes_down), 2) AS compression_down
+             ROUND(4 * dimension * workers / NULLIF(AVG(bytes_up), 0), 2) AS compression_up,
+             ROUND(4 * dimension * workers / NULLIF(AVG(bytes_down), 0), 2) AS compression_down
       FROM iterations
       GROUP BY algorithm, aggregator, attack, workers, dimension
       ORDER BY algorithm, aggregator, attack, workers, dimension""");
 
   static final CannedQuery TIMING = new CannedQuery("timing",
       "milliseconds per iteration split into the gradient, the aggregation and the rest, averaged over iterations",
-      List.of("algorithm, aggregator, attack, workers, byzantine, batch_size: the configuration",
+      List.of("algorithm, aggregator, attack, workers, byzantine, batch_size, dimension: the configuration "
+              + "(dimension d tells the models apart)",
           "iterations: iterations averaged (all seeds)",
           "compute_ms: the slowest worker's gradient (and momentum, sign packing) per iteration",
           "aggregate_ms: the server's rule (vote, Krum, ...) per iteration",
@@ -38,12 +39,12 @@ final class CostQueries {
           "iteration_ms: wall-clock time of an iteration",
           "compute_share: total compute_ms over total iteration_ms"),
       """
-      SELECT algorithm, aggregator, attack, workers, byzantine, batch_size, COUNT(*) AS iterations,
+      SELECT algorithm, aggregator, attack, workers, byzantine, batch_size, dimension, COUNT(*) AS iterations,
              ROUND(AVG(compute_ms), 3) AS compute_ms, ROUND(AVG(aggregate_ms), 3) AS aggregate_ms,
              ROUND(AVG(iteration_ms - compute_ms - aggregate_ms), 3) AS other_ms,
              ROUND(AVG(iteration_ms), 3) AS iteration_ms,
-             ROUND(SUM(compute_ms) / SUM(iteration_ms), 4) AS compute_share
+             ROUND(SUM(compute_ms) / NULLIF(SUM(iteration_ms), 0), 4) AS compute_share
       FROM iterations
-      GROUP BY algorithm, aggregator, attack, workers, byzantine, batch_size
-      ORDER BY algorithm, aggregator, attack, workers, byzantine, batch_size""");
+      GROUP BY algorithm, aggregator, attack, workers, byzantine, batch_size, dimension
+      ORDER BY algorithm, aggregator, attack, workers, byzantine, batch_size, dimension""");
 }

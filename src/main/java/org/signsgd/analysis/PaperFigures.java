@@ -100,8 +100,14 @@ final class PaperFigures {
     return f;
   }
 
-  private static boolean isByzantine(String key) {
-    return key.equals("byzantine") || key.equals("declared_byzantine");
+  /**
+   * B names the lines, not the panels; so does the declared f where it follows from B (a grid that sets both
+   * together). A declared f that varies on its own (Krum told a wrong f) names panels, so that runs told
+   * different f are never averaged as if they were seeds.
+   */
+  private boolean isByzantine(String key) {
+    return key.equals("byzantine") || key.equals("declared_byzantine") && settings.followsFrom(key,
+        run -> settings.byRun.get(run).getOrDefault("byzantine", ""));
   }
 
   /** The view {@code labels}: each run's panel in each figure, and its heatmap cell names. */
@@ -117,8 +123,9 @@ final class PaperFigures {
     java.util.function.Function<String, String> attack = run -> settings.named(run, "attack",
         rules.getOrDefault(run, new String[] {"?", "?"})[1]);
     // settings that go with the rule (a grid's variants: the learning rate tuned per rule) are not panels
+    // attack and aggregator may be written as a bare name ("attack: none"): the key has no dot then
     Predicate<String> notRule = k -> !k.startsWith("attack.") && !k.startsWith("aggregator.")
-        && !settings.followsFrom(k, rule);
+        && !k.equals("attack") && !k.equals("aggregator") && !settings.followsFrom(k, rule);
     List<Row> rows = new ArrayList<>();
     settings.byRun.keySet().forEach(run -> rows.add(RowFactory.create(run, settings.label(run, notB),
         settings.label(run, notBOrBatch), settings.label(run, notRule), rule.apply(run), attack.apply(run))));
@@ -144,9 +151,10 @@ final class PaperFigures {
   private void curves(String file, String column, String yTitle, boolean log, List<Figure> figures)
       throws IOException {
     List<Row> rows = spark.sql("SELECT l.panel, FIRST(i.algorithm), i.byzantine, i.workers, i.iteration, AVG(i."
-        + column + ") FROM iterations i JOIN labels l USING (run_id) WHERE i." + column + " IS NOT NULL "
-        + "GROUP BY l.panel, i.byzantine, i.workers, i.iteration ORDER BY l.panel, i.byzantine, i.workers, "
-        + "i.iteration").collectAsList();
+        + column + ") FROM iterations i JOIN labels l USING (run_id) WHERE i." + column + " IS NOT NULL AND "
+        + NOT_DIVERGED + " GROUP BY l.panel, i.byzantine, i.workers, i.iteration ORDER BY l.panel, i.byzantine, "
+        + "i.workers, i.iteration").collectAsList();
+    long allPanels = rows.stream().map(r -> r.getString(0)).distinct().count();
     Map<String, Map<String, List<double[]>>> panels = new LinkedHashMap<>();
     Map<String, String> titles = new LinkedHashMap<>();
     for (Row r : rows) {
@@ -180,8 +188,8 @@ final class PaperFigures {
     String what = column.equals("test_accuracy") ? "Test accuracy" : lossTitle.startsWith("f(") ? "Suboptimality"
         : "Training loss";
     String title = name + ": " + what.toLowerCase() + " by Byzantine count";
-    write(file, title, charts, countPanels("panel"), figures,
-        what + " against the iteration, one panel per configuration, one line per Byzantine count B of Q workers");
+    write(file, title, charts, allPanels, figures, what + " against the iteration, one panel per configuration, "
+        + "one line per Byzantine count B of Q workers" + divergedNote());
   }
 
   /** Final accuracy (or loss) over Byzantine fraction × batch size, one heatmap per other configuration. */
@@ -220,6 +228,16 @@ final class PaperFigures {
         .map(r -> new Cell(r.getString(0), "", r.getString(1), r.getString(2), r.getDouble(3))).toList();
   }
 
+  /** Rows of runs that did not diverge: a diverged run's rows stop before the divergence. */
+  private static final String NOT_DIVERGED = "run_id NOT IN (SELECT run_id FROM runs WHERE status = 'diverged')";
+
+  private String divergedNote() {
+    long diverged = spark.sql("SELECT COUNT(DISTINCT run_id) FROM runs WHERE status = 'diverged'").first()
+        .getLong(0);
+    return diverged == 0 ? "" : "; " + diverged + " diverged run" + (diverged == 1 ? " is" : "s are") + " left "
+        + "out (their status is in the runs table)";
+  }
+
   /** One cell of a heatmap: its panel, the panel's algorithm (or ""), its column and row, its value. */
   record Cell(String panel, String algorithm, String x, String y, double value) {}
 
@@ -232,7 +250,7 @@ final class PaperFigures {
         : "MAX_BY(" + lossColumn + ", iteration)";
     return "WITH final AS (SELECT run_id, FIRST(algorithm) AS algorithm, FIRST(byzantine) AS byzantine, "
         + "FIRST(workers) AS workers, FIRST(batch_size) AS batch_size, " + value + " AS value FROM iterations "
-        + "WHERE run_id NOT IN (SELECT run_id FROM runs WHERE status = 'diverged') GROUP BY run_id)";
+        + "WHERE " + NOT_DIVERGED + " GROUP BY run_id)";
   }
 
   private void heatmaps(List<Cell> cells, String file, String xTitle, String yTitle, String by,
@@ -284,11 +302,8 @@ final class PaperFigures {
     }
     if (!charts.isEmpty()) {
       String title = name + ": " + metric + " " + by;
-      long diverged = spark.sql("SELECT COUNT(DISTINCT run_id) FROM runs WHERE status = 'diverged'").first()
-          .getLong(0);
       write(file, title, charts, panels.size(), figures, metric.substring(0, 1).toUpperCase()
-          + metric.substring(1) + " " + by + " (mean over seeds)" + (diverged == 0 ? "" : "; " + diverged
-          + " diverged runs are left out: their cells are empty or average the others (status in the runs table)"));
+          + metric.substring(1) + " " + by + " (mean over seeds)" + divergedNote());
     }
   }
 
@@ -403,9 +418,6 @@ final class PaperFigures {
     c.getStyler().setMarkerSize(6);
   }
 
-  private long countPanels(String column) {
-    return spark.sql("SELECT COUNT(DISTINCT " + column + ") FROM labels").first().getLong(0);
-  }
 
   private void write(String file, String title, List<? extends org.knowm.xchart.internal.chartpart.Chart<?, ?>>
       charts, long panels, List<Figure> figures, String caption) throws IOException {

@@ -44,7 +44,7 @@ public final class Report {
     if (workers) {
       spark.read().parquet(metrics.uri("workers")).createOrReplaceTempView("workers");
     }
-    String name = spark.sql("SELECT FIRST(name) FROM runs").first().getString(0);
+    String name = spark.sql("SELECT COALESCE(FIRST(name), 'metrics') FROM runs").first().getString(0);
     curves(spark, out, name);
     List<PaperFigures.Figure> figures = PaperFigures.draw(spark, out, name);
     StringBuilder html = new StringBuilder();
@@ -119,6 +119,8 @@ public final class Report {
         + "for the analytic models)", true, columns(loss));
     if (!accuracy.isEmpty()) {
       CurvePlot.write(out, "plots/test-accuracy.png", name, subtitle, "test accuracy", false, columns(accuracy));
+    } else if (out.exists("plots/test-accuracy.png")) {
+      out.delete("plots/test-accuracy.png"); // from earlier metrics: not these
     }
   }
 

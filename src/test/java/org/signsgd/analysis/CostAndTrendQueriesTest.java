@@ -81,10 +81,10 @@ class CostAndTrendQueriesTest {
     // signsgd: compute (2+4+2+4+4)/5 = 3.2, aggregate 1, other ((5-3)·2 + (9-5)·3)/5 = 3.2, total 7.4,
     // share 16/37 = 0.4324; sgd: compute 20, aggregate 2, other (8 + 8)/2 = 8, total 30, share 40/60
     assertThat(query("timing")).containsExactly(
-        "algorithm,aggregator,attack,workers,byzantine,batch_size,iterations,compute_ms,aggregate_ms,other_ms,"
-            + "iteration_ms,compute_share",
-        "sgd,mean,none,3,0,1,2,20.0,2.0,8.0,30.0,0.6667",
-        "signsgd,majority-vote,blind-flip,3,1,1,5,3.2,1.0,3.2,7.4,0.4324");
+        "algorithm,aggregator,attack,workers,byzantine,batch_size,dimension,iterations,compute_ms,aggregate_ms,"
+            + "other_ms,iteration_ms,compute_share",
+        "sgd,mean,none,3,0,1,100,2,20.0,2.0,8.0,30.0,0.6667",
+        "signsgd,majority-vote,blind-flip,3,1,1,100,5,3.2,1.0,3.2,7.4,0.4324");
   }
 
   @Test

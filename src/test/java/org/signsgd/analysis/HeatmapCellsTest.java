@@ -78,4 +78,40 @@ class HeatmapCellsTest {
         new PaperFigures.Cell("batch=1, B=2", "", "median", "blind-flip", 0.4),
         new PaperFigures.Cell("batch=4, B=2", "", "majority-vote", "blind-flip", 0.55));
   }
+
+  /** A run given by its job JSON, final accuracy at iteration 9. */
+  private void raw(String id, String json, String rule, String attack, int b, double accuracy) {
+    runs.add(RowFactory.create(id, json, "completed"));
+    iterations.add(RowFactory.create(id, 9L, rule, rule, attack, 9, b, "1", 1L, 1.0, null, accuracy));
+  }
+
+  @Test
+  void aDeclaredFThatVariesOnItsOwnAndABareAttackName() {
+    raw("r1", "{\"aggregator\":{\"name\":\"krum\"},\"attack\":\"blind-flip\",\"byzantine\":2,"
+        + "\"declared_byzantine\":2}", "krum", "blind-flip", 2, 0.5);
+    raw("r2", "{\"aggregator\":{\"name\":\"krum\"},\"attack\":\"gaussian\",\"byzantine\":2,"
+        + "\"declared_byzantine\":2}", "krum", "gaussian", 2, 0.25);
+    raw("r3", "{\"aggregator\":{\"name\":\"median\"},\"attack\":\"blind-flip\",\"byzantine\":2,"
+        + "\"declared_byzantine\":2}", "median", "blind-flip", 2, 0.75);
+    raw("r4", "{\"aggregator\":{\"name\":\"krum\"},\"attack\":\"blind-flip\",\"byzantine\":2,"
+        + "\"declared_byzantine\":3}", "krum", "blind-flip", 2, 0.125);
+    SparkSession spark = SparkSessions.get("local[2]");
+    spark.createDataFrame(runs, new StructType().add("run_id", DataTypes.StringType).add("job",
+        DataTypes.StringType).add("status", DataTypes.StringType)).createOrReplaceTempView("runs");
+    spark.createDataFrame(iterations, ITERATIONS).createOrReplaceTempView("iterations");
+    PaperFigures f = PaperFigures.of(spark, null, "h");
+
+    // Krum told f = 3 with B = 2 is its own panel, never averaged with Krum told f = 2
+    assertThat(f.byzantineBatchCells()).containsExactly(
+        new PaperFigures.Cell("krum, attack=blind-flip, f=2", "krum", "1", "0.22 (2/9)", 0.5),
+        new PaperFigures.Cell("krum, attack=blind-flip, f=3", "krum", "1", "0.22 (2/9)", 0.125),
+        new PaperFigures.Cell("krum, attack=gaussian, f=2", "krum", "1", "0.22 (2/9)", 0.25),
+        new PaperFigures.Cell("median, attack=blind-flip, f=2", "median", "1", "0.22 (2/9)", 0.75));
+    // "attack: gaussian" written bare is a row of the heatmap, not a panel of its own
+    assertThat(f.attackAggregatorCells()).containsExactly(
+        new PaperFigures.Cell("f=2", "", "krum", "blind-flip", 0.5),
+        new PaperFigures.Cell("f=2", "", "krum", "gaussian", 0.25),
+        new PaperFigures.Cell("f=2", "", "median", "blind-flip", 0.75),
+        new PaperFigures.Cell("f=3", "", "krum", "blind-flip", 0.125));
+  }
 }

@@ -28,7 +28,7 @@ class WorkerTrustTest {
     double[][] weight = {{1, 0.5, -1, -2}, {1, 1, 2, 2}, {1, 1, 1.5, 1.5}};
     List<Row> iterations = new ArrayList<>();
     for (long t = 0; t < 4; t++) {
-      iterations.add(RowFactory.create("r1", t, "sign-fd", "sign-inversion", 1));
+      iterations.add(RowFactory.create("r1", t, "sign-fd", "sign-fd", "sign-inversion", 3, 1, "64"));
       for (int w = 0; w < 3; w++) {
         workers.add(RowFactory.create("r1", t, w, agreement[w][(int) t], weight[w][(int) t], w == 0));
       }
@@ -38,7 +38,9 @@ class WorkerTrustTest {
         .write().parquet(dir.resolve("runs").toString());
     spark.createDataFrame(iterations, new StructType().add("run_id", DataTypes.StringType)
         .add("iteration", DataTypes.LongType).add("algorithm", DataTypes.StringType)
-        .add("attack", DataTypes.StringType).add("byzantine", DataTypes.IntegerType))
+        .add("aggregator", DataTypes.StringType).add("attack", DataTypes.StringType)
+        .add("workers", DataTypes.IntegerType).add("byzantine", DataTypes.IntegerType)
+        .add("batch_size", DataTypes.StringType))
         .write().parquet(dir.resolve("iterations").toString());
     spark.createDataFrame(workers, WorkerSchema.SCHEMA).write().parquet(dir.resolve("workers").toString());
 
@@ -48,8 +50,9 @@ class WorkerTrustTest {
     // honest: agreement 6.4/8, weight 11/8, second half (t = 2, 3 of last 3) 7/4;
     // Byzantine: agreement 0.6/4, weight −1.5/4, second half −3/2
     assertThat(r.out().strip().lines().toList()).containsExactly(
-        "algorithm,attack,byzantine_workers,byzantine,runs,rows,agreement,weight,weight_second_half",
-        "sign-fd,sign-inversion,1,false,1,8,0.8,1.375,1.75",
-        "sign-fd,sign-inversion,1,true,1,4,0.15,-0.375,-1.5");
+        "algorithm,aggregator,attack,workers,byzantine_workers,batch_size,byzantine,runs,rows,agreement,weight,"
+            + "weight_second_half",
+        "sign-fd,sign-fd,sign-inversion,3,1,64,false,1,8,0.8,1.375,1.75",
+        "sign-fd,sign-fd,sign-inversion,3,1,64,true,1,4,0.15,-0.375,-1.5");
   }
 }
