@@ -74,4 +74,27 @@ class GemmConvolutionTest {
     INDArray og = gemm.output(x, false);
     assertThat(og.sub(od).normmaxNumber().doubleValue()).isLessThan(1e-12);
   }
+
+  /** An input that is a view starting inside a larger buffer (a batch sliced out of a bigger one). */
+  @Test
+  void aViewWithAnOffsetIsReadFromWhereItStarts() {
+    java.util.SplittableRandom r0 = new java.util.SplittableRandom(12);
+    INDArray all = Nd4j.create(r0.doubles(6 * 2 * 9 * 8, -1, 1).toArray(), new long[] {6, 2, 9, 8}, 'c');
+    INDArray view = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 6),
+        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+        org.nd4j.linalg.indexing.NDArrayIndex.all());
+    assertThat(view.offset()).isEqualTo(2 * 9 * 8);
+    INDArray w = Nd4j.create(r0.doubles(3 * 2 * 3 * 3, -1, 1).toArray(), new long[] {3, 2, 3, 3}, 'c');
+    INDArray bias = Nd4j.create(new double[] {0.1, -0.2, 0.3}, new long[] {1, 3}, 'c');
+    INDArray[] z = new INDArray[2];
+    INDArray[] inputs = {view, view.dup('c')};
+    for (int k = 0; k < 2; k++) {
+      z[k] = new GemmConvolutionHelper().preOutput(inputs[k], w, bias, new int[] {3, 3}, new int[] {1, 1},
+          new int[] {0, 0}, null, null, ConvolutionMode.Truncate, new int[] {1, 1},
+          org.deeplearning4j.nn.conf.CNN2DFormat.NCHW,
+          org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+    }
+    assertThat(z[0].sub(z[1]).normmaxNumber().doubleValue()).isEqualTo(0.0);
+    assertThat(z[1].normmaxNumber().doubleValue()).isGreaterThan(0.1);
+  }
 }
