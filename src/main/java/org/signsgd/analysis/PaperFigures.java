@@ -381,6 +381,7 @@ final class PaperFigures {
         XYSeries s = c.addSeries(String.format("tolerance α < 1 − 1/(2p̂) = %.3f", tolerated),
             new double[] {tolerated, tolerated}, new double[] {0, 1});
         s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(java.awt.Color.BLACK);
         s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4},
             0));
       }
