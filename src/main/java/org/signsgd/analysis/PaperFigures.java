@@ -260,7 +260,7 @@ final class PaperFigures {
     List<HeatMapChart> charts = new ArrayList<>();
     String metric = hasAccuracy ? "final test accuracy" : "final log10(" + lossTitle + ")";
     java.util.DoubleSummaryStatistics logScale = cells.stream()
-        .mapToDouble(cell -> Math.log10(Math.max(cell.value(), 1e-12))).summaryStatistics();
+        .mapToDouble(cell -> log10(cell.value())).summaryStatistics();
     for (Map.Entry<String, List<Cell>> p : panels.entrySet()) {
       if (charts.size() >= Panels.MAX_PANELS) {
         break;
@@ -270,7 +270,7 @@ final class PaperFigures {
       List<Number[]> heat = new ArrayList<>();
       for (Cell cell : p.getValue()) {
         heat.add(new Number[] {xs.indexOf(cell.x()), ys.indexOf(cell.y()),
-            hasAccuracy ? cell.value() : Math.log10(Math.max(cell.value(), 1e-12))});
+            hasAccuracy ? cell.value() : log10(cell.value())});
       }
       String algorithm = p.getValue().get(0).algorithm();
       HeatMapChart c = new HeatMapChartBuilder().width(W).height(H)
@@ -318,6 +318,11 @@ final class PaperFigures {
       out[i] = colours[colours.length - 1 - i];
     }
     return out;
+  }
+
+  /** A loss cell's colour value: log10, with an exact 0 (the quadratic's optimum) at −12. */
+  private static double log10(double loss) {
+    return Math.log10(Math.max(loss, 1e-12));
   }
 
   /** Numbers in numeric order, then words ("t"), each in text order. */

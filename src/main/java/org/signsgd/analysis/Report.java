@@ -34,10 +34,7 @@ public final class Report {
 
   /** The report of the metrics in {@code metrics}, written with its plots under {@code out}. */
   public static String write(SparkSession spark, OutputDir metrics, OutputDir out) throws IOException {
-    if (!metrics.exists("iterations") || !metrics.exists("runs")) {
-      throw new IllegalArgumentException(metrics.display("") + " holds no metrics (no runs/ and iterations/); "
-          + "give the --out directory of a train or sweep");
-    }
+    requireMetrics(metrics, metrics.display(""));
     spark.read().parquet(metrics.uri("iterations")).createOrReplaceTempView("iterations");
     spark.read().parquet(metrics.uri("runs")).createOrReplaceTempView("runs");
     boolean workers = metrics.exists("workers");
@@ -84,6 +81,14 @@ public final class Report {
     html.append("</body></html>\n");
     out.write("index.html", html.toString().getBytes(StandardCharsets.UTF_8));
     return out.display("index.html");
+  }
+
+  /** A one-line error, naming the directory as {@code shownAs}, unless it holds runs/ and iterations/. */
+  public static void requireMetrics(OutputDir dir, String shownAs) throws IOException {
+    if (!dir.exists("iterations") || !dir.exists("runs")) {
+      throw new IllegalArgumentException(shownAs + " holds no metrics (no runs/ and iterations/); give the --out "
+          + "directory of a train or sweep");
+    }
   }
 
   /** One line per configuration (label), averaged over seeds. */

@@ -30,11 +30,8 @@ public final class PlotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OutputDir probe = OutputDir.of(metrics, new org.apache.hadoop.conf.Configuration());
-    if (!probe.exists("iterations") || !probe.exists("runs")) {
-      throw new IllegalArgumentException("--metrics " + metrics + " holds no metrics (no runs/ and iterations/); "
-          + "give the --out directory of a train or sweep");
-    }
+    // before Spark starts: bad input is one line, fast
+    Report.requireMetrics(OutputDir.of(metrics, new org.apache.hadoop.conf.Configuration()), "--metrics " + metrics);
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
       OutputDir dir = OutputDir.of(metrics, spark.sparkContext().hadoopConfiguration());

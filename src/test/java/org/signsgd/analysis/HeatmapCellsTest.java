@@ -47,6 +47,15 @@ class HeatmapCellsTest {
     }
   }
 
+  /** The figures of the runs and iterations added so far, as the views runs and iterations. */
+  private PaperFigures figures() {
+    SparkSession spark = SparkSessions.get("local[2]");
+    spark.createDataFrame(runs, new StructType().add("run_id", DataTypes.StringType).add("job",
+        DataTypes.StringType).add("status", DataTypes.StringType)).createOrReplaceTempView("runs");
+    spark.createDataFrame(iterations, ITERATIONS).createOrReplaceTempView("iterations");
+    return PaperFigures.of(spark, null, "h");
+  }
+
   @Test
   void cellsAreFinalAccuracyAveragedOverSeeds() {
     run("r1", "majority-vote", "blind-flip", 2, "1", 1, null, 0.5, 0.75);
@@ -57,11 +66,7 @@ class HeatmapCellsTest {
     run("r6", "majority-vote", "blind-flip", 2, "4", 1, 0.1, 0.55, null); // last evaluated at 5
     // diverged: its rows stop before the divergence, so it has no final value and no cell
     run("r7", "diverged", "majority-vote", "blind-flip", 4, "1", 1, 0.1, 0.2, 0.3);
-    SparkSession spark = SparkSessions.get("local[2]");
-    spark.createDataFrame(runs, new StructType().add("run_id", DataTypes.StringType).add("job",
-        DataTypes.StringType).add("status", DataTypes.StringType)).createOrReplaceTempView("runs");
-    spark.createDataFrame(iterations, ITERATIONS).createOrReplaceTempView("iterations");
-    PaperFigures f = PaperFigures.of(spark, null, "h");
+    PaperFigures f = figures();
 
     assertThat(f.byzantineBatchCells()).containsExactly(
         new PaperFigures.Cell("majority-vote, blind-flip, lr.initial=0.1", "signsgd", "1", "0.00 (0/9)", 0.9),
@@ -95,11 +100,7 @@ class HeatmapCellsTest {
         + "\"declared_byzantine\":2}", "median", "blind-flip", 2, 0.75);
     raw("r4", "{\"aggregator\":{\"name\":\"krum\"},\"attack\":\"blind-flip\",\"byzantine\":2,"
         + "\"declared_byzantine\":3}", "krum", "blind-flip", 2, 0.125);
-    SparkSession spark = SparkSessions.get("local[2]");
-    spark.createDataFrame(runs, new StructType().add("run_id", DataTypes.StringType).add("job",
-        DataTypes.StringType).add("status", DataTypes.StringType)).createOrReplaceTempView("runs");
-    spark.createDataFrame(iterations, ITERATIONS).createOrReplaceTempView("iterations");
-    PaperFigures f = PaperFigures.of(spark, null, "h");
+    PaperFigures f = figures();
 
     // Krum told f = 3 with B = 2 is its own panel, never averaged with Krum told f = 2
     assertThat(f.byzantineBatchCells()).containsExactly(
