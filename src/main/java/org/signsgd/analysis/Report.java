@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.signsgd.metrics.CurvePlot;
+import org.signsgd.metrics.MetricsTables;
 import org.signsgd.metrics.OutputDir;
 
 /**
@@ -35,12 +36,7 @@ public final class Report {
   /** The report of the metrics in {@code metrics}, written with its plots under {@code out}. */
   public static String write(SparkSession spark, OutputDir metrics, OutputDir out) throws IOException {
     requireMetrics(metrics, metrics.display(""));
-    spark.read().parquet(metrics.uri("iterations")).createOrReplaceTempView("iterations");
-    spark.read().parquet(metrics.uri("runs")).createOrReplaceTempView("runs");
-    boolean workers = metrics.exists("workers");
-    if (workers) {
-      spark.read().parquet(metrics.uri("workers")).createOrReplaceTempView("workers");
-    }
+    boolean workers = Views.register(spark, new MetricsTables(spark, metrics)).contains("workers");
     String name = spark.sql("SELECT COALESCE(FIRST(name), 'metrics') FROM runs").first().getString(0);
     curves(spark, out, name);
     List<PaperFigures.Figure> figures = PaperFigures.draw(spark, out, name);
@@ -52,7 +48,7 @@ public final class Report {
             + ".columns{font-size:12px;color:#555}"
             + "</style></head><body>\n<h1>").append(escape(name)).append("</h1>\n");
     long runs = spark.sql("SELECT COUNT(DISTINCT run_id) FROM runs").first().getLong(0);
-    html.append("<p>").append(runs).append(" runs; metrics as Parquet in <code>")
+    html.append("<p>").append(runs).append(" runs; metrics as Delta Lake tables (Parquet files) in <code>")
         .append(escape(metrics.display(""))).append("</code> (<code>iterations/</code>, <code>runs/</code>; query "
             + "them with <code>analyze --query NAME</code> or <code>--sql</code>).</p>\n");
     for (PaperFigures.Figure f : figures) {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.openjdk.jmh.results.RunResult;
@@ -28,6 +27,8 @@ import org.signsgd.train.Engine;
 import org.signsgd.train.InProcessEngine;
 import org.signsgd.train.IterationRow;
 import org.signsgd.train.Phases;
+import org.signsgd.train.RunLifecycle;
+import org.signsgd.train.RunStatus;
 import org.signsgd.train.SparkEngine;
 
 /**
@@ -186,7 +187,7 @@ public final class Bench {
     // during the run (a shared host) weighs on both sides alike
     double floorBefore = floorMs(driver.model(), batch, iterations);
     List<IterationRow> out = new ArrayList<>();
-    new SparkEngine(jsc()).run(driver, out::add);
+    ended(RunLifecycle.run(new SparkEngine(jsc()), driver, out::add));
     double floors[] = {floorBefore, floorMs(driver.model(), batch, iterations)};
     // iteration 0 pays for building the networks and JIT: the medians of the rest
     double iteration = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray());
@@ -386,9 +387,18 @@ public final class Bench {
 
   private static List<IterationRow> run(Engine engine, JobSpec spec) {
     List<IterationRow> out = new ArrayList<>();
-    Consumer<IterationRow> sink = out::add;
-    engine.run(new Driver(spec), sink);
+    ended(RunLifecycle.run(engine, new Driver(spec), out::add));
     return out;
+  }
+
+  /** A measured run must run to its end: a failure or an interruption ends the benchmark. */
+  private static void ended(RunLifecycle.Ended e) {
+    if (e.error() != null) {
+      throw e.error();
+    }
+    if (e.status() != RunStatus.COMPLETED) {
+      throw new IllegalStateException("bench: a measured run ended " + e.status().label());
+    }
   }
 
   private static double wall(Engine engine, JobSpec spec) {

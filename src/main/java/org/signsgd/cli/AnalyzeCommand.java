@@ -1,13 +1,16 @@
 package org.signsgd.cli;
 
 import org.signsgd.metrics.OutputDir;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import java.util.stream.Stream;
 import org.signsgd.analysis.Output;
+import org.signsgd.analysis.Views;
+import org.signsgd.metrics.MetricsTables;
+import org.signsgd.metrics.Table;
 import org.signsgd.train.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +43,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--query", paramLabel = "NAME", description = "a canned query: ${sys:signsgd.queries}")
     String name;
 
-    @Option(names = "--sql", paramLabel = "SQL", description = "any Spark SQL over the views")
+    @Option(names = "--sql", paramLabel = "SQL",
+        description = "any Spark SQL query over the views (read only: SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)")
     String sql;
   }
 
@@ -72,20 +76,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
     String sql = query.sql != null ? query.sql : org.signsgd.analysis.CannedQueries.get(query.name).sql();
     OutputDir dir = OutputDir.of(metrics, new org.apache.hadoop.conf.Configuration());
-    List<String> views = new ArrayList<>();
-    for (String view : List.of("runs", "iterations", "workers")) {
-      if (dir.exists(view)) {
-        views.add(view);
-      }
-    }
-    if (views.isEmpty()) {
+    if (Stream.of(Table.values()).noneMatch(t -> exists(dir, t))) {
       throw new IllegalArgumentException("--metrics " + metrics + " holds no metrics (no runs/ or iterations/ "
           + "directory); give the --out directory of a train run");
     }
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
-      for (String view : views) {
-        spark.read().parquet(dir.uri(view)).createOrReplaceTempView(view);
+      List<String> views = Views.register(spark, new MetricsTables(spark, dir));
+      if (query.sql != null) {
+        Views.requireReadOnly(spark, sql);
       }
       Dataset<Row> result;
       try {
@@ -96,14 +95,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
           throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
-        String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-        throw new IllegalArgumentException((query.sql != null ? "--sql: " : "--query " + query.name + ": ") + first
-            + "; views: " + describe(spark, views));
+        throw new IllegalArgumentException((query.sql != null ? "--sql: " : "--query " + query.name + ": ")
+            + Views.firstLine(e.getMessage()) + "; views: " + describe(spark, views));
       }
       Output.print(result, format, spec.commandLine().getOut());
       return 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  private static boolean exists(OutputDir dir, Table t) {
+    try {
+      return dir.exists(t.dir());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

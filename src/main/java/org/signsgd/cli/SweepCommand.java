@@ -9,6 +9,8 @@ import org.signsgd.job.JobFile;
 import org.signsgd.job.JobSpec;
 import org.signsgd.metrics.OutputDir;
 import org.signsgd.train.Sessions;
+import org.signsgd.train.Interrupts;
+import org.signsgd.train.RunStatus;
 import org.signsgd.train.Sweep;
 import org.signsgd.train.Training;
 import picocli.CommandLine.Command;
@@ -35,8 +37,11 @@ public final class SweepCommand implements Callable<Integer> {
   List<String> overrides = new ArrayList<>();
 
   @Option(names = "--parallel", paramLabel = "K",
-      description = "in-process runs at a time (default: the cluster's cores)")
-  int parallel;
+      description = "in-process runs at a time, K >= 1 (default: the cluster's cores)")
+  Integer parallel;
+
+  @Option(names = "--force", description = "run the finished configurations again (their rows are replaced)")
+  boolean force;
 
   @Option(names = "--master", paramLabel = "URL",
       description = "Spark master (default: spark-submit's, else local[*])")
@@ -44,15 +49,18 @@ public final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (parallel < 0) {
-      throw new IllegalArgumentException("--parallel " + parallel + "; allowed: K >= 1 (or leave it out)");
+    if (parallel != null && parallel < 1) {
+      throw new IllegalArgumentException("--parallel " + parallel + "; allowed: K >= 1 (or leave it out for "
+          + "every core)");
     }
     List<JobSpec> runs = JobFile.load(grid, overrides);
     Training.requireWritable(OutputDir.of(out, new org.apache.hadoop.conf.Configuration()), grid.toString());
+    Interrupts.install();
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     OutputDir dir = OutputDir.of(out, spark.sparkContext().hadoopConfiguration());
     try {
-      Sweep.Outcome o = Sweep.run(spark, runs, dir, parallel, spec.commandLine().getErr());
+      Sweep.Outcome o = Sweep.run(spark, runs, dir, parallel == null ? 0 : parallel, force,
+          spec.commandLine().getErr());
       var w = spec.commandLine().getOut();
       w.println("sweep: " + o.status().size() + " ran, " + o.skipped() + " skipped (already finished)");
       w.println("metrics (Parquet): " + dir.display("iterations"));
@@ -61,10 +69,13 @@ public final class SweepCommand implements Callable<Integer> {
         w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir));
       }
       w.flush();
-      return o.status().values().stream().allMatch(s -> s.equals("completed") || s.equals("resumed")
-          || s.equals("diverged")) ? 0 : 1;
+      if (Interrupts.requested()) {
+        return Interrupts.exitCode();
+      }
+      return o.status().values().stream().allMatch(RunStatus::finished) ? 0 : 1;
     } finally {
       spark.stop();
+      Interrupts.uninstall();
     }
   }
 }

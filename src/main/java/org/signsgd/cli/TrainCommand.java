@@ -9,6 +9,8 @@ import org.signsgd.job.JobFile;
 import org.signsgd.job.JobSpec;
 import org.signsgd.train.Sessions;
 import org.signsgd.metrics.OutputDir;
+import org.signsgd.train.Interrupts;
+import org.signsgd.train.RunStatus;
 import org.signsgd.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code train JOB.yaml [--set k=v]... [--out DIR] [--master URL] [--resume RUN_ID]}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Runs a job file (every run of its grid) and writes Parquet metrics and plots.")
+    description = "Runs a job file (every run of its grid) and writes its metrics (Delta Lake tables of Parquet files), plots and report.")
 public final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -37,19 +39,30 @@ public final class TrainCommand implements Callable<Integer> {
   String master;
 
   @Option(names = "--resume", paramLabel = "RUN_ID",
-      description = "continue this run of the job from its last checkpoint (needs checkpoint_dir)")
+      description = "continue this unfinished run of the job, in the --out that holds it, from its last resume "
+          + "point (needs engine: spark and checkpoint_dir)")
   String resume;
+
+  @Option(names = "--force", description = "run again the runs already finished in --out (their rows and "
+      + "records are replaced); without it they are skipped")
+  boolean force;
 
   @Override
   public Integer call() throws Exception {
+    if (force && resume != null) {
+      throw new IllegalArgumentException("--force and --resume: choose one (--force starts finished runs over, "
+          + "--resume continues an unfinished one)");
+    }
     List<JobSpec> runs = JobFile.load(job, overrides);
     String location = out != null ? out : "runs/" + runs.get(0).name();
     Training.requireWritable(OutputDir.of(location, new org.apache.hadoop.conf.Configuration()), job.toString());
+    Interrupts.install();
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     // from here on with Spark's Hadoop settings (spark.hadoop.*: credentials, endpoints)
     OutputDir dir = OutputDir.of(location, spark.sparkContext().hadoopConfiguration());
     try {
-      Training.Outcome o = Training.run(spark, runs, dir, spec.commandLine().getErr(), resume);
+      Training.Outcome o = Training.run(spark, runs, dir, spec.commandLine().getErr(),
+          new Training.Request(force, resume));
       var w = spec.commandLine().getOut();
       w.println("metrics (Parquet): " + o.iterations());
       w.println("runs (Parquet):    " + o.runs());
@@ -58,10 +71,13 @@ public final class TrainCommand implements Callable<Integer> {
       w.println("query them:        submit/local.sh analyze --metrics " + dir
           + " --sql \"SELECT run_id, MAX(iteration), MIN(train_loss) FROM iterations GROUP BY run_id\"");
       w.flush();
-      return o.status().values().stream().allMatch(s -> s.equals("completed") || s.equals("resumed")
-          || s.equals("diverged")) ? 0 : 1;
+      if (Interrupts.requested()) {
+        return Interrupts.exitCode();
+      }
+      return o.status().values().stream().allMatch(RunStatus::finished) ? 0 : 1;
     } finally {
       spark.stop();
+      Interrupts.uninstall();
     }
   }
 }

@@ -22,11 +22,11 @@ public final class OutputDir {
     this.conf = conf;
   }
 
-  /** A URI with a scheme as is; anything else is a local path, made absolute. */
+  /** A URI with a scheme as is; anything else is a local path, made absolute; never a trailing slash. */
   public static OutputDir of(String location, Configuration conf) {
     URI uri = location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") ? URI.create(location)
-        : Paths.get(location).toAbsolutePath().normalize().toUri();
-    return new OutputDir(new Path(uri), conf);
+        : Paths.get(location).toAbsolutePath().normalize().toUri(); // an existing directory's URI ends in '/'
+    return new OutputDir(new Path(uri.toString()), conf);
   }
 
   /** The location of {@code child} as Spark and Hadoop read it. */

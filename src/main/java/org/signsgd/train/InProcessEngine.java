@@ -7,11 +7,14 @@ import java.util.function.Consumer;
 /** All workers in a loop in one JVM: the same steps and rows as {@link SparkEngine}, without scheduling. */
 public final class InProcessEngine implements Engine {
   @Override
-  public String run(Driver driver, Consumer<IterationRow> sink) {
+  public RunStatus run(Driver driver, Consumer<IterationRow> sink) {
     List<WorkerState> states = new ArrayList<>(driver.initialStates());
     Downlink down = new Downlink(0, null, 0);
     Phases phases = driver.phases();
     for (long t = 0; t < driver.spec().iterations(); t++) {
+      if (Interrupts.requested()) {
+        return RunStatus.INTERRUPTED;
+      }
       long start = System.nanoTime();
       if (phases != null) {
         phases.begin();
@@ -31,11 +34,11 @@ public final class InProcessEngine implements Engine {
       }
       Driver.Step step = driver.step(t, ups, reference.mean(), start);
       if (step == null) {
-        return "diverged";
+        return RunStatus.DIVERGED;
       }
       sink.accept(step.row());
       down = new Downlink(t + 1, step.direction(), step.lr());
     }
-    return "completed";
+    return RunStatus.COMPLETED;
   }
 }

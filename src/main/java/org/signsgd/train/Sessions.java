@@ -2,7 +2,10 @@ package org.signsgd.train;
 
 import org.apache.spark.sql.SparkSession;
 
-/** The SparkSession of a command: loopback-bound, no UI, one BLAS thread per executor (DESIGN §8). */
+/**
+ * The SparkSession of a command: loopback-bound on a local master, no UI, one BLAS thread per executor, Delta
+ * Lake's extension for the metrics tables.
+ */
 public final class Sessions {
   private Sessions() {}
 
@@ -26,6 +29,12 @@ public final class Sessions {
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.executorEnv.OMP_NUM_THREADS", "1")
         .config("spark.sql.parquet.compression.codec", "snappy")
+        // the metrics are Delta Lake tables: its SQL extension and catalog (deletes, replaceWhere, conversion)
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.databricks.delta.snapshotPartitions", "2")
+        .config("spark.databricks.delta.writeChecksumFile.enabled", "false")
+        .config("spark.databricks.delta.stats.collect", "false")
         // reliable checkpoints (checkpoint_dir) are deleted once their RDD is gone: they would pile up
         .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true");
     if (master != null) {

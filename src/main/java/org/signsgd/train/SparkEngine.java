@@ -27,7 +27,7 @@ public final class SparkEngine implements Engine {
   }
 
   @Override
-  public String run(Driver driver, Consumer<IterationRow> sink) {
+  public RunStatus run(Driver driver, Consumer<IterationRow> sink) {
     int workers = driver.spec().workers();
     Broadcast<GradientModel> model = jsc.broadcast(driver.model());
     Broadcast<WorkerPlan> plan = jsc.broadcast(driver.plan());
@@ -64,10 +64,20 @@ public final class SparkEngine implements Engine {
     // the last locally checkpointed state: its blocks are the checkpoint that later states recompute from, so
     // it stays persisted until the next checkpoint has been materialised
     JavaRDD<WorkerSlot> anchor = null;
-    String status = "completed";
+    RunStatus status = RunStatus.COMPLETED;
+    Driver.Step last = null;
     try {
       Phases phases = driver.phases();
       for (long t = first; t < driver.spec().iterations(); t++) {
+        if (Interrupts.requested()) {
+          // a resume point at the boundary, so that --resume loses no iteration (the rows are flushed first)
+          if (point != null && last != null) {
+            driver.beforeCheckpoint();
+            point.save(slots, driver.state(t, last.direction(), last.lr()));
+          }
+          status = RunStatus.INTERRUPTED;
+          break;
+        }
         long start = System.nanoTime();
         if (phases != null) {
           phases.begin();
@@ -106,9 +116,10 @@ public final class SparkEngine implements Engine {
         }
         Driver.Step step = driver.step(t, ups, reference, start);
         if (step == null) {
-          status = "diverged";
+          status = RunStatus.DIVERGED;
           break;
         }
+        last = step;
         sink.accept(step.row());
         long shipStart = System.nanoTime();
         down = ship(new Downlink(t + 1, step.direction(), step.lr()));

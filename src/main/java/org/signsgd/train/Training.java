@@ -2,24 +2,24 @@ package org.signsgd.train;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.signsgd.job.JobException;
 import org.signsgd.job.JobSpec;
-import org.signsgd.metrics.MetricsStore;
+import org.signsgd.metrics.MetricsTables;
 import org.signsgd.metrics.OutputDir;
-import org.signsgd.metrics.RunRecord;
 
-/** Runs every run of a job into one output directory and writes its metrics and plot. */
+/** Runs every run of a job into one output directory, one after another, through {@link RunLifecycle}. */
 public final class Training {
-  /** Where the outputs went, and how each run ended. */
-  public record Outcome(String iterations, String runs, String plots, Map<String, String> status) {}
+  /** Where the outputs went, and how each run that ran ended (skipped runs are not in it). */
+  public record Outcome(String iterations, String runs, String plots, Map<String, RunStatus> status) {}
+
+  /** What the user asked of the runs already in the directory: nothing, {@code --force}, {@code --resume ID}. */
+  public record Request(boolean force, String resumeRunId) {
+    public static final Request NORMAL = new Request(false, null);
+  }
 
   private Training() {}
 
@@ -35,82 +35,29 @@ public final class Training {
 
   public static Outcome run(SparkSession spark, List<JobSpec> specs, OutputDir out, PrintWriter err)
       throws IOException {
-    return run(spark, specs, out, err, null);
+    return run(spark, specs, out, err, Request.NORMAL);
   }
 
-  /**
-   * @param resumeRunId null, or the run to continue from its last resume point ({@code train --resume}): only
-   *     that run of the job runs, its rows from the resume point on are replaced, and its status is
-   *     {@code resumed}
-   */
+  /** Runs the job's runs as {@link RunLifecycle#decide} says; stops after a run that was interrupted. */
   public static Outcome run(SparkSession spark, List<JobSpec> specs, OutputDir out, PrintWriter err,
-      String resumeRunId) throws IOException {
-    if (resumeRunId != null) {
-      specs = List.of(resumable(specs, resumeRunId));
-    }
-    Map<String, String> status = new LinkedHashMap<>();
-    MetricsStore store = null;
-    for (int k = 0; k < specs.size(); k++) {
-      JobSpec spec = specs.get(k);
-      store = new MetricsStore(spark, out, spec.flushEvery());
-      String start = Instant.now().toString();
-      Driver driver = new Driver(spec);
-      driver.withOptimum(Optimum.of(spark, driver.model()));
-      MetricsStore flushing = store;
-      driver.onCheckpoint(flushing::flush);
-      driver.onWorkerRows(flushing::addWorker);
-      if (resumeRunId != null) {
-        ResumePoint point = new ResumePoint(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-            spec.checkpointDir(), spec.runId());
-        long next = point.latest();
-        if (next < 0) {
-          throw new JobException(spec.name(), "--resume", "run " + resumeRunId + " has no resume point in "
-              + point.location() + "; it is written every checkpoint_every iterations of a run with checkpoint_dir");
-        }
-        long kept = store.truncate(spec.runId(), next);
-        err.println("resuming " + spec.runId() + " at iteration " + next + " (" + kept + " rows kept) from "
-            + point.location());
-        driver.resumeAt(next);
+      Request request) throws IOException {
+    MetricsTables tables = new MetricsTables(spark, out);
+    tables.prepareForWriting().forEach(err::println);
+    List<RunLifecycle.Decision> decisions = RunLifecycle.decide(spark, tables, specs, request.force(),
+        request.resumeRunId());
+    Map<String, RunStatus> status = new LinkedHashMap<>();
+    for (int k = 0; k < decisions.size() && !Interrupts.requested(); k++) {
+      RunLifecycle.Decision d = decisions.get(k);
+      if (d.start() == RunLifecycle.Start.SKIP) {
+        err.println(d.note());
+        continue;
       }
-      Engine engine = spec.engine().equals("inprocess") ? new InProcessEngine()
-          : new SparkEngine(JavaSparkContext.fromSparkContext(spark.sparkContext()));
-      Progress progress = new Progress(err, "[run " + (k + 1) + "/" + specs.size() + " " + label(spec) + "]",
-          spec.iterations());
-      MetricsStore sink = store;
-      String result = engine.run(driver, row -> {
-        sink.add(row);
-        progress.update(row.iteration() + 1, row.trainLoss());
-      });
-      progress.finish(result);
-      if (resumeRunId != null && result.equals("completed")) {
-        result = "resumed";
-      }
-      double optimum = driver.optimum();
-      store.addRun(record(spec, driver.byzantineIds(), Versions.describe(spark), Versions.gitCommit(), start,
-          Instant.now().toString(), result, optimum));
-      status.put(spec.runId(), result);
+      String label = "[run " + (k + 1) + "/" + decisions.size() + " " + label(d.spec()) + "]";
+      status.put(d.spec().runId(), RunLifecycle.execute(spark, tables, d, label, err));
     }
-    // the plots are the report's (TrainCommand), drawn from the Parquet rows: a resumed run's curves are whole
+    err.flush();
+    // the plots are the report's (TrainCommand), drawn from the rows: a resumed run's curves are whole
     return new Outcome(out.display("iterations"), out.display("runs"), out.display("plots"), status);
-  }
-
-  /** The runs/ row of a finished run. */
-  static RunRecord record(JobSpec spec, int[] byzantineIds, String versions, String commit, String start,
-      String end, String status, double optimum) {
-    return new RunRecord(spec.runId(), spec.name(), spec.json(), spec.seed(),
-        Arrays.stream(byzantineIds).mapToObj(Integer::toString).collect(Collectors.joining(",")), spec.engine(),
-        versions, commit, start, end, status, Double.isNaN(optimum) ? null : optimum);
-  }
-
-  private static JobSpec resumable(List<JobSpec> specs, String runId) {
-    JobSpec spec = specs.stream().filter(s -> s.runId().equals(runId)).findFirst().orElseThrow(() ->
-        new JobException(specs.get(0).name(), "--resume", "no run " + runId + " in this job; its runs are "
-            + specs.stream().map(JobSpec::runId).toList()));
-    if (spec.checkpointDir() == null || !spec.engine().equals("spark")) {
-      throw new JobException(spec.name(), "--resume", "run " + runId + " cannot resume: it needs engine: spark "
-          + "and a checkpoint_dir (set them, run, and resume with the same settings)");
-    }
-    return spec;
   }
 
   /** A short label for legends and progress: algorithm, attack, B. */

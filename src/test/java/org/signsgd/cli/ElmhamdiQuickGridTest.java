@@ -49,7 +49,7 @@ class ElmhamdiQuickGridTest {
         .allSatisfy(r -> assertThat(r).matches("(mnist|all),22,[1-9][0-9]*,[0-9]+,0?\\.?[0-9.]*"));
 
     // every iteration has its dense metrics; test accuracy every 5 steps and at the end
-    Row counts = SparkSessions.get("local[2]").read().parquet(out.resolve("iterations").toString())
+    Row counts = SparkSessions.get("local[2]").read().format("delta").load(out.resolve("iterations").toString())
         .selectExpr("COUNT(*)", "COUNT(test_accuracy)", "COUNT(variance_norm_ratio)",
             "COUNT(variance_norm_ratio_sampled)", "COUNT(cosine_to_reference)").collectAsList().get(0);
     assertThat(List.of(counts.getLong(0), counts.getLong(1), counts.getLong(2), counts.getLong(3),
@@ -57,8 +57,8 @@ class ElmhamdiQuickGridTest {
     // with momentum at the server the server receives the sampled gradients: one ratio; at the workers it
     // receives momentum vectors, whose ratio differs (SampledRatioTest checks the sampled one against the truth)
     var spark = SparkSessions.get("local[2]");
-    spark.read().parquet(out.resolve("iterations").toString()).createOrReplaceTempView("it");
-    spark.read().parquet(out.resolve("runs").toString()).createOrReplaceTempView("rn");
+    spark.read().format("delta").load(out.resolve("iterations").toString()).createOrReplaceTempView("it");
+    spark.read().format("delta").load(out.resolve("runs").toString()).createOrReplaceTempView("rn");
     List<Row> same = spark.sql("SELECT get_json_object(r.job, '$.momentum.at') AS at, "
         + "SUM(CASE WHEN i.variance_norm_ratio = i.variance_norm_ratio_sampled THEN 1 ELSE 0 END), COUNT(*) "
         + "FROM it i JOIN rn r USING (run_id) WHERE i.iteration >= 1 GROUP BY 1 ORDER BY 1").collectAsList();

@@ -36,8 +36,8 @@ class ParkLeeQuickTest {
     assertThat(code).as(err.toString()).isZero();
 
     SparkSession spark = SparkSessions.get("local[2]");
-    spark.read().parquet(out.resolve("iterations").toString()).createOrReplaceTempView("pl_it");
-    spark.read().parquet(out.resolve("workers").toString()).createOrReplaceTempView("pl_w");
+    spark.read().format("delta").load(out.resolve("iterations").toString()).createOrReplaceTempView("pl_it");
+    spark.read().format("delta").load(out.resolve("workers").toString()).createOrReplaceTempView("pl_w");
     List<Row> acc = spark.sql("SELECT iteration, MAX(CASE WHEN aggregator = 'sign-fd' THEN test_accuracy END), "
         + "MAX(CASE WHEN aggregator = 'majority-vote' THEN test_accuracy END) FROM pl_it "
         + "WHERE test_accuracy IS NOT NULL GROUP BY iteration ORDER BY iteration").collectAsList();

@@ -69,10 +69,10 @@ class SweepCommandTest {
     assertThat(again[0]).as(again[2]).isEqualTo("0");
     assertThat(again[1]).contains("sweep: 0 ran, 4 skipped");
 
-    List<Row> rows = SparkSessions.get("local[2]").read().parquet(out.resolve("iterations").toString())
+    List<Row> rows = SparkSessions.get("local[2]").read().format("delta").load(out.resolve("iterations").toString())
         .select("run_id", "iteration", "train_loss").orderBy("run_id", "iteration").collectAsList();
     assertThat(rows).hasSize(120);
-    assertThat(SparkSessions.get("local[2]").read().parquet(out.resolve("runs").toString()).count()).isEqualTo(4);
+    assertThat(SparkSessions.get("local[2]").read().format("delta").load(out.resolve("runs").toString()).count()).isEqualTo(4);
     for (JobSpec spec : JobFile.load(grid, List.of())) {
       List<IterationRow> alone = TestJobs.run(new InProcessEngine(), spec);
       List<Double> swept = rows.stream().filter(r -> r.getString(0).equals(spec.runId()))

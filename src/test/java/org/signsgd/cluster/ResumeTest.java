@@ -74,13 +74,13 @@ class ResumeTest {
     List<Row> actual = rows(dir.resolve("resumed"));
     assertThat(expected).hasSize(ITERATIONS);
     assertThat(actual).hasSize(ITERATIONS).isEqualTo(expected);
-    List<Row> status = SparkSessions.get("local[2]").read().parquet(dir.resolve("resumed").resolve("runs")
+    List<Row> status = SparkSessions.get("local[2]").read().format("delta").load(dir.resolve("resumed").resolve("runs")
         .toString()).select("status").collectAsList();
     assertThat(status).extracting(r -> r.getString(0)).containsExactly("resumed");
   }
 
   private static List<Row> rows(Path out) {
-    Dataset<Row> d = SparkSessions.get("local[2]").read().parquet(out.resolve("iterations").toString())
+    Dataset<Row> d = SparkSessions.get("local[2]").read().format("delta").load(out.resolve("iterations").toString())
         .drop("compute_ms", "aggregate_ms", "iteration_ms").orderBy("iteration");
     return d.collectAsList();
   }

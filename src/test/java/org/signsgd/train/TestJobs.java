@@ -22,9 +22,13 @@ public final class TestJobs {
     return load(dir, yaml, overrides).get(0);
   }
 
+  /** The rows of a whole run; a run that fails throws its error. */
   public static List<IterationRow> run(Engine engine, JobSpec spec) {
     List<IterationRow> rows = new ArrayList<>();
-    engine.run(new Driver(spec), rows::add);
+    RunLifecycle.Ended ended = RunLifecycle.run(engine, new Driver(spec), rows::add);
+    if (ended.error() != null) {
+      throw ended.error();
+    }
     return rows;
   }
 

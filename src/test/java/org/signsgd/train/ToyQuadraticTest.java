@@ -64,8 +64,8 @@ class ToyQuadraticTest {
     Driver driver = new Driver(TestJobs.one(dir, TestJobs.TOY, "aggregator.name=mean", "attack.name=none",
         "lr={schedule: constant, initial: 3.0}", "iterations=400"));
     List<IterationRow> rows = new java.util.ArrayList<>();
-    String status = new InProcessEngine().run(driver, rows::add);
-    assertThat(status).isEqualTo("diverged");
+    RunStatus status = new InProcessEngine().run(driver, rows::add);
+    assertThat(status).isEqualTo(RunStatus.DIVERGED);
     assertThat(rows.size()).isLessThan(400);
   }
 }

@@ -1,0 +1,177 @@
+package org.signsgd.metrics;
+
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * The metrics tables of one output directory as Delta Lake tables: every write is one transaction of Delta's
+ * log, so concurrent runs into one directory (other processes included) never lose or half-see each other's
+ * rows, a run's rows are deleted or replaced atomically, and a new column is added to a table by the write that
+ * brings it (schema merging). Delta's conflict exceptions are retried; on HDFS and object stores with a
+ * suitable log store the log's atomicity is the file system's (see the README on concurrent writers).
+ * Directories written by earlier versions of this project (plain Parquet, no {@code _delta_log}) are read as
+ * Parquet, and converted in place to Delta tables before the first write ({@link #prepareForWriting}).
+ */
+public final class MetricsTables {
+  /** How a table is stored in the directory. */
+  public enum Format { DELTA, PARQUET, ABSENT }
+
+  /** What a directory holds of one run: its runs/ status (null: none) and its iteration rows. */
+  public record Trace(String status, long rows, long lastIteration) {}
+
+  private static final int ATTEMPTS = 12;
+
+  private final SparkSession spark;
+  private final OutputDir out;
+
+  public MetricsTables(SparkSession spark, OutputDir out) {
+    this.spark = spark;
+    this.out = out;
+  }
+
+  public OutputDir dir() {
+    return out;
+  }
+
+  public Format format(Table t) throws IOException {
+    if (out.exists(t.dir() + "/_delta_log")) {
+      return Format.DELTA;
+    }
+    return out.exists(t.dir()) ? Format.PARQUET : Format.ABSENT;
+  }
+
+  /**
+   * The table's rows (null when the directory has none): a Delta table at its latest version, or an earlier
+   * version's Parquet files with their schemas merged. A directory that holds neither is one line.
+   */
+  public Dataset<Row> read(Table t) throws IOException {
+    Format f = format(t);
+    try {
+      return switch (f) {
+        case DELTA -> spark.read().format("delta").load(out.uri(t.dir()));
+        case PARQUET -> spark.read().option("mergeSchema", "true").parquet(out.uri(t.dir()));
+        case ABSENT -> null;
+      };
+    } catch (RuntimeException e) { // Spark's AnalysisException, Delta's and Parquet's read errors
+      throw new IllegalArgumentException(out.display(t.dir()) + " is not a metrics table written by train or "
+          + "sweep (" + firstLine(e) + "); give the --out directory of a train or sweep");
+    }
+  }
+
+  /**
+   * Before a run writes here: tables written by an earlier version as plain Parquet become Delta tables in
+   * place (their files are kept; Delta adds its log). Returns a line for the user per converted table.
+   */
+  public List<String> prepareForWriting() throws IOException {
+    List<String> said = new ArrayList<>();
+    for (Table t : Table.values()) {
+      if (format(t) == Format.PARQUET) {
+        String path = out.uri(t.dir());
+        retrying("converting " + t.dir(), () -> DeltaTable.convertToDelta(spark, "parquet.`" + path + "`",
+            t.partitioned() ? "run_id STRING" : null));
+        said.add("converted " + out.display(t.dir()) + " (plain Parquet from an earlier version) to a Delta "
+            + "table in place");
+      }
+    }
+    return said;
+  }
+
+  /** Appends rows (of any runs) in one transaction, adding columns the table does not have yet. */
+  public void append(Table t, List<Row> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    retrying("writing " + t.dir(), () -> writer(t, rows).mode("append").save(out.uri(t.dir())));
+  }
+
+  /** Replaces every row of run {@code runId} with {@code rows}, in one transaction. */
+  public void replace(Table t, String runId, List<Row> rows) {
+    retrying("writing " + t.dir(), () -> writer(t, rows).mode("overwrite")
+        .option("replaceWhere", "run_id = " + literal(runId)).save(out.uri(t.dir())));
+  }
+
+  /** Deletes the rows of these runs (of their iterations from {@code from} on), in one transaction. */
+  public void delete(Table t, List<String> runIds, long from) throws IOException {
+    if (runIds.isEmpty() || format(t) == Format.ABSENT) {
+      return;
+    }
+    Column which = functions.col("run_id").isin(runIds.toArray());
+    Column condition = t.hasIterations() && from > 0 ? which.and(functions.col("iteration").geq(from)) : which;
+    retrying("deleting from " + t.dir(), () -> DeltaTable.forPath(spark, out.uri(t.dir())).delete(condition));
+  }
+
+  /** What the directory holds of each run: one scan of runs/ and one of iterations/. */
+  public Map<String, Trace> traces() throws IOException {
+    Map<String, String> status = new HashMap<>();
+    Dataset<Row> runs = read(Table.RUNS);
+    if (runs != null) {
+      // a directory from an earlier version may hold two records of one run: the latest one counts
+      for (Row r : runs.selectExpr("run_id", "status", "end_time").orderBy("end_time").collectAsList()) {
+        status.put(r.getString(0), r.getString(1));
+      }
+    }
+    Map<String, Trace> traces = new HashMap<>();
+    Dataset<Row> iterations = read(Table.ITERATIONS);
+    if (iterations != null) {
+      for (Row r : iterations.groupBy("run_id").agg(functions.count("*"), functions.max("iteration"))
+          .collectAsList()) {
+        traces.put(r.getString(0), new Trace(status.get(r.getString(0)), r.getLong(1), r.getLong(2)));
+      }
+    }
+    status.forEach((id, s) -> traces.putIfAbsent(id, new Trace(s, 0, -1)));
+    return traces;
+  }
+
+  private DataFrameWriter<Row> writer(Table t, List<Row> rows) {
+    DataFrameWriter<Row> w = spark.createDataFrame(new ArrayList<>(rows), t.schema()).coalesce(1).write()
+        .format("delta").option("mergeSchema", "true");
+    return t.partitioned() ? w.partitionBy("run_id") : w;
+  }
+
+  /**
+   * Runs a Delta transaction again when a concurrent writer's commit conflicts with it (two writers creating
+   * the table at once, or two replacing overlapping rows); Delta has already checked that nothing was written.
+   */
+  private static void retrying(String what, Runnable transaction) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        transaction.run();
+        return;
+      } catch (ConcurrentModificationException e) {
+        if (attempt == ATTEMPTS) {
+          throw new IllegalStateException(what + ": " + ATTEMPTS + " attempts conflicted with concurrent writers ("
+              + firstLine(e) + ")", e);
+        }
+        try {
+          Thread.sleep(ThreadLocalRandom.current().nextLong(20, 200) * attempt);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(what + ": interrupted", stop);
+        }
+      }
+    }
+  }
+
+  /** A SQL string literal. */
+  static String literal(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String line = m.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(m);
+    return line.length() > 160 ? line.substring(0, 157) + "..." : line;
+  }
+}
