@@ -1,0 +1,123 @@
+package org.signsgd.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signsgd.job.JobFile;
+import org.signsgd.job.JobSpec;
+import org.signsgd.train.InProcessEngine;
+import org.signsgd.train.IterationRow;
+import org.signsgd.train.SparkSessions;
+import org.signsgd.train.TestJobs;
+
+/**
+ * A run stopped from outside, then resumed in another process: SIGINT (Ctrl-C) ends it {@code interrupted} at an
+ * iteration boundary with its rows written, its record and a resume point there, exit code 130 and no stack
+ * trace; SIGKILL in the middle of a flush loses the unflushed rows but never writes a partial one. In both cases
+ * {@code --resume} ends with every iteration exactly once, equal to the uninterrupted run.
+ */
+class InterruptTest {
+  @TempDir
+  Path dir;
+
+  private static final String JOB = """
+      name: stopped
+      seed: 11
+      model: {name: quadratic, dim: 400, noise_std: 1.0, x0: 1.0}
+      workers: 6
+      byzantine: 1
+      attack: {name: blind-flip}
+      batch_size: 1
+      iterations: %d
+      flush_every: %d
+      checkpoint_every: %d
+      checkpoint_dir: '%s'
+      lr: {schedule: inverse-sqrt, initial: 0.5}
+      engine: spark
+      """;
+
+  @Test
+  void ctrlCEndsTheRunInterruptedAndResumeCompletesIt() throws Exception {
+    Path job = Files.writeString(dir.resolve("job.yaml"), JOB.formatted(300, 4, 25, dir.resolve("ckpt").toUri()));
+    JobSpec spec = JobFile.load(job, List.of()).get(0);
+    Path out = dir.resolve("out");
+    TrainProcess run = new TrainProcess(job, out, dir);
+    awaitResumePoint(run, spec, 25);
+    run.signal("INT");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(130);
+    String log = run.output();
+    assertThat(log).contains("interrupted (SIGINT): run " + spec.runId() + " stopped; its rows are in "
+        + out.toAbsolutePath() + ". Continue it with --resume " + spec.runId()).doesNotContain("\tat ", "Exception");
+    long at = latest(spec);
+    assertThat(records(out)).containsExactly("interrupted");
+    // the rows end where the resume point stands: the interrupted iteration's boundary
+    assertThat(iterations(out, spec)).containsExactlyElementsOf(LongStream.range(0, at).boxed().toList());
+
+    TrainProcess resumed = new TrainProcess(job, out, dir, "--resume", spec.runId());
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.output()).contains("resuming " + spec.runId() + " at iteration " + at + " (" + at
+        + " rows kept)");
+    assertWhole(out, spec, 300);
+    assertThat(records(out)).containsExactly("resumed");
+  }
+
+  @Test
+  void aKillDuringAFlushLosesNothingAfterResume() throws Exception {
+    // a flush every iteration: most of the run's time is in Delta commits, where the kill lands
+    Path job = Files.writeString(dir.resolve("job.yaml"), JOB.formatted(60, 1, 5, dir.resolve("ckpt").toUri()));
+    JobSpec spec = JobFile.load(job, List.of()).get(0);
+    Path out = dir.resolve("out");
+    TrainProcess run = new TrainProcess(job, out, dir);
+    awaitResumePoint(run, spec, 20);
+    run.signal("KILL");
+    run.exitCode();
+    assertThat(out.resolve("runs")).doesNotExist();
+    long at = latest(spec);
+    TrainProcess resumed = new TrainProcess(job, out, dir, "--resume", spec.runId());
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.output()).contains("resuming " + spec.runId() + " at iteration " + at + " (" + at
+        + " rows kept)");
+    assertWhole(out, spec, 60);
+    assertThat(records(out)).containsExactly("resumed");
+  }
+
+  private void awaitResumePoint(TrainProcess run, JobSpec spec, long atLeast) throws Exception {
+    long end = System.nanoTime() + 300_000_000_000L;
+    while (latest(spec) < atLeast) {
+      assertThat(run.alive()).as("the run ended before it could be stopped: " + run.output()).isTrue();
+      assertThat(System.nanoTime()).isLessThan(end);
+      Thread.sleep(20);
+    }
+  }
+
+  private long latest(JobSpec spec) throws Exception {
+    Path latest = dir.resolve("ckpt").resolve(spec.runId()).resolve("LATEST");
+    return Files.exists(latest) ? Long.parseLong(Files.readString(latest).trim()) : -1;
+  }
+
+  private static void assertWhole(Path out, JobSpec spec, int iterations) {
+    List<Row> rows = SparkSessions.get("local[2]").read().format("delta").load(out.resolve("iterations")
+        .toString()).select("iteration", "train_loss").orderBy("iteration").collectAsList();
+    assertThat(rows).extracting(r -> r.getLong(0))
+        .containsExactlyElementsOf(LongStream.range(0, iterations).boxed().toList());
+    assertThat(rows).extracting(r -> r.getDouble(1)).containsExactlyElementsOf(
+        TestJobs.run(new InProcessEngine(), spec).stream().map(IterationRow::trainLoss).toList());
+  }
+
+  private static List<Long> iterations(Path out, JobSpec spec) {
+    return SparkSessions.get("local[2]").read().format("delta").load(out.resolve("iterations").toString())
+        .where("run_id = '" + spec.runId() + "'").select("iteration").orderBy("iteration").collectAsList()
+        .stream().map(r -> r.getLong(0)).toList();
+  }
+
+  private static List<String> records(Path out) {
+    return SparkSessions.get("local[2]").read().format("delta").load(out.resolve("runs").toString())
+        .select("status").collectAsList().stream().map(r -> r.getString(0)).toList();
+  }
+}
