@@ -43,9 +43,8 @@ public final class MetricsStore {
     buffer.clear();
   }
 
-  /** Flushes, then writes the run's record in place of any earlier record of that run. */
+  /** Writes the run's record in place of any earlier record of that run (after the last {@link #flush}). */
   public void record(RunRecord run) {
-    flush();
     tables.replace(Table.RUNS, run.runId(), List.of(run.toRow()));
   }
 }

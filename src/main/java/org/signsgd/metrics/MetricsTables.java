@@ -64,9 +64,9 @@ public final class MetricsTables {
         case PARQUET -> spark.read().option("mergeSchema", "true").parquet(out.uri(t.dir()));
         case ABSENT -> null;
       };
-    } catch (RuntimeException e) { // Spark's AnalysisException, Delta's and Parquet's read errors
-      throw new IllegalArgumentException(out.display(t.dir()) + " is not a metrics table written by train or "
-          + "sweep (" + firstLine(e) + "); give the --out directory of a train or sweep");
+    } catch (Exception e) { // Spark's AnalysisException (thrown undeclared), Delta's and Parquet's read errors
+      throw new IllegalArgumentException(out.display(t.dir()) + " is not a metrics table (" + firstLine(e)
+          + "); metrics directories are the --out of train or sweep");
     }
   }
 

@@ -148,17 +148,24 @@ public final class RunLifecycle {
     });
     RunStatus status = ended.status() == RunStatus.COMPLETED && d.start() == Start.RESUME ? RunStatus.RESUMED
         : ended.status();
+    RuntimeException error = ended.error();
+    try {
+      store.flush();
+    } catch (Exception e) { // the output broke (Spark and Delta throw I/O errors undeclared): it did not finish
+      status = RunStatus.FAILED;
+      error = error == null ? unchecked(e) : error;
+    }
     progress.finish(status.label());
     store.record(record(spec, driver.byzantineIds(), Versions.describe(spark), Versions.gitCommit(), start,
-        Instant.now().toString(), status, driver.optimum(), describe(ended.error())));
+        Instant.now().toString(), status, driver.optimum(), describe(error)));
     if (status == RunStatus.INTERRUPTED) {
       err.println("interrupted (SIG" + Interrupts.signal() + "): run " + spec.runId() + " stopped; its rows are in "
           + tables.dir() + ". " + (resumable(spec) ? "Continue it with --resume " + spec.runId()
           : "Running the job again starts it over (resume needs engine: spark and a checkpoint_dir)"));
       err.flush();
     }
-    if (ended.error() != null) {
-      throw ended.error();
+    if (error != null) {
+      throw error;
     }
     return status;
   }
@@ -170,9 +177,14 @@ public final class RunLifecycle {
   public static Ended run(Engine engine, Driver driver, Consumer<IterationRow> sink) {
     try {
       return new Ended(engine.run(driver, sink), null);
-    } catch (RuntimeException e) {
-      return new Ended(RunStatus.FAILED, e);
+    } catch (Exception e) { // Spark and Delta throw checked exceptions (I/O) without declaring them
+      return new Ended(RunStatus.FAILED, unchecked(e));
     }
+  }
+
+  /** The exception itself when unchecked, else wrapped with its class and message as the message. */
+  private static RuntimeException unchecked(Exception e) {
+    return e instanceof RuntimeException r ? r : new IllegalStateException(describe(e), e);
   }
 
   /** Deletes the runs' records and their rows from iteration {@code from} on: one transaction per table. */
@@ -194,7 +206,7 @@ public final class RunLifecycle {
   }
 
   /** A failed run's error as its record keeps it: the exception's class and message; null for none. */
-  static String describe(RuntimeException error) {
+  static String describe(Exception error) {
     return error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage();
   }
 

@@ -40,8 +40,8 @@ class ConcurrentRunsTest {
 
   @Test
   void twoProcessesIntoOneDirectoryBothWriteEveryRow() throws Exception {
-    Path a = Files.writeString(dir.resolve("a.yaml"), JOB.formatted("on-spark", 7, 3, "spark"));
-    Path b = Files.writeString(dir.resolve("b.yaml"), JOB.formatted("in-process", 8, 2, "inprocess"));
+    Path a = Files.writeString(dir.resolve("a.yaml"), JOB.formatted("on-spark", 7, 5, "spark"));
+    Path b = Files.writeString(dir.resolve("b.yaml"), JOB.formatted("in-process", 8, 4, "inprocess"));
     Path out = dir.resolve("shared");
     TrainProcess first = new TrainProcess(a, out, dir);
     TrainProcess second = new TrainProcess(b, out, dir);

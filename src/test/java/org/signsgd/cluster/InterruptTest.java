@@ -44,11 +44,11 @@ class InterruptTest {
 
   @Test
   void ctrlCEndsTheRunInterruptedAndResumeCompletesIt() throws Exception {
-    Path job = Files.writeString(dir.resolve("job.yaml"), JOB.formatted(300, 4, 25, dir.resolve("ckpt").toUri()));
+    Path job = Files.writeString(dir.resolve("job.yaml"), JOB.formatted(120, 10, 20, dir.resolve("ckpt").toUri()));
     JobSpec spec = JobFile.load(job, List.of()).get(0);
     Path out = dir.resolve("out");
     TrainProcess run = new TrainProcess(job, out, dir);
-    awaitResumePoint(run, spec, 25);
+    awaitResumePoint(run, spec, 20);
     run.signal("INT");
     assertThat(run.exitCode()).as(run.output()).isEqualTo(130);
     String log = run.output();
@@ -63,18 +63,18 @@ class InterruptTest {
     assertThat(resumed.exitCode()).as(resumed.output()).isZero();
     assertThat(resumed.output()).contains("resuming " + spec.runId() + " at iteration " + at + " (" + at
         + " rows kept)");
-    assertWhole(out, spec, 300);
+    assertWhole(out, spec, 120);
     assertThat(records(out)).containsExactly("resumed");
   }
 
   @Test
   void aKillDuringAFlushLosesNothingAfterResume() throws Exception {
     // a flush every iteration: most of the run's time is in Delta commits, where the kill lands
-    Path job = Files.writeString(dir.resolve("job.yaml"), JOB.formatted(60, 1, 5, dir.resolve("ckpt").toUri()));
+    Path job = Files.writeString(dir.resolve("job.yaml"), JOB.formatted(40, 1, 5, dir.resolve("ckpt").toUri()));
     JobSpec spec = JobFile.load(job, List.of()).get(0);
     Path out = dir.resolve("out");
     TrainProcess run = new TrainProcess(job, out, dir);
-    awaitResumePoint(run, spec, 20);
+    awaitResumePoint(run, spec, 15);
     run.signal("KILL");
     run.exitCode();
     assertThat(out.resolve("runs")).doesNotExist();
@@ -83,7 +83,7 @@ class InterruptTest {
     assertThat(resumed.exitCode()).as(resumed.output()).isZero();
     assertThat(resumed.output()).contains("resuming " + spec.runId() + " at iteration " + at + " (" + at
         + " rows kept)");
-    assertWhole(out, spec, 60);
+    assertWhole(out, spec, 40);
     assertThat(records(out)).containsExactly("resumed");
   }
 
