@@ -3,11 +3,14 @@ package org.signsgd.analysis;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.InsertIntoDir;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
+import org.apache.spark.sql.catalyst.plans.logical.RowLevelWrite;
+import org.apache.spark.sql.catalyst.plans.logical.V2CreateTableAsSelectPlan;
+import org.apache.spark.sql.execution.SparkSqlParser;
 import scala.collection.JavaConverters;
 
 /**
@@ -25,12 +28,18 @@ final class ReadOnlySql {
 
   private ReadOnlySql() {}
 
-  /** Throws a one-line {@link IllegalArgumentException} unless {@code sql} only reads. */
-  static void require(SparkSession spark, String sql) {
+  /**
+   * Throws a one-line {@link IllegalArgumentException} unless {@code sql} only reads; Spark's parser needs no
+   * session, so a refused statement costs no Spark start.
+   */
+  static void require(String sql) {
     LogicalPlan plan;
     try {
-      plan = spark.sessionState().sqlParser().parsePlan(sql);
-    } catch (ParseException e) {
+      plan = new SparkSqlParser().parsePlan(sql);
+    } catch (Exception e) { // ParseException, checked and undeclared
+      if (!(e instanceof ParseException)) {
+        throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+      }
       throw new IllegalArgumentException("--sql: " + firstLine(e.getMessage()));
     }
     String writer = writer(plan);
@@ -46,7 +55,10 @@ final class ReadOnlySql {
     todo.push(root);
     while (!todo.isEmpty()) {
       LogicalPlan p = todo.pop();
-      boolean command = p instanceof Command || p instanceof ParsedStatement;
+      // Spark's writing plans: commands and parsed statements (INSERT INTO, CREATE, DROP, SET, CACHE, DELETE,
+      // ...), and the writers that are neither (INSERT OVERWRITE DIRECTORY, CREATE/REPLACE ... AS SELECT)
+      boolean command = p instanceof Command || p instanceof ParsedStatement || p instanceof InsertIntoDir
+          || p instanceof V2CreateTableAsSelectPlan || p instanceof RowLevelWrite;
       if (command && !DESCRIBING.contains(p.nodeName())) {
         return p.nodeName();
       }

@@ -30,8 +30,8 @@ public final class Views {
   }
 
   /** Throws a one-line {@link IllegalArgumentException} unless {@code sql} only reads (a query, SHOW, ...). */
-  public static void requireReadOnly(SparkSession spark, String sql) {
-    ReadOnlySql.require(spark, sql);
+  public static void requireReadOnly(String sql) {
+    ReadOnlySql.require(sql);
   }
 
   /** The first line of a Spark message that is not blank. */

@@ -80,12 +80,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--metrics " + metrics + " holds no metrics (no runs/ or iterations/ "
           + "directory); give the --out directory of a train run");
     }
+    if (query.sql != null) {
+      Views.requireReadOnly(sql); // before Spark starts: a refused statement is one line, fast
+    }
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
       List<String> views = Views.register(spark, new MetricsTables(spark, dir));
-      if (query.sql != null) {
-        Views.requireReadOnly(spark, sql);
-      }
       Dataset<Row> result;
       try {
         result = spark.sql(sql);

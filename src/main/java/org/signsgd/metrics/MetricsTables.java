@@ -78,9 +78,14 @@ public final class MetricsTables {
     List<String> said = new ArrayList<>();
     for (Table t : Table.values()) {
       if (format(t) == Format.PARQUET) {
-        String path = out.uri(t.dir());
-        retrying("converting " + t.dir(), () -> DeltaTable.convertToDelta(spark, "parquet.`" + path + "`",
-            t.partitioned() ? "run_id STRING" : null));
+        String table = "parquet.`" + out.uri(t.dir()) + "`";
+        retrying("converting " + t.dir(), () -> {
+          if (t.partitioned()) {
+            DeltaTable.convertToDelta(spark, table, "run_id STRING");
+          } else {
+            DeltaTable.convertToDelta(spark, table);
+          }
+        });
         said.add("converted " + out.display(t.dir()) + " (plain Parquet from an earlier version) to a Delta "
             + "table in place");
       }
