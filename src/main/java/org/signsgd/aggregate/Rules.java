@@ -48,7 +48,11 @@ public final class Rules {
 
   /** A two-way choice: false for {@code first} (the default), true for {@code second}. */
   private static boolean choice(Params p, String key, String first, String second) {
-    return p.oneOf(key, List.of(first, second)).equals(second);
+    boolean isSecond = p.oneOf(key, List.of(first, second)).equals(second);
+    if (first.equals("true") || first.equals("false")) {
+      p.use(key, isSecond == second.equals("true"));
+    }
+    return isSecond;
   }
 
   /** NNM's inner rule: a dense rule by name (default mean), with its defaults. */

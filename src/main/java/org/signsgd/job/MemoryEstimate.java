@@ -58,16 +58,15 @@ public final class MemoryEstimate {
     StringBuilder fits = new StringBuilder();
     if (spec.model().name().equals("quadratic")) {
       long dim = largestDimension(spec, availableBytes);
-      fits.append(dim < 1 ? "no dim fits with " + spec.workers() + " workers"
-          : String.format(Locale.ROOT, "dim <= %,d fits with %d workers", dim, spec.workers()));
+      fits.append(dim < 1 ? "no dim fits " + spec.workers() + " workers"
+          : String.format(Locale.ROOT, "%d workers fit with dim <= %,d", spec.workers(), dim));
     }
     long workers = mostWorkers(spec, d, availableBytes);
     fits.append(fits.length() == 0 ? "" : ", or ").append(workers < 1 ? "not even 1 worker fits"
-        : String.format(Locale.ROOT, "at most %d workers fit with d = %,d", workers, d));
-    throw new JobException(file, "model", String.format(Locale.ROOT, "%s with d = %,d and %d workers in one JVM "
-        + "needs about %s, but %s is available; %s; give the JVM more memory (-Xmx, spark-submit "
-        + "--driver-memory) or run on a cluster", spec.model().name(), d, spec.workers(), size(need),
-        size(availableBytes), fits));
+        : workers + (workers == 1 ? " worker fits" : " workers fit") + " with this d");
+    throw new JobException(file, "model", String.format(Locale.ROOT, "needs about %s with its %d workers in one "
+        + "JVM (%s, d = %,d), but %s is available; %s; give the JVM more memory (-Xmx) or run on a cluster",
+        size(need), spec.workers(), spec.model().name(), d, size(availableBytes), fits));
   }
 
   private static long largestDimension(JobSpec spec, long available) {
