@@ -26,9 +26,11 @@ import org.signsgd.spec.Registry;
 import org.signsgd.spec.RuleSpec;
 
 /**
- * Reads a job file (DESIGN §4a): YAML, then {@code --set} overrides, then the grid, then every run is checked
- * (unknown keys with the nearest valid one, ranges, rule and attack names, the rule's (n, f) requirement, the
- * attack's message kind, the model's parameters) before any Spark work starts.
+ * Reads a job file (README.md, Running jobs): YAML, then {@code --set} overrides, then the grid (counted first,
+ * then expanded one run at a time), then every run is checked (unknown keys with the nearest valid one, ranges,
+ * rule and attack names, the rule's (n, f) requirement, the attack's message kind, the model's parameters)
+ * before any Spark work starts. Every failure is a {@link JobException}: one line naming the file, the key,
+ * what is wrong and what is allowed.
  */
 public final class JobFile {
   /** The settings of a job file, in the order of the documentation. */
