@@ -84,7 +84,7 @@ public final class JobFile {
             + "model: ..., ...)");
         case NULL -> new JobException(file, p.path, "has no value" + line + (p.path.endsWith("]")
             ? "; give one, or remove the entry" : "; give one, or leave the key out to use the default"
-            + (defaultOf(p.path) == null ? "" : " (" + defaultOf(p.path) + ")")));
+            + (JobDefaults.of(p.path) == null ? "" : " (" + JobDefaults.of(p.path) + ")")));
         case DUPLICATE -> new JobException(file, p.path, "appears twice" + line + "; keep one");
         case SYNTAX -> new JobException(file, null, "is not valid YAML" + (p.line > 0 ? " at line " + p.line : "")
             + ": " + p.getMessage());
@@ -97,52 +97,11 @@ public final class JobFile {
     return new LinkedHashMap<>((Map<String, Object>) root);
   }
 
-  /** "500" for a setting whose default does not depend on the rule or model, else null. */
-  static String defaultOf(String path) {
-    String shown = switch (path) {
-      case "declared_byzantine" -> "the value of byzantine";
-      case "checkpoint_dir" -> "none, local checkpoints";
-      case "momentum.dampening" -> "beta for sign rules, 0 for dense rules";
-      default -> {
-        Object value = Defaults.EFFECTIVE.get(path);
-        if (value == null && path.startsWith("momentum.")) {
-          value = ((Map<?, ?>) Defaults.EFFECTIVE.get("momentum")).get(path.substring("momentum.".length()));
-        }
-        yield value == null || path.equals("grid") ? null : flow(value);
-      }
-    };
-    return shown;
-  }
-
-  /** A value as YAML flow text: {name: majority-vote, tie: zero}. */
-  private static String flow(Object value) {
-    if (value instanceof Map<?, ?> m) {
-      List<String> parts = new ArrayList<>();
-      for (String first : List.of("name", "schedule")) {
-        if (m.containsKey(first)) {
-          parts.add(first + ": " + flow(m.get(first)));
-        }
-      }
-      m.forEach((k, v) -> {
-        if (!k.equals("name") && !k.equals("schedule")) {
-          parts.add(k + ": " + flow(v));
-        }
-      });
-      return "{" + String.join(", ", parts) + "}";
-    }
-    return String.valueOf(value);
-  }
-
-  /** The effective settings of a job with no keys: the defaults. */
-  private static final class Defaults {
-    static final Map<String, Object> EFFECTIVE = resolved(Map.of());
-  }
-
   static JobSpec resolve(Map<String, Object> run, String file) {
     JobReader r = new JobReader(run, file);
     for (String key : run.keySet()) {
       if (!KEYS.contains(key)) {
-        String near = Names.nearest(key, KEYS);
+        String near = key.isBlank() ? null : Names.nearest(key, KEYS);
         throw new JobException(file, key.isEmpty() ? "''" : key, "unknown key" + (near == null ? ""
             : " (did you mean '" + near + "'?)") + "; allowed: " + String.join(", ", KEYS.subList(0, KEYS.size() - 1)));
       }
@@ -267,16 +226,6 @@ public final class JobFile {
     Map<String, Object> out = new TreeMap<>(params);
     out.put(key, name);
     return out;
-  }
-
-  /** The effective settings of one run, as a map (for the defaults that messages name). */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> resolved(Map<String, Object> run) {
-    try {
-      return JSON.readValue(resolve(new LinkedHashMap<>(run), "defaults").json(), Map.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String toJson(Map<String, Object> run, String file) {

@@ -32,7 +32,7 @@ public final class Overrides {
 
   static Object parseValue(String text, String file, String path) {
     String keep = "; give one after '=', or leave this --set out to keep the job file's value"
-        + (JobFile.defaultOf(path) == null ? "" : " (default: " + JobFile.defaultOf(path) + ")");
+        + (JobDefaults.of(path) == null ? "" : " (default: " + JobDefaults.of(path) + ")");
     if (text.isBlank()) {
       throw new JobException(file, "--set " + path, "the value after '=' is empty" + keep);
     }
