@@ -1,6 +1,7 @@
 package org.signsgd.aggregate;
 
 import java.util.List;
+import org.signsgd.spec.Echo;
 import org.signsgd.spec.Params;
 import org.signsgd.spec.Registry;
 import org.signsgd.spec.RuleSpec;
@@ -47,29 +48,37 @@ public final class Rules {
 
   /** A two-way choice: false for {@code first} (the default), true for {@code second}. */
   private static boolean choice(Params p, String key, String first, String second) {
-    Object raw = p.raw(key);
-    String v = raw == null ? first : raw.toString().toLowerCase(java.util.Locale.ROOT);
-    if (!v.equals(first) && !v.equals(second)) {
-      throw new IllegalArgumentException("parameter " + key + " is " + raw + "; allowed: " + first + ", "
-          + second);
+    boolean isSecond = p.oneOf(key, List.of(first, second)).equals(second);
+    if (first.equals("true") || first.equals("false")) {
+      p.use(key, isSecond == second.equals("true"));
     }
-    return v.equals(second);
+    return isSecond;
   }
 
   /** NNM's inner rule: a dense rule by name (default mean), with its defaults. */
   private static DenseRule then(Params p) {
     Object raw = p.raw("then");
     String name = raw == null ? Mean.NAME : raw.toString();
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("nnm: parameter then is empty; allowed: a dense rule other than nnm");
+    }
     Aggregator inner = create(new RuleSpec(name, java.util.Map.of()));
     if (!(inner instanceof DenseRule dense) || inner instanceof NearestNeighbourMixing) {
-      throw new IllegalArgumentException("parameter then is " + name + "; allowed: a dense rule other than nnm");
+      throw new IllegalArgumentException("nnm: parameter then is " + Echo.of(name) + "; allowed: a dense rule "
+          + "other than nnm");
     }
+    p.use("then", name);
     return dense;
   }
 
   /** Builds the rule a spec names, e.g. {@code {name: majority-vote, tie: plus}}. */
   public static Aggregator create(RuleSpec spec) {
     return REGISTRY.create(spec);
+  }
+
+  /** The rule a spec names, with every parameter it used (defaults included): {@code {tie: zero}}. */
+  public static Registry.Built<Aggregator> build(RuleSpec spec) {
+    return REGISTRY.build(spec);
   }
 
   /** The rules that read sign messages (majority-vote, sign-fd, ...): the ones the vote's bounds speak of. */

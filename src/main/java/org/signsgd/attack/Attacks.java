@@ -31,11 +31,7 @@ public final class Attacks {
 
   /** {@code {name: alie, z: paper | implementations}} or {@code {name: alie, factor: 1.5}}. */
   private static Attack alie(org.signsgd.spec.Params p) {
-    Object z = p.raw("z");
-    String formula = z == null ? "paper" : z.toString().toLowerCase(java.util.Locale.ROOT);
-    if (!formula.equals("paper") && !formula.equals("implementations")) {
-      throw new IllegalArgumentException("parameter z is " + z + "; allowed: paper, implementations");
-    }
+    String formula = p.oneOf("z", List.of("paper", "implementations"));
     double factor = p.raw("factor") == null ? Double.NaN : p.doubleValue("factor", 1.5, 0.0, 1e30);
     return new Alie(formula.equals("implementations"), factor);
   }
@@ -45,6 +41,11 @@ public final class Attacks {
   /** Builds the attack a spec names, e.g. {@code {name: zeroing, start: plus}}. */
   public static Attack create(RuleSpec spec) {
     return REGISTRY.create(spec);
+  }
+
+  /** The attack a spec names, with every parameter it used (defaults included): {@code {r: 0.5}}. */
+  public static Registry.Built<Attack> build(RuleSpec spec) {
+    return REGISTRY.build(spec);
   }
 
   public static List<String> names() {

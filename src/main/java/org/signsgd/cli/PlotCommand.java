@@ -30,13 +30,16 @@ public final class PlotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // before Spark starts: bad input is one line, fast
+    // before Spark starts: bad input is one line, fast (other file systems may need Spark's Hadoop settings)
     Report.requireMetrics(OutputDir.of(metrics, new org.apache.hadoop.conf.Configuration()), "--metrics " + metrics);
+    if (out != null && (out.startsWith("file:") || !out.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*"))) {
+      requireWritable(OutputDir.of(out, new org.apache.hadoop.conf.Configuration()));
+    }
     SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
     try {
       OutputDir dir = OutputDir.of(metrics, spark.sparkContext().hadoopConfiguration());
       OutputDir target = out == null ? dir : OutputDir.of(out, spark.sparkContext().hadoopConfiguration());
-      target.requireWritable();
+      requireWritable(target);
       String index = Report.write(spark, dir, target);
       var w = spec.commandLine().getOut();
       w.println("plots (PNG):   " + target.display("plots"));
@@ -45,6 +48,16 @@ public final class PlotCommand implements Callable<Integer> {
       return 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  /** An output directory that cannot be written (a regular file, no permission) is bad input: exit 2. */
+  private void requireWritable(OutputDir target) {
+    try {
+      target.requireWritable();
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IllegalArgumentException("--out " + org.signsgd.spec.Echo.of(out) + ": the output directory is not "
+          + "writable (" + e.getClass().getSimpleName() + "); choose another with --out DIR");
     }
   }
 }

@@ -26,12 +26,13 @@ public final class Idx {
     return read(file, IMAGES_MAGIC, new int[] {count, rows, cols});
   }
 
-  /** Labels as bytes, each checked to lie in [0, classes). */
+  /** Labels as bytes, each checked to lie in [0, classes) read as an unsigned byte (the idx format's ubyte). */
   public static byte[] labels(Path file, int count, int classes) {
     byte[] labels = read(file, LABELS_MAGIC, new int[] {count});
     for (int i = 0; i < labels.length; i++) {
-      if (labels[i] < 0 || labels[i] >= classes) {
-        throw new IllegalArgumentException(file + ": label " + labels[i] + " at index " + i + "; expected 0.."
+      int label = Byte.toUnsignedInt(labels[i]);
+      if (label >= classes) {
+        throw new IllegalArgumentException(file + ": label " + label + " at index " + i + "; expected 0.."
             + (classes - 1));
       }
     }

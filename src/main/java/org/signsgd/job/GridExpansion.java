@@ -1,52 +1,107 @@
 package org.signsgd.job;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import org.signsgd.spec.Echo;
 
 /**
  * {@code grid:} turns one job into many runs: each key's list expands as a cartesian product (keys may be
  * dotted paths, e.g. {@code attack.name}); the special key {@code variants} lists partial jobs that are merged
- * in, one per run (e.g. SGD with its learning rate vs Signum with its own).
+ * in, one per run (e.g. SGD with its learning rate vs Signum with its own). The first axis varies slowest.
+ * The runs are counted (the product of the axis sizes) before any is made, and made one at a time: run k is
+ * the mixed-radix number k over the axis sizes.
  */
 public final class GridExpansion {
+  /**
+   * The most runs a grid may make unless the command line raises it ({@code --max-runs}): five times the
+   * largest shipped grid (jobs/elmhamdi-mnist-grid.yaml, 1840 runs, about 31 core-hours), and still checked in
+   * about a second; a grid beyond it is most often a mistyped axis, and would take weeks to run.
+   */
+  public static final int DEFAULT_MAX_RUNS = 10_000;
+
   private GridExpansion() {}
 
+  /** Every run of the job, the grid's expanded; at most {@code maxRuns}, else one line that says how many. */
   @SuppressWarnings("unchecked")
-  public static List<Map<String, Object>> expand(Map<String, Object> job, String file) {
+  public static Iterable<Map<String, Object>> expand(Map<String, Object> job, String file, int maxRuns) {
     Object grid = job.remove("grid");
-    List<Map<String, Object>> runs = new ArrayList<>();
-    runs.add(job);
     if (grid == null) {
-      return runs;
+      return List.of(job);
     }
     if (!(grid instanceof Map)) {
-      throw new JobException(file, "grid", "is " + grid + "; allowed: a map of key: [values]");
+      throw new JobException(file, "grid", "is " + Echo.of(grid) + "; allowed: a map of key: [values]");
     }
+    List<String> keys = new ArrayList<>();
+    List<List<Object>> axes = new ArrayList<>();
+    long count = 1;
+    StringBuilder sizes = new StringBuilder();
     for (Map.Entry<String, Object> axis : ((Map<String, Object>) grid).entrySet()) {
       if (!(axis.getValue() instanceof List<?> values) || values.isEmpty()) {
-        throw new JobException(file, "grid." + axis.getKey(), "is " + axis.getValue()
+        throw new JobException(file, "grid." + axis.getKey(), "is " + Echo.of(axis.getValue())
             + "; allowed: a non-empty list of values");
       }
-      List<Map<String, Object>> next = new ArrayList<>();
-      for (Map<String, Object> run : runs) {
+      if (axis.getKey().equals("variants")) {
         for (Object value : values) {
-          Map<String, Object> copy = deepCopy(run);
-          if (axis.getKey().equals("variants")) {
-            if (!(value instanceof Map)) {
-              throw new JobException(file, "grid.variants", "entry " + value + " is not a map of settings");
-            }
-            merge(copy, (Map<String, Object>) value);
-          } else {
-            Overrides.put(copy, axis.getKey(), deepCopyValue(value));
+          if (!(value instanceof Map)) {
+            throw new JobException(file, "grid.variants", "entry " + Echo.of(value) + " is not a map of settings");
           }
-          next.add(copy);
         }
       }
-      runs = next;
+      keys.add(axis.getKey());
+      axes.add((List<Object>) values);
+      count = count > Long.MAX_VALUE / values.size() ? Long.MAX_VALUE : count * values.size();
+      sizes.append(sizes.length() == 0 ? "" : " × ").append(Echo.of(axis.getKey())).append(' ')
+          .append(values.size());
     }
-    return runs;
+    if (count > maxRuns) {
+      throw new JobException(file, "grid", String.format(Locale.ROOT, "makes %,d runs, more than the limit of %,d; narrow the "
+          + "grid (e.g. --set 'grid.seed=[1]') or raise the limit with --max-runs %d (axes: %s)", count, maxRuns,
+          count, sizes));
+    }
+    int runs = (int) count;
+    return () -> new Iterator<>() {
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < runs;
+      }
+
+      @Override
+      public Map<String, Object> next() {
+        if (next >= runs) {
+          throw new NoSuchElementException();
+        }
+        return run(job, keys, axes, next++);
+      }
+    };
+  }
+
+  /** Run {@code index}: its digit for axis a is (index / (product of the later axes' sizes)) mod size(a). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> run(Map<String, Object> job, List<String> keys, List<List<Object>> axes,
+      int index) {
+    int[] digits = new int[axes.size()];
+    int rest = index;
+    for (int a = axes.size() - 1; a >= 0; a--) {
+      digits[a] = rest % axes.get(a).size();
+      rest /= axes.get(a).size();
+    }
+    Map<String, Object> run = deepCopy(job);
+    for (int a = 0; a < axes.size(); a++) {
+      Object value = axes.get(a).get(digits[a]);
+      if (keys.get(a).equals("variants")) {
+        merge(run, (Map<String, Object>) value);
+      } else {
+        Overrides.put(run, keys.get(a), deepCopyValue(value));
+      }
+    }
+    return run;
   }
 
   @SuppressWarnings("unchecked")

@@ -1,10 +1,54 @@
 package org.signsgd.job;
 
-/** Bad input in a job: one line that names the file, the key, what is wrong and what is allowed. */
+import org.signsgd.spec.Echo;
+
+/**
+ * Bad input in a job: one line that names the file, the key, what is wrong and what is allowed. The line is at
+ * most {@value #MAX} characters, so that with the command line's "error: " in front it fits 300: a long file
+ * name keeps its end, a long key its start, and a long list after "allowed: " keeps its first entries and says
+ * how many it left out.
+ */
 public final class JobException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  /** The longest message: 300 characters on stderr, less the command line's "error: ". */
+  public static final int MAX = 293;
+  private static final int MAX_FILE = 100;
+  private static final String ALLOWED = "; allowed: ";
 
   public JobException(String file, String key, String problem) {
-    super(file + ": " + (key == null || key.isEmpty() ? "" : key + ": ") + problem);
+    super(line(file, key, problem));
+  }
+
+  static String line(String file, String key, String problem) {
+    String f = Echo.escape(String.valueOf(file));
+    if (f.length() > MAX_FILE) {
+      f = "…" + f.substring(f.length() - MAX_FILE + 1);
+    }
+    String k = key == null || key.isEmpty() ? "" : Echo.of(key) + ": ";
+    String message = f + ": " + k + Echo.escape(String.valueOf(problem));
+    if (message.length() <= MAX) {
+      return message;
+    }
+    int allowed = message.indexOf(ALLOWED);
+    if (allowed >= 0) {
+      message = shortenList(message, allowed + ALLOWED.length());
+    }
+    return message.length() <= MAX ? message : message.substring(0, MAX - 1) + "…";
+  }
+
+  /** Keeps the first entries of the comma-separated list that starts at {@code from}: "a, b, … (12 more)". */
+  private static String shortenList(String message, int from) {
+    String[] items = message.substring(from).split(", ");
+    StringBuilder kept = new StringBuilder(message.substring(0, from));
+    for (int i = 0; i < items.length; i++) {
+      String more = (i == 0 ? "" : ", ") + "… (" + (items.length - i) + " more)";
+      String next = (i == 0 ? "" : ", ") + items[i];
+      String after = i + 1 < items.length ? ", … (" + (items.length - i - 1) + " more)" : "";
+      if (kept.length() + next.length() + after.length() > MAX) {
+        return kept + more;
+      }
+      kept.append(next);
+    }
+    return kept.toString();
   }
 }

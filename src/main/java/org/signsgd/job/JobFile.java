@@ -3,10 +3,7 @@ package org.signsgd.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,46 +19,53 @@ import org.signsgd.aggregate.Rules;
 import org.signsgd.attack.Attack;
 import org.signsgd.attack.Attacks;
 import org.signsgd.model.Models;
+import org.signsgd.optim.LearningRate;
 import org.signsgd.optim.Schedules;
 import org.signsgd.spec.Names;
+import org.signsgd.spec.Registry;
 import org.signsgd.spec.RuleSpec;
 
 /**
- * Reads a job file (DESIGN §4a): YAML, then {@code --set} overrides, then the grid, then every run is checked
- * (unknown keys with the nearest valid one, ranges, rule and attack names, the rule's (n, f) requirement, the
- * attack's message kind, the model's parameters) before any Spark work starts.
+ * Reads a job file (README.md, Running jobs): YAML, then {@code --set} overrides, then the grid (counted first,
+ * then expanded one run at a time), then every run is checked (unknown keys with the nearest valid one, ranges,
+ * rule and attack names, the rule's (n, f) requirement, the attack's message kind, the model's parameters)
+ * before any Spark work starts. Every failure is a {@link JobException}: one line naming the file, the key,
+ * what is wrong and what is allowed.
  */
 public final class JobFile {
-  static final Set<String> KEYS = Set.of("name", "seed", "model", "data", "workers", "byzantine",
+  /** The settings of a job file, in the order of the documentation. */
+  static final List<String> KEYS = List.of("name", "seed", "model", "data", "workers", "byzantine",
       "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
       "eval_every", "reference_every", "engine", "checkpoint_every", "checkpoint_dir", "flush_every", "check_every",
-      "gradient_clip", "l2_penalty", "worker_metrics",
-      "workers_per_partition", "grid");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+      "gradient_clip", "l2_penalty", "worker_metrics", "workers_per_partition", "grid");
   private static final ObjectMapper JSON = new ObjectMapper().configure(
       SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   private JobFile() {}
 
-  /** Every run of the job at {@code path}, with the overrides applied. */
+  /** Every run of the job at {@code path}, with the overrides applied; a grid makes at most 10,000 runs. */
   public static List<JobSpec> load(Path path, List<String> overrides) {
+    return load(path, overrides, GridExpansion.DEFAULT_MAX_RUNS);
+  }
+
+  /**
+   * Every run of the job at {@code path}, with the overrides applied.
+   *
+   * @param maxRuns the most runs its grid may make ({@code --max-runs}); the runs are counted before any is made
+   */
+  public static List<JobSpec> load(Path path, List<String> overrides, int maxRuns) {
     String file = path.toString();
-    if (!Files.isRegularFile(path)) {
-      throw new JobException(file, null, "no such job file; give a path like jobs/quickstart.yaml");
+    if (maxRuns < 1) {
+      throw new JobException(file, "--max-runs", "is " + maxRuns + "; allowed: an integer >= 1");
     }
-    Map<String, Object> job;
-    try {
-      job = parse(Files.readString(path, StandardCharsets.UTF_8), file);
-    } catch (IOException e) {
-      throw new JobException(file, null, "cannot be read: " + e.getMessage());
-    }
+    Map<String, Object> job = parse(JobText.read(path, file), file);
     for (String o : overrides) {
       Overrides.apply(job, o, file);
     }
     // configurations that a grid's variants make identical (e.g. an unattacked baseline that overrides the
     // attack axis) are one run: the first in grid order
     Map<String, JobSpec> runs = new LinkedHashMap<>();
-    for (Map<String, Object> run : GridExpansion.expand(job, file)) {
+    for (Map<String, Object> run : GridExpansion.expand(job, file, maxRuns)) {
       JobSpec spec = resolve(run, file);
       runs.putIfAbsent(spec.runId(), spec);
     }
@@ -70,29 +74,39 @@ public final class JobFile {
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> parse(String text, String file) {
+    Object root;
     try {
-      Object root = YAML.readValue(text, Object.class);
-      if (!(root instanceof Map)) {
-        throw new JobException(file, null, "is not a YAML map of settings (name: ..., model: ..., ...)");
-      }
-      return new LinkedHashMap<>((Map<String, Object>) root);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      String first = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("").trim();
-      throw new JobException(file, null, "is not valid YAML" + where + ": " + first);
+      root = JobYaml.read(text);
+    } catch (JobYaml.Problem p) {
+      String line = p.line > 0 ? " (line " + p.line + ")" : "";
+      throw switch (p.kind) {
+        case EMPTY -> new JobException(file, null, "is empty; a job file is a YAML map of settings (name: ..., "
+            + "model: ..., ...)");
+        case NULL -> new JobException(file, p.path, "has no value" + line + (p.path.endsWith("]")
+            ? "; give one, or remove the entry" : "; give one, or leave the key out to use the default"
+            + (JobDefaults.of(p.path) == null ? "" : " (" + JobDefaults.of(p.path) + ")")));
+        case DUPLICATE -> new JobException(file, p.path, "appears twice" + line + "; keep one");
+        case SYNTAX -> new JobException(file, null, "is not valid YAML" + (p.line > 0 ? " at line " + p.line : "")
+            + ": " + p.getMessage());
+        case OTHER -> new JobException(file, p.path.isEmpty() ? null : p.path, p.getMessage() + line);
+      };
     }
+    if (!(root instanceof Map)) {
+      throw new JobException(file, null, "is not a YAML map of settings (name: ..., model: ..., ...)");
+    }
+    return new LinkedHashMap<>((Map<String, Object>) root);
   }
 
   static JobSpec resolve(Map<String, Object> run, String file) {
     JobReader r = new JobReader(run, file);
     for (String key : run.keySet()) {
       if (!KEYS.contains(key)) {
-        String near = Names.nearest(key, KEYS);
-        throw new JobException(file, key, "unknown key" + (near == null ? "" : " (did you mean '" + near + "'?)")
-            + "; allowed: " + String.join(", ", sorted(KEYS)));
+        String near = key.isBlank() ? null : Names.nearest(key, KEYS);
+        throw new JobException(file, key.isEmpty() ? "''" : key, "unknown key" + (near == null ? ""
+            : " (did you mean '" + near + "'?)") + "; allowed: " + String.join(", ", KEYS.subList(0, KEYS.size() - 1)));
       }
     }
-    String name = r.string("name", "job");
+    String name = r.name("name", "job");
     long seed = r.longValue("seed", 1);
     int workers = r.intValue("workers", 27, 1, 100_000);
     int byzantine = r.intValue("byzantine", 0, 0, workers);
@@ -116,7 +130,7 @@ public final class JobFile {
     int referenceEvery = r.intValue("reference_every", 0, 0, Integer.MAX_VALUE);
     String engine = r.choice("engine", "spark", Set.of("spark", "inprocess"));
     int checkpointEvery = r.intValue("checkpoint_every", 50, 1, Integer.MAX_VALUE);
-    String checkpointDir = r.string("checkpoint_dir", null);
+    String checkpointDir = r.text("checkpoint_dir", null);
     if (checkpointDir != null && checkpointDir.isBlank()) {
       throw new JobException(file, "checkpoint_dir", "is empty; give a directory on any Hadoop file system "
           + "(file:/..., hdfs://..., s3a://...) or leave the key out for local checkpoints");
@@ -128,8 +142,10 @@ public final class JobFile {
     int perPartition = "auto".equals(run.getOrDefault("workers_per_partition", "auto"))
         ? 0 : r.intValue("workers_per_partition", 1, 1, workers);
 
-    Aggregator rule = r.build("aggregator", () -> Rules.create(aggregator));
-    Attack atk = r.build("attack", () -> Attacks.create(attack));
+    Registry.Built<Aggregator> builtRule = r.build("aggregator", () -> Rules.build(aggregator));
+    Registry.Built<Attack> builtAttack = r.build("attack", () -> Attacks.build(attack));
+    Aggregator rule = builtRule.value();
+    Attack atk = builtAttack.value();
     r.build("byzantine", () -> {
       atk.checkRequirement(workers, byzantine);
       return null;
@@ -146,12 +162,40 @@ public final class JobFile {
           + " messages but " + rule.name() + " reads " + rule.kind().label() + " messages; pick an attack for "
           + rule.kind().label() + " messages");
     }
-    r.build("lr", () -> Schedules.create(lr));
-    r.build("model", () -> {
-      Models.check(model, data, seed, workers);
-      return null;
-    });
+    Registry.Built<LearningRate> builtLr = r.build("lr", () -> Schedules.build(lr));
+    Models.Settings modelSettings = r.build("model", () -> Models.check(model, data, seed, workers));
 
+    // the effective settings (provenance): every setting with the value the run uses, defaults included
+    Map<String, Object> effective = new TreeMap<>();
+    effective.put("name", name);
+    effective.put("seed", seed);
+    effective.put("model", named("name", model.name(), modelSettings.model()));
+    effective.put("data", named("name", data.name(), modelSettings.data()));
+    effective.put("workers", workers);
+    effective.put("byzantine", byzantine);
+    effective.put("declared_byzantine", declared);
+    effective.put("attack", named("name", attack.name(), builtAttack.params()));
+    effective.put("aggregator", named("name", aggregator.name(), builtRule.params()));
+    effective.put("momentum", new TreeMap<>(Map.of("beta", beta, "at", at, "dampening", dampening,
+        "nesterov", nesterov)));
+    effective.put("weight_decay", wd);
+    effective.put("gradient_clip", clip);
+    effective.put("l2_penalty", l2);
+    effective.put("batch_size", batch.growing() ? "t" : batch.fixed());
+    effective.put("iterations", iterations);
+    effective.put("lr", named("schedule", lr.name(), builtLr.params()));
+    effective.put("eval_every", evalEvery);
+    effective.put("reference_every", referenceEvery);
+    effective.put("engine", engine);
+    effective.put("checkpoint_every", checkpointEvery);
+    effective.put("checkpoint_dir", checkpointDir);
+    effective.put("flush_every", flushEvery);
+    effective.put("check_every", checkEvery);
+    effective.put("worker_metrics", workerMetrics);
+    effective.put("workers_per_partition", perPartition == 0 ? "auto" : perPartition);
+
+    // the run id hashes the settings as the file states them (with the momentum and image-data defaults
+    // below), exactly as earlier versions did: output directories find their runs by it
     Map<String, Object> canonical = new TreeMap<>(run);
     canonical.remove("checkpoint_dir"); // where recovery files go does not change a run
     canonical.remove("worker_metrics"); // nor which metrics it writes
@@ -171,15 +215,17 @@ public final class JobFile {
       d.putIfAbsent("augment", false);
       canonical.put("data", d);
     }
-    String json = toJson(canonical, file);
-    String runId = name + "-" + hash(json);
+    String runId = name + "-" + hash(toJson(canonical, file));
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
         at, dampening, nesterov, wd, clip, l2, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
-        perPartition, workerMetrics, json);
+        perPartition, workerMetrics, toJson(effective, file));
   }
 
-  private static List<String> sorted(Set<String> keys) {
-    return keys.stream().filter(k -> !k.equals("grid")).sorted().toList();
+  /** {@code {name: krum, neighbours: auto, ...}}: a rule's name under {@code key} with the parameters it used. */
+  private static Map<String, Object> named(String key, String name, Map<String, Object> params) {
+    Map<String, Object> out = new TreeMap<>(params);
+    out.put(key, name);
+    return out;
   }
 
   private static String toJson(Map<String, Object> run, String file) {

@@ -5,11 +5,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.signsgd.spec.Echo;
 import org.signsgd.spec.Names;
 import org.signsgd.spec.RuleSpec;
 
 /** Typed reads of one run's settings; every failure is a {@link JobException} naming the file and key. */
 final class JobReader {
+  /** A job name is a directory name and the start of every run id. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private final Map<String, Object> run;
   private final String file;
 
@@ -18,9 +22,29 @@ final class JobReader {
     this.file = file;
   }
 
-  String string(String key, String fallback) {
+  /** The job's name: letters, digits, '.', '_' and '-' (it names the output directory and the runs). */
+  String name(String key, String fallback) {
     Object v = run.get(key);
-    return v == null ? fallback : v.toString();
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof String s) || !NAME.matcher(s).matches()) {
+      throw new JobException(file, key, "is " + Echo.of(v) + "; allowed: text of letters, digits, '.', '_' and "
+          + "'-', starting with a letter or digit, at most 100 characters (quote a number: '2024')");
+    }
+    return s;
+  }
+
+  /** Text, or the fallback when the key is absent. */
+  String text(String key, String fallback) {
+    Object v = run.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof String s)) {
+      throw new JobException(file, key, "is " + Echo.of(v) + "; allowed: text");
+    }
+    return s;
   }
 
   long longValue(String key, long fallback) {
@@ -31,7 +55,7 @@ final class JobReader {
     if (v instanceof Integer || v instanceof Long) {
       return ((Number) v).longValue();
     }
-    throw new JobException(file, key, "is " + v + "; allowed: an integer");
+    throw new JobException(file, key, "is " + Echo.of(v) + "; allowed: an integer");
   }
 
   int intValue(String key, int fallback, int min, int max) {
@@ -46,7 +70,8 @@ final class JobReader {
         && ((Number) v).longValue() <= max) {
       return ((Number) v).intValue();
     }
-    throw new JobException(file, key, "is " + v + "; allowed: an integer in [" + min + ", " + max + "]");
+    throw new JobException(file, key, "is " + Echo.of(v) + notFinite(v) + "; allowed: an integer in [" + min + ", "
+        + max + "]");
   }
 
   double doubleValue(String key, double fallback, double min, double max) {
@@ -64,7 +89,12 @@ final class JobReader {
     if (v instanceof Number n && n.doubleValue() >= min && n.doubleValue() <= max) {
       return n.doubleValue();
     }
-    throw new JobException(file, key, "is " + v + "; allowed: a number in [" + min + ", " + max + "]");
+    throw new JobException(file, key, "is " + Echo.of(v) + notFinite(v) + "; allowed: a number in [" + min + ", "
+        + max + "]");
+  }
+
+  private static String notFinite(Object v) {
+    return v instanceof Double d && !Double.isFinite(d) ? ", not a finite number" : "";
   }
 
   String choice(String key, String fallback, Set<String> allowed) {
@@ -76,10 +106,10 @@ final class JobReader {
     if (v == null) {
       return fallback;
     }
-    if (!allowed.contains(v.toString())) {
-      String near = Names.nearest(v.toString(), allowed);
-      throw new JobException(file, path, "is " + v + (near == null ? "" : " (did you mean '" + near + "'?)")
-          + "; allowed: " + String.join(", ", new TreeSet<>(allowed)));
+    if (!(v instanceof String || v instanceof Boolean) || !allowed.contains(v.toString())) {
+      String near = v instanceof String s ? Names.nearest(s, allowed) : null;
+      throw new JobException(file, path, "is " + Echo.of(v) + (near == null ? "" : " (did you mean '" + near
+          + "'?)") + "; allowed: " + String.join(", ", new TreeSet<>(allowed)));
     }
     return v.toString();
   }
@@ -92,7 +122,7 @@ final class JobReader {
       return Map.of();
     }
     if (!(v instanceof Map)) {
-      throw new JobException(file, key, "is " + v + "; allowed: a map with keys " + new TreeSet<>(keys));
+      throw new JobException(file, key, "is " + Echo.of(v) + "; allowed: a map with keys " + new TreeSet<>(keys));
     }
     Map<String, Object> m = (Map<String, Object>) v;
     for (String k : m.keySet()) {
@@ -112,15 +142,16 @@ final class JobReader {
     if (v == null) {
       return RuleSpec.of(fallback);
     }
-    if (v instanceof String s) {
+    if (v instanceof String s && !s.isBlank()) {
       return RuleSpec.of(s);
     }
-    if (v instanceof Map<?, ?> m && m.get("name") instanceof String name) {
+    if (v instanceof Map<?, ?> m && m.get("name") instanceof String name && !name.isBlank()) {
       Map<String, Object> params = new LinkedHashMap<>((Map<String, Object>) m);
       params.remove("name");
       return RuleSpec.of(name, params);
     }
-    throw new JobException(file, key, "is " + v + "; allowed: a name, or a map with a name and parameters");
+    throw new JobException(file, key, "is " + Echo.of(v) + "; allowed: a name, or a map with a name and "
+        + "parameters, e.g. {name: " + fallback + "}");
   }
 
   /** {@code lr: {schedule: inverse-sqrt, initial: 1.0}} or {@code lr: 0.01} (constant). */
@@ -136,10 +167,12 @@ final class JobReader {
     if (v instanceof Map<?, ?> m) {
       Map<String, Object> params = new LinkedHashMap<>((Map<String, Object>) m);
       Object schedule = params.remove("schedule");
-      return RuleSpec.of(schedule == null ? "constant" : schedule.toString(), params);
+      if (schedule == null || schedule instanceof String s && !s.isBlank()) {
+        return RuleSpec.of(schedule == null ? "constant" : (String) schedule, params);
+      }
     }
-    throw new JobException(file, key, "is " + v + "; allowed: a number or {schedule: constant|step|inverse-sqrt, "
-        + "initial: ..., factor: ..., every: ...}");
+    throw new JobException(file, key, "is " + Echo.of(v) + "; allowed: a number or {schedule: constant|step|"
+        + "inverse-sqrt|inverse-linear, initial: ..., factor: ..., every: ...}");
   }
 
   BatchSize batch(String key) {

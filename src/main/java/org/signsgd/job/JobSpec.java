@@ -4,10 +4,12 @@ import java.io.Serializable;
 import org.signsgd.spec.RuleSpec;
 
 /**
- * One run of a job file, resolved and validated (DESIGN §4a). The keys of the YAML file, in snake case, map
- * one to one onto these components.
+ * One run of a job file, resolved and validated. The keys of the YAML file, in snake case, map one to one onto
+ * these components.
  *
- * @param runId deterministic: the job name and a hash of the resolved settings
+ * @param runId deterministic: the job name and the first 4 bytes of the SHA-256 of the settings as the job file
+ *     states them (canonical JSON, with the momentum and image-data defaults); output directories find their
+ *     runs by it, so it does not depend on {@link #json()}
  * @param referenceEvery for networks, compute the honest mean gradient (the reference of the vote metrics) every
  *     this many iterations; 0: only when the attack needs it. Analytic models have it every iteration.
  * @param workersPerPartition workers hosted by one Spark partition (one task runs them in turn, each with its
@@ -24,7 +26,8 @@ import org.signsgd.spec.RuleSpec;
  * @param gradientClip clip each worker's sampled gradient to this norm (0: off; seed 003: 2)
  * @param l2Penalty λ of the unsquared penalty λ‖x‖₂ added to each worker's loss (0: off; seed 003: 1e-4)
  * @param workerMetrics write workers/: one row per (iteration, worker) with its agreement and weight
- * @param json the resolved settings as JSON (provenance)
+ * @param json the effective settings as JSON (provenance, {@code runs.job}): every setting with the value the
+ *     run uses, defaults included, and every model, data, rule, attack and schedule parameter the run read
  */
 public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.signsgd.data.ImageData;
 import org.signsgd.data.ImageDataset;
@@ -11,6 +12,7 @@ import org.signsgd.data.LabelledData;
 import org.signsgd.data.RegressionData;
 import org.signsgd.data.Shards;
 import org.signsgd.data.SyntheticRegression;
+import org.signsgd.spec.Echo;
 import org.signsgd.spec.Names;
 import org.signsgd.spec.Params;
 import org.signsgd.spec.RuleSpec;
@@ -31,6 +33,18 @@ import org.signsgd.spec.RuleSpec;
 public final class Models {
   public static final List<String> NAMES;
   public static final List<String> IMAGE_DATA = List.of("mnist", "fashion-mnist");
+  /**
+   * d of each network, from its layers: weights and biases (ModelsTest checks each against the built
+   * network's {@code numParams()}).
+   */
+  static final Map<String, Long> NETWORK_SIZES = Map.of(
+      "mlp", 784L * 100 + 100 + 100 * 10 + 10,
+      "mengoli-cnn", 9L * 32 + 32 + 9 * 32 * 64 + 64 + 9216L * 128 + 128 + 128 * 10 + 10,
+      "akoun-mnistnet", 25L * 64 + 64 + 25L * 64 * 64 + 64 + 2 * (9L * 64 * 64 + 64) + 3136L * 128 + 128
+          + 128 * 10 + 10,
+      "linreg-net", 20L * 40 + 40 + 40 + 1,
+      "logreg-net", 20L * 40 + 40 + 40 * 2 + 2);
+  private static final int QUADRATIC_DIM = 1000;
 
   static {
     List<String> all = new ArrayList<>(List.of("quadratic", "linear", "logistic"));
@@ -42,16 +56,46 @@ public final class Models {
 
   /** Builds the model. */
   public static GradientModel create(RuleSpec model, RuleSpec data, long seed, int workers) {
-    return resolve(model, data, seed, workers, true);
-  }
-
-  /** Checks the model and data settings (names, parameters, the dataset's files) without building anything. */
-  public static void check(RuleSpec model, RuleSpec data, long seed, int workers) {
-    resolve(model, data, seed, workers, false);
-  }
-
-  private static GradientModel resolve(RuleSpec model, RuleSpec data, long seed, int workers, boolean build) {
     Params p = Params.of(model);
+    return resolve(model, p, data, Params.of(data), seed, workers, true);
+  }
+
+  /**
+   * Checks the model and data settings (names, parameters, the dataset's files) without building anything.
+   *
+   * @return every model and data parameter with the value the run uses, defaults included
+   */
+  public static Settings check(RuleSpec model, RuleSpec data, long seed, int workers) {
+    Params p = Params.of(model);
+    Params d = Params.of(data);
+    resolve(model, p, data, d, seed, workers, false);
+    return new Settings(p.used(), d.used());
+  }
+
+  /** The parameters a model and its data use, by key, defaults included (the names are not among them). */
+  public record Settings(Map<String, Object> model, Map<String, Object> data) {}
+
+  /**
+   * The number of parameters d of a valid model setting, without building the model: {@code dim} for the
+   * quadratic, 21 for the regressions, and the networks' fixed sizes ({@link #NETWORK_SIZES}).
+   */
+  public static long dimension(RuleSpec model) {
+    return switch (model.name()) {
+      case "quadratic" -> Params.of(model).intValue("dim", QUADRATIC_DIM, 1, 100_000_000);
+      case "linear", "logistic" -> SyntheticRegression.FEATURES + 1;
+      default -> {
+        Long size = NETWORK_SIZES.get(model.name());
+        if (size == null) {
+          throw new IllegalArgumentException("unknown model '" + Echo.of(model.name()) + "'; allowed: "
+              + String.join(", ", NAMES));
+        }
+        yield size;
+      }
+    };
+  }
+
+  private static GradientModel resolve(RuleSpec model, Params p, RuleSpec data, Params d, long seed, int workers,
+      boolean build) {
     GradientModel made;
     switch (model.name()) {
       case "quadratic" -> made = quadratic(p, seed, build);
@@ -59,16 +103,16 @@ public final class Models {
       default -> {
         if (!Networks.known(model.name())) {
           String near = Names.nearest(model.name(), NAMES);
-          throw new IllegalArgumentException("unknown model '" + model.name() + "'"
+          throw new IllegalArgumentException("unknown model '" + Echo.of(model.name()) + "'"
               + (near == null ? "" : " (did you mean '" + near + "'?)") + "; allowed: " + String.join(", ", NAMES));
         }
-        made = network(model.name(), p, data, seed, workers, build);
+        made = network(model.name(), p, data, d, seed, workers, build);
       }
     }
     p.done();
     if (!Networks.known(model.name())) {
       requireData(model.name(), data, List.of("synthetic"));
-      Params.of(data).done();
+      d.done();
     }
     return made;
   }
@@ -76,16 +120,18 @@ public final class Models {
   private static void requireData(String model, RuleSpec data, List<String> allowed) {
     if (!allowed.contains(data.name())) {
       String near = Names.nearest(data.name(), allowed);
-      throw new IllegalArgumentException("data '" + data.name() + "' is not available for model " + model
+      throw new IllegalArgumentException("data '" + Echo.of(data.name()) + "' is not available for model " + model
           + (near == null ? "" : " (did you mean '" + near + "'?)") + "; allowed: " + String.join(", ", allowed));
     }
   }
 
   private static GradientModel quadratic(Params p, long seed, boolean build) {
-    int dim = p.intValue("dim", 1000, 1, 100_000_000);
+    int dim = p.intValue("dim", QUADRATIC_DIM, 1, 100_000_000);
     double noise = p.doubleValue("noise_std", 1.0, 0, 1e12);
     Object x0 = p.raw("x0");
-    if (x0 != null && !"normal".equals(x0)) {
+    if ("normal".equals(x0)) {
+      p.use("x0", "normal");
+    } else {
       p.doubleValue("x0", 1.0, -1e30, 1e30);
     }
     if (!build) {
@@ -115,37 +161,26 @@ public final class Models {
     return name.startsWith("lin") ? SyntheticRegression.Kind.LINEAR : SyntheticRegression.Kind.LOGISTIC;
   }
 
-  private static GradientModel network(String name, Params p, RuleSpec dataSpec, long seed, int workers,
-      boolean build) {
-    DataType type = switch (String.valueOf(p.raw("precision") == null ? "float" : p.raw("precision"))
-        .toLowerCase(Locale.ROOT)) {
-      case "float" -> DataType.FLOAT;
-      case "double" -> DataType.DOUBLE;
-      default -> throw new IllegalArgumentException(name + ": parameter precision is " + p.raw("precision")
-          + "; allowed: float, double");
-    };
-    String conv = String.valueOf(p.raw("conv") == null ? "gemm" : p.raw("conv")).toLowerCase(Locale.ROOT);
-    if (!List.of("gemm", "dl4j").contains(conv)) {
-      throw new IllegalArgumentException(name + ": parameter conv is " + p.raw("conv") + "; allowed: gemm, dl4j");
-    }
-    Params d = Params.of(dataSpec);
+  private static GradientModel network(String name, Params p, RuleSpec dataSpec, Params d, long seed,
+      int workers, boolean build) {
+    DataType type = p.oneOf("precision", List.of("float", "double")).equals("float") ? DataType.FLOAT
+        : DataType.DOUBLE;
+    String conv = p.oneOf("conv", List.of("gemm", "dl4j"));
     LabelledData data;
     Shards shards = null;
     boolean augment = false;
     if (Networks.readsImages(name)) {
       requireData(name, dataSpec, IMAGE_DATA);
       Path dir = imageDir(dataSpec.name(), d.raw("dir"));
-      String split = String.valueOf(d.raw("split") == null ? "iid" : d.raw("split"));
+      d.use("dir", dir.toString());
       double alpha = d.doubleValue("alpha", 0.5, 1e-6, 1e6);
       boolean flipOnly = "hflip".equals(String.valueOf(d.raw("augment")));
       augment = flipOnly || flag(dataSpec.name(), "augment", d.raw("augment"));
-      if (!List.of("iid", "dirichlet", "shared").contains(split)) {
-        throw new IllegalArgumentException(dataSpec.name() + ": parameter split is " + split
-            + "; allowed: iid, dirichlet, shared");
-      }
+      d.use("augment", flipOnly ? "hflip" : augment);
+      String split = d.oneOf("split", List.of("iid", "dirichlet", "shared"));
       d.done();
       if (!ImageDataset.present(dir)) {
-        throw new IllegalArgumentException(dataSpec.name() + ": the idx files are not in " + dir + "; run datasets/fetch-"
+        throw new IllegalArgumentException(dataSpec.name() + ": the idx files are not in " + Echo.of(dir) + "; run datasets/fetch-"
             + dataSpec.name() + ".sh " + dir + " (submit/local.sh fetches them for you), or set data.dir");
       }
       if (split.equals("dirichlet") || build) {
@@ -183,7 +218,7 @@ public final class Models {
     if (s.equals("true") || s.equals("false")) {
       return s.equals("true");
     }
-    throw new IllegalArgumentException(owner + ": parameter " + key + " is " + raw + "; allowed: true, false" + (key.equals("augment") ? ", hflip" : ""));
+    throw new IllegalArgumentException(owner + ": parameter " + key + " is " + Echo.of(raw) + "; allowed: true, false" + (key.equals("augment") ? ", hflip" : ""));
   }
 
   /** Where the idx files of {@code dataset} are: the job's {@code dir}, else the default. */

@@ -31,18 +31,29 @@ public final class Registry<T> {
 
   /** Builds the entry a spec names; unknown names and unknown or out-of-range parameters throw. */
   public T create(RuleSpec spec) {
+    return build(spec).value();
+  }
+
+  /**
+   * Builds the entry a spec names, with every parameter it read and the value it used (defaults included):
+   * {@code {tie: zero}} for a bare {@code majority-vote}.
+   */
+  public Built<T> build(RuleSpec spec) {
     Function<Params, T> factory = factories.get(spec.name());
     if (factory == null) {
       String near = Names.nearest(spec.name(), factories.keySet());
-      throw new IllegalArgumentException("unknown " + kind + " '" + spec.name() + "'"
+      throw new IllegalArgumentException("unknown " + kind + " '" + Echo.of(spec.name()) + "'"
           + (near == null ? "" : " (did you mean '" + near + "'?)") + "; allowed: "
           + String.join(", ", factories.keySet()));
     }
     Params params = Params.of(spec);
     T made = factory.apply(params);
     params.done();
-    return made;
+    return new Built<>(made, params.used());
   }
+
+  /** What {@link #build} made, and the parameters it used by key. */
+  public record Built<T>(T value, Map<String, Object> params) {}
 
   public boolean contains(String name) {
     return factories.containsKey(name);

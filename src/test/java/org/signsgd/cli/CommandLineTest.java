@@ -104,6 +104,50 @@ class CommandLineTest {
         .contains("is not writable");
   }
 
+  /** Was exit 1 with a Spark session started first, where train --out FILE is exit 2. */
+  @Test
+  void plotIntoARegularFileIsBadInput() throws Exception {
+    Path metrics = dir.resolve("m");
+    Files.createDirectories(metrics.resolve("runs"));
+    Files.createDirectories(metrics.resolve("iterations"));
+    Path file = dir.resolve("a-file");
+    Files.writeString(file, "x");
+    Cli.Result r = run("plot", "--metrics", metrics.toString(), "--out", file.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: --out " + file + ": the output directory is not writable "
+        + "(FileAlreadyExistsException); choose another with --out DIR" + System.lineSeparator());
+  }
+
+  /** Empty and null --set values, and the new one-line errors, go through train's exit code 2 before Spark. */
+  @Test
+  void emptySetValuesAndOtherBadJobInputExitWithTwoBeforeSparkStarts() throws Exception {
+    Path job = dir.resolve("job.yaml");
+    Files.writeString(job, "name: t\nmodel: {name: quadratic, dim: 10}\niterations: 10\n");
+    String out = dir.resolve("o").toString();
+    Cli.Result empty = run("train", job.toString(), "--out", out, "--set", "iterations=");
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).isEqualTo("error: " + job + ": --set iterations: the value after '=' is empty; give "
+        + "one after '=', or leave this --set out to keep the job file's value (default: 500)"
+        + System.lineSeparator());
+    Files.writeString(job, "name: t\nmodel: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
+    Cli.Result deep = run("train", job.toString(), "--out", out);
+    assertThat(deep.code()).isEqualTo(2);
+    assertThat(deep.err()).isEqualTo("error: " + job + ": model: nests lists and maps more than 32 deep; a job's "
+        + "settings nest a few levels (line 2)" + System.lineSeparator());
+    assertThat(dir.resolve("o")).doesNotExist();
+  }
+
+  /** Spark's "Truncated the string representation of a plan" warning was on every command's stderr. */
+  @Test
+  void sparksPlanTruncationWarningIsSilenced() {
+    org.apache.logging.log4j.Logger stringUtils = org.apache.logging.log4j.LogManager.getLogger(
+        "org.apache.spark.sql.catalyst.util.SparkStringUtils");
+    assertThat(stringUtils.isEnabled(org.apache.logging.log4j.Level.WARN)).isFalse();
+    assertThat(stringUtils.isEnabled(org.apache.logging.log4j.Level.ERROR)).isTrue();
+    assertThat(org.apache.logging.log4j.LogManager.getLogger("org.apache.spark.SparkContext")
+        .isEnabled(org.apache.logging.log4j.Level.WARN)).isTrue();
+  }
+
   @Test
   void analyzeOverAnEmptyDirectoryOrAWrongColumnIsOneLine() throws Exception {
     Cli.Result r = run("analyze", "--metrics", dir.toString(), "--sql", "SELECT 1");

@@ -62,6 +62,10 @@ class IdxTest {
     Path badLabel = write("e", Idx.LABELS_MAGIC, new int[] {2}, new byte[] {1, 12}, false);
     assertThatThrownBy(() -> Idx.labels(badLabel, 2, 10)).hasMessage(badLabel
         + ": label 12 at index 1; expected 0..9");
+    // an unsigned byte: 200, not -56
+    Path label200 = write("e200", Idx.LABELS_MAGIC, new int[] {2}, new byte[] {1, (byte) 200}, false);
+    assertThatThrownBy(() -> Idx.labels(label200, 2, 10)).hasMessage(label200
+        + ": label 200 at index 1; expected 0..9");
     assertThatThrownBy(() -> Idx.labels(dir.resolve("none"), 2, 10)).hasMessage(dir.resolve("none")
         + ": no such file");
     Path empty = Files.write(dir.resolve("f"), new byte[2]);

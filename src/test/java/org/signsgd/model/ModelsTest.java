@@ -33,6 +33,23 @@ class ModelsTest {
         .isEqualTo(1_664 + 102_464 + 2 * 36_928 + 401_536 + 1_290);
   }
 
+  /** The sizes the memory check uses without building a network are the built networks' numParams(). */
+  @Test
+  void dimensionWithoutBuildingIsTheBuiltNetworksSize() {
+    for (String name : Networks.NAMES) {
+      for (boolean gemm : new boolean[] {true, false}) {
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer
+            .MultiLayerNetwork(Networks.config(name, 1, org.nd4j.linalg.api.buffer.DataType.FLOAT, gemm));
+        net.init();
+        assertThat(Models.dimension(new RuleSpec(name, Map.of()))).as(name).isEqualTo(net.numParams());
+      }
+    }
+    assertThat(Models.dimension(new RuleSpec("mengoli-cnn", Map.of()))).isEqualTo(1_199_882);
+    assertThat(Models.dimension(new RuleSpec("quadratic", Map.of()))).isEqualTo(1000);
+    assertThat(Models.dimension(new RuleSpec("quadratic", Map.of("dim", 100_000_000)))).isEqualTo(100_000_000);
+    assertThat(Models.dimension(new RuleSpec("logistic", Map.of()))).isEqualTo(21);
+  }
+
   @Test
   void sameSeedSameInitialWeightsOtherSeedOthers() {
     float[] a = Models.create(new RuleSpec("mlp", Map.of()), mnist(), 1, 3).initialParameters();

@@ -1,0 +1,103 @@
+package org.signsgd.job;
+
+import java.util.Locale;
+import org.signsgd.aggregate.FederatedDefense;
+import org.signsgd.aggregate.Rules;
+import org.signsgd.message.MessageKind;
+import org.signsgd.model.Models;
+
+/**
+ * The memory a run needs when all its workers share one JVM (a local master, or the in-process engine), from the
+ * vectors it holds, for d parameters, Q workers and 4-byte floats:
+ * <pre>
+ *   bytes = Q · (4d + 4d + 4d)    each worker's replica x, momentum v and gradient g
+ *         + 2 · Q · m             each worker's message and the driver's collected copy: m = 8·⌈d/64⌉ for a
+ *                                 sign message (packed bits), 4d for a dense one
+ *         + Q · r                 the rule's working set: dense rules combine the messages in double, r = 8d;
+ *                                 sign-fd and sign-fv keep agreement counts, r = 2d (4d with gamma &lt; 1)
+ *         + 4d + 4d               the driver's replica x and the direction
+ * </pre>
+ * The data set, a network's activations and the JVM's own memory come on top: a run this passes can still run
+ * out of memory, and a run it refuses would fail, or spend its time collecting garbage, long before its end.
+ */
+public final class MemoryEstimate {
+  private MemoryEstimate() {}
+
+  /** The bytes of the formula above for {@code spec}. */
+  public static long bytes(JobSpec spec) {
+    return bytes(spec, Models.dimension(spec.model()), spec.workers());
+  }
+
+  static long bytes(JobSpec spec, long d, long workers) {
+    boolean sign = Rules.create(spec.aggregator()).kind() == MessageKind.SIGN;
+    long message = sign ? 8 * ((d + 63) / 64) : 4 * d;
+    long rule = sign ? signRuleBytes(spec, d) : 8 * d;
+    return workers * (12 * d + 2 * message + rule) + 8 * d;
+  }
+
+  private static long signRuleBytes(JobSpec spec, long d) {
+    String name = spec.aggregator().name();
+    if (!name.equals(FederatedDefense.NAME) && !name.equals(FederatedDefense.NAME_MV_INIT)) {
+      return 0;
+    }
+    Object gamma = spec.aggregator().params().get("gamma");
+    return gamma instanceof Number g && g.doubleValue() < 1 ? 4 * d : 2 * d;
+  }
+
+  /**
+   * Refuses, in one line, a run that needs more than {@code availableBytes} (for a local master,
+   * {@code Runtime.getRuntime().maxMemory()}), naming the estimate and what would fit: the largest
+   * dimension with these workers (for the quadratic, whose {@code dim} is a setting), or the most workers.
+   */
+  public static void require(JobSpec spec, String file, long availableBytes) {
+    long d = Models.dimension(spec.model());
+    long need = bytes(spec, d, spec.workers());
+    if (need <= availableBytes) {
+      return;
+    }
+    StringBuilder fits = new StringBuilder();
+    if (spec.model().name().equals("quadratic")) {
+      long dim = largestDimension(spec, availableBytes);
+      fits.append(dim < 1 ? "no dim fits " + spec.workers() + " workers"
+          : String.format(Locale.ROOT, "%d workers fit with dim <= %,d", spec.workers(), dim));
+    }
+    long workers = mostWorkers(spec, d, availableBytes);
+    fits.append(fits.length() == 0 ? "" : ", or ").append(workers < 1 ? "not even 1 worker fits"
+        : workers + (workers == 1 ? " worker fits" : " workers fit") + " with this d");
+    throw new JobException(file, "model", String.format(Locale.ROOT, "needs about %s with its %d workers in one "
+        + "JVM (%s, d = %,d), but %s is available; %s; give the JVM more memory (-Xmx) or run on a cluster",
+        size(need), spec.workers(), spec.model().name(), d, size(availableBytes), fits));
+  }
+
+  private static long largestDimension(JobSpec spec, long available) {
+    long lo = 0;
+    long hi = 100_000_000;
+    while (lo < hi) {
+      long mid = (lo + hi + 1) / 2;
+      if (bytes(spec, mid, spec.workers()) <= available) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  private static long mostWorkers(JobSpec spec, long d, long available) {
+    long perWorker = bytes(spec, d, 1) - bytes(spec, d, 0);
+    long rest = available - bytes(spec, d, 0);
+    return rest < perWorker ? 0 : rest / perWorker;
+  }
+
+  /** "61.3 GiB". */
+  static String size(long bytes) {
+    String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return u == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+}

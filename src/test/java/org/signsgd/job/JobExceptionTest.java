@@ -1,0 +1,45 @@
+package org.signsgd.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.signsgd.spec.Echo;
+
+/** A bad-input message is one line of at most 293 characters ("error: " in front makes 300). */
+class JobExceptionTest {
+  private static String items(int from, int to) {
+    return IntStream.rangeClosed(from, to).mapToObj(i -> String.format("a%02d", i)).collect(Collectors.joining(", "));
+  }
+
+  @Test
+  void aLongAllowedListKeepsItsFirstEntriesAndCountsTheRest() {
+    // "jobs/x.yaml: k: bad; allowed: " is 30 characters, each entry 5 with its ", ": 50 fit with ", … (30 more)"
+    String message = new JobException("jobs/x.yaml", "k", "bad; allowed: " + items(1, 80)).getMessage();
+    assertThat(message).isEqualTo("jobs/x.yaml: k: bad; allowed: " + items(1, 50) + ", … (30 more)").hasSize(291);
+    assertThat(new JobException("jobs/x.yaml", "k", "bad; allowed: " + items(1, 51)).getMessage())
+        .isEqualTo("jobs/x.yaml: k: bad; allowed: " + items(1, 51)).hasSize(283);
+  }
+
+  @Test
+  void lineBreaksAreEscapedAndLongFilesKeysAndProblemsCut() {
+    assertThat(new JobException("f.yaml", "k", "is a\nb\r\tc").getMessage()).isEqualTo("f.yaml: k: is a\\nb\\r\\tc");
+    String file = "/" + "d".repeat(200) + "/job.yaml";
+    assertThat(new JobException(file, null, "is bad").getMessage()).isEqualTo("…" + "d".repeat(90) + "/job.yaml: "
+        + "is bad");
+    assertThat(new JobException("f.yaml", "k".repeat(100), "is bad").getMessage()).isEqualTo("f.yaml: "
+        + "k".repeat(44) + "… (100 characters): is bad");
+    assertThat(new JobException("f.yaml", null, "x".repeat(400)).getMessage()).isEqualTo("f.yaml: "
+        + "x".repeat(284) + "…").hasSize(293);
+  }
+
+  @Test
+  void echoedValuesAreCutToSixtyCharactersWithTheirLength() {
+    assertThat(Echo.of("x".repeat(60))).isEqualTo("x".repeat(60));
+    assertThat(Echo.of("x".repeat(61))).isEqualTo("x".repeat(44) + "… (61 characters)");
+    assertThat(Echo.of("")).isEqualTo("''");
+    assertThat(Echo.of(new byte[3])).isEqualTo("binary data (3 bytes)");
+    assertThat(Echo.of("a\u2028b\u0000")).isEqualTo("a\\u2028b\\u0000");
+  }
+}

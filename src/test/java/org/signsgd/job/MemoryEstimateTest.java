@@ -1,0 +1,66 @@
+package org.signsgd.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signsgd.spec.RuleSpec;
+
+/** The memory a run needs with all its workers in one JVM, and the one-line refusal of a run that cannot fit. */
+class MemoryEstimateTest {
+  @TempDir
+  Path dir;
+
+  private JobSpec load(String yaml) throws Exception {
+    Path f = dir.resolve("job.yaml");
+    Files.writeString(f, yaml);
+    return JobFile.load(f, List.of()).get(0);
+  }
+
+  @Test
+  void theFormulaCountsWorkersMessagesTheRuleAndTheDriver() throws Exception {
+    // sign: 27 · (12·1000 + 2 · 8·⌈1000/64⌉) + 8·1000 = 27 · 12,256 + 8,000
+    assertThat(MemoryEstimate.bytes(load("name: a\n"))).isEqualTo(338_912);
+    // dense: 9 · (12·1000 + 2 · 4·1000 + 8·1000) + 8·1000
+    assertThat(MemoryEstimate.bytes(load("name: b\nworkers: 9\naggregator: mean\n"))).isEqualTo(260_000);
+    // sign-fd's counts: 2 bytes per worker and coordinate, 4 with forgetting
+    assertThat(MemoryEstimate.bytes(load("name: c\nworkers: 9\naggregator: sign-fd\n")))
+        .isEqualTo(9 * (12_000 + 256 + 2_000) + 8_000);
+    assertThat(MemoryEstimate.bytes(load("name: c\nworkers: 9\naggregator: {name: sign-fd, gamma: 0.9}\n")))
+        .isEqualTo(9 * (12_000 + 256 + 4_000) + 8_000);
+  }
+
+  @Test
+  void aRunThatCannotFitIsOneLineWithWhatWouldFit() throws Exception {
+    // used to pass validation and die with OutOfMemoryError
+    JobSpec big = load("name: big\nmodel: {name: quadratic, dim: 100000000}\n");
+    // 27 · (12·10^8 + 16·1,562,500) + 8·10^8 = 33,875,000,000 bytes; with 24 GiB, 338.75 bytes per dim:
+    // dim 76,073,220 needs 25,769,803,680 bytes, 96 under 24 GiB; (24 GiB − 8·10^8) / 1,225,000,000 = 20.4
+    assertThatThrownBy(() -> MemoryEstimate.require(big, "jobs/big.yaml", 24L << 30))
+        .isInstanceOf(JobException.class).hasMessage("jobs/big.yaml: model: needs about 31.5 GiB with its 27 "
+            + "workers in one JVM (quadratic, d = 100,000,000), but 24.0 GiB is available; 27 workers fit with "
+            + "dim <= 76,073,220, or 20 workers fit with this d; give the JVM more memory (-Xmx) or run on a cluster");
+    MemoryEstimate.require(big, "jobs/big.yaml", 33_875_000_000L);
+    // a network's d is fixed: 27 · (12·1,199,882 + 16·18,749) + 8·1,199,882 = 406,460,392 bytes
+    JobSpec cnn = withModel(load("name: cnn\n"), new RuleSpec("mengoli-cnn", Map.of()));
+    assertThat(MemoryEstimate.bytes(cnn)).isEqualTo(406_460_392L);
+    assertThatThrownBy(() -> MemoryEstimate.require(cnn, "jobs/cnn.yaml", 256L << 20)).hasMessage("jobs/cnn.yaml: "
+        + "model: needs about 387.6 MiB with its 27 workers in one JVM (mengoli-cnn, d = 1,199,882), but 256.0 MiB "
+        + "is available; 17 workers fit with this d; give the JVM more memory (-Xmx) or run on a cluster");
+    assertThatThrownBy(() -> MemoryEstimate.require(cnn, "jobs/cnn.yaml", 10L << 20)).hasMessageContaining(
+        "but 10.0 MiB is available; not even 1 worker fits; give");
+  }
+
+  private static JobSpec withModel(JobSpec s, RuleSpec model) {
+    return new JobSpec(s.runId(), s.name(), s.seed(), model, s.data(), s.workers(), s.byzantine(),
+        s.declaredByzantine(), s.attack(), s.aggregator(), s.momentumBeta(), s.momentumAt(), s.momentumDampening(),
+        s.nesterov(), s.weightDecay(), s.gradientClip(), s.l2Penalty(), s.batchSize(), s.iterations(), s.lr(),
+        s.evalEvery(), s.referenceEvery(), s.engine(), s.checkpointEvery(), s.checkpointDir(), s.flushEvery(),
+        s.checkEvery(), s.workersPerPartition(), s.workerMetrics(), s.json());
+  }
+}
