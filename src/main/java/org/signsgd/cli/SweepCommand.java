@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.signsgd.job.GridExpansion;
 import org.signsgd.job.JobFile;
 import org.signsgd.job.JobSpec;
 import org.signsgd.metrics.OutputDir;
@@ -43,6 +44,10 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(names = "--force", description = "run the finished configurations again (their rows are replaced)")
   boolean force;
 
+  @Option(names = "--max-runs", paramLabel = "N",
+      description = "the most runs the job's grid may make (default: ${DEFAULT-VALUE})")
+  int maxRuns = GridExpansion.DEFAULT_MAX_RUNS;
+
   @Option(names = "--master", paramLabel = "URL",
       description = "Spark master (default: spark-submit's, else local[*])")
   String master;
@@ -53,10 +58,13 @@ public final class SweepCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--parallel " + parallel + "; allowed: K >= 1 (or leave it out for "
           + "every core)");
     }
-    List<JobSpec> runs = JobFile.load(grid, overrides);
+    List<JobSpec> runs = JobFile.load(grid, overrides, maxRuns);
     Training.requireWritable(OutputDir.of(out, new org.apache.hadoop.conf.Configuration()), grid.toString());
+    String m = master != null ? master : Sessions.defaultMaster("local[*]");
+    LocalMemory.require(runs, grid.toString(), m, parallel != null ? parallel
+        : Runtime.getRuntime().availableProcessors());
     Interrupts.install();
-    SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
+    SparkSession spark = Sessions.start(m);
     OutputDir dir = OutputDir.of(out, spark.sparkContext().hadoopConfiguration());
     try {
       Sweep.Outcome o = Sweep.run(spark, runs, dir, parallel == null ? 0 : parallel, force,

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.signsgd.job.GridExpansion;
 import org.signsgd.job.JobFile;
 import org.signsgd.job.JobSpec;
 import org.signsgd.train.Sessions;
@@ -35,6 +36,10 @@ public final class TrainCommand implements Callable<Integer> {
       description = "output directory: a path or a Hadoop URI (hdfs://, s3a://, file:); default: runs/<job name>")
   String out;
 
+  @Option(names = "--max-runs", paramLabel = "N",
+      description = "the most runs the job's grid may make (default: ${DEFAULT-VALUE})")
+  int maxRuns = GridExpansion.DEFAULT_MAX_RUNS;
+
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
   String master;
 
@@ -53,11 +58,13 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--force and --resume: choose one (--force starts finished runs over, "
           + "--resume continues an unfinished one)");
     }
-    List<JobSpec> runs = JobFile.load(job, overrides);
+    List<JobSpec> runs = JobFile.load(job, overrides, maxRuns);
     String location = out != null ? out : "runs/" + runs.get(0).name();
     Training.requireWritable(OutputDir.of(location, new org.apache.hadoop.conf.Configuration()), job.toString());
+    String m = master != null ? master : Sessions.defaultMaster("local[*]");
+    LocalMemory.require(runs, job.toString(), m, 1);
     Interrupts.install();
-    SparkSession spark = Sessions.start(master != null ? master : Sessions.defaultMaster("local[*]"));
+    SparkSession spark = Sessions.start(m);
     // from here on with Spark's Hadoop settings (spark.hadoop.*: credentials, endpoints)
     OutputDir dir = OutputDir.of(location, spark.sparkContext().hadoopConfiguration());
     try {

@@ -155,4 +155,28 @@ class CommandLineTest {
     assertThat(r.err().strip()).isEqualTo("error: --metrics " + dir + " holds no metrics (no runs/ or "
         + "iterations/ directory); give the --out directory of a train run");
   }
+
+  /** A grid above the limit and a run that cannot fit in this JVM are one line each, before Spark starts. */
+  @Test
+  void aGridAboveTheLimitAndARunTooLargeForThisJvmAreRefusedBeforeSpark() throws Exception {
+    Path job = dir.resolve("grid.yaml");
+    Files.writeString(job, org.signsgd.train.TestJobs.TOY + "grid:\n  seed: ["
+        + java.util.stream.IntStream.range(0, 200).mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(", ")) + "]\n  byzantine: [0, 1, 2]\n");
+    Cli.Result big = run("sweep", job.toString(), "--out", dir.resolve("g").toString(), "--max-runs", "500");
+    assertThat(big.code()).isEqualTo(2);
+    assertThat(big.err().lines().count()).isEqualTo(1);
+    assertThat(big.err()).startsWith("error: " + job + ": grid: makes 600 runs, more than the limit of 500; ")
+        .contains("--max-runs 600");
+    assertThat(dir.resolve("g").resolve("iterations")).doesNotExist();
+
+    Path toy = dir.resolve("toy.yaml");
+    Files.writeString(toy, org.signsgd.train.TestJobs.TOY);
+    Cli.Result huge = run("train", toy.toString(), "--set", "model.dim=100000000", "--out",
+        dir.resolve("h").toString(), "--master", "local[2]");
+    assertThat(huge.code()).isEqualTo(2);
+    assertThat(huge.err().lines().count()).isEqualTo(1);
+    assertThat(huge.err()).startsWith("error: " + toy + ": model: needs about ")
+        .contains("with its 27 workers in one JVM (quadratic, d = 100,000,000)");
+  }
 }
