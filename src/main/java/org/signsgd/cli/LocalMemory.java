@@ -1,6 +1,7 @@
 package org.signsgd.cli;
 
 import java.util.List;
+import org.signsgd.job.EngineKind;
 import org.signsgd.job.JobSpec;
 import org.signsgd.job.MemoryEstimate;
 
@@ -19,7 +20,7 @@ final class LocalMemory {
     }
     long heap = Runtime.getRuntime().maxMemory();
     for (JobSpec spec : runs) {
-      MemoryEstimate.require(spec, file, spec.engine().equals("inprocess") ? heap / Math.max(1, inFlight) : heap);
+      MemoryEstimate.require(spec, file, spec.engine() == EngineKind.INPROCESS ? heap / Math.max(1, inFlight) : heap);
     }
   }
 }

@@ -128,7 +128,7 @@ public final class JobFile {
     RuleSpec lr = r.schedule("lr");
     int evalEvery = r.intValue("eval_every", 0, 0, Integer.MAX_VALUE);
     int referenceEvery = r.intValue("reference_every", 0, 0, Integer.MAX_VALUE);
-    String engine = r.choice("engine", "spark", Set.of("spark", "inprocess"));
+    EngineKind engine = EngineKind.of(r.choice("engine", "spark", Set.of("spark", "inprocess")));
     int checkpointEvery = r.intValue("checkpoint_every", 50, 1, Integer.MAX_VALUE);
     String checkpointDir = r.text("checkpoint_dir", null);
     if (checkpointDir != null && checkpointDir.isBlank()) {
@@ -186,7 +186,7 @@ public final class JobFile {
     effective.put("lr", named("schedule", lr.name(), builtLr.params()));
     effective.put("eval_every", evalEvery);
     effective.put("reference_every", referenceEvery);
-    effective.put("engine", engine);
+    effective.put("engine", engine.label());
     effective.put("checkpoint_every", checkpointEvery);
     effective.put("checkpoint_dir", checkpointDir);
     effective.put("flush_every", flushEvery);

@@ -31,7 +31,7 @@ import org.signsgd.spec.RuleSpec;
  */
 public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
-    String momentumAt, double momentumDampening, boolean nesterov, double weightDecay, double gradientClip, double l2Penalty, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, String engine,
+    String momentumAt, double momentumDampening, boolean nesterov, double weightDecay, double gradientClip, double l2Penalty, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, EngineKind engine,
     int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, boolean workerMetrics, String json)
     implements Serializable {
 

@@ -2,6 +2,7 @@ package org.signsgd.train;
 
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.signsgd.job.EngineKind;
 
 /** Drives the worker and driver steps of one run (the spark and inprocess engines of the README); rows go to {@code sink} as they are made. */
 public interface Engine {
@@ -13,12 +14,11 @@ public interface Engine {
    */
   RunStatus run(Driver driver, Consumer<IterationRow> sink);
 
-  /** The engine a job names: {@code spark} (partitions are workers) or {@code inprocess} (one loop here). */
-  static Engine of(String name, JavaSparkContext jsc) {
-    return switch (name) {
-      case "spark" -> new SparkEngine(jsc);
-      case "inprocess" -> new InProcessEngine();
-      default -> throw new IllegalArgumentException("engine: " + name + "; allowed: spark, inprocess");
+  /** The engine a job names. */
+  static Engine of(EngineKind kind, JavaSparkContext jsc) {
+    return switch (kind) {
+      case SPARK -> new SparkEngine(jsc);
+      case INPROCESS -> new InProcessEngine();
     };
   }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.signsgd.job.EngineKind;
 import org.signsgd.job.JobException;
 import org.signsgd.job.JobSpec;
 import org.signsgd.metrics.MetricsStore;
@@ -200,7 +201,7 @@ public final class RunLifecycle {
   public static RunRecord record(JobSpec spec, int[] byzantineIds, String versions, String commit, String start,
       String end, RunStatus status, double optimum, String error) {
     return new RunRecord(spec.runId(), spec.name(), spec.json(), spec.seed(),
-        Arrays.stream(byzantineIds).mapToObj(Integer::toString).collect(Collectors.joining(",")), spec.engine(),
+        Arrays.stream(byzantineIds).mapToObj(Integer::toString).collect(Collectors.joining(",")), spec.engine().label(),
         versions, commit, start, end, status.label(), Double.isNaN(optimum) ? null : optimum,
         error);
   }
@@ -212,7 +213,7 @@ public final class RunLifecycle {
 
   /** Whether a run of this job can continue from a resume point: the Spark engine with a checkpoint_dir. */
   static boolean resumable(JobSpec spec) {
-    return spec.checkpointDir() != null && spec.engine().equals("spark");
+    return spec.checkpointDir() != null && spec.engine() == EngineKind.SPARK;
   }
 
   private static JobSpec resumable(List<JobSpec> specs, String runId) {

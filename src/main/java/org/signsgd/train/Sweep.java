@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.signsgd.job.EngineKind;
 import org.signsgd.job.JobSpec;
 import org.signsgd.metrics.IterationSchema;
 import org.signsgd.metrics.MetricsTables;
@@ -62,12 +63,12 @@ public final class Sweep {
     err.flush();
     Map<String, RunStatus> status = new LinkedHashMap<>();
     List<JobSpec> small = pending.stream().map(RunLifecycle.Decision::spec)
-        .filter(s -> s.engine().equals("inprocess")).toList();
+        .filter(s -> s.engine() == EngineKind.INPROCESS).toList();
     if (!small.isEmpty()) {
       status.putAll(inTasks(spark, tables, small, parallel, err));
     }
     for (RunLifecycle.Decision d : pending) {
-      if (!d.spec().engine().equals("inprocess") && !Interrupts.requested()) {
+      if (d.spec().engine() != EngineKind.INPROCESS && !Interrupts.requested()) {
         RunLifecycle.Decision cleared = new RunLifecycle.Decision(d.spec(), d.start(), d.from(), false, null);
         status.put(d.spec().runId(), RunLifecycle.execute(spark, tables, cleared, "[sweep " + Training.label(
             d.spec()) + "]", err));
