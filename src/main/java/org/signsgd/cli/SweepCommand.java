@@ -73,13 +73,15 @@ public final class SweepCommand implements Callable<Integer> {
       w.println("sweep: " + o.status().size() + " ran, " + o.skipped() + " skipped (already finished)");
       w.println("metrics (Parquet): " + dir.display("iterations"));
       w.println("runs (Parquet):    " + dir.display("runs"));
+      if (Interrupts.requested()) { // stop now: the report can be drawn later
+        w.println("report (HTML):     not drawn after the interruption; plot --metrics " + dir + " draws it");
+        w.flush();
+        return Interrupts.exitCode();
+      }
       if (dir.exists("iterations")) {
         w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir));
       }
       w.flush();
-      if (Interrupts.requested()) {
-        return Interrupts.exitCode();
-      }
       return o.status().values().stream().allMatch(RunStatus::finished) ? 0 : 1;
     } finally {
       spark.stop();

@@ -73,14 +73,16 @@ public final class TrainCommand implements Callable<Integer> {
       var w = spec.commandLine().getOut();
       w.println("metrics (Parquet): " + o.iterations());
       w.println("runs (Parquet):    " + o.runs());
+      if (Interrupts.requested()) { // stop now: the report can be drawn later
+        w.println("report (HTML):     not drawn after the interruption; plot --metrics " + dir + " draws it");
+        w.flush();
+        return Interrupts.exitCode();
+      }
       w.println("plots (PNG):       " + o.plots());
       w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir));
       w.println("query them:        submit/local.sh analyze --metrics " + dir
           + " --sql \"SELECT run_id, MAX(iteration), MIN(train_loss) FROM iterations GROUP BY run_id\"");
       w.flush();
-      if (Interrupts.requested()) {
-        return Interrupts.exitCode();
-      }
       return o.status().values().stream().allMatch(RunStatus::finished) ? 0 : 1;
     } finally {
       spark.stop();
