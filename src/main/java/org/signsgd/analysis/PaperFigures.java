@@ -32,7 +32,8 @@ import org.signsgd.theory.VoteFailure;
  *       one line per Byzantine count B (seed 001 Figs 2–5, seed 004 Figs 1–4);
  *   <li>heatmaps of the final accuracy (or loss) over Byzantine fraction × batch size, and attack × aggregator;
  *   <li>the measured vote failure against α = B/Q with the exact value, Cantelli's and the AM-GM bound at the
- *       measured p̂ (REFERENCE Part I §4.2), and the tolerance α &lt; 1 − 1/(2p̂) marked.
+ *       measured p̂ (the Cantelli and AM-GM steps of the proofs of Akoun and Meyer 2022, Thm 2bis, and Mengoli
+ *       et al. 2025, Thm 3.7), and the tolerance α &lt; 1 − 1/(2p̂) marked.
  * </ul>
  * Every figure carries the settings its runs share as a subtitle. Seeds are averaged.
  */
@@ -336,7 +337,8 @@ final class PaperFigures {
 
   /**
    * The measured vote failure against α = B/Q, with the exact failure probability and Cantelli's bound at the
-   * panel's mean p̂ for every B (REFERENCE Part I §4.2), and the tolerance α* = 1 − 1/(2p̂) as a vertical line.
+   * panel's mean p̂ for every B (see {@link org.signsgd.theory.VoteFailure}), and the tolerance α* = 1 − 1/(2p̂)
+   * as a vertical line.
    */
   private void voteFailure(List<Figure> figures) throws IOException {
     List<Row> rows = spark.sql("SELECT l.panel, FIRST(i.algorithm), i.byzantine, i.workers, "
@@ -395,7 +397,8 @@ final class PaperFigures {
     if (!charts.isEmpty()) {
       write("plots/vote-failure.png", name + ": vote failure against the Byzantine fraction", charts,
           panels.size(), figures, "The sign vote's measured failure rate against α = B/Q, with the exact value, "
-              + "Cantelli's and the AM-GM bound at the measured p̂ (REFERENCE Part I §4.2); the dashed line is the "
+              + "Cantelli's and the AM-GM bound at the measured p̂ (both from the proofs of Akoun and Meyer 2022, "
+              + "Thm 2bis, and Mengoli et al. 2025, Thm 3.7); the dashed line is the "
               + "tolerance α < 1 − 1/(2p̂)");
     }
   }

@@ -14,11 +14,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bound --p P --workers Q (--byzantine B | --alpha A) [--snr S]}: the exact probability that the vote gets
- * a coordinate wrong under the strongest attack and every bound of REFERENCE Part I §4 on it, with the tolerance
- * condition α &lt; 1 − 1/(2p) and which bounds are vacuous there.
+ * a coordinate wrong under the strongest attack and the bounds on it from the proofs of Akoun and Meyer 2022
+ * (Thm 2bis) and Mengoli et al. 2025 (Thm 3.7), with the per-worker sign-error lemmas when S is given, the
+ * tolerance condition α &lt; 1 − 1/(2p) and which bounds are vacuous there ({@link VoteFailure},
+ * {@link SignErrorBounds}).
  */
 @Command(name = "bound", mixinStandardHelpOptions = true,
-    description = "Prints the exact vote-failure probability and the papers' bounds on it (REFERENCE Part I §4).")
+    description = "Prints the exact vote-failure probability under the strongest attack and the bounds on it "
+        + "of Akoun and Meyer 2022 (Thm 2bis) and Mengoli et al. 2025 (Thm 3.7).")
 public final class BoundCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -91,7 +94,7 @@ public final class BoundCommand implements Callable<Integer> {
     if (snr != null) {
       row(out, "Akoun and Meyer final (Lemma 1bis)", () -> VoteFailure.akounFinal(workers, alpha, p, snr), "");
       row(out, "Mengoli et al. final, as printed", () -> VoteFailure.mengoliPrinted(workers, alpha, p, snr),
-          "off by a factor 4 (REFERENCE §4.2)");
+          "4x too small: Lemma 3.6 gives sqrt(p(1-p)) <= (2/S)(p-1/2)");
       row(out, "Mengoli et al. final, corrected", () -> VoteFailure.mengoliCorrected(workers, alpha, p, snr),
           "");
       out.printf(Locale.ROOT, "per-worker sign error P[sign(g~) != sign(g)] at S=%s:%n", snr);

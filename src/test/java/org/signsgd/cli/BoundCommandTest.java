@@ -33,6 +33,8 @@ class BoundCommandTest {
     assertThat(value(s[1], "exact P[G <= Q/2]")).isEqualTo("0.0025029");
     assertThat(value(s[1], "Cantelli")).isEqualTo("0.0898425");
     assertThat(value(s[1], "Mengoli et al. final, as printed")).isEqualTo("0.0392729");
+    assertThat(s[1].lines().filter(l -> l.startsWith("Mengoli et al. final, as printed"))).singleElement()
+        .satisfies(l -> assertThat(l).contains("4x too small: Lemma 3.6 gives").doesNotContain("REFERENCE"));
     assertThat(value(s[1], "Mengoli et al. final, corrected")).isEqualTo("0.1570915");
     assertThat(value(s[1], "Akoun and Meyer final")).isEqualTo("0.1740296");
     assertThat(value(s[1], "  exact for Gaussian noise")).isEqualTo("0.0227501");
