@@ -40,8 +40,10 @@ public interface Aggregator {
 
   /**
    * The largest variance-norm ratio under which the rule's resilience guarantee holds, squared so that it compares
-   * directly with the ratio r (REFERENCE Part II §3: LPD's {@code upper_bound(n, f)²}); null when the rule has
-   * none.
+   * directly with the ratio r: the square of {@code upper_bound(n, f)} in the code of El Mhamdi, Guerraoui, Rouault,
+   * "Distributed Momentum for Byzantine-resilient Stochastic Gradient Descent", ICLR 2021 (LPD-EPFL's
+   * ByzantineMomentum), i.e. 1/η(n, f)² for Krum and Bulyan (Blanchard et al. 2017, Prop. 1) and 1/(n − f) for
+   * the median; null when the rule has none.
    */
   default Double varianceBound(int n, int f) {
     return null;

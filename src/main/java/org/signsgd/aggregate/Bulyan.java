@@ -5,11 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Bulyan (El Mhamdi, Guerraoui, Rouault, ICML 2018, §4; REFERENCE Part II §1.6), θ = n − 2f, β = n − 4f:
- * select θ vectors by Krum applied again and again to the remaining ones (k = |R| − f − 2 recomputed each
- * round, floor 0; ties: lowest worker index), then per coordinate the mean of the β selected values closest to
- * their median. {@code variant: lpd} is LPD/Garfield's "Bulyan over Multi-Krum" (one plain-distance scoring with
- * k = n − f − 2; the i-th of n − 2f − 2 selections averages the n − f − 2 − i best not yet pruned; then the
+ * Bulyan (El Mhamdi, Guerraoui, Rouault, "The Hidden Vulnerability of Distributed Learning in Byzantium", ICML 2018,
+ * §4), θ = n − 2f, β = n − 4f: select θ vectors by Krum applied again and again to the remaining ones (k = |R| − f − 2
+ * recomputed each round, floor 0; ties: lowest worker index), then per coordinate the mean of the β selected values
+ * closest to their median. {@code variant: lpd} is LPD/Garfield's "Bulyan over Multi-Krum" (one plain-distance scoring
+ * with k = n − f − 2; the i-th of n − 2f − 2 selections averages the n − f − 2 − i best not yet pruned; then the
  * n − 4f − 2 values closest to the lower median), which gives other results. Requires n ≥ 4f + 3.
  */
 public final class Bulyan extends DenseRule {

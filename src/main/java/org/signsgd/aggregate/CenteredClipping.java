@@ -1,7 +1,8 @@
 package org.signsgd.aggregate;
 
 /**
- * Centered clipping (Karimireddy, He, Jaggi, ICML 2021, §4 "CC"; REFERENCE Part II §1.8), L times:
+ * Centered clipping (Karimireddy, He, Jaggi, "Learning from History for Byzantine Robust Optimization",
+ * ICML 2021, §4, the rule "CC"), L times:
  * v ← v + (1/n) Σ_i (x_i − v) · min(1, τ / ‖x_i − v‖) (factor 1 at distance 0; a non-finite row is skipped).
  * Stateful: v starts from the previous round's output (0 at the first); EPFML and ByzFL: L = 1; τ = 100 by
  * default (ByzFL). One object per run: the state belongs to that run.

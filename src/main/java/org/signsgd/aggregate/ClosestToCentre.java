@@ -1,9 +1,10 @@
 package org.signsgd.aggregate;
 
 /**
- * Phocas and MeaMed (Xie, Koyejo, Gupta 2018; REFERENCE Part II §1.5): per coordinate, the mean of the n − b
- * values closest to a centre (ties: lowest worker index); the centre is the trimmed mean_b (Phocas) or the
- * median (MeaMed). b = f. Requires n ≥ 2f + 1.
+ * Phocas and MeaMed (Xie, Koyejo, Gupta 2018: "Phocas: dimensional Byzantine-resilient stochastic gradient descent",
+ * arXiv 1805.09682; "Generalized Byzantine-tolerant SGD", arXiv 1802.10116): per coordinate, the mean of the n − b
+ * values closest to a centre (ties: lowest worker index); the centre is the trimmed mean_b (Phocas) or the median
+ * (MeaMed). b = f. Requires n ≥ 2f + 1.
  */
 public final class ClosestToCentre extends DenseRule {
   public static final String PHOCAS = "phocas";

@@ -6,9 +6,9 @@ import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 
 /**
- * A rule over dense vectors (REFERENCE Part II §1): the messages, in worker order, as rows of doubles; the
- * rule's arithmetic in double on those rows ({@link #combine}, which the worked-example tests call directly);
- * the result as a float direction.
+ * A rule over dense vectors (the classic robust aggregators: mean, Krum, median, trimmed mean, Bulyan, ...): the
+ * messages, in worker order, as rows of doubles; the rule's arithmetic in double on those rows ({@link #combine}, which
+ * the worked-example tests call directly); the result as a float direction.
  */
 public abstract class DenseRule implements Aggregator {
   @Override

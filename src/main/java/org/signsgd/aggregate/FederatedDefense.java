@@ -10,11 +10,11 @@ import org.signsgd.vote.SignVector;
  * signSGD with Federated Defense: a weighted majority vote whose weights are log-likelihood ratios of each
  * worker's estimated reliability, so an inverted worker counts with a negative weight. Park and Lee,
  * "SignSGD with Federated Defense", ICML 2024 (arXiv 2402.01340), as the authors' code computes it
- * ({@code chanho26/SignSGD_Codec: Algorithms/train_signSGD_FD.py}; REFERENCE Part I §2.2):
+ * ({@code chanho26/SignSGD_Codec: Algorithms/train_signSGD_FD.py}):
  * <pre>
  *   LLR(q) = sign(ℓ) · min(|ℓ|, c),  ℓ = ln((q + ε) / (1 − q + ε))
  *   round r = 0:        w_{m,n} = 1
- *   1 ≤ r &lt; T_in:       w_{m,n} = LLR(q̂_m),     q̂_m = Σ_n A_{m,n} / Σ_n C_{m,n}   (DESIGN §7; code: / (d·r))
+ *   1 ≤ r &lt; T_in:       w_{m,n} = LLR(q̂_m),     q̂_m = Σ_n A_{m,n} / Σ_n C_{m,n}   (code: / (d·r); see below)
  *   r ≥ T_in:           w_{m,n} = LLR(q̂_{m,n}), q̂_{m,n} = A_{m,n} / (C_{m,n} + ε)
  *   decode:             ŝ_n = sign(Σ_m w_{m,n} s_{m,n})                          (tie → 0)
  *   count:              A ← γA + 1[ŝ_n = s_{m,n}],  C ← γC + 1   (0 = 0 agrees; {@code zeros: disagree}: not)
@@ -24,7 +24,12 @@ import org.signsgd.vote.SignVector;
  * (the paper's ablation, {@code train_signSGD_FV.py}). Stateful: the counts live in this object and travel in
  * resume points ({@link #state()}).
  *
- * <p>Memory (issue 9): A is Q × d numbers on the driver. With γ = 1 every A_{m,n} is an integer ≤ r, kept
+ * <p>Phase-1 estimate: the authors' code divides Σ_n A_{m,n} by d·r, the number of comparisons when nothing is
+ * forgotten; with a forgetting factor γ &lt; 1 the counts shrink but d·r does not, so that estimate is biased
+ * low. By default this class divides by Σ_n C_{m,n}, which equals d·r at γ = 1 and stays unbiased for γ &lt; 1;
+ * {@code phase1: code} restores the code's d·r.
+ *
+ * <p>Memory: A is Q × d numbers on the driver. With γ = 1 every A_{m,n} is an integer ≤ r, kept
  * exactly as a 16-bit unsigned count (2 bytes; ResNet-50's d = 25.6M at Q = 27: 1.38 GB), and the phase-2 weights
  * come from a table of LLR(a/(C + ε)) for a = 0..r, one logarithm per count value instead of one per (m, n).
  * Past 65,535 rounds, or with γ &lt; 1, A is kept in float (4 bytes; 2.76 GB for that ResNet-50).
@@ -52,7 +57,7 @@ public final class FederatedDefense implements Aggregator {
   /** The mean weight each worker's signs carried in the last round (workers/ metrics). */
   private double[] lastWeights;
 
-  /** The rule with DESIGN §7's phase-1 estimate Σ A / Σ C, a decoded 0 agreeing with a worker's 0. */
+  /** The rule with the default phase-1 estimate Σ A / Σ C, a decoded 0 agreeing with a worker's 0. */
   public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma) {
     this(mvInit, initialRounds, maxLlr, gamma, false);
   }
@@ -62,7 +67,7 @@ public final class FederatedDefense implements Aggregator {
    * @param initialRounds T_in (code default 100)
    * @param maxLlr the clip c (code {@code max_LLR} = 10)
    * @param gamma the forgetting factor (code {@code weight_exp} = 1)
-   * @param codePhase1 the code's phase-1 estimate Σ A / (d·r), biased low when γ &lt; 1 (REFERENCE Part I §2.2 (a))
+   * @param codePhase1 the code's phase-1 estimate Σ A / (d·r), biased low when γ &lt; 1 (see the class comment)
    */
   public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma, boolean codePhase1) {
     this(mvInit, initialRounds, maxLlr, gamma, codePhase1, true);
@@ -70,10 +75,11 @@ public final class FederatedDefense implements Aggregator {
 
   /**
    * @param zerosAgree a decoded 0 agrees with a worker's 0 (the authors' later code compares
-   *     {@code grad == sign(g)} elementwise, so 0 == 0 counts); REFERENCE Part I §2.2: a decoded 0 agrees with
-   *     nobody. It matters for networks whose gradients are exactly 0 at many coordinates (dead ReLU units):
-   *     there the REFERENCE rule pulls every worker's q̂ below 1/2, every weight turns negative and the decoded
-   *     direction flips (seen on mengoli-cnn at L = 3 of 15; issue 9's note).
+   *     {@code grad == sign(g)} elementwise, so 0 == 0 counts); false: a decoded 0 agrees with nobody
+   *     ({@code zeros: disagree}, an earlier reading of the code's count). It matters for networks whose
+   *     gradients are exactly 0 at many coordinates (dead ReLU units): there the stricter rule pulls every
+   *     worker's q̂ below 1/2, every weight turns negative and the decoded direction flips (seen on mengoli-cnn
+   *     at L = 3 of 15).
    */
   public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma, boolean codePhase1,
       boolean zerosAgree) {
@@ -273,13 +279,13 @@ public final class FederatedDefense implements Aggregator {
     return (int) ((1 - 2 * ((neg >>> b) & 1)) * (1 - ((zero >>> b) & 1)));
   }
 
-  /** w_{m,n} for the coming round r (REFERENCE Part I §2.2, step 1). */
+  /** w_{m,n} for the coming round r (step "weights" of the class comment). */
   double weight(int worker, int n) {
     if (round == 0 || (mvInit && round < initialRounds)) {
       return 1;
     }
     if (round < initialRounds) {
-      // DESIGN §7: Σ A / Σ C (= Σ A / (d·C), C the same for every coordinate); the code's Σ A / (d·r)
+      // default Σ A / Σ C (= Σ A / (d·C), C the same for every coordinate); the code's Σ A / (d·r)
       double denominator = dimension() * (codePhase1 ? round : total);
       return llr(agreementSum(worker) / denominator, maxLlr);
     }

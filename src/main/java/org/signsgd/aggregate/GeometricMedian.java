@@ -1,9 +1,10 @@
 package org.signsgd.aggregate;
 
 /**
- * The geometric median argmin_z Σ_i ‖z − x_i‖ by the smoothed Weiszfeld iteration (Pillutla, Kakade,
- * Harchaoui, RFA, IEEE TSP 2022; REFERENCE Part II §1.7): β_i = (1/n) / max(ν, ‖z − x_i‖),
- * z ← Σ β_i x_i / Σ β_i, from z = 0, T times (EPFML and ByzFL: ν = 0.1, T = 3). Requires n ≥ 2f + 1.
+ * The geometric median argmin_z Σ_i ‖z − x_i‖ by the smoothed Weiszfeld iteration (Pillutla, Kakade, Harchaoui,
+ * "Robust Aggregation for Federated Learning", IEEE TSP 2022, RFA's smoothed Weiszfeld algorithm):
+ * β_i = (1/n) / max(ν, ‖z − x_i‖), z ← Σ β_i x_i / Σ β_i, from z = 0, T times (EPFML and ByzFL: ν = 0.1, T = 3).
+ * Requires n ≥ 2f + 1.
  */
 public final class GeometricMedian extends DenseRule {
   public static final String NAME = "geometric-median";

@@ -1,7 +1,8 @@
 package org.signsgd.aggregate;
 
 /**
- * Krum and Multi-Krum (Blanchard, El Mhamdi, Guerraoui, Stainer, NeurIPS 2017; REFERENCE Part II §1.2):
+ * Krum and Multi-Krum (Blanchard, El Mhamdi, Guerraoui, Stainer, "Machine Learning with Adversaries: Byzantine
+ * Tolerant Gradient Descent", NeurIPS 2017: Krum and its Prop. 1, Multi-Krum in its experiments):
  * s(i) = Σ_{j ∈ N_i} ‖x_i − x_j‖², N_i the k vectors closest to x_i (self excluded); Krum = x_{argmin s},
  * Multi-Krum_m = the mean of the m lowest-scored. Defaults are the paper's (k = n − f − 2, squared) and
  * m = n − f; {@code neighbours}, {@code squared: false} and {@code m} give the implementations' variants (LPD:

@@ -6,7 +6,7 @@ import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 
 /**
- * Plain distributed SGD: F(x_1..x_n) = (1/n) Σ_i x_i (REFERENCE Part II §1.1). Breakdown point 0: one
+ * Plain distributed SGD: F(x_1..x_n) = (1/n) Σ_i x_i, the baseline of the robust rules. Breakdown point 0: one
  * Byzantine vector moves it anywhere. Summed in double, in worker order.
  */
 public final class Mean extends DenseRule {

@@ -1,7 +1,8 @@
 package org.signsgd.aggregate;
 
 /**
- * Coordinate-wise median (Yin et al., ICML 2018, Def. 1; REFERENCE Part II §1.3). For an even count, the
+ * Coordinate-wise median (Yin, Chen, Ramchandran, Bartlett, "Byzantine-Robust Distributed Learning: Towards
+ * Optimal Statistical Rates", ICML 2018, Def. 1). For an even count, the
  * mean of the two middle values ({@code mode: average}, NumPy's) or the lower one ({@code mode: lower},
  * torch.median, LPD). Requires n ≥ 2f + 1.
  */

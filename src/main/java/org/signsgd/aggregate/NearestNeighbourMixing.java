@@ -1,7 +1,8 @@
 package org.signsgd.aggregate;
 
 /**
- * NNM pre-aggregation (Allouah et al., AISTATS 2023, "Fixing by Mixing", Algorithm 1; REFERENCE Part II §1.9):
+ * NNM pre-aggregation (Allouah et al., "Fixing by Mixing: A Recipe for Optimal Byzantine ML under
+ * Heterogeneity", AISTATS 2023, Algorithm 1):
  * each x_i is replaced by the mean of its n − f nearest vectors, itself included (ties: lowest worker index),
  * then any rule ({@code then}, default mean) runs on the mixed vectors. Requires f < n/2.
  */

@@ -8,7 +8,7 @@ import java.util.stream.IntStream;
 final class Rows {
   private Rows() {}
 
-  /** ‖x_i − x_j‖² for every pair; a non-finite distance is +∞ (REFERENCE Part II §0). */
+  /** ‖x_i − x_j‖² for every pair; a non-finite distance is +∞, as in LPD-EPFL's ByzantineMomentum Krum. */
   static double[][] squaredDistances(double[][] x) {
     int n = x.length;
     double[][] out = new double[n][n];

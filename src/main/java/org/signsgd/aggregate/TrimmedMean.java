@@ -1,7 +1,8 @@
 package org.signsgd.aggregate;
 
 /**
- * Coordinate-wise trimmed mean (Yin et al. 2018, Def. 2; REFERENCE Part II §1.4): per coordinate, drop the b
+ * Coordinate-wise trimmed mean (Yin, Chen, Ramchandran, Bartlett, "Byzantine-Robust Distributed Learning:
+ * Towards Optimal Statistical Rates", ICML 2018, Def. 2): per coordinate, drop the b
  * smallest and b largest values and average the n − 2b others; b = f unless {@code b} is given. Requires
  * n ≥ 2b + 1.
  */

@@ -2,7 +2,7 @@ package org.signsgd.analysis;
 
 import java.util.List;
 
-/** Issue 10's everyday tables: accuracy by configuration, and the vote failure measured against the bounds. */
+/** The everyday tables: accuracy by configuration, and the vote failure measured against the bounds. */
 final class AccuracyAndVotes {
   private AccuracyAndVotes() {}
 

@@ -2,7 +2,7 @@ package org.signsgd.analysis;
 
 import java.util.List;
 
-/** What an iteration costs: bytes on the wire against float32 messages (DESIGN §6), and time by phase. */
+/** What an iteration costs: bytes on the wire against float32 messages (4·d per message), and time by phase. */
 final class CostQueries {
   private CostQueries() {}
 

@@ -3,12 +3,12 @@ package org.signsgd.analysis;
 import java.util.List;
 
 /**
- * Seed 003's analysis (El Mhamdi, Guerraoui, Rouault, ICLR 2021; LPD {@code reproduce.py}; REFERENCE Part II
- * §3.1) as Spark SQL. Per run, the highest observed top-1 test accuracy; per configuration (data set, lr,
- * Nesterov, GAR, f, attack) averaged over seeds, at the server and at the workers; the reference is the
- * unattacked baseline (mean over n − f honest workers, same data set, lr and Nesterov). An attack is effective
- * when loss = reference − accuracy at the server > 0.2; momentum at the workers recovers when gain = accuracy at
- * the workers − accuracy at the server > 0.2.
+ * Seed 003's analysis (El Mhamdi, Guerraoui, Rouault, "Distributed Momentum for Byzantine-resilient Stochastic Gradient
+ * Descent", ICLR 2021; its code's {@code reproduce.py}, LPD-EPFL/ByzantineMomentum) as Spark SQL. Per run, the highest
+ * observed top-1 test accuracy; per configuration (data set, lr, Nesterov, GAR, f, attack) averaged over seeds, at the
+ * server and at the workers; the reference is the unattacked baseline (mean over n − f honest workers, same data set,
+ * lr and Nesterov). An attack is effective when loss = reference − accuracy at the server > 0.2; momentum at the
+ * workers recovers when gain = accuracy at the workers − accuracy at the server > 0.2.
  */
 final class MomentumRecovery {
   private MomentumRecovery() {}

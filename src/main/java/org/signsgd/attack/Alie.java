@@ -7,10 +7,11 @@ import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 
 /**
- * "A Little Is Enough" (Baruch, Baruch, Goldberg, NeurIPS 2019, §3; REFERENCE Part II §2.1): every Byzantine
- * worker sends b = μ − z·σ (μ, σ: the honest vectors' mean and unbiased std). z = Φ⁻¹(p) with s = ⌊n/2 + 1⌋ − f
- * supporters and p = (n − s)/n (the paper's, default) or p = (n − f − s)/(n − f) ({@code z: implementations},
- * EPFML, Blades), or a fixed {@code factor} (seed 003 / LPD: 1.5). n = Q, f = the actual Byzantine count.
+ * "A Little Is Enough: Circumventing Defenses For Distributed Learning" (Baruch, Baruch, Goldberg, NeurIPS 2019, §3):
+ * every Byzantine worker sends b = μ − z·σ (μ, σ: the honest vectors' mean and unbiased std). z = Φ⁻¹(p) with
+ * s = ⌊n/2 + 1⌋ − f supporters and p = (n − s)/n (the paper's, default) or p = (n − f − s)/(n − f)
+ * ({@code z: implementations}, EPFML, Blades), or a fixed {@code factor} (seed 003 / LPD: 1.5). n = Q, f = the actual
+ * Byzantine count.
  */
 public final class Alie implements Attack {
   public static final String NAME = "alie";

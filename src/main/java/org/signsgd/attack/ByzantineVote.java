@@ -13,7 +13,8 @@ import org.signsgd.vote.VoteTally;
  * The practical omniscient attack of Mengoli et al. 2025, §5 and Table 3: the Byzantine workers compute their
  * own minibatch gradients g̃_v, form ô = sign(Σ_{v∈B} sign(g̃_v)) (their own majority vote) and all send −ô.
  * It needs no honest data, only collusion. {@code source: gradients} takes ô = sign(Σ_{v∈B} g̃_v) instead
- * (the other reading of Table 3, DESIGN §7). A tied vote (B even) is resolved by the run's encoding.
+ * (the other reading of Table 3's "flipping the sign of the aggregated adversary gradient"; the default follows
+ * §5's "majority vote"). A tied vote (B even) is resolved by the run's encoding.
  */
 public final class ByzantineVote implements Attack {
   public static final String NAME = "byzantine-vote";

@@ -10,8 +10,8 @@ import org.signsgd.message.SignMessage;
 import org.signsgd.vote.SignVector;
 
 /**
- * Gaussian noise: each Byzantine worker sends b_k ~ N(μ₀, σ₀²) i.i.d. per coordinate (REFERENCE Part II §2.4;
- * ByzFL defaults μ₀ = 0, σ₀ = 1). On a sign run it sends sign(b) (Park and Lee 2024's Gaussian attack, seed 002
+ * Gaussian noise: each Byzantine worker sends b_k ~ N(μ₀, σ₀²) i.i.d. per coordinate (blind; ByzFL's Gaussian
+ * attack and defaults μ₀ = 0, σ₀ = 1). On a sign run it sends sign(b) (Park and Lee 2024's Gaussian attack, seed 002
  * code {@code gauss}).
  */
 public final class Gaussian implements Attack {

@@ -5,9 +5,9 @@ import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 
 /**
- * The honest vectors as the omniscient dense attacks read them (REFERENCE Part II §2): after worker momentum,
- * as submitted; their coordinate mean μ and unbiased standard deviation σ (1/(|H| − 1), as LPD, EPFML and
- * ByzFL compute it), in double.
+ * The honest vectors as the omniscient dense attacks read them: after worker momentum, as submitted (as in the code of
+ * El Mhamdi, Guerraoui, Rouault, ICLR 2021, where "the adversary knows the momentum"); their coordinate mean μ and
+ * unbiased standard deviation σ (1/(|H| − 1), as LPD, EPFML and ByzFL compute it), in double.
  */
 final class HonestStats {
   private HonestStats() {}

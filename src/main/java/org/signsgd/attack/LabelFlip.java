@@ -6,10 +6,10 @@ import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 
 /**
- * Label flipping (data poisoning, blind; REFERENCE Part II §2.5; Blades {@code LabelFlipCallback}, EPFML
- * {@code labelflipping.py}): the Byzantine workers train honestly on relabelled data, class y becoming C − 1 − y,
- * and send what that gives. The poisoning happens in the workers' gradient step (the plan tells them); the
- * driver passes their messages through unchanged.
+ * Label flipping (data poisoning, blind; Blades {@code LabelFlipCallback}, EPFML {@code labelflipping.py}): the
+ * Byzantine workers train honestly on relabelled data, class y becoming C − 1 − y, and send what that gives. The
+ * poisoning happens in the workers' gradient step (the plan tells them); the driver passes their messages through
+ * unchanged.
  */
 public final class LabelFlip implements Attack {
   public static final String NAME = "label-flip";

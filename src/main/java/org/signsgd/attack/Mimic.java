@@ -7,8 +7,8 @@ import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 
 /**
- * Mimic (Karimireddy, He, Jaggi, ICLR 2022, bucketing paper; REFERENCE Part II §2.6), basic form: every
- * Byzantine worker copies one honest worker's vector, the {@code target}-th honest worker in worker order
+ * Mimic (Karimireddy, He, Jaggi, "Byzantine-Robust Learning on Heterogeneous Datasets via Bucketing", ICLR 2022), basic
+ * form: every Byzantine worker copies one honest worker's vector, the {@code target}-th honest worker in worker order
  * (default 0, as EPFML and ByzFL). Harmful under non-IID data, where it over-weights one worker's distribution.
  */
 public final class Mimic implements Attack {

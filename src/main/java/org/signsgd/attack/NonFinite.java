@@ -7,7 +7,7 @@ import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 
 /**
- * Blind non-finite vectors (REFERENCE Part II §2.4): {@code nan} sends all NaN (LPD's default attack),
+ * Blind non-finite vectors: {@code nan} sends all NaN (the default attack of LPD-EPFL's ByzantineMomentum code),
  * {@code inf} all +∞ (ByzFL). A robust rule must not let them through; the mean does.
  */
 public final class NonFinite implements Attack {

@@ -11,7 +11,7 @@ import org.signsgd.vote.SignVector;
  * The strongest attack on the vote: every Byzantine worker sends −sign(g), g the true gradient, so the
  * Byzantine part of the vote is K' = αQ(−sign g). Mengoli, Moll, Strozzi, El-Mhamdi, "On the Byzantine Fault
  * Tolerance of signSGD with Majority Vote", 2025, Thm 3.5. A coordinate with g_i = 0 is sent as
- * sign(0) of the run's encoding (REFERENCE Part I §3(b), OPEN; irrelevant in practice).
+ * sign(0) of the run's encoding (the paper leaves that case open; it is irrelevant in practice).
  */
 public final class Omniscient implements Attack {
   public static final String NAME = "omniscient";

@@ -10,7 +10,7 @@ import org.signsgd.vote.SignVector;
 
 /**
  * Random signs: each Byzantine worker sends i.i.d. uniform ±1 per coordinate and round (Bernstein et al. 2019
- * code's random adversary; in distribution Park and Lee's SSFA with r = 1/2). REFERENCE Part I §3(d).
+ * code's random adversary; in distribution Park and Lee 2024's SSFA with r = 1/2).
  */
 public final class RandomSign implements Attack {
   public static final String NAME = "random-sign";

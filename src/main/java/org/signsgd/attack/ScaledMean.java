@@ -6,9 +6,9 @@ import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 
 /**
- * Attacks that send a multiple of the honest mean μ (REFERENCE Part II §2.2, §2.3): {@code fall-of-empires}
- * (inner-product manipulation, Xie, Koyejo, Gupta, UAI 2019) b = −ε·μ, ε = 0.1 by default (seed 003's
- * "empire" with factor 1.1 is exactly this); {@code sign-flip} b = −μ (ByzFL SignFlipping).
+ * Attacks that send a multiple of the honest mean μ: {@code fall-of-empires} (inner-product manipulation, Xie, Koyejo,
+ * Gupta, "Fall of Empires: Breaking Byzantine-tolerant SGD by Inner Product Manipulation", UAI 2019) b = −ε·μ, ε = 0.1
+ * by default (seed 003's "empire" with factor 1.1 is exactly this); {@code sign-flip} b = −μ (ByzFL SignFlipping).
  */
 public final class ScaledMean implements Attack {
   public static final String FALL_OF_EMPIRES = "fall-of-empires";

@@ -10,11 +10,11 @@ import org.signsgd.message.SignMessage;
 import org.signsgd.vote.SignVector;
 
 /**
- * Stochastic sign flip attack, SSFA(r) (Park and Lee 2024; seed 002 code {@code attack()} with
- * {@code attack_prob}; REFERENCE Part I §3(e)): each Byzantine worker sends its own sign with every coordinate
- * flipped independently with probability r: sent_n = sign(g_n)·(2·1[U_n > r] − 1), U_n ~ U[0, 1) from the stream
- * (seed, iteration, worker, ATTACK). r = 1 is the sign inversion attack; r = 1/2 is, in distribution, random
- * signs (the paper's worst case for FD). Dense messages: g_n·(±1) with the same draws.
+ * Stochastic sign flip attack, SSFA(r) (Park and Lee 2024; seed 002 code {@code attack()} with {@code attack_prob}):
+ * each Byzantine worker sends its own sign with every coordinate flipped independently with probability r:
+ * sent_n = sign(g_n)·(2·1[U_n > r] − 1), U_n ~ U[0, 1) from the stream (seed, iteration, worker, ATTACK). r = 1 is the
+ * sign inversion attack; r = 1/2 is, in distribution, random signs (the paper's worst case for FD). Dense messages:
+ * g_n·(±1) with the same draws.
  */
 public final class StochasticSignFlip implements Attack {
   public static final String NAME = "stochastic-sign-flip";

@@ -1,6 +1,6 @@
 package org.signsgd.attack;
 
-/** What an attack may look at (REFERENCE Part II §4). */
+/** What an attack may look at: blind (own data only) or omniscient (also the honest vectors). */
 public enum ThreatModel {
   /** The Byzantine workers' own messages and vectors only (they may collude with each other). */
   BLIND,

@@ -11,8 +11,8 @@ import org.signsgd.vote.VoteTally;
 
 /**
  * The colluding "zeroing" attack of Akoun and Meyer, arXiv 2202.02085, §4, as their code computes it
- * ({@code src/optim/signum.py}; REFERENCE Part I §3(c)). Per coordinate, with s the sum of the honest signs and
- * f the number of Byzantine workers:
+ * ({@code src/optim/signum.py}). Per coordinate, with s the sum of the honest signs and f the number of Byzantine
+ * workers:
  * <pre>
  *   s &gt;  f:       all f send −1                                   (V = s − f)
  *   s &lt; −f:       all f send +1                                   (V = s + f)
@@ -20,7 +20,7 @@ import org.signsgd.vote.VoteTally;
  *   −f ≤ s &lt; 0:   |s| send +1; the other f − |s| alternate +1, −1, … (V = +((f + s) mod 2))
  * </pre>
  * The code version uses s workers, not the paper text's f − s (discrepancy 1). At s = 0 the paper starts the
- * alternation with −1 ({@code start: minus}, DESIGN §7 default); the code's masks overwrite that with +1
+ * alternation with −1 ({@code start: minus}, the default); the code's masks overwrite that with +1
  * ({@code start: plus}) (discrepancy 2).
  */
 public final class Zeroing implements Attack {

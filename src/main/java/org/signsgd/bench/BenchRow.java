@@ -3,7 +3,7 @@ package org.signsgd.bench;
 /**
  * One line of the bench table.
  *
- * @param section a–g of issue 6's list
+ * @param section the {@link Bench} section that measured it, a–h ({@link Bench#SECTIONS})
  * @param what what was measured
  * @param value the measurement
  * @param unit its unit

@@ -18,7 +18,7 @@ import org.signsgd.vote.TieRule;
 import org.signsgd.vote.VoteTally;
 
 /**
- * The vote kernel (DESIGN §6): Q packed sign messages of d coordinates to their majority vote, bit-sliced
+ * The vote kernel: Q packed sign messages of d coordinates to their majority vote, bit-sliced
  * (carry-save adders over 64 coordinates per word) against the scalar oracle and against what a dense rule
  * costs at the least, a float sum of Q vectors of d floats.
  */

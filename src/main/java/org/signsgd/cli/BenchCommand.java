@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code bench [--quick] [--master URL] [--mnist DIR]}: one table, measured in one run (DESIGN §6). */
+/** {@code bench [--quick] [--master URL] [--mnist DIR]}: one table, measured in one run (see {@link Bench}). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures the vote kernel, gradients, iterations against their floor, bytes and Spark overhead.")
 public final class BenchCommand implements Callable<Integer> {

@@ -20,7 +20,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code sweep GRID.yaml --out DIR [--set k=v]... [--parallel K] [--master URL]} (DESIGN §4a, §5). */
+/**
+ * {@code sweep GRID.yaml --out DIR [--set k=v]... [--parallel K] [--master URL]}: every run of the job's
+ * {@code grid:} into one output directory (README, "Running jobs"); in-process runs go out as one Spark task
+ * each, Spark-engine runs one after another ({@link Sweep}).
+ */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = "Runs every configuration of a grid into one output directory, skipping those already finished.")
 public final class SweepCommand implements Callable<Integer> {

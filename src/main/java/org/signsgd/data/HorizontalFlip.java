@@ -4,8 +4,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Random horizontal flip with probability 1/2 (torchvision RandomHorizontalFlip), seed 003's only Fashion-MNIST
- * training transform (El Mhamdi et al. 2021; REFERENCE Part II §3.1). One draw from the caller's stream, (seed,
- * iteration, worker, AUGMENT), per image.
+ * training transform (El Mhamdi, Guerraoui, Rouault, ICLR 2021; its code's {@code reproduce.py}). One draw from the
+ * caller's stream, (seed, iteration, worker, AUGMENT), per image.
  */
 public final class HorizontalFlip {
   private HorizontalFlip() {}

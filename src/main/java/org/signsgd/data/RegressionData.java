@@ -3,7 +3,7 @@ package org.signsgd.data;
 import java.util.random.RandomGenerator;
 
 /**
- * The synthetic regression data (REFERENCE Part III) as {@link LabelledData} for the small networks
+ * The synthetic regression data ({@link SyntheticRegression}) as {@link LabelledData} for the small networks
  * LinRegNet (target: the standardised label) and LogRegNet (target: one-hot of the label in {0, 1}).
  */
 public final class RegressionData implements LabelledData {

@@ -47,7 +47,7 @@ public final class Shards implements java.io.Serializable {
 
   /**
    * Shared: every worker draws its minibatch from the whole training set, as from one shared, reshuffled loader
-   * (El Mhamdi et al. 2021, REFERENCE Part II §3.1): IID draws, without replacement within a batch.
+   * (El Mhamdi et al. 2021's {@code reproduce.py}): IID draws, without replacement within a batch.
    */
   public static Shards shared(int samples, int workers, long seed) {
     if (workers < 1 || samples < 1) {

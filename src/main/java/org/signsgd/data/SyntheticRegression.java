@@ -5,12 +5,12 @@ import java.util.random.RandomGenerator;
 import org.signsgd.rng.SeedStreams;
 
 /**
- * The synthetic regression data of Akoun and Meyer's code ({@code src/datasets/reg_datasets.py},
- * {@code simu_linreg} / {@code simu_logreg}; REFERENCE Part III): 20 features, 10,000 samples, features
- * X ~ N(0, Σ) with Toeplitz Σ_ij = 0.3^|i−j|, true weights w₀ ~ N(2, 1) per coordinate; linear
- * y = X w₀ + 0.5 ε, logistic y ~ Bernoulli(σ(X w₀)). The first 80 % train, the last 20 % test; features (and
- * the linear label) standardised with the training mean and std. The code also standardises the logistic
- * label; here it stays in {0, 1} (flagged in REFERENCE). Everything is drawn from the job seed.
+ * The synthetic regression data of Akoun and Meyer's code ({@code src/datasets/reg_datasets.py}, {@code simu_linreg} /
+ * {@code simu_logreg}): 20 features, 10,000 samples, features X ~ N(0, Σ) with Toeplitz Σ_ij = 0.3^|i−j|, true weights
+ * w₀ ~ N(2, 1) per coordinate; linear y = X w₀ + 0.5 ε, logistic y ~ Bernoulli(σ(X w₀)). The first 80 % train, the last
+ * 20 % test; features (and the linear label) standardised with the training mean and std. The code also standardises
+ * the logistic label, a quirk not followed: here it stays in {0, 1}, as a logistic label must. Everything is drawn from
+ * the job seed.
  */
 public final class SyntheticRegression implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -2,7 +2,10 @@ package org.signsgd.job;
 
 import java.io.Serializable;
 
-/** The minibatch size: a constant, or "t", a batch that grows with the iteration: max(t, 1) (DESIGN §7). */
+/**
+ * The minibatch size: a constant, or "t", a batch that grows with the iteration (Mengoli et al. 2025, App. B,
+ * Table 2): max(t, 1), since a batch of t would be empty at t = 0.
+ */
 public record BatchSize(int fixed, boolean growing) implements Serializable {
   public int at(long iteration) {
     return growing ? (int) Math.max(iteration, 1) : fixed;

@@ -5,7 +5,7 @@ import java.util.List;
 import org.signsgd.vote.SignVector;
 
 /**
- * Driver-side validation of every message before it reaches a rule (DESIGN §3): the expected kind, the model's
+ * Driver-side validation of every message before it reaches a rule: the expected kind, the model's
  * dimension, finite values. A malformed sign message becomes an abstention (all zeros); a malformed dense
  * message is dropped. Nothing here throws on a bad message: the count goes to {@code malformed_messages}.
  */

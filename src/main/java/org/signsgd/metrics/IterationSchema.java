@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.signsgd.train.IterationRow;
 
-/** The columns of {@code iterations/} (DESIGN §4), in order. */
+/** The columns of {@code iterations/}, one row per (run, iteration), in order. */
 public final class IterationSchema {
   /** Columns that hold wall-clock times: the only ones allowed to differ between equal runs. */
   public static final List<String> TIMING = List.of("compute_ms", "aggregate_ms", "iteration_ms");

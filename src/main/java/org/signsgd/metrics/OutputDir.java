@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * An output directory on any Hadoop file system (issue 7): a local path, or a URI such as {@code file:///runs},
+ * An output directory on any Hadoop file system: a local path, or a URI such as {@code file:///runs},
  * {@code hdfs://namenode/runs} or {@code s3a://bucket/runs}. Spark writes the Parquet datasets under it; the
  * plots and the bookkeeping go through Hadoop's {@link FileSystem}, so one code path serves every scheme.
  */

@@ -6,7 +6,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.signsgd.train.WorkerRow;
 
-/** The Parquet schema of {@code workers/} (DESIGN §4): one row per (run, iteration, worker). */
+/** The Parquet schema of {@code workers/}: one row per (run, iteration, worker). */
 public final class WorkerSchema {
   public static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false).add("iteration", DataTypes.LongType, false)

@@ -18,7 +18,7 @@ public interface GradientModel extends Serializable {
   /**
    * True when {@link #loss} and {@link #exactGradient} are available (the analytic models). A network is not
    * exact: its train loss is the honest workers' mean minibatch loss and its reference gradient the honest
-   * workers' mean gradient, computed only on the iterations that need it (DESIGN §1).
+   * workers' mean gradient, computed only on the iterations that need it ({@link org.signsgd.train.HonestMean}).
    */
   default boolean exact() {
     return true;
@@ -40,7 +40,7 @@ public interface GradientModel extends Serializable {
 
   /**
    * The same on flipped labels when {@code flipLabels} (the label-flip attack, data poisoning: class y becomes
-   * C − 1 − y; REFERENCE Part II §2.5); only for models with class labels ({@link #hasClassLabels}).
+   * C − 1 − y; {@link org.signsgd.attack.LabelFlip}); only for models with class labels ({@link #hasClassLabels}).
    */
   default double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out,
       boolean flipLabels) {

@@ -18,7 +18,7 @@ import org.signsgd.rng.SeedStreams;
  * name, the data's location and the shards. Before every forward pass the thread's ND4J generator is seeded from
  * (seed, iteration, worker, DROPOUT), so dropout masks, like minibatches and augmentations, are the same on
  * any executor. Not exact: the train loss is the honest workers' minibatch mean and the reference gradient is
- * their mean gradient (DESIGN §1).
+ * their mean gradient ({@link org.signsgd.train.HonestMean}).
  */
 public final class NetworkModel implements GradientModel {
   private static final long serialVersionUID = 1L;

@@ -17,11 +17,13 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * The networks of REFERENCE Part III as DL4J configurations. Weights are U(−1/√fan_in, 1/√fan_in) (DL4J
+ * The seed papers' networks as their code defines them (Akoun and Meyer's {@code src/nn/mnist_nets.py} and
+ * {@code reg_nets.py}, whose TorchNet is Mengoli et al. 2025's Table 3 CNN; El Mhamdi et al. 2021's
+ * {@code simples-full} MLP), as DL4J configurations. Weights are U(−1/√fan_in, 1/√fan_in) (DL4J
  * {@code UNIFORM}, PyTorch's default for conv and linear weights), biases 0. DL4J's {@code dropOut(p)} is the
  * probability of <em>keeping</em> an input of that layer, so PyTorch's Dropout(0.25) after a layer is
  * {@code dropOut(0.75)} on the next. No updater and no regularisation: the job computes gradients only, and
- * weight decay is applied by the job's own update (DESIGN §7).
+ * weight decay is applied by the job's own update, x ← x − η(direction + λx) ({@link org.signsgd.optim.Update}).
  */
 public final class Networks {
   public static final List<String> NAMES = List.of("mlp", "mengoli-cnn", "akoun-mnistnet", "linreg-net",

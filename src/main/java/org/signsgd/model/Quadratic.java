@@ -6,9 +6,9 @@ import org.signsgd.rng.SeedStreams;
 
 /**
  * The toy problem of Mengoli et al. 2025, App. B, Table 2: f(x) = ½ x·x, ∇f(x) = x, and a minibatch gradient
- * g̃ = x + ξ̄ with ξ̄ the mean of n draws of N(0, σ²I). The mean is drawn directly as N(0, σ²/n · I), which is
- * exact, so a batch of 500 costs no more than a batch of 1. x₀ is all ones by default (DESIGN §7), a constant,
- * or N(0, 1) from the seed.
+ * g̃ = x + ξ̄ with ξ̄ the mean of n draws of N(0, σ²I). The mean is drawn directly as N(0, σ²/n · I), which is exact,
+ * so a batch of 500 costs no more than a batch of 1. x₀ is all ones by default (the paper does not give it), a
+ * constant, or N(0, 1) from the seed.
  */
 public final class Quadratic implements GradientModel {
   private final int dimension;

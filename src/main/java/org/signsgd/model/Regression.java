@@ -4,8 +4,8 @@ import org.signsgd.data.Shards;
 import org.signsgd.data.SyntheticRegression;
 
 /**
- * The plain linear and logistic models of Akoun and Meyer's regression experiments (REFERENCE Part III: the
- * analytic baselines, no hidden layer), with exact gradients. Parameters: 20 weights then a bias (d = 21).
+ * The plain linear and logistic models for Akoun and Meyer's regression experiments (analytic baselines: their code's
+ * LinRegNet / LogRegNet without the hidden layer), with exact gradients. Parameters: 20 weights then a bias (d = 21).
  * <pre>
  *   linear:    f(w) = (1/N) Σ (wᵀx_i + b − y_i)²                 (PyTorch MSELoss, as the seed's code)
  *              ∇f   = (2/N) Σ (wᵀx_i + b − y_i) (x_i, 1)

@@ -2,7 +2,7 @@ package org.signsgd.optim;
 
 /**
  * What seed 003 does to an honest worker's sampled gradient before momentum (El Mhamdi, Guerraoui, Rouault,
- * ICLR 2021, code LPD: {@code loss.py}, {@code --gradient-clip}; REFERENCE Part II §3 and §3.1): add the
+ * ICLR 2021, code LPD-EPFL/ByzantineMomentum: {@code loss.py}, {@code --gradient-clip}): add the
  * gradient of the unsquared L2 penalty λ‖x‖₂, i.e. λ·x/‖x‖ (nothing at x = 0), then clip to norm C:
  * g ← g · min(1, C/‖g‖). Norms in double; 0 turns either off.
  */

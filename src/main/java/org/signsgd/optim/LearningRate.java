@@ -33,7 +33,7 @@ public interface LearningRate extends Serializable {
 
   /**
    * η_t = η₀ / (s/T + 1) with s = t rounded down to a multiple of {@code every} (El Mhamdi et al. 2021, LPD
-   * {@code reproduce.py}: γ₀/(t/5000 + 1), recomputed only when t mod 300 = 0; REFERENCE Part II §3.1).
+   * {@code reproduce.py}: γ₀/(t/5000 + 1), recomputed only when t mod 300 = 0).
    */
   static LearningRate inverseLinear(double initial, double decaySteps, int every) {
     requirePositive("inverse-linear", initial);

@@ -3,9 +3,10 @@ package org.signsgd.optim;
 import org.signsgd.aggregate.Direction;
 
 /**
- * Momentum at the server (El Mhamdi, Guerraoui, Rouault, ICLR 2021, the "standard formulation"; REFERENCE
- * Part II §3): a_t = F(received vectors), v_t = βv_{t−1} + (1 − δ)a_t, v_{−1} = 0, and the step follows v_t. The
- * direction sent down becomes the dense v_t. Stateful: one object per run, saved with the run's resume points.
+ * Momentum at the server (El Mhamdi, Guerraoui, Rouault, "Distributed Momentum for Byzantine-resilient Stochastic
+ * Gradient Descent", ICLR 2021, the paper's "standard formulation"): a_t = F(received vectors),
+ * v_t = βv_{t−1} + (1 − δ)a_t, v_{−1} = 0, and the step follows v_t. The direction sent down becomes the dense v_t.
+ * Stateful: one object per run, saved with the run's resume points.
  */
 public final class ServerMomentum {
   private final double beta;

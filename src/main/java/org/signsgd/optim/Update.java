@@ -3,7 +3,7 @@ package org.signsgd.optim;
 /**
  * The parameter update every worker replica and the driver apply, identically:
  * x ← x − η (direction + λ x), Akoun and Meyer 2022, Algorithm 1, step 3 (= Bernstein et al. 2019, Algorithm 1):
- * weight decay is added after the sign and is not signed (REFERENCE Part I §1.2). Computed in double per
+ * weight decay is added after the sign and is not signed (as both papers' code does). Computed in double per
  * coordinate and stored as float, so every replica gets the same bits.
  */
 public final class Update {

@@ -3,7 +3,7 @@ package org.signsgd.optim;
 /**
  * Worker momentum of Signum: v ← β v + (1 − β) g, with v₀ = 0 and no bias correction (Bernstein et al. 2018,
  * Algorithm 2; Akoun and Meyer 2022, Algorithm 1, step 1). β = 0 makes v the raw gradient (signSGD).
- * The placement is at the worker, on raw gradients, before the sign (DESIGN §7).
+ * The placement is at the worker, on raw gradients, before the sign, as in those algorithms and their code.
  */
 public final class WorkerMomentum {
   private WorkerMomentum() {}
@@ -15,7 +15,7 @@ public final class WorkerMomentum {
 
   /**
    * v ← βv + (1 − δ)g in place (PyTorch's and seed 003's momentum with dampening δ; δ = β is Signum's, δ = 0 is
-   * El Mhamdi et al. 2021's, REFERENCE Part II §3); returns v.
+   * El Mhamdi et al. 2021's, "Distributed Momentum for Byzantine-resilient SGD", ICLR 2021); returns v.
    */
   public static float[] accumulate(float[] v, float[] gradient, double beta, double dampening) {
     if (!(beta >= 0 && beta < 1)) {

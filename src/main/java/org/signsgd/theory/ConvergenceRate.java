@@ -1,8 +1,11 @@
 package org.signsgd.theory;
 
 /**
- * Right-hand sides of [ (1/K) Σ_{k&lt;K} E‖g_k‖₁ ]² ≤ RHS (REFERENCE Part I §4.3), with η = √((f₀ − f*)/(‖L‖₁K)),
- * n = K, N = K² and β = λ = 0. Each variant is the source's formula, flagged where the sources disagree:
+ * Right-hand sides of [ (1/K) Σ_{k&lt;K} E‖g_k‖₁ ]² ≤ RHS (Bernstein et al., "signSGD with Majority Vote is
+ * Communication Efficient and Fault Tolerant", ICLR 2019, Thm 2; Akoun and Meyer, arXiv 2202.02085, Thm 2bis; Mengoli
+ * et al., "On the Byzantine Fault Tolerance of signSGD with Majority Vote", 2025, Thm 3.7), with
+ * η = √((f₀ − f*)/(‖L‖₁K)), n = K, N = K² and β = λ = 0. Each variant is the source's formula, flagged where the
+ * sources disagree:
  * <pre>
  *   RHS = (4/√N) [ c · ‖σ‖₁ + √(‖L‖₁ (f₀ − f*)) ]²
  * </pre>

@@ -4,7 +4,8 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * Bounds on one worker's sign-error probability P[sign g̃_i ≠ sign g_i] as functions of the per-coordinate
- * signal-to-noise ratio S = |g_i| / σ_i (REFERENCE Part I §4.1). For a batch mean of n samples, S = |g|√n/σ.
+ * signal-to-noise ratio S = |g_i| / σ_i (Bernstein et al. 2018, Lemma 1; Akoun and Meyer 2022, Lemma 1bis;
+ * Mengoli et al. 2025, Lemma 3.6). For a batch mean of n samples, S = |g|√n/σ.
  */
 public final class SignErrorBounds {
   private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);

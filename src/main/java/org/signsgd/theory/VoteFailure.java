@@ -3,8 +3,9 @@ package org.signsgd.theory;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 
 /**
- * The probability that the majority vote gets one coordinate's sign wrong under the strongest attack
- * (REFERENCE Part I §4.2): H = Q − B honest workers each right with probability p, G ~ Bin(H, p) right honest
+ * The probability that the majority vote gets one coordinate's sign wrong under the strongest attack (Akoun and Meyer,
+ * arXiv 2202.02085, proof of Thm 2bis; Mengoli et al., "On the Byzantine Fault Tolerance of signSGD with Majority
+ * Vote", 2025, proof of Thm 3.7): H = Q − B honest workers each right with probability p, G ~ Bin(H, p) right honest
  * bits, all B Byzantine bits wrong, so V = 2G − Q. The papers' chain of upper bounds is
  * P_&lt; ≤ P_≤ ≤ Cantelli ≤ AM-GM; {@link #ladder} evaluates all of it.
  */

@@ -5,7 +5,7 @@ import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 
 /**
- * The dense rules' per-iteration metrics (DESIGN §4; REFERENCE Part II §3): the variance-norm ratio of the
+ * The dense rules' per-iteration metrics (El Mhamdi, Guerraoui, Rouault, ICLR 2021): the variance-norm ratio of the
  * honest vectors as the server received them, r = (1/(k−1)) Σ‖u_i − ū‖² / ‖ū‖² (LPD {@code study.compute_ratio}),
  * and the cosine between the applied direction and the reference gradient. In double.
  */

@@ -31,9 +31,9 @@ import org.signsgd.vote.SignVector;
 import org.signsgd.vote.TieRule;
 
 /**
- * The driver's half of one iteration (DESIGN §1), independent of the engine: check the replicas, validate the
- * messages, let the attack forge the Byzantine ones from the view its threat model allows, aggregate, apply the
- * same update as the workers to the driver's own x, and return the metrics row.
+ * The driver's half of one iteration (the workers' half is {@link WorkerStep}), independent of the engine: check the
+ * replicas, validate the messages, let the attack forge the Byzantine ones from the view its threat model allows,
+ * aggregate, apply the same update as the workers to the driver's own x, and return the metrics row.
  */
 public final class Driver {
   private final JobSpec spec;
@@ -338,7 +338,7 @@ public final class Driver {
     }
   }
 
-  /** workers/ rows (DESIGN §4): each received message's sign agreement with the direction, and its weight. */
+  /** workers/ rows ({@link WorkerRow}): each received message's sign agreement with the direction, and its weight. */
   private void workerRows(long t, List<Message> received, Direction dir) {
     SignVector direction = dir instanceof Direction.Signs s ? s.signs()
         : SignVector.pack(dir.toFloats(), TieRule.ZERO, null);
@@ -354,7 +354,7 @@ public final class Driver {
   }
 
   /**
-   * The variance-norm ratio of the honest gradients as sampled (REFERENCE Part II §3, "Sampled"). Without worker
+   * The variance-norm ratio of the honest gradients as sampled (El Mhamdi et al. 2021's "Sampled"). Without worker
    * momentum they are what was received. With it, each g_t = (m_t − β·m_{t−1}) / (1 − δ) is recovered from the
    * worker's consecutive momentum messages (exact up to the float rounding of m_t), so no gradient travels twice;
    * null on an iteration whose predecessor this driver did not see (the first after a resume).

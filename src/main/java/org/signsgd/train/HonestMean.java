@@ -4,9 +4,9 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * The reference gradient of a network (DESIGN §1): the mean of the honest workers' minibatch gradients,
- * accumulated in double so that the order in which {@code treeAggregate} merges partitions changes nothing
- * after the final rounding to float (except, with negligible probability, a last bit).
+ * The reference gradient of a network (omniscient attacks and the metrics compare against it): the mean of the honest
+ * workers' minibatch gradients, accumulated in double so that the order in which {@code treeAggregate} merges
+ * partitions changes nothing after the final rounding to float (except, with negligible probability, a last bit).
  */
 public final class HonestMean implements Serializable {
   private static final long serialVersionUID = 1L;

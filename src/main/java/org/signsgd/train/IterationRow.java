@@ -1,9 +1,9 @@
 package org.signsgd.train;
 
 /**
- * One row of {@code iterations/} (DESIGN §4). Nullable columns are boxed. Timing columns ({@code *_ms}) are
- * the only ones that may differ between two runs of the same job and seed. {@code dimension} is d, the
- * number of parameters: bytes over 4·d·Q is the compression against float32 messages.
+ * One row of {@code iterations/} ({@link org.signsgd.metrics.IterationSchema}). Nullable columns are boxed. Timing
+ * columns ({@code *_ms}) are the only ones that may differ between two runs of the same job and seed. {@code dimension}
+ * is d, the number of parameters: bytes over 4·d·Q is the compression against float32 messages.
  */
 public record IterationRow(String runId, long iteration, double lr, double trainLoss, Double gap,
     Double testLoss, Double testAccuracy, Double gradNormL1, Double honestAgreement, Double voteFailureRate,

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Where one iteration's wall time goes, for the benchmark (issue 6): per iteration, milliseconds in each
- * {@link Phase}. The engine and the driver add to it when one is attached ({@link Driver#recordPhases}); runs
+ * Where one iteration's wall time goes, for the benchmark ({@code bench}, section c): per iteration, milliseconds in
+ * each {@link Phase}. The engine and the driver add to it when one is attached ({@link Driver#recordPhases}); runs
  * without one pay nothing. Driver-side and single-threaded.
  */
 public final class Phases {

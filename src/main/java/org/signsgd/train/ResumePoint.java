@@ -17,12 +17,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.signsgd.aggregate.Direction;
 
 /**
- * What {@code train --resume RUN_ID} continues from (DESIGN §3, issue 7): at every checkpoint of a run with a
- * {@code checkpoint_dir}, under {@code <checkpoint_dir>/<run_id>/}: the worker states after iteration t
- * ({@code workers-<t+1>/}, an object file the executors write), the driver's state ({@code driver-<t+1>}: its x
- * and the downlink of iteration t+1), and last the marker {@code LATEST} naming t+1. A driver that dies between
- * two markers leaves the previous point intact. Every random draw derives from (seed, iteration, worker), so
- * nothing else is needed to continue bit for bit.
+ * What {@code train --resume RUN_ID} continues from (README, "Running on a cluster"): at every checkpoint of a run with
+ * a {@code checkpoint_dir}, under {@code <checkpoint_dir>/<run_id>/}: the worker states after iteration t
+ * ({@code workers-<t+1>/}, an object file the executors write), the driver's state ({@code driver-<t+1>}: its x and the
+ * downlink of iteration t+1), and last the marker {@code LATEST} naming t+1. A driver that dies between two markers
+ * leaves the previous point intact. Every random draw derives from (seed, iteration, worker), so nothing else is needed
+ * to continue bit for bit.
  */
 final class ResumePoint {
   /** The driver's part: the next iteration, x after the last step, and the downlink the workers apply next. */

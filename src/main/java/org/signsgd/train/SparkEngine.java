@@ -10,7 +10,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.signsgd.model.GradientModel;
 
 /**
- * Spark partitions are the workers (DESIGN §1, §5). The worker states live in a persisted RDD with one worker
+ * Spark partitions are the workers. The worker states live in a persisted RDD with one worker
  * per partition, or {@code workers_per_partition} workers run in turn by one task; each iteration broadcasts
  * only the downlink (direction_{t−1}, η_{t−1}), maps every state to its next state and uplink, and collects the
  * uplinks; on reference iterations of a network, the honest workers' gradients are summed by
@@ -161,7 +161,7 @@ public final class SparkEngine implements Engine {
     return jsc.isLocal() ? Math.min(workers, jsc.defaultParallelism()) : workers;
   }
 
-  /** Downlinks up to this size travel inside the task closure; larger ones are broadcast (DESIGN §1). */
+  /** Downlinks up to this size travel inside the task closure; larger ones are broadcast. */
   static final long INLINE_BYTES = 64 * 1024;
 
   private DownlinkRef ship(Downlink d) {

@@ -3,8 +3,8 @@ package org.signsgd.train;
 import java.io.Serializable;
 
 /**
- * One row of {@code workers/} (DESIGN §4; {@code worker_metrics: true}): worker {@code worker}'s message at
- * {@code iteration}, as the server received it (after the attack).
+ * One row of {@code workers/} ({@link org.signsgd.metrics.WorkerSchema}; {@code worker_metrics: true}): worker
+ * {@code worker}'s message at {@code iteration}, as the server received it (after the attack).
  *
  * @param agreement the fraction of coordinates where the message's sign equals the applied direction's sign
  * @param weight the weight the rule gave the message (signSGD-FD: the mean of its LLR weights over the

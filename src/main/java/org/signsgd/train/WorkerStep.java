@@ -11,7 +11,7 @@ import org.signsgd.rng.SeedStreams;
 import org.signsgd.vote.SignVector;
 
 /**
- * The worker's half of one iteration (DESIGN §1), a plain function of its inputs:
+ * The worker's half of one iteration (the driver's half is {@link Driver}), a plain function of its inputs:
  * x ← x − η_{t−1}(direction_{t−1} + λx); g = ∇f_batch(x); v ← βv + (1 − δ)g; message = sign(v) or v.
  */
 public final class WorkerStep {
@@ -48,7 +48,7 @@ public final class WorkerStep {
 
   /**
    * Where the gradient is taken: x, or with Nesterov the look-ahead x − η_t·β·v (El Mhamdi et al. 2021, LPD
-   * {@code --momentum-nesterov}; REFERENCE Part II §3), v the worker's momentum, or the server's when the
+   * {@code --momentum-nesterov}), v the worker's momentum, or the server's when the
    * momentum is at the server (the direction the downlink carried).
    */
   static float[] at(WorkerPlan plan, WorkerState s, Downlink down) {

@@ -7,11 +7,11 @@ import java.util.random.RandomGenerator;
 /**
  * A vector of signs in {-1, 0, +1}^d packed one bit per coordinate in {@code long} words.
  *
- * <p>Layout: coordinate {@code i} lives in word {@code i >>> 6}, bit {@code i & 63}. The negative plane has a 1
- * where the sign is -1. The zero plane has a 1 where the sign is 0 and exists only when at least one coordinate
- * is 0 (DESIGN §7: the second bit-plane is sent only when present); otherwise it is {@code null} and the vector
- * is exactly one bit per coordinate. Bits past {@code d} in the last word are always 0, and no coordinate is set
- * in both planes. Instances are immutable.
+ * <p>Layout: coordinate {@code i} lives in word {@code i >>> 6}, bit {@code i & 63}. The negative plane has a 1 where
+ * the sign is -1. The zero plane has a 1 where the sign is 0 and exists only when at least one coordinate is 0 (so a
+ * second bit-plane travels only when a worker actually sends a 0); otherwise it is {@code null} and the vector is
+ * exactly one bit per coordinate. Bits past {@code d} in the last word are always 0, and no coordinate is set in both
+ * planes. Instances are immutable.
  */
 public final class SignVector implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * What sign(0) is, on the uplink (a worker's zero coordinate) and on the downlink (a vote that ties).
- * REFERENCE Part I §0; DESIGN §7 makes {@link #ZERO} the default.
+ * The papers' pseudocode (Bernstein et al. 2019, Algorithm 1; Mengoli et al. 2025, Algorithm 1) leaves sign(0)
+ * undefined; {@link #ZERO}, what torch.sign does in Akoun and Meyer's and Park and Lee's code, is the default.
  */
 public enum TieRule {
   /** sign(0) = 0: the coordinate abstains / does not move (PyTorch {@code torch.sign}; seed 001 and 002 code). */
