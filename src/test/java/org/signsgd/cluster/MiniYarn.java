@@ -32,9 +32,10 @@ final class MiniYarn implements AutoCloseable {
     // physical memory stays checked
     conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
     conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 256);
-    // room for an application master and two executors of 1.5 GB (MiniYARNCluster's node offers 4 GB, and Spark
-    // waits up to 30 s for executors that do not fit); memory is committed as the JVMs use it, not when granted
-    conf.setInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB, 8192);
+    // room for two applications, each an application master and two executors of 1.5 GB (MiniYARNCluster's node
+    // offers 4 GB, and Spark waits up to 30 s for executors that do not fit); memory is committed as the JVMs use
+    // it, not when YARN grants it
+    conf.setInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB, 12288);
     // a full disk would mark the only node unhealthy and the applications would wait for ever
     conf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100.0");
     // hadoop-client-minicluster has no capacity-scheduler.xml: one queue, all of the node
@@ -46,6 +47,8 @@ final class MiniYarn implements AutoCloseable {
     conf.set("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
     conf.set("yarn.scheduler.capacity.root.default.acl_administer_queue", "*");
     conf.setInt("yarn.scheduler.capacity.node-locality-delay", -1);
+    // application masters may take half of the node (the default 10 % admits one at a time)
+    conf.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 0.5f);
     yarn = new MiniYARNCluster(name, 1, 1, 1);
     yarn.init(conf);
     yarn.start();

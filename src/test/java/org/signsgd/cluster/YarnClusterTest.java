@@ -57,6 +57,8 @@ class YarnClusterTest {
   private static MiniYarn yarn;
   private static Path job;
   private static Map<String, String> env;
+  private static Submission client;
+  private static Submission cluster;
   private static List<Row> local;
 
   private static final int ITERATIONS = 12;
@@ -79,6 +81,12 @@ class YarnClusterTest {
         engine: spark
         checkpoint_every: 5
         """.formatted(ITERATIONS));
+    yarn = new MiniYarn(YarnClusterTest.class.getName(), dir);
+    env = distribution(dir.resolve("spark-home"), packageClasses(Path.of("target", "classes"),
+        dir.resolve("signsgd-spark-app.jar")));
+    // both deploy modes side by side on the one YARN, and the local[2] run in the meantime
+    client = new Submission("client");
+    cluster = new Submission("cluster");
     // the same job on local[2], through the same training and metrics code as train (its report aside)
     String localOut = dir.resolve("local").toUri().toString();
     SparkSession spark = SparkSessions.get("local[2]");
@@ -86,16 +94,15 @@ class YarnClusterTest {
         spark.sparkContext().hadoopConfiguration()), new PrintWriter(Writer.nullWriter()));
     local = iterations(localOut);
     assertThat(local).hasSize(ITERATIONS);
-
-    System.err.println("TIMING local done " + java.time.LocalTime.now());
-    yarn = new MiniYarn(YarnClusterTest.class.getName(), dir);
-    env = distribution(dir.resolve("spark-home"), packageClasses(Path.of("target", "classes"),
-        dir.resolve("signsgd-spark-app.jar")));
-    System.err.println("TIMING yarn up " + java.time.LocalTime.now());
   }
 
   @AfterAll
   static void stop() {
+    for (Submission s : new Submission[] {client, cluster}) {
+      if (s != null) {
+        s.kill();
+      }
+    }
     if (yarn != null) {
       yarn.close();
     }
@@ -103,29 +110,29 @@ class YarnClusterTest {
 
   @Test
   void clientModeGivesTheRowsOfLocal() throws Exception {
-    Submission s = submit("client", dir.resolve("client-out"));
+    String output = client.await();
     // the driver ran here: the command's own output came back through spark-submit
-    assertThat(s.output()).contains("metrics (Parquet): ");
-    assertRan(s);
+    assertThat(output).contains("metrics (Parquet): " + client.out.resolve("iterations"));
+    assertRan(client);
   }
 
   @Test
   void clusterModeGivesTheRowsOfLocal() throws Exception {
-    Path out = dir.resolve("cluster-out");
-    Submission s = submit("cluster", out);
+    String output = cluster.await();
     // the driver ran in the application master's container: its output is that container's stdout
-    assertThat(s.output()).doesNotContain("metrics (Parquet): ").contains("final status: SUCCEEDED");
-    assertThat(yarn.logs(s.application())).contains("metrics (Parquet): " + out.resolve("iterations"));
-    assertRan(s);
+    assertThat(output).doesNotContain("metrics (Parquet): ").contains("final status: SUCCEEDED");
+    assertThat(yarn.logs(cluster.application)).contains("metrics (Parquet): " + cluster.out.resolve("iterations"));
+    assertRan(cluster);
   }
 
   /** The rows equal local[2]'s, the run completed, and YARN ran it: an application master and two executors. */
-  private static void assertRan(Submission s) {
-    String why = s.output() + "\n" + yarn.logs(s.application());
-    assertThat(iterations(s.out())).as(why).hasSize(ITERATIONS).isEqualTo(local);
-    assertThat(SparkSessions.get("local[2]").read().parquet(s.out() + "/runs").select("status")
-        .collectAsList()).extracting(row -> row.getString(0)).containsExactly("completed");
-    assertThat(yarn.containers(s.application())).as(why).hasSize(3);
+  private static void assertRan(Submission s) throws IOException {
+    String uri = s.out.toUri().toString();
+    String why = s.output() + "\n" + yarn.logs(s.application);
+    assertThat(iterations(uri)).as(why).hasSize(ITERATIONS).isEqualTo(local);
+    assertThat(SparkSessions.get("local[2]").read().parquet(uri + "/runs").select("status").collectAsList())
+        .extracting(row -> row.getString(0)).containsExactly("completed");
+    assertThat(yarn.containers(s.application)).as(why).hasSize(3);
   }
 
   /**
@@ -137,34 +144,54 @@ class YarnClusterTest {
         .drop("compute_ms", "aggregate_ms", "iteration_ms").orderBy("run_id", "iteration").collectAsList();
   }
 
-  private record Submission(String application, String out, String output) {}
+  /** {@code submit/yarn.sh train JOB --out file:OUT} in one deploy mode, started at once, awaited by its test. */
+  private static final class Submission {
+    final String mode;
+    final Path out;
+    final Path log;
+    final Process process;
+    String application = "(none)";
 
-  /** {@code submit/yarn.sh train JOB --out file:OUT} in this deploy mode, to its end. */
-  private static Submission submit(String mode, Path out) throws Exception {
-    String uri = out.toUri().toString();
-    Path log = dir.resolve(mode + "-submit.log");
-    ProcessBuilder pb = new ProcessBuilder("bash", "submit/yarn.sh", "train", job.toString(), "--out", uri)
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    pb.environment().put("SIGNSGD_DEPLOY_MODE", mode);
-    Process p = pb.start();
-    System.err.println("TIMING submit " + mode + " " + java.time.LocalTime.now());
-    boolean ended = p.waitFor(300, TimeUnit.SECONDS);
-    if (!ended) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly().waitFor();
+    Submission(String mode) throws IOException {
+      this.mode = mode;
+      out = dir.resolve(mode + "-out");
+      log = dir.resolve(mode + "-submit.log");
+      ProcessBuilder pb = new ProcessBuilder("bash", "submit/yarn.sh", "train", job.toString(), "--out",
+          out.toUri().toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      pb.environment().put("SIGNSGD_DEPLOY_MODE", mode);
+      process = pb.start();
     }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    Matcher m = Pattern.compile("application_\\d+_\\d+").matcher(output);
-    String application = m.find() ? m.group() : "(none)";
-    String why = output + "\n" + yarn.logs(application);
-    assertThat(ended).as("yarn.sh still running after 300 s:\n" + why).isTrue();
-    assertThat(p.exitValue()).as(why).isZero();
-    // the line yarn.sh printed is the one that ran
-    assertThat(output.lines().findFirst().orElse("")).startsWith(env.get("SPARK_SUBMIT") + " --master yarn "
-        + "--deploy-mode " + mode + " --class org.signsgd.cli.Main");
-    assertThat(application).as(why).isNotEqualTo("(none)");
-    return new Submission(application, uri, output);
+
+    String output() throws IOException {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** Waits for yarn.sh to end; asserts that it ran the line it printed, and succeeded. Its output. */
+    String await() throws Exception {
+      // a bound, not a measurement
+      boolean ended = process.waitFor(300, TimeUnit.SECONDS);
+      if (!ended) {
+        kill();
+      }
+      String output = output();
+      Matcher m = Pattern.compile("application_\\d+_\\d+").matcher(output);
+      if (m.find()) {
+        application = m.group();
+      }
+      String why = output + "\n" + yarn.logs(application);
+      assertThat(ended).as("yarn.sh still running after 300 s:\n" + why).isTrue();
+      assertThat(process.exitValue()).as(why).isZero();
+      assertThat(output.lines().findFirst().orElse("")).startsWith(env.get("SPARK_SUBMIT") + " --master yarn "
+          + "--deploy-mode " + mode + " --class org.signsgd.cli.Main");
+      assertThat(application).as(why).isNotEqualTo("(none)");
+      return output;
+    }
+
+    void kill() {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
   }
 
   /**
