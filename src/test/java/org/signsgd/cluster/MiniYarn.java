@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
 /**
  * A real YARN on 127.0.0.1 in this JVM: Hadoop's MiniYARNCluster (one ResourceManager, one NodeManager that
  * launches every container as a child process), and a {@code HADOOP_CONF_DIR} whose {@code yarn-site.xml} points
- * a client at it. Its work directory (container logs included) is {@code target/<name>}, as MiniYARNCluster
- * always places it.
+ * a client at it. Its work directory (container logs included) is a new {@code target/test/data/<name>/yarn-N},
+ * where MiniYARNCluster places it.
  */
 final class MiniYarn implements AutoCloseable {
   private final MiniYARNCluster yarn;
@@ -88,22 +89,23 @@ final class MiniYarn implements AutoCloseable {
     return confDir;
   }
 
-  /** The address of the ResourceManager's client service (host:port). */
-  String resourceManager() {
-    return yarn.getConfig().get(YarnConfiguration.RM_ADDRESS);
-  }
-
-  /** The directories of the containers of one application, one per container, under the NodeManager's logs. */
+  /** The log directories of an application's containers, one per container, under the NodeManager's logs. */
   List<Path> containers(String applicationId) {
-    Path logs = yarn.getTestWorkDir().toPath();
-    try (Stream<Path> s = Files.walk(logs)) {
-      return s.filter(p -> p.getFileName().toString().startsWith("container_")
-              && p.getParent().getFileName().toString().equals(applicationId) && Files.isDirectory(p))
-          .filter(p -> p.toString().contains("-logDir-"))
-          .sorted(Comparator.naturalOrder()).toList();
+    List<Path> containers = new ArrayList<>();
+    try (Stream<Path> nodeLogs = Files.list(yarn.getTestWorkDir().toPath())) {
+      for (Path logs : nodeLogs.filter(p -> p.getFileName().toString().contains("-logDir-")).toList()) {
+        Path app = logs.resolve(applicationId);
+        if (Files.isDirectory(app)) {
+          try (Stream<Path> s = Files.list(app)) {
+            s.filter(p -> p.getFileName().toString().startsWith("container_")).forEach(containers::add);
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    containers.sort(Comparator.naturalOrder());
+    return containers;
   }
 
   /** Every container log of one application (stdout, stderr), for a failure's message. */

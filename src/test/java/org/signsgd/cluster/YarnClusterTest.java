@@ -132,7 +132,12 @@ class YarnClusterTest {
     assertThat(iterations(uri)).as(why).hasSize(ITERATIONS).isEqualTo(local);
     assertThat(SparkSessions.get("local[2]").read().parquet(uri + "/runs").select("status").collectAsList())
         .extracting(row -> row.getString(0)).containsExactly("completed");
-    assertThat(yarn.containers(s.application)).as(why).hasSize(3);
+    List<Path> containers = yarn.containers(s.application);
+    assertThat(containers).as(why).hasSize(3);
+    // yarn.sh's one BLAS thread reached the application master and both executors
+    for (Path c : containers) {
+      assertThat(Files.readString(c.resolve("launch_container.sh"))).contains("export OMP_NUM_THREADS=\"1\"");
+    }
   }
 
   /**
