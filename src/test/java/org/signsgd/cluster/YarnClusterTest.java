@@ -21,6 +21,7 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -130,8 +131,8 @@ class YarnClusterTest {
     String uri = s.out.toUri().toString();
     String why = s.output() + "\n" + yarn.logs(s.application);
     assertThat(iterations(uri)).as(why).hasSize(ITERATIONS).isEqualTo(local);
-    assertThat(SparkSessions.get("local[2]").read().parquet(uri + "/runs").select("status").collectAsList())
-        .extracting(row -> row.getString(0)).containsExactly("completed");
+    assertThat(table(uri, "runs").select("status").collectAsList()).extracting(row -> row.getString(0))
+        .containsExactly("completed");
     List<Path> containers = yarn.containers(s.application);
     assertThat(containers).as(why).hasSize(3);
     // yarn.sh's one BLAS thread reached the application master and both executors
@@ -140,13 +141,15 @@ class YarnClusterTest {
     }
   }
 
-  /**
-   * The {@code iterations/} rows of an output directory (a path or URI), timing columns dropped, in iteration
-   * order. The one place that knows how the metrics are stored.
-   */
+  /** The {@code iterations/} rows of an output directory, timing columns dropped, in iteration order. */
   private static List<Row> iterations(String out) {
-    return SparkSessions.get("local[2]").read().parquet(out + "/iterations")
-        .drop("compute_ms", "aggregate_ms", "iteration_ms").orderBy("run_id", "iteration").collectAsList();
+    return table(out, "iterations").drop("compute_ms", "aggregate_ms", "iteration_ms")
+        .orderBy("run_id", "iteration").collectAsList();
+  }
+
+  /** A table ({@code runs}, {@code iterations}) of an output directory (a URI): the one place that knows its format. */
+  private static Dataset<Row> table(String out, String name) {
+    return SparkSessions.get("local[2]").read().parquet(out + "/" + name);
   }
 
   /** {@code submit/yarn.sh train JOB --out file:OUT} in one deploy mode, started at once, awaited by its test. */
