@@ -3,12 +3,21 @@
 #   SIGNSGD_EXECUTOR_MEMORY  executor heap (default: from the job's model, see memory_for)
 #   SIGNSGD_DRY_RUN=1        print the spark-submit command and stop
 #   SPARK_SUBMIT             the spark-submit to run (default: spark-submit on PATH)
+#   SIGNSGD_CLUSTER_JAR      the application jar to submit instead of building the cluster jar (a jar built
+#                            elsewhere, or one whose dependencies the cluster already has)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version="0.1.0-SNAPSHOT"
-cluster_jar="$root/target/signsgd-spark-$version-cluster.jar"
+cluster_jar="${SIGNSGD_CLUSTER_JAR:-$root/target/signsgd-spark-$version-cluster.jar}"
 
 build_cluster_jar() {
+  if [ -n "${SIGNSGD_CLUSTER_JAR:-}" ]; then
+    if [ ! -f "$cluster_jar" ] && [ "${SIGNSGD_DRY_RUN:-0}" != 1 ]; then
+      echo "error: SIGNSGD_CLUSTER_JAR=$cluster_jar is not a file" >&2
+      exit 2
+    fi
+    return 0
+  fi
   if [ "${SIGNSGD_DRY_RUN:-0}" = 1 ]; then
     return 0
   fi

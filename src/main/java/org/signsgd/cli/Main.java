@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     subcommands = {TrainCommand.class, SweepCommand.class, AnalyzeCommand.class, PlotCommand.class, BoundCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int code = commandLine().execute(args);
+    // In YARN cluster mode the driver runs inside the application master, which reports success only when main
+    // returns: a System.exit, even exit(0), ends the application as FAILED ("Shutdown hook called before final
+    // status was reported"). The application master sets spark.yarn.app.id for its driver, and only it does.
+    if (code == 0 && System.getProperty("spark.yarn.app.id") != null) {
+      return;
+    }
+    System.exit(code);
   }
 
   public static CommandLine commandLine() {

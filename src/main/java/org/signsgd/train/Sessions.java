@@ -44,6 +44,28 @@ public final class Sessions {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
     conf.forEach(b::config);
-    return b.getOrCreate();
+    SparkSession spark = b.getOrCreate();
+    requireAccepted(spark);
+    return spark;
+  }
+
+  /**
+   * On a standalone master, the context only comes back once the master accepted the application (it then has
+   * the master's id, {@code app-...}) or the client gave up registering (three attempts, 20 s apart: no master
+   * there, or {@code spark.authenticate} without the master's secret). In the second case Spark stops the context
+   * a moment later from another thread, and a job started in that moment never ends (Spark 3.5 drops it with the
+   * scheduler's queue): fail here instead, in one line. Spark's log above it says why each attempt failed.
+   */
+  private static void requireAccepted(SparkSession spark) {
+    org.apache.spark.SparkContext sc = spark.sparkContext();
+    if (!sc.master().startsWith("spark://")) {
+      return;
+    }
+    String id = sc.isStopped() ? null : sc.applicationId();
+    if (id == null || id.startsWith("spark-application-")) {
+      throw new IllegalArgumentException("the Spark master " + sc.master() + " did not accept this application: "
+          + "no master answers there, or it requires spark.authenticate with another secret (spark.authenticate"
+          + ".secret); Spark's log above says which");
+    }
   }
 }

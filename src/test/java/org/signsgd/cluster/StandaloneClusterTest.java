@@ -2,14 +2,21 @@ package org.signsgd.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.signsgd.job.JobSpec;
 import org.signsgd.train.Driver;
@@ -20,21 +27,33 @@ import org.signsgd.train.TestJobs;
 
 /**
  * The toy job on a real standalone cluster (a master and two workers on 127.0.0.1, authenticated) gives the same
- * {@code iterations/} rows, timing aside, as on local[2] (DESIGN §5, issue 7).
+ * {@code iterations/} rows, timing aside, as on local[2] (DESIGN §5, issue 7); clients without its secret are
+ * refused.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterTest {
   @TempDir
   static Path dir;
 
   private static StandaloneCluster cluster;
 
+  private static Client withoutSecret;
+  private static Client wrongSecret;
+
   @BeforeAll
   static void start() throws Exception {
     cluster = new StandaloneCluster(dir, 2, 1);
+    withoutSecret = refusedClient("without-secret", null);
+    wrongSecret = refusedClient("wrong-secret", "not-the-cluster-secret");
   }
 
   @AfterAll
   static void stop() {
+    for (Client p : new Client[] {withoutSecret, wrongSecret}) {
+      if (p != null && p.process().isAlive()) {
+        p.process().destroyForcibly();
+      }
+    }
     SparkSessions.stop();
     if (cluster != null) {
       cluster.close();
@@ -90,5 +109,72 @@ class StandaloneClusterTest {
     // the tasks ran in the two workers' executors, not in this JVM
     assertThat(s.sparkContext().statusTracker().getExecutorInfos()).hasSize(3);
     assertThat(cluster.executors()).hasSize(2);
+  }
+
+  /**
+   * The master requires {@code spark.authenticate} with its secret: {@code train} with authentication off, and
+   * with another secret, is refused, each for its own reason on both sides of the connection. Spark's standalone
+   * client tries three times, 20 s apart, then gives up, and train ends with one line and exit code 2 instead of
+   * waiting (Sessions). The clients of the tests above, with the secret, run. The two refused clients are JVMs
+   * of their own, started with the cluster so that their minute overlaps the other tests.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE) // last: the refused clients' minute has then passed during the other tests
+  void trainWithoutTheSecretOrWithAnotherIsRefused() throws Exception {
+    assertRefused(withoutSecret, "Expected SaslMessage, received something else (maybe your client does not have "
+        + "SASL enabled?)");
+    assertRefused(wrongSecret, "DIGEST-MD5: digest response format violation. Mismatched response.");
+  }
+
+  /**
+   * {@code train} of a small toy job on the cluster in a JVM of its own, with the executor settings of the tests'
+   * clients and {@code spark.authenticate} off (secret null) or on with this secret.
+   */
+  private static Client refusedClient(String name, String secret) throws Exception {
+    Path job = Files.writeString(dir.resolve(name + ".yaml"), TestJobs.TOY.replace("iterations: 500",
+        "iterations: 3").replace("engine: inprocess", "engine: spark"));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", StandaloneCluster.classpath()));
+    cmd.addAll(List.of(StandaloneCluster.JAVA_FLAGS.split(" ")));
+    Map<String, String> conf = new HashMap<>(cluster.applicationConf());
+    conf.put("spark.authenticate", Boolean.toString(secret != null));
+    conf.remove("spark.authenticate.secret");
+    if (secret != null) {
+      conf.put("spark.authenticate.secret", secret);
+    }
+    conf.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    Path out = dir.resolve(name + "-out");
+    cmd.addAll(List.of("org.signsgd.cli.Main", "train", job.toString(), "--master", cluster.url(), "--out",
+        out.toString()));
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    return new Client(pb.start(), log, out);
+  }
+
+  private record Client(Process process, Path log, Path out) {}
+
+  private static void assertRefused(Client client, String reason) throws Exception {
+    Process p = client.process();
+    // a bound, not a measurement: the client gives up after about a minute
+    boolean ended = p.waitFor(240, TimeUnit.SECONDS);
+    if (!ended) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly().waitFor();
+    }
+    String log = Files.readString(client.log());
+    assertThat(ended).as("the refused client still waits after 240 s:\n" + log).isTrue();
+    // Spark's log: each attempt to reach the master failed for this reason, then the client gave up
+    assertThat(log).contains("Failed to connect to master 127.0.0.1:").contains(reason)
+        .contains("Application has been killed. Reason: All masters are unresponsive! Giving up.");
+    // train: bad input, exit code 2, one line of its own (Spark's stopping context may log after it)
+    assertThat(p.exitValue()).as(log).isEqualTo(2);
+    assertThat(log.lines().filter(l -> l.startsWith("error: "))).as(log).containsExactly("error: the Spark master "
+        + cluster.url() + " did not accept this application: no master answers there, or it requires "
+        + "spark.authenticate with another secret (spark.authenticate.secret); Spark's log above says which");
+    assertThat(client.out().resolve("runs")).doesNotExist();
+    // the master's side: it rejected the connection for the same reason
+    assertThat(cluster.logs()).contains("Error while invoking RpcHandler#receive()").contains(reason);
   }
 }

@@ -82,6 +82,22 @@ class LaunchersTest {
   }
 
   @Test
+  void aClusterJarOfOnesOwnIsSubmittedAsItIsAndAMissingOneIsOneLine() throws Exception {
+    Run r = launch(Map.of("SIGNSGD_CLUSTER_JAR", "/opt/jars/signsgd.jar", "SIGNSGD_DEPLOY_MODE", "client"),
+        "submit/yarn.sh", "train", "jobs/toy-quadratic.yaml");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err().strip()).startsWith("spark-submit --master yarn --deploy-mode client ")
+        .doesNotContain("--files").endsWith(" /opt/jars/signsgd.jar train jobs/toy-quadratic.yaml");
+    ProcessBuilder pb = new ProcessBuilder("submit/standalone.sh", "spark://host:7077", "train",
+        "jobs/toy-quadratic.yaml");
+    pb.environment().put("SIGNSGD_CLUSTER_JAR", "/nonexistent/signsgd.jar");
+    Process p = pb.start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).isEqualTo(2);
+    assertThat(err.strip()).isEqualTo("error: SIGNSGD_CLUSTER_JAR=/nonexistent/signsgd.jar is not a file");
+  }
+
+  @Test
   void aMissingMasterIsOneUsageLine() throws Exception {
     for (List<String> args : List.of(List.of("submit/standalone.sh", "train"), List.of("submit/k8s.sh"))) {
       Run r = launch(Map.of(), args.toArray(String[]::new));
