@@ -48,6 +48,10 @@ public final class TrainCommand implements Callable<Integer> {
           + "point (needs engine: spark and checkpoint_dir)")
   String resume;
 
+  @Option(names = "--no-report", description = "do not draw plots/ and index.html at the end (plot --metrics "
+      + "DIR draws them later; a driver on a cluster has better things to do)")
+  boolean noReport;
+
   @Option(names = "--force", description = "run again the runs already finished in --out (their rows and "
       + "records are replaced); without it they are skipped")
   boolean force;
@@ -79,7 +83,8 @@ public final class TrainCommand implements Callable<Integer> {
         return Interrupts.exitCode();
       }
       w.println("plots (PNG):       " + o.plots());
-      w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir));
+      w.println("report (HTML):     " + (noReport ? "not drawn (--no-report); plot --metrics " + dir + " draws it"
+          : org.signsgd.analysis.Report.write(spark, dir)));
       w.println("query them:        submit/local.sh analyze --metrics " + dir
           + " --sql \"SELECT run_id, MAX(iteration), MIN(train_loss) FROM iterations GROUP BY run_id\"");
       w.flush();

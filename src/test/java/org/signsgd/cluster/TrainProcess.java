@@ -13,13 +13,14 @@ final class TrainProcess {
   private final Process process;
   private final Path log;
 
-  /** Starts {@code train JOB --out OUT --master local[2] MORE...}. */
+  /** Starts {@code train JOB --out OUT --master local[2] --no-report MORE...}. */
   TrainProcess(Path job, Path out, Path logDir, String... more) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-cp", StandaloneCluster.classpath()));
     cmd.addAll(List.of(StandaloneCluster.JAVA_FLAGS.split(" ")));
+    // no report: these runs are about rows and records, and a report costs a child JVM most of its time
     cmd.addAll(List.of("org.signsgd.cli.Main", "train", job.toString(), "--out", out.toString(), "--master",
-        "local[2]"));
+        "local[2]", "--no-report"));
     cmd.addAll(List.of(more));
     log = Files.createTempFile(logDir, "train", ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
