@@ -11,6 +11,7 @@ import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
 import org.apache.spark.sql.catalyst.plans.logical.RowLevelWrite;
 import org.apache.spark.sql.catalyst.plans.logical.V2CreateTableAsSelectPlan;
 import org.apache.spark.sql.execution.SparkSqlParser;
+import org.signsgd.spec.Echo;
 import scala.collection.JavaConverters;
 
 /**
@@ -40,7 +41,7 @@ final class ReadOnlySql {
       if (!(e instanceof ParseException)) {
         throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
       }
-      throw new IllegalArgumentException("--sql: " + firstLine(e.getMessage()));
+      throw new IllegalArgumentException("--sql: " + Echo.firstLine(e.getMessage()));
     }
     String writer = writer(plan);
     if (writer != null) {
@@ -67,8 +68,5 @@ final class ReadOnlySql {
     return null;
   }
 
-  /** The first line of a Spark message that is not blank (parse errors start with a newline). */
-  static String firstLine(String message) {
-    return String.valueOf(message).lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
-  }
+
 }

@@ -33,9 +33,4 @@ public final class Views {
   public static void requireReadOnly(String sql) {
     ReadOnlySql.require(sql);
   }
-
-  /** The first line of a Spark message that is not blank. */
-  public static String firstLine(String message) {
-    return ReadOnlySql.firstLine(message);
-  }
 }

@@ -96,7 +96,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
           throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
         throw new IllegalArgumentException((query.sql != null ? "--sql: " : "--query " + query.name + ": ")
-            + Views.firstLine(e.getMessage()) + "; views: " + describe(spark, views));
+            + org.signsgd.spec.Echo.firstLine(e.getMessage()) + "; views: " + describe(spark, views));
       }
       Output.print(result, format, spec.commandLine().getOut());
       return 0;

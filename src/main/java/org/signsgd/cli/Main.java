@@ -23,13 +23,15 @@ public final class Main {
     CommandLine cmd = new CommandLine(new Main());
     cmd.setExecutionExceptionHandler((e, c, parsed) -> {
       if (e instanceof org.signsgd.job.JobException || e instanceof IllegalArgumentException) {
-        c.getErr().println("error: " + e.getMessage());
+        c.getErr().println("error: " + org.signsgd.spec.Echo.firstLine(e.getMessage()));
         return 2;
       }
       if (System.getenv("SIGNSGD_DEBUG") != null) {
         e.printStackTrace(c.getErr());
       }
-      c.getErr().println("run failed: " + e + (System.getenv("SIGNSGD_DEBUG") == null
+      // one line: a Spark task's failure carries the executor's stack trace after its first line
+      c.getErr().println("run failed: " + e.getClass().getName() + ": "
+          + org.signsgd.spec.Echo.firstLine(e.getMessage()) + (System.getenv("SIGNSGD_DEBUG") == null
           ? " (set SIGNSGD_DEBUG=1 for the stack trace)" : ""));
       return 1;
     });

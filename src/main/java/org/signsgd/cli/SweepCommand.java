@@ -65,12 +65,11 @@ public final class SweepCommand implements Callable<Integer> {
     List<JobSpec> runs = JobFile.load(grid, overrides, maxRuns);
     Training.requireWritable(OutputDir.of(out, new org.apache.hadoop.conf.Configuration()), grid.toString());
     String m = master != null ? master : Sessions.defaultMaster("local[*]");
-    LocalMemory.require(runs, grid.toString(), m, parallel != null ? parallel
-        : Runtime.getRuntime().availableProcessors());
-    Interrupts.install();
+    LocalMemory.require(runs, grid.toString(), m, parallel);
     SparkSession spark = Sessions.start(m);
-    OutputDir dir = OutputDir.of(out, spark.sparkContext().hadoopConfiguration());
     try {
+      OutputDir dir = OutputDir.of(out, spark.sparkContext().hadoopConfiguration());
+      Interrupts.install();
       Sweep.Outcome o = Sweep.run(spark, runs, dir, parallel == null ? 0 : parallel, force,
           spec.commandLine().getErr());
       var w = spec.commandLine().getOut();

@@ -67,11 +67,11 @@ public final class TrainCommand implements Callable<Integer> {
     Training.requireWritable(OutputDir.of(location, new org.apache.hadoop.conf.Configuration()), job.toString());
     String m = master != null ? master : Sessions.defaultMaster("local[*]");
     LocalMemory.require(runs, job.toString(), m, 1);
-    Interrupts.install();
     SparkSession spark = Sessions.start(m);
-    // from here on with Spark's Hadoop settings (spark.hadoop.*: credentials, endpoints)
-    OutputDir dir = OutputDir.of(location, spark.sparkContext().hadoopConfiguration());
     try {
+      // from here on with Spark's Hadoop settings (spark.hadoop.*: credentials, endpoints)
+      OutputDir dir = OutputDir.of(location, spark.sparkContext().hadoopConfiguration());
+      Interrupts.install();
       Training.Outcome o = Training.run(spark, runs, dir, spec.commandLine().getErr(),
           new Training.Request(force, resume));
       var w = spec.commandLine().getOut();

@@ -45,6 +45,6 @@ public final class MetricsStore {
 
   /** Writes the run's record in place of any earlier record of that run (after the last {@link #flush}). */
   public void record(RunRecord run) {
-    tables.replace(Table.RUNS, run.runId(), List.of(run.toRow()));
+    tables.replace(Table.RUNS, List.of(run.runId()), List.of(run.toRow()));
   }
 }

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.signsgd.spec.Echo;
 
 /**
  * The metrics tables of one output directory as Delta Lake tables: every write is one transaction of Delta's
@@ -29,7 +30,7 @@ public final class MetricsTables {
   public enum Format { DELTA, PARQUET, ABSENT }
 
   /** What a directory holds of one run: its runs/ status (null: none) and its iteration rows. */
-  public record Trace(String status, long rows, long lastIteration) {}
+  public record Trace(String status, long rows) {}
 
   private static final int ATTEMPTS = 12;
 
@@ -47,9 +48,17 @@ public final class MetricsTables {
 
   public Format format(Table t) throws IOException {
     if (out.exists(t.dir() + "/_delta_log")) {
-      return Format.DELTA;
+      // a writer creating the table makes its log directory first and commits its first version last: until
+      // then, for everyone else, the table is not there yet
+      return committed(t) ? Format.DELTA : Format.ABSENT;
     }
     return out.exists(t.dir()) ? Format.PARQUET : Format.ABSENT;
+  }
+
+  /** Whether the table's log holds a commit or a checkpoint (Delta's file names: 20-digit versions). */
+  private boolean committed(Table t) throws IOException {
+    return out.list(t.dir() + "/_delta_log").stream()
+        .anyMatch(n -> n.matches("\\d{20}\\.(json|checkpoint.*\\.parquet)") || n.equals("_last_checkpoint"));
   }
 
   /**
@@ -78,6 +87,10 @@ public final class MetricsTables {
     List<String> said = new ArrayList<>();
     for (Table t : Table.values()) {
       if (format(t) == Format.PARQUET) {
+        if (!out.exists(t.dir() + "/_SUCCESS")) { // every Parquet directory Spark wrote ends with this marker
+          throw new IllegalArgumentException(out.display(t.dir()) + " holds files that are neither a Delta table "
+              + "nor the Parquet metrics of an earlier version; choose another --out");
+        }
         String table = "parquet.`" + out.uri(t.dir()) + "`";
         retrying("converting " + t.dir(), () -> {
           if (t.partitioned()) {
@@ -101,10 +114,14 @@ public final class MetricsTables {
     retrying("writing " + t.dir(), () -> writer(t, rows).mode("append").save(out.uri(t.dir())));
   }
 
-  /** Replaces every row of run {@code runId} with {@code rows}, in one transaction. */
-  public void replace(Table t, String runId, List<Row> rows) {
-    retrying("writing " + t.dir(), () -> writer(t, rows).mode("overwrite")
-        .option("replaceWhere", "run_id = " + literal(runId)).save(out.uri(t.dir())));
+  /** Replaces every row of these runs with {@code rows} (rows of those runs only), in one transaction. */
+  public void replace(Table t, List<String> runIds, List<Row> rows) {
+    if (runIds.isEmpty() || rows.isEmpty() && absent(t)) {
+      return; // nothing to replace and nothing to write: no empty table either
+    }
+    String which = "run_id IN (" + String.join(", ", runIds.stream().map(MetricsTables::literal).toList()) + ")";
+    retrying("writing " + t.dir(), () -> writer(t, rows).mode("overwrite").option("replaceWhere", which)
+        .save(out.uri(t.dir())));
   }
 
   /** Deletes the rows of these runs (of their iterations from {@code from} on), in one transaction. */
@@ -113,8 +130,16 @@ public final class MetricsTables {
       return;
     }
     Column which = functions.col("run_id").isin(runIds.toArray());
-    Column condition = t.hasIterations() && from > 0 ? which.and(functions.col("iteration").geq(from)) : which;
+    Column condition = t != Table.RUNS && from > 0 ? which.and(functions.col("iteration").geq(from)) : which;
     retrying("deleting from " + t.dir(), () -> DeltaTable.forPath(spark, out.uri(t.dir())).delete(condition));
+  }
+
+  private boolean absent(Table t) {
+    try {
+      return format(t) == Format.ABSENT;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** What the directory holds of each run: one scan of runs/ and one of iterations/. */
@@ -128,14 +153,20 @@ public final class MetricsTables {
       }
     }
     Map<String, Trace> traces = new HashMap<>();
-    Dataset<Row> iterations = read(Table.ITERATIONS);
-    if (iterations != null) {
-      for (Row r : iterations.groupBy("run_id").agg(functions.count("*"), functions.max("iteration"))
-          .collectAsList()) {
-        traces.put(r.getString(0), new Trace(status.get(r.getString(0)), r.getLong(1), r.getLong(2)));
+    Dataset<Row> workers = read(Table.WORKERS);
+    if (workers != null) {
+      // a crash between a flush's two transactions leaves worker rows without their iteration rows
+      for (Row r : workers.select("run_id").distinct().collectAsList()) {
+        traces.put(r.getString(0), new Trace(null, 0));
       }
     }
-    status.forEach((id, s) -> traces.putIfAbsent(id, new Trace(s, 0, -1)));
+    Dataset<Row> iterations = read(Table.ITERATIONS);
+    if (iterations != null) {
+      for (Row r : iterations.groupBy("run_id").count().collectAsList()) {
+        traces.put(r.getString(0), new Trace(status.get(r.getString(0)), r.getLong(1)));
+      }
+    }
+    status.forEach((id, s) -> traces.merge(id, new Trace(s, 0), (had, record) -> new Trace(s, had.rows())));
     return traces;
   }
 
@@ -175,8 +206,7 @@ public final class MetricsTables {
   }
 
   private static String firstLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    String line = m.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(m);
+    String line = Echo.firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     return line.length() > 160 ? line.substring(0, 157) + "..." : line;
   }
 }

@@ -25,8 +25,17 @@ public final class OutputDir {
   /** A URI with a scheme as is; anything else is a local path, made absolute; never a trailing slash. */
   public static OutputDir of(String location, Configuration conf) {
     URI uri = location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") ? URI.create(location)
-        : Paths.get(location).toAbsolutePath().normalize().toUri(); // an existing directory's URI ends in '/'
-    return new OutputDir(new Path(uri.toString()), conf);
+        : Paths.get(location).toAbsolutePath().normalize().toUri();
+    String path = uri.getPath();
+    if (path != null && path.length() > 1 && path.endsWith("/")) { // an existing directory's URI ends in '/'
+      try {
+        uri = new URI(uri.getScheme(), uri.getAuthority(), path.substring(0, path.length() - 1), uri.getQuery(),
+            uri.getFragment());
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("--out " + location + " is not a valid location: " + e.getMessage());
+      }
+    }
+    return new OutputDir(new Path(uri), conf); // from the URI: a space or a '%' in the path stays what it is
   }
 
   /** The location of {@code child} as Spark and Hadoop read it. */
@@ -42,6 +51,16 @@ public final class OutputDir {
 
   public boolean exists(String child) throws IOException {
     return fs().exists(new Path(root, child));
+  }
+
+  /** The names in the directory {@code child}; empty when it does not exist. */
+  public java.util.List<String> list(String child) throws IOException {
+    Path dir = new Path(root, child);
+    FileSystem fs = fs();
+    if (!fs.exists(dir)) {
+      return java.util.List.of();
+    }
+    return java.util.Arrays.stream(fs.listStatus(dir)).map(s -> s.getPath().getName()).toList();
   }
 
   public void delete(String child) throws IOException {

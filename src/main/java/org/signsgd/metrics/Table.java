@@ -36,9 +36,4 @@ public enum Table {
   public boolean partitioned() {
     return partitioned;
   }
-
-  /** Keyed by (run_id, iteration): a resumed run replaces its rows from the resume point on. */
-  public boolean hasIterations() {
-    return this != RUNS;
-  }
 }

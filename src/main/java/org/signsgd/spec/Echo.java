@@ -13,6 +13,15 @@ public final class Echo {
 
   private Echo() {}
 
+  /**
+   * The first line of a message that is not blank: Spark's parse errors start with a newline, and its task
+   * failures carry the executor's stack trace after the first line.
+   */
+  public static String firstLine(String message) {
+    String m = String.valueOf(message);
+    return m.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(m.strip());
+  }
+
   public static String of(Object value) {
     if (value instanceof byte[] bytes) {
       return "binary data (" + bytes.length + " bytes)";

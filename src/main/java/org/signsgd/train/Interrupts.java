@@ -34,9 +34,12 @@ public final class Interrupts {
     return received == null ? null : received.getName();
   }
 
-  /** Catches SIGINT and SIGTERM until {@link #uninstall}; clears an earlier request. */
+  /** Catches SIGINT and SIGTERM until {@link #uninstall}; clears an earlier request. Installing twice is once. */
   public static synchronized void install() {
     received = null;
+    if (!INSTALLED.isEmpty()) {
+      return;
+    }
     for (String name : List.of("INT", "TERM")) {
       Signal s = new Signal(name);
       try {

@@ -126,6 +126,10 @@ public final class RunLifecycle {
   public static RunStatus execute(SparkSession spark, MetricsTables tables, Decision d, String progressLabel,
       PrintWriter err) throws IOException {
     JobSpec spec = d.spec();
+    String start = Instant.now().toString();
+    // what can fail before the run (the model's data, f*) fails before anything of an earlier run is deleted
+    Driver driver = new Driver(spec);
+    driver.withOptimum(Optimum.of(spark, driver.model()));
     if (d.clear()) {
       clear(tables, List.of(spec.runId()), d.start() == Start.RESUME ? d.from() : 0);
     }
@@ -133,10 +137,7 @@ public final class RunLifecycle {
       err.println(d.note());
       err.flush();
     }
-    String start = Instant.now().toString();
     MetricsStore store = new MetricsStore(tables, spec.flushEvery());
-    Driver driver = new Driver(spec);
-    driver.withOptimum(Optimum.of(spark, driver.model()));
     driver.onCheckpoint(store::flush);
     driver.onWorkerRows(store::addWorker);
     if (d.start() == Start.RESUME) {
@@ -162,11 +163,12 @@ public final class RunLifecycle {
     if (status == RunStatus.INTERRUPTED) {
       err.println("interrupted (SIG" + Interrupts.signal() + "): run " + spec.runId() + " stopped; its rows are in "
           + tables.dir() + ". " + (resumable(spec) ? "Continue it with --resume " + spec.runId()
+          + " (train, the same job file and --out)"
           : "Running the job again starts it over (resume needs engine: spark and a checkpoint_dir)"));
       err.flush();
     }
-    if (error != null) {
-      throw error;
+    if (error != null) { // a run that failed is exit 1, whatever the exception (2 is for bad input)
+      throw error instanceof IllegalArgumentException ? new IllegalStateException(describe(error), error) : error;
     }
     return status;
   }
@@ -206,9 +208,10 @@ public final class RunLifecycle {
         error);
   }
 
-  /** A failed run's error as its record keeps it: the exception's class and message; null for none. */
-  static String describe(Exception error) {
-    return error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage();
+  /** A failed run's error as its record keeps it: the exception's class and its message's first line. */
+  static String describe(Throwable error) {
+    return error == null ? null : error.getClass().getSimpleName() + ": "
+        + org.signsgd.spec.Echo.firstLine(error.getMessage());
   }
 
   /** Whether a run of this job can continue from a resume point: the Spark engine with a checkpoint_dir. */

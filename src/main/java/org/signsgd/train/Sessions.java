@@ -63,6 +63,7 @@ public final class Sessions {
     }
     String id = sc.isStopped() ? null : sc.applicationId();
     if (id == null || id.startsWith("spark-application-")) {
+      spark.stop();
       throw new IllegalArgumentException("the Spark master " + sc.master() + " did not accept this application: "
           + "no master answers there, or it requires spark.authenticate with another secret (spark.authenticate"
           + ".secret); Spark's log above says which");

@@ -66,12 +66,13 @@ public final class SparkEngine implements Engine {
     JavaRDD<WorkerSlot> anchor = null;
     RunStatus status = RunStatus.COMPLETED;
     Driver.Step last = null;
+    long saved = first; // the iteration the run's latest resume point continues at (a resume starts at one)
     try {
       Phases phases = driver.phases();
       for (long t = first; t < driver.spec().iterations(); t++) {
         if (Interrupts.requested()) {
           // a resume point at the boundary, so that --resume loses no iteration (the rows are flushed first)
-          if (point != null && last != null) {
+          if (point != null && last != null && saved != t) {
             driver.beforeCheckpoint();
             point.save(slots, driver.state(t, last.direction(), last.lr()));
           }
@@ -129,6 +130,7 @@ public final class SparkEngine implements Engine {
         if (cut && point != null && t + 1 < driver.spec().iterations()) {
           driver.beforeCheckpoint();
           point.save(next, driver.state(t + 1, step.direction(), step.lr()));
+          saved = t + 1;
         }
       }
     } finally {

@@ -57,9 +57,6 @@ public final class Sweep {
         .filter(d -> d.start() != RunLifecycle.Start.SKIP).toList();
     err.println("sweep: " + specs.size() + " configurations, " + (specs.size() - pending.size())
         + " already finished in " + out + ", " + pending.size() + " to run");
-    // the unfinished attempts of earlier sweeps, deleted together
-    RunLifecycle.clear(tables, pending.stream().filter(RunLifecycle.Decision::clear)
-        .map(d -> d.spec().runId()).toList(), 0);
     err.flush();
     Map<String, RunStatus> status = new LinkedHashMap<>();
     List<JobSpec> small = pending.stream().map(RunLifecycle.Decision::spec)
@@ -69,8 +66,8 @@ public final class Sweep {
     }
     for (RunLifecycle.Decision d : pending) {
       if (d.spec().engine() != EngineKind.INPROCESS && !Interrupts.requested()) {
-        RunLifecycle.Decision cleared = new RunLifecycle.Decision(d.spec(), d.start(), d.from(), false, null);
-        status.put(d.spec().runId(), RunLifecycle.execute(spark, tables, cleared, "[sweep " + Training.label(
+        RunLifecycle.Decision quiet = new RunLifecycle.Decision(d.spec(), d.start(), d.from(), d.clear(), null);
+        status.put(d.spec().runId(), RunLifecycle.execute(spark, tables, quiet, "[sweep " + Training.label(
             d.spec()) + "]", err));
       }
     }
@@ -94,15 +91,18 @@ public final class Sweep {
     ExecutorService pool = Executors.newFixedThreadPool(slots);
     for (JobSpec spec : specs) {
       pool.submit(() -> {
+        Object result = spec; // not run: a stop request came first, or its job was cancelled by one
         try {
-          if (Interrupts.requested()) {
-            ended.add(spec); // not started
-            return;
+          if (!Interrupts.requested()) {
+            double f = optimum.get(spec.runId());
+            result = jsc.parallelize(List.of(spec), 1).map(s -> runWhole(s, f)).collect().get(0);
           }
-          double f = optimum.get(spec.runId());
-          ended.add(jsc.parallelize(List.of(spec), 1).map(s -> runWhole(s, f)).collect().get(0));
-        } catch (RuntimeException e) {
-          ended.add(spec); // its job was cancelled (a stop request) or Spark failed it
+        } catch (Throwable e) { // Spark failed the task (executor lost, serialization, memory): a failed run
+          if (!Interrupts.requested()) {
+            result = failed(spec, e);
+          }
+        } finally {
+          ended.add(result);
         }
       });
     }
@@ -114,12 +114,10 @@ public final class Sweep {
     String commit = Versions.gitCommit();
     long t0 = System.nanoTime();
     int accounted = 0;
-    boolean cancelled = false;
     try {
       while (accounted < specs.size()) {
-        if (Interrupts.requested() && !cancelled && !jsc.isLocal()) {
+        if (Interrupts.requested() && !jsc.isLocal()) {
           jsc.cancelAllJobs(); // on a cluster the executors do not see this JVM's stop request
-          cancelled = true;
         }
         Object first = ended.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -128,7 +126,9 @@ public final class Sweep {
         List<Object> batch = new ArrayList<>(List.of(first));
         ended.drainTo(batch);
         accounted += batch.size();
-        List<Done> done = batch.stream().filter(o -> o instanceof Done).map(o -> (Done) o).toList();
+        // a run stopped before its first iteration has nothing to keep: it runs next time, like one not started
+        List<Done> done = batch.stream().filter(o -> o instanceof Done d && !(d.rows().isEmpty()
+            && d.status() == RunStatus.INTERRUPTED)).map(o -> (Done) o).toList();
         write(tables, done, byId, optimum, versions, commit);
         for (Done d : done) {
           status.put(d.runId(), d.status());
@@ -152,12 +152,16 @@ public final class Sweep {
     return status;
   }
 
-  /** The rows and records of runs that ended, one transaction per table. */
+  /**
+   * The rows and records of runs that ended, one transaction per table, each replacing whatever an earlier
+   * attempt of those runs left (so that nothing is deleted before its replacement is there).
+   */
   private static void write(MetricsTables tables, List<Done> done, Map<String, JobSpec> byId,
       Map<String, Double> optimum, String versions, String commit) {
     if (done.isEmpty()) {
       return;
     }
+    List<String> ids = done.stream().map(Done::runId).toList();
     List<Row> rows = new ArrayList<>();
     List<Row> workers = new ArrayList<>();
     List<Row> records = new ArrayList<>();
@@ -167,9 +171,16 @@ public final class Sweep {
       records.add(RunLifecycle.record(byId.get(d.runId()), d.byzantineIds(), versions, commit, d.start(), d.end(),
           d.status(), optimum.get(d.runId()), d.error()).toRow());
     }
-    tables.append(Table.WORKERS, workers);
-    tables.append(Table.ITERATIONS, rows);
-    tables.append(Table.RUNS, records);
+    tables.replace(Table.WORKERS, ids, workers);
+    tables.replace(Table.ITERATIONS, ids, rows);
+    tables.replace(Table.RUNS, ids, records);
+  }
+
+  /** A run whose Spark job failed before it could return its rows. */
+  private static Done failed(JobSpec spec, Throwable e) {
+    String now = Instant.now().toString();
+    return new Done(spec.runId(), List.of(), List.of(), RunStatus.FAILED, RunLifecycle.describe(e),
+        org.signsgd.attack.ByzantineSet.draw(spec.seed(), spec.workers(), spec.byzantine()), now, now);
   }
 
   /** A whole run on the in-process engine, inside a task; a run that throws ends {@code failed}, with why. */

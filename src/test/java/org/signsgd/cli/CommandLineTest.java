@@ -179,4 +179,20 @@ class CommandLineTest {
     assertThat(huge.err()).startsWith("error: " + toy + ": model: needs about ")
         .contains("with its 27 workers in one JVM (quadratic, d = 100,000,000)");
   }
+
+  /** A space or a '%' in --out is part of the directory's name, where the metrics go and what is printed. */
+  @Test
+  void anOutputPathWithASpaceIsThatPath() throws Exception {
+    Path job = dir.resolve("toy.yaml");
+    Files.writeString(job, org.signsgd.train.TestJobs.TOY);
+    Path out = dir.resolve("my runs 100%");
+    Cli.Result r = run("train", job.toString(), "--set", "iterations=3", "--set", "workers=5", "--out",
+        out.toString(), "--master", "local[2]", "--no-report");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("metrics (Parquet): " + out.resolve("iterations").toAbsolutePath());
+    assertThat(out.resolve("iterations").resolve("_delta_log")).isDirectory();
+    try (java.util.stream.Stream<Path> made = Files.list(dir)) {
+      assertThat(made.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("toy.yaml", "my runs 100%");
+    }
+  }
 }

@@ -11,14 +11,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.signsgd.job.JobFile;
 import org.signsgd.job.JobSpec;
-import org.signsgd.metrics.MetricsStore;
+import org.signsgd.metrics.IterationSchema;
 import org.signsgd.metrics.MetricsTables;
 import org.signsgd.metrics.OutputDir;
+import org.signsgd.metrics.Table;
+import org.signsgd.metrics.WorkerSchema;
 import org.signsgd.train.Driver;
 import org.signsgd.train.InProcessEngine;
 import org.signsgd.train.IterationRow;
 import org.signsgd.train.SparkSessions;
-import org.signsgd.train.TestJobs;
+import org.signsgd.train.WorkerRow;
 
 /**
  * One run lifecycle for {@code train}: a finished run is skipped when the job runs again into the same
@@ -95,22 +97,45 @@ class RunLifecycleTest {
     assertThat(records.get(0).getString(2)).isNotEqualTo(started);
   }
 
-  /** A run killed before it ended (rows flushed, no record) starts over: every iteration once, not twice. */
+  /**
+   * A run killed before it ended starts over, every iteration and every worker row once, not twice: after its
+   * second flush (10 iteration rows, their worker rows, no runs/ record), or between the two transactions of
+   * its first flush (worker rows only).
+   */
   @Test
   void theLeftoversOfAKilledRunAreReplacedByARunFromTheStart() throws Exception {
-    Path job = job();
-    Path out = dir.resolve("killed");
+    Path job = dir.resolve("workers.yaml");
+    Files.writeString(job, JOB + "worker_metrics: true\n");
     JobSpec spec = JobFile.load(job, List.of()).get(0);
-    List<IterationRow> whole = TestJobs.run(new InProcessEngine(), spec);
-    // what a SIGKILL after the second flush leaves: 10 rows, no runs/ record
-    MetricsStore store = new MetricsStore(new MetricsTables(spark(), OutputDir.of(out.toString(),
-        spark().sparkContext().hadoopConfiguration())), 5);
-    whole.subList(0, 10).forEach(store::add);
+    Driver driver = new Driver(spec);
+    List<WorkerRow> workerRows = new java.util.ArrayList<>();
+    driver.onWorkerRows(workerRows::add);
+    List<IterationRow> whole = new java.util.ArrayList<>();
+    new InProcessEngine().run(driver, whole::add);
+    assertThat(whole).hasSize(12);
+    assertThat(workerRows).hasSize(60);
+    for (boolean firstTransactionOnly : new boolean[] {false, true}) {
+      Path out = dir.resolve(firstTransactionOnly ? "between" : "killed");
+      MetricsTables tables = new MetricsTables(spark(), OutputDir.of(out.toString(),
+          spark().sparkContext().hadoopConfiguration()));
+      tables.append(Table.WORKERS, workerRows.subList(0, 25).stream().map(WorkerSchema::toRow).toList());
+      if (!firstTransactionOnly) {
+        tables.append(Table.ITERATIONS, whole.subList(0, 10).stream().map(IterationSchema::toRow).toList());
+      }
+      Cli.Result rerun = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]",
+          "--no-report");
+      assertThat(rerun.code()).as(rerun.err()).isZero();
+      assertThat(rerun.err()).contains("run " + spec.runId() + ": its earlier attempt in " + out.toAbsolutePath()
+          + " ended without a record after " + (firstTransactionOnly ? 0 : 10) + " iterations; it starts again "
+          + "from iteration 0");
+      assertWhole(out, spec, whole);
+      List<Row> workers = spark().read().format("delta").load(out.resolve("workers").toString())
+          .groupBy("iteration", "worker").count().collectAsList();
+      assertThat(workers).hasSize(60).allSatisfy(r -> assertThat(r.getLong(2)).isEqualTo(1));
+    }
+  }
 
-    Cli.Result rerun = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]");
-    assertThat(rerun.code()).as(rerun.err()).isZero();
-    assertThat(rerun.err()).contains("run " + spec.runId() + ": its earlier attempt in " + out.toAbsolutePath()
-        + " ended without a record after 10 iterations; it starts again from iteration 0");
+  private static void assertWhole(Path out, JobSpec spec, List<IterationRow> whole) {
     List<Row> rows = rows(out, spec.runId());
     assertThat(rows).extracting(r -> r.getLong(0)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L,
         11L);
@@ -140,7 +165,6 @@ class RunLifecycleTest {
     assertThat(done.code()).isEqualTo(2);
     assertThat(done.err().strip()).isEqualTo("error: life: --resume: run " + runId + " already completed in "
         + out.toAbsolutePath() + "; nothing to resume (--force runs it again from the start)");
-    assertThat(rows(out, "x")).isEmpty();
     assertThat(rows(out, runId)).hasSize(12);
     assertThat(records(out)).hasSize(1);
   }

@@ -29,6 +29,9 @@ public final class TestJobs {
     if (ended.error() != null) {
       throw ended.error();
     }
+    if (ended.status() == RunStatus.INTERRUPTED) {
+      throw new IllegalStateException("the run was interrupted: its rows are partial");
+    }
     return rows;
   }
 
