@@ -169,6 +169,9 @@ class CommandLineTest {
     assertThat(big.err()).startsWith("error: " + job + ": grid: makes 600 runs, more than the limit of 500; ")
         .contains("--max-runs 600");
     assertThat(dir.resolve("g").resolve("iterations")).doesNotExist();
+    Cli.Result none = run("sweep", job.toString(), "--out", dir.resolve("g").toString(), "--parallel", "0");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err().strip()).isEqualTo("error: --parallel 0; allowed: K >= 1 (or leave it out for every core)");
 
     Path toy = dir.resolve("toy.yaml");
     Files.writeString(toy, org.signsgd.train.TestJobs.TOY);
