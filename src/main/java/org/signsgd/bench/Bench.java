@@ -195,7 +195,8 @@ public final class Bench {
         Double.NaN, "");
     double[] med = phases.medians(1);
     for (Phases.Phase p : Phases.Phase.values()) {
-      add("c", "  " + p.name().toLowerCase(java.util.Locale.ROOT) + ": " + PHASE_NOTES.get(p), med[p.ordinal()],
+      String phase = p.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      add("c", "  " + phase + ": " + PHASE_NOTES.get(p), med[p.ordinal()],
           "ms", med[p.ordinal()] / iteration, "");
     }
     double floor = (floors[0] + floors[1]) / 2;
@@ -272,7 +273,7 @@ public final class Bench {
       Phases.Phase.GRADIENT, "workers' gradients / cores",
       Phases.Phase.ENCODE, "momentum + sign packing / cores",
       Phases.Phase.COLLECT, "stage wall - the two above (scheduling, serialisation, imbalance)",
-      Phases.Phase.REFERENCE, "treeAggregate of the honest mean",
+      Phases.Phase.HONEST_MEAN, "treeAggregate of the honest mean",
       Phases.Phase.ATTACK, "message checks + forging",
       Phases.Phase.AGGREGATE, "the vote",
       Phases.Phase.BROADCAST, "downlink shipping + releasing",

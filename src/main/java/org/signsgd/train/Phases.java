@@ -19,7 +19,7 @@ public final class Phases {
     /** The worker stage's wall time less the two above: scheduling, task and result serialisation, imbalance. */
     COLLECT,
     /** The honest-mean reference ({@code treeAggregate}), on the iterations that need it. */
-    REFERENCE,
+    HONEST_MEAN,
     /** Message checks and the attack's forging on the driver. */
     ATTACK,
     /** The aggregation rule (the vote). */

@@ -99,7 +99,7 @@ public final class SparkEngine implements Engine {
             .treeAggregate(new HonestMean(), (m, s) -> m.add(s.gradient()), HonestMean::merge).mean() : null;
         if (phases != null) {
           phases.stage(start, collected, ups);
-          phases.until(Phases.Phase.REFERENCE);
+          phases.until(Phases.Phase.HONEST_MEAN);
         }
         if (slots != anchor) {
           slots.unpersist(false);
