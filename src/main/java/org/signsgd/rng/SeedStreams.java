@@ -23,7 +23,9 @@ public final class SeedStreams {
     BYZANTINE_SET(0x4259_5A00_0000L),
     INIT(0x494E_4954_0000L),
     DATA(0x4441_5441_0000L),
-    AUGMENT(0x4155_474D_0000L);
+    AUGMENT(0x4155_474D_0000L),
+    /** The fixed training batches that set batch-norm statistics before an evaluation. */
+    BN_CALIBRATION(0x424E_4341_4C00L);
 
     final long salt;
 
