@@ -200,6 +200,13 @@ public final class GraphModel implements GradientModel {
   @Override
   public double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out,
       boolean flipLabels) {
+    float[][] xy = batch(batchSize, iteration, worker, flipLabels);
+    return gradientOn(x, xy[0], xy[1], xy[1].length / classes, SeedStreams.of(seed, iteration, worker,
+        SeedStreams.Purpose.DROPOUT).nextLong(), out);
+  }
+
+  /** Worker {@code worker}'s batch at iteration t: its rows and their one-hot targets (flipped on request). */
+  private float[][] batch(int batchSize, long iteration, int worker, boolean flipLabels) {
     int[] idx = shards.batch(worker, iteration, batchSize);
     float[] fx = new float[idx.length * data.inputs()];
     float[] fy = new float[idx.length * classes];
@@ -208,8 +215,21 @@ public final class GraphModel implements GradientModel {
     if (flipLabels) {
       NetworkModel.flip(fy, classes);
     }
-    return gradientOn(x, fx, fy, idx.length, SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.DROPOUT)
-        .nextLong(), out);
+    return new float[][] {fx, fy};
+  }
+
+  /**
+   * The loss {@link #stochasticGradient} returns, by a training-mode forward pass alone (no backward pass):
+   * for finite differences.
+   */
+  double batchLoss(float[] x, int batchSize, long iteration, int worker) {
+    float[][] xy = batch(batchSize, iteration, worker, false);
+    int rows = xy[1].length / classes;
+    ComputationGraph g = loaded(x).graph();
+    double loss = g.score(new org.nd4j.linalg.dataset.DataSet(matrix(xy[0], rows, data.inputs()),
+        matrix(xy[1], rows, classes)), true);
+    g.clear();
+    return loss;
   }
 
   /** The gradient of the mean loss over the rows (fx, fy) at x into {@code out}; returns that loss. */

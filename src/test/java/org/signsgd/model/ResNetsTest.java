@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.signsgd.model.conv.GemmConvolution;
 
 /** The torchvision architecture: parameter counts, feature-map sizes, stride placement, input checks. */
@@ -43,6 +44,24 @@ class ResNetsTest {
       assertThat(stats).as(name).isEqualTo(2 * bnChannels.get(name));
       assertThat(net.numParams()).isEqualTo(trainable + stats);
     }
+  }
+
+  /**
+   * A flat row is an image in c-order CHW: with conv1's only non-zero weight at (out 0, in 1, centre tap), a one
+   * at channel 1, row 4, column 6 of the row appears at conv1's output channel 0, (2, 3) (stride 2, pad 3).
+   */
+  @Test
+  void inputRowsAreChwImages() {
+    ComputationGraph net = new ComputationGraph(ResNets.config("resnet18", 10, 32, 1, DataType.FLOAT, false));
+    net.init();
+    INDArray w = net.getLayer("conv1").getParam("W").assign(0);
+    w.putScalar(new long[] {0, 1, 3, 3}, 1f);
+    INDArray input = Nd4j.zeros(DataType.FLOAT, 1, 3 * 32 * 32);
+    input.putScalar(new long[] {0, 32 * 32 + 4 * 32 + 6}, 1f);
+    INDArray conv1 = net.feedForward(input, false).get("conv1");
+    assertThat(conv1.shape()).containsExactly(1, 64, 16, 16);
+    assertThat(conv1.getFloat(0, 0, 2, 3)).isEqualTo(1f);
+    assertThat(conv1.sumNumber().floatValue()).isEqualTo(1f);
   }
 
   private static InputType.InputTypeConvolutional at(ComputationGraphConfiguration c, int size, String vertex) {
