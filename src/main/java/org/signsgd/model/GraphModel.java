@@ -5,12 +5,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.signsgd.data.LabelledData;
 import org.signsgd.data.Shards;
@@ -55,10 +57,15 @@ public final class GraphModel implements GradientModel {
   private static final int EVAL_CHUNK = 32;
   /**
    * Images per calibration pass. A pass in training mode keeps every activation of the network (ResNet-50 in
-   * float: ~0.15 GB per 224-px image, so ~2.4 GB for 16), the memory of a 16-image gradient.
+   * float: roughly 0.15 GB per 224-px image, so about 2.5 GB for 16), the memory of a 16-image gradient; 32
+   * would double that on every executor that evaluates.
    */
   static final int CALIBRATION_BATCH = 16;
-  /** Calibration passes whose statistics are averaged: 64 images in all. */
+  /**
+   * Calibration passes whose statistics are averaged: 64 images in all. Averaging passes, not one larger pass,
+   * cuts the sampling noise of the estimate without raising the memory of a pass; a pass's batch statistics
+   * are also those of a 16-image training batch, the kind of batch the layers were normalised with.
+   */
   static final int CALIBRATION_BATCHES = 4;
 
   private final String name;
@@ -92,6 +99,10 @@ public final class GraphModel implements GradientModel {
       throw new IllegalArgumentException(name + ": data rows of " + data.inputs() + " inputs and " + data.outputs()
           + " outputs; expected 3·" + imageSize + "·" + imageSize + " = " + 3 * imageSize * imageSize
           + " inputs and " + numClasses + " classes");
+    }
+    if (data.trainSize() < 2) {
+      throw new IllegalArgumentException(name + ": " + data.trainSize() + " training images; allowed: at least 2"
+          + " (batch-norm statistics)");
     }
     long d = ResNets.trainableCount(name, numClasses);
     if (d > Integer.MAX_VALUE - 8) {
@@ -226,8 +237,7 @@ public final class GraphModel implements GradientModel {
     float[][] xy = batch(batchSize, iteration, worker, false);
     int rows = xy[1].length / classes;
     ComputationGraph g = loaded(x).graph();
-    double loss = g.score(new org.nd4j.linalg.dataset.DataSet(matrix(xy[0], rows, data.inputs()),
-        matrix(xy[1], rows, classes)), true);
+    double loss = g.score(new DataSet(matrix(xy[0], rows, data.inputs()), matrix(xy[1], rows, classes)), true);
     g.clear();
     return loss;
   }
@@ -280,7 +290,7 @@ public final class GraphModel implements GradientModel {
       }
     }
     for (int l = 0; l < layers; l++) {
-      org.deeplearning4j.nn.api.Layer bn = net.graph().getLayer(net.norms().get(l));
+      Layer bn = net.graph().getLayer(net.norms().get(l));
       assign(bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), mean[l]);
       assign(bn.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR), var[l]);
     }
