@@ -62,8 +62,13 @@ public final class ImageData implements LabelledData {
   }
 
   @Override
-  public byte[] trainClasses() {
-    return images().trainLabels();
+  public int[] trainClasses() {
+    byte[] labels = images().trainLabels();
+    int[] classes = new int[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      classes[i] = Byte.toUnsignedInt(labels[i]);
+    }
+    return classes;
   }
 
   @Override

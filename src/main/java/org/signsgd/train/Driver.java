@@ -267,8 +267,10 @@ public final class Driver {
     dir.applyTo(x, rate, spec.weightDecay());
 
     long computeNs = 0;
+    long badImages = 0;
     for (Uplink u : ups) {
       computeNs = Math.max(computeNs, u.computeNanos());
+      badImages += u.badImages();
     }
     IterationRow row = new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
         eval.loss, eval.accuracy, reference == null ? null : l1(reference), agreement, failure,
@@ -280,7 +282,7 @@ public final class Driver {
         checked.malformed() + forged.malformed(), bytesUp,
         dir.wireBytes() * spec.workers(), computeNs / 1e6, aggregateMs, (System.nanoTime() - start) / 1e6,
         spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
-        spec.batchSize().label(), spec.seed(), d);
+        spec.batchSize().label(), spec.seed(), d, badImages);
     if (phases != null) {
       long end = System.nanoTime();
       phases.add(Phases.Phase.ATTACK, (aggStart - attackStart) / 1e6);
