@@ -52,8 +52,10 @@ public final class ImageFolder implements Serializable {
    */
   public static ImageFolder list(String root) {
     URI uri = uri(root);
-    FileSystem fs = fileSystem(root, uri);
-    org.apache.hadoop.fs.Path top = new org.apache.hadoop.fs.Path(uri);
+    FileSystem fs = fileSystem("image folder " + Echo.escape(root), uri);
+    // this constructor drops a trailing slash (a local directory's URI has one)
+    org.apache.hadoop.fs.Path top = new org.apache.hadoop.fs.Path(uri.getScheme(), uri.getAuthority(),
+        uri.getPath());
     try {
       if (!fs.getFileStatus(top).isDirectory()) {
         throw problem(root, "is not a directory", LAYOUT);
@@ -94,15 +96,16 @@ public final class ImageFolder implements Serializable {
     return s.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
   }
 
-  /** The Hadoop file system of a URI; an unknown scheme is one line. */
+  /** The Hadoop file system of a URI; an unknown scheme is one line that starts with {@code what}. */
   static FileSystem fileSystem(String what, URI uri) {
     try {
       return FileSystem.get(uri, new Configuration());
     } catch (UnsupportedFileSystemException e) {
-      throw problem(what, "no Hadoop file system for scheme '" + uri.getScheme() + "'",
-          "use a local path or a file:, hdfs: or s3a: URI (s3a needs hadoop-aws on the classpath)");
+      throw new IllegalArgumentException(what + ": no Hadoop file system for scheme '" + uri.getScheme() + "'; "
+          + "use a local path or a file:, hdfs: or s3a: URI (s3a needs hadoop-aws on the classpath)");
     } catch (IOException | RuntimeException e) {
-      throw problem(what, "cannot be opened (" + line(e) + ")", "check the URI and the file system's access");
+      throw new IllegalArgumentException(what + ": cannot be opened (" + line(e) + "); check the URI and the file "
+          + "system's access");
     }
   }
 

@@ -141,7 +141,7 @@ public final class ImageFolderData implements LabelledData {
     try {
       FileSystem f = fs;
       if (f == null) {
-        f = ImageFolder.fileSystem(folder.root(), new org.apache.hadoop.fs.Path(folder.root()).toUri());
+        f = ImageFolder.fileSystem("image folder " + Echo.escape(folder.root()), new org.apache.hadoop.fs.Path(folder.root()).toUri());
         fs = f;
       }
       try (InputStream in = f.open(new org.apache.hadoop.fs.Path(path))) {

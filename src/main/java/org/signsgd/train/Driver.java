@@ -56,8 +56,13 @@ public final class Driver {
   private Long resumeAt;
 
   public Driver(JobSpec spec) {
+    this(spec, Models.create(spec.model(), spec.data(), spec.seed(), spec.workers()));
+  }
+
+  /** A driver over a model built elsewhere (by a caller that names data {@link Models} does not, or a test). */
+  public Driver(JobSpec spec, GradientModel model) {
     this.spec = spec;
-    this.model = Models.create(spec.model(), spec.data(), spec.seed(), spec.workers());
+    this.model = model;
     this.rule = Rules.create(spec.aggregator());
     this.attack = Attacks.create(spec.attack());
     this.lr = Schedules.create(spec.lr());
