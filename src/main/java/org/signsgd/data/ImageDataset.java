@@ -101,6 +101,12 @@ public final class ImageDataset {
     normalise(testImages, i, mean, std, out, offset);
   }
 
+  /** Image i of the training or the test set as its 784 raw bytes (row-major, 0 = black). */
+  byte[] rawImage(boolean train, int i) {
+    int base = i * PIXELS;
+    return java.util.Arrays.copyOfRange(train ? trainImages : testImages, base, base + PIXELS);
+  }
+
   /** Training image i as raw intensities in [0, 1] (for augmentation, which normalises afterwards). */
   public void trainPixels(int i, float[] out) {
     int base = i * PIXELS;
