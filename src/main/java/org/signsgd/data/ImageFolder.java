@@ -55,7 +55,7 @@ public final class ImageFolder implements Serializable {
     FileSystem fs = fileSystem("image folder " + Echo.escape(root), uri);
     // this constructor drops a trailing slash (a local directory's URI has one)
     org.apache.hadoop.fs.Path top = new org.apache.hadoop.fs.Path(uri.getScheme(), uri.getAuthority(),
-        uri.getPath());
+        uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath());
     try {
       if (!fs.getFileStatus(top).isDirectory()) {
         throw problem(root, "is not a directory", LAYOUT);

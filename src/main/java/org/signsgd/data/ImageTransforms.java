@@ -19,7 +19,7 @@ import java.util.random.RandomGenerator;
  * [0, 1] values, without PIL's rounding to 8 bits between the passes. Python's {@code round} (half to even) is
  * {@link Math#rint}. Every random draw comes from the stream the caller passes, in a fixed order.
  */
-public final class ImageTransforms {
+final class ImageTransforms {
   static final float[] MEAN = {0.485f, 0.456f, 0.406f};
   static final float[] STD = {0.229f, 0.224f, 0.225f};
   static final double MIN_SCALE = 0.08;
