@@ -5,13 +5,12 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Reads the idx files of MNIST and Fashion-MNIST (LeCun et al., "THE MNIST DATABASE", file formats), plain or
- * gzipped. Every header is checked: the magic number (0x00000803 for images, 0x00000801 for labels), the
+ * gzipped, from a local path or any Hadoop URI ({@link HadoopFiles}). Every header is checked: the magic number (0x00000803 for images, 0x00000801 for labels), the
  * dimensions the caller expects, and the exact byte count; a wrong or truncated file is an
  * {@link IllegalArgumentException} with one line naming the file and what was expected.
  */
@@ -23,11 +22,21 @@ public final class Idx {
 
   /** Images as unsigned bytes, row-major, {@code count × rows × cols}. */
   public static byte[] images(Path file, int count, int rows, int cols) {
+    return images(file.toString(), count, rows, cols);
+  }
+
+  /** The same from a local path or a Hadoop URI. */
+  public static byte[] images(String file, int count, int rows, int cols) {
     return read(file, IMAGES_MAGIC, new int[] {count, rows, cols});
   }
 
   /** Labels as bytes, each checked to lie in [0, classes) read as an unsigned byte (the idx format's ubyte). */
   public static byte[] labels(Path file, int count, int classes) {
+    return labels(file.toString(), count, classes);
+  }
+
+  /** The same from a local path or a Hadoop URI. */
+  public static byte[] labels(String file, int count, int classes) {
     byte[] labels = read(file, LABELS_MAGIC, new int[] {count});
     for (int i = 0; i < labels.length; i++) {
       int label = Byte.toUnsignedInt(labels[i]);
@@ -39,8 +48,8 @@ public final class Idx {
     return labels;
   }
 
-  private static byte[] read(Path file, int magic, int[] dims) {
-    if (!Files.isRegularFile(file)) {
+  private static byte[] read(String file, int magic, int[] dims) {
+    if (!HadoopFiles.isFile(file)) {
       throw new IllegalArgumentException(file + ": no such file");
     }
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(open(file), 1 << 16))) {
@@ -79,12 +88,12 @@ public final class Idx {
       }
       return data;
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot be read (" + e.getMessage() + ")");
+      throw new IllegalArgumentException(file + ": cannot be read (" + ImageFolder.line(e) + ")");
     }
   }
 
-  private static InputStream open(Path file) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+  private static InputStream open(String file) throws IOException {
+    InputStream raw = new BufferedInputStream(HadoopFiles.open(file));
     raw.mark(2);
     int b0 = raw.read();
     int b1 = raw.read();

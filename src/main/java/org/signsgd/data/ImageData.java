@@ -5,7 +5,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * MNIST or Fashion-MNIST as {@link LabelledData}: 784 normalised pixels and a one-hot label. Holds only the
- * directory; the bytes are read once per JVM ({@link ImageDataset#load}), on whichever executor runs the task.
+ * directory (a local path or any Hadoop URI); the bytes are read once per JVM ({@link ImageDataset#load}), on whichever executor runs the task.
  */
 public final class ImageData implements LabelledData {
   private static final long serialVersionUID = 1L;
@@ -22,8 +22,13 @@ public final class ImageData implements LabelledData {
 
   /** @param flipOnly augment with a random horizontal flip only (seed 003) instead of Mengoli et al.'s */
   public ImageData(String dataset, Path dir, boolean flipOnly) {
+    this(dataset, dir.toString(), flipOnly);
+  }
+
+  /** @param dir a local directory (made absolute and normalised) or a Hadoop URI ({@code hdfs:///data/mnist}) */
+  public ImageData(String dataset, String dir, boolean flipOnly) {
     this.flipOnly = flipOnly;
-    this.dir = dir.toAbsolutePath().normalize().toString();
+    this.dir = HadoopFiles.normalise(dir);
     boolean fashion = dataset.equals("fashion-mnist");
     this.mean = fashion ? ImageDataset.FASHION_MEAN : ImageDataset.MEAN;
     this.std = fashion ? ImageDataset.FASHION_STD : ImageDataset.STD;
@@ -35,7 +40,7 @@ public final class ImageData implements LabelledData {
   private ImageDataset images() {
     ImageDataset d = images;
     if (d == null) {
-      d = ImageDataset.load(Path.of(dir));
+      d = ImageDataset.load(dir);
       images = d;
     }
     return d;
@@ -62,8 +67,13 @@ public final class ImageData implements LabelledData {
   }
 
   @Override
-  public byte[] trainClasses() {
-    return images().trainLabels();
+  public int[] trainClasses() {
+    byte[] labels = images().trainLabels();
+    int[] classes = new int[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      classes[i] = Byte.toUnsignedInt(labels[i]);
+    }
+    return classes;
   }
 
   @Override

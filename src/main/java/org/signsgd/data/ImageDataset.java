@@ -1,13 +1,13 @@
 package org.signsgd.data;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A 28×28 grey-scale, 10-class image dataset in idx files (MNIST or Fashion-MNIST): 60,000 training and
- * 10,000 test images as bytes. Loaded once per JVM and directory, so every task of an executor shares it.
+ * 10,000 test images as bytes, from a local directory or any Hadoop URI ({@code hdfs:///data/mnist}). Loaded once
+ * per JVM and directory, so every task of an executor shares it.
  * Pixels are scaled to [0, 1] and normalised with the dataset's mean and std (MNIST: 0.1307 and 0.3081, the
  * seeds' torchvision transform; Fashion-MNIST: 0.2860 and 0.3530) when a batch is built.
  */
@@ -24,7 +24,9 @@ public final class ImageDataset {
   /** Fashion-MNIST's training-set pixel mean and std. */
   public static final float FASHION_MEAN = 0.2860f;
   public static final float FASHION_STD = 0.3530f;
-  private static final Map<Path, ImageDataset> CACHE = new ConcurrentHashMap<>();
+  private static final Map<String, ImageDataset> CACHE = new ConcurrentHashMap<>();
+  private static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+      "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
 
   private final byte[] trainImages;
   private final byte[] trainLabels;
@@ -40,29 +42,41 @@ public final class ImageDataset {
 
   /** The dataset in {@code dir} (the four idx files, plain or with .gz), read once per JVM. */
   public static ImageDataset load(Path dir) {
-    return CACHE.computeIfAbsent(dir.toAbsolutePath().normalize(), ImageDataset::read);
+    return load(dir.toString());
   }
 
-  private static ImageDataset read(Path dir) {
+  /** The same from a local directory or a Hadoop URI (a local one is made absolute and normalised). */
+  public static ImageDataset load(String dir) {
+    return CACHE.computeIfAbsent(HadoopFiles.normalise(dir), ImageDataset::read);
+  }
+
+  private static ImageDataset read(String dir) {
     return new ImageDataset(
-        Idx.images(file(dir, "train-images-idx3-ubyte"), TRAIN, ROWS, COLS),
-        Idx.labels(file(dir, "train-labels-idx1-ubyte"), TRAIN, CLASSES),
-        Idx.images(file(dir, "t10k-images-idx3-ubyte"), TEST, ROWS, COLS),
-        Idx.labels(file(dir, "t10k-labels-idx1-ubyte"), TEST, CLASSES));
+        Idx.images(file(dir, FILES[0]), TRAIN, ROWS, COLS),
+        Idx.labels(file(dir, FILES[1]), TRAIN, CLASSES),
+        Idx.images(file(dir, FILES[2]), TEST, ROWS, COLS),
+        Idx.labels(file(dir, FILES[3]), TEST, CLASSES));
   }
 
   /** The idx file {@code name} in {@code dir}, plain or gzipped. */
-  static Path file(Path dir, String name) {
-    Path plain = dir.resolve(name);
-    Path gz = dir.resolve(name + ".gz");
-    return Files.isRegularFile(plain) || !Files.isRegularFile(gz) ? plain : gz;
+  static String file(String dir, String name) {
+    String plain = HadoopFiles.resolve(dir, name);
+    String gz = plain + ".gz";
+    return HadoopFiles.isFile(plain) || !HadoopFiles.isFile(gz) ? plain : gz;
   }
 
   /** True when all four files are present in {@code dir}. */
   public static boolean present(Path dir) {
-    for (String n : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-        "t10k-labels-idx1-ubyte"}) {
-      if (!Files.isRegularFile(file(dir, n))) {
+    return present(dir.toString());
+  }
+
+  /**
+   * The same for a local directory or a Hadoop URI; a file system that cannot be asked (an unknown scheme, an
+   * unreachable name node) is an {@link IllegalArgumentException} of one line.
+   */
+  public static boolean present(String dir) {
+    for (String n : FILES) {
+      if (!HadoopFiles.isFile(file(dir, n))) {
         return false;
       }
     }
@@ -85,6 +99,12 @@ public final class ImageDataset {
   /** Test image i, normalised with (mean, std), into {@code out} at {@code offset}. */
   public void testImage(int i, float mean, float std, float[] out, int offset) {
     normalise(testImages, i, mean, std, out, offset);
+  }
+
+  /** Image i of the training or the test set as its 784 raw bytes (row-major, 0 = black). */
+  byte[] rawImage(boolean train, int i) {
+    int base = i * PIXELS;
+    return java.util.Arrays.copyOfRange(train ? trainImages : testImages, base, base + PIXELS);
   }
 
   /** Training image i as raw intensities in [0, 1] (for augmentation, which normalises afterwards). */

@@ -41,14 +41,14 @@ public final class RegressionData implements LabelledData {
   }
 
   @Override
-  public byte[] trainClasses() {
+  public int[] trainClasses() {
     if (!logistic()) {
       return null;
     }
     float[] y = data.trainLabels();
-    byte[] c = new byte[y.length];
+    int[] c = new int[y.length];
     for (int i = 0; i < y.length; i++) {
-      c[i] = (byte) y[i];
+      c[i] = (int) y[i];
     }
     return c;
   }

@@ -61,7 +61,7 @@ public final class Shards implements java.io.Serializable {
    * normalised), and the class's samples, in a seeded order, cut in those proportions. Small α gives each
    * worker few classes; large α tends to IID. A worker left with no sample is an error (raise α).
    */
-  public static Shards dirichlet(byte[] labels, int classes, int workers, double alpha, long seed) {
+  public static Shards dirichlet(int[] labels, int classes, int workers, double alpha, long seed) {
     if (!(alpha > 0) || alpha > 1e6) {
       throw new IllegalArgumentException("sharding: dirichlet alpha=" + alpha + "; allowed: 0 < alpha <= 1e6");
     }

@@ -32,7 +32,8 @@ public final class IterationSchema {
       field("algorithm", DataTypes.StringType, false), field("aggregator", DataTypes.StringType, false),
       field("attack", DataTypes.StringType, false), field("workers", DataTypes.IntegerType, false),
       field("byzantine", DataTypes.IntegerType, false), field("batch_size", DataTypes.StringType, false),
-      field("seed", DataTypes.LongType, false), field("dimension", DataTypes.LongType, false)});
+      field("seed", DataTypes.LongType, false), field("dimension", DataTypes.LongType, false),
+      field("bad_images", DataTypes.LongType, false)});
 
   private IterationSchema() {}
 
@@ -45,6 +46,6 @@ public final class IterationSchema {
         r.testAccuracy(), r.gradNormL1(), r.honestAgreement(), r.voteFailureRate(), r.boundFailure(),
         r.exactFailure(), r.varianceNormRatio(), r.varianceNormRatioSampled(), r.varianceBound(), r.cosineToReference(), r.malformedMessages(), r.bytesUp(), r.bytesDown(), r.computeMs(), r.aggregateMs(),
         r.iterationMs(), r.algorithm(), r.aggregator(), r.attack(), r.workers(), r.byzantine(), r.batchSize(),
-        r.seed(), r.dimension());
+        r.seed(), r.dimension(), r.badImages());
   }
 }

@@ -50,6 +50,14 @@ public interface GradientModel extends Serializable {
     return stochasticGradient(x, batchSize, iteration, worker, out);
   }
 
+  /**
+   * How many training inputs this thread's gradients met that could not be decoded (the data replaced each by a
+   * fixed rule), since the last call, which resets the count; 0 for models whose data is never decoded.
+   */
+  default long takeBadImages() {
+    return 0;
+  }
+
   /** True when the training labels are classes (label-flip can poison them). */
   default boolean hasClassLabels() {
     return false;

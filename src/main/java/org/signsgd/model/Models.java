@@ -8,6 +8,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.signsgd.data.ImageData;
 import org.signsgd.data.ImageDataset;
+import org.signsgd.data.ImageFolder;
 import org.signsgd.data.LabelledData;
 import org.signsgd.data.RegressionData;
 import org.signsgd.data.Shards;
@@ -27,7 +28,8 @@ import org.signsgd.spec.RuleSpec;
  *       {@code precision: float|double} and {@code conv: gemm|dl4j} (the convolution kernel: this project's
  *       per-image gemm, the default, or DL4J's built-in im2col path).</li>
  * </ul>
- * The image directory defaults to {@code $SIGNSGD_DATA/<dataset>} (the launcher sets SIGNSGD_DATA to the
+ * The image directory ({@code dir}: a local path, or any Hadoop URI such as {@code hdfs:///data/mnist}) defaults to
+ * {@code $SIGNSGD_DATA/<dataset>} (the launcher sets SIGNSGD_DATA to the
  * repository's {@code data/}), else {@code data/<dataset>} under the working directory.
  */
 public final class Models {
@@ -171,8 +173,8 @@ public final class Models {
     boolean augment = false;
     if (Networks.readsImages(name)) {
       requireData(name, dataSpec, IMAGE_DATA);
-      Path dir = imageDir(dataSpec.name(), d.raw("dir"));
-      d.use("dir", dir.toString());
+      String dir = imageDir(dataSpec.name(), d.raw("dir"));
+      d.use("dir", dir);
       double alpha = d.doubleValue("alpha", 0.5, 1e-6, 1e6);
       boolean flipOnly = "hflip".equals(String.valueOf(d.raw("augment")));
       augment = flipOnly || flag(dataSpec.name(), "augment", d.raw("augment"));
@@ -180,14 +182,17 @@ public final class Models {
       String split = d.oneOf("split", List.of("iid", "dirichlet", "shared"));
       d.done();
       if (!ImageDataset.present(dir)) {
-        throw new IllegalArgumentException(dataSpec.name() + ": the idx files are not in " + Echo.of(dir) + "; run datasets/fetch-"
-            + dataSpec.name() + ".sh " + dir + " (submit/local.sh fetches them for you), or set data.dir");
+        throw new IllegalArgumentException(dataSpec.name() + ": the idx files are not in " + Echo.of(dir) + "; "
+            + (ImageFolder.hasScheme(dir) ? "copy them there (datasets/fetch-" + dataSpec.name() + ".sh fetches "
+                + "them; then e.g. hdfs dfs -put), or set data.dir"
+                : "run datasets/fetch-" + dataSpec.name() + ".sh " + dir + " (submit/local.sh fetches them for you), "
+                    + "or set data.dir"));
       }
       if (split.equals("dirichlet") || build) {
         // read and check the files on the driver (a bad file is a one-line error here, not in a task), and
         // draw the shards, so that a Dirichlet split that leaves a worker empty fails before any run
         ImageDataset.load(dir);
-        data = new ImageData(dataSpec.name(), dir);
+        data = new ImageData(dataSpec.name(), dir, false);
         shards = split.equals("iid") ? new Shards(data.trainSize(), workers, seed)
             : split.equals("shared") ? Shards.shared(data.trainSize(), workers, seed)
             : Shards.dirichlet(data.trainClasses(), data.outputs(), workers, alpha, seed);
@@ -221,13 +226,18 @@ public final class Models {
     throw new IllegalArgumentException(owner + ": parameter " + key + " is " + Echo.of(raw) + "; allowed: true, false" + (key.equals("augment") ? ", hflip" : ""));
   }
 
-  /** Where the idx files of {@code dataset} are: the job's {@code dir}, else the default. */
-  static Path imageDir(String dataset, Object dir) {
+  /**
+   * Where the idx files of {@code dataset} are: the job's {@code dir} (a local path, made absolute and
+   * normalised, or a Hadoop URI such as {@code hdfs:///data/mnist}, anything with a scheme, kept as it is), else
+   * the default.
+   */
+  static String imageDir(String dataset, Object dir) {
     if (dir != null) {
-      return Path.of(dir.toString()).toAbsolutePath().normalize();
+      String s = dir.toString();
+      return ImageFolder.hasScheme(s) ? s : Path.of(s).toAbsolutePath().normalize().toString();
     }
     String root = System.getenv("SIGNSGD_DATA");
     return (root == null || root.isBlank() ? Path.of("data") : Path.of(root)).resolve(dataset).toAbsolutePath()
-        .normalize();
+        .normalize().toString();
   }
 }

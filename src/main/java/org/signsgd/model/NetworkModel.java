@@ -106,6 +106,11 @@ public final class NetworkModel implements GradientModel {
   }
 
   @Override
+  public long takeBadImages() {
+    return data.takeBadImages();
+  }
+
+  @Override
   public boolean hasClassLabels() {
     return data.classification();
   }

@@ -56,8 +56,13 @@ public final class Driver {
   private Long resumeAt;
 
   public Driver(JobSpec spec) {
+    this(spec, Models.create(spec.model(), spec.data(), spec.seed(), spec.workers()));
+  }
+
+  /** A driver over a model built elsewhere (by a caller that names data {@link Models} does not, or a test). */
+  public Driver(JobSpec spec, GradientModel model) {
     this.spec = spec;
-    this.model = Models.create(spec.model(), spec.data(), spec.seed(), spec.workers());
+    this.model = model;
     this.rule = Rules.create(spec.aggregator());
     this.attack = Attacks.create(spec.attack());
     this.lr = Schedules.create(spec.lr());
@@ -267,8 +272,10 @@ public final class Driver {
     dir.applyTo(x, rate, spec.weightDecay());
 
     long computeNs = 0;
+    long badImages = 0;
     for (Uplink u : ups) {
       computeNs = Math.max(computeNs, u.computeNanos());
+      badImages += u.badImages();
     }
     IterationRow row = new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
         eval.loss, eval.accuracy, reference == null ? null : l1(reference), agreement, failure,
@@ -280,7 +287,7 @@ public final class Driver {
         checked.malformed() + forged.malformed(), bytesUp,
         dir.wireBytes() * spec.workers(), computeNs / 1e6, aggregateMs, (System.nanoTime() - start) / 1e6,
         spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
-        spec.batchSize().label(), spec.seed(), d);
+        spec.batchSize().label(), spec.seed(), d, badImages);
     if (phases != null) {
       long end = System.nanoTime();
       phases.add(Phases.Phase.ATTACK, (aggStart - attackStart) / 1e6);

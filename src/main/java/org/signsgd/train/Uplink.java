@@ -9,7 +9,9 @@ import org.signsgd.model.GradientModel;
  * Byzantine and the attack needs it (for the colluding part of an attack, played on the driver), a checksum of
  * its replica on check iterations (else 0 with {@code checked} false), its minibatch loss (NaN for analytic
  * models), its share of the test-set evaluation on evaluation iterations of a network (else null) and the
- * gradient time, and the time of momentum and encoding.
+ * gradient time, the time of momentum and encoding, and how many images of its minibatch could not be decoded
+ * (each replaced; {@link GradientModel#takeBadImages}).
  */
 public record Uplink(int worker, Message message, float[] byzantineVector, boolean checked, long checksum,
-    double batchLoss, GradientModel.TestSums test, long computeNanos, long encodeNanos) implements Serializable {}
+    double batchLoss, GradientModel.TestSums test, long computeNanos, long encodeNanos, long badImages)
+    implements Serializable {}

@@ -27,8 +27,10 @@ public final class WorkerStep {
     long start = System.nanoTime();
     float[] g = new float[s.x().length];
     float[] point = at(plan, s, down);
+    model.takeBadImages(); // a count left on this thread by an earlier, failed task is not this batch's
     double batchLoss = model.stochasticGradient(point, plan.batch().at(t), t, w, g,
         plan.labelFlip() && plan.byzantine()[w]);
+    long badImages = model.takeBadImages();
     GradientShaping.apply(g, point, plan.l2Penalty(), plan.gradientClip());
     long compute = System.nanoTime() - start;
     long encodeStart = System.nanoTime();
@@ -42,7 +44,7 @@ public final class WorkerStep {
     boolean byzantine = plan.byzantine()[w];
     Uplink up = new Uplink(w, message, byzantine && plan.ownVectors() ? s.v().clone() : null, check,
         check ? checksum(s.x()) : 0L, batchLoss,
-        plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute, encode);
+        plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute, encode, badImages);
     return new WorkerSlot(s, up, !byzantine && plan.referenceAt(t) ? g : null);
   }
 

@@ -8,16 +8,16 @@ import org.junit.jupiter.api.Test;
 
 /** Dirichlet(α) non-IID shards (Hsu et al. 2019): a partition, seeded, skewed for small α. */
 class NonIidShardsTest {
-  private static byte[] labels(int n) {
-    byte[] y = new byte[n];
+  private static int[] labels(int n) {
+    int[] y = new int[n];
     for (int i = 0; i < n; i++) {
-      y[i] = (byte) (i % 10);
+      y[i] = i % 10;
     }
     return y;
   }
 
   /** Mean over workers of the share of its largest class. */
-  private static double dominantShare(Shards s, byte[] y) {
+  private static double dominantShare(Shards s, int[] y) {
     double total = 0;
     for (int w = 0; w < s.workers(); w++) {
       int[] counts = new int[10];
@@ -31,7 +31,7 @@ class NonIidShardsTest {
 
   @Test
   void everySampleLandsInExactlyOneShard() {
-    byte[] y = labels(6000);
+    int[] y = labels(6000);
     Shards s = Shards.dirichlet(y, 10, 9, 0.5, 4);
     int[] seen = new int[y.length];
     for (int w = 0; w < 9; w++) {
@@ -46,12 +46,33 @@ class NonIidShardsTest {
 
   @Test
   void smallAlphaConcentratesClassesAndLargeAlphaIsNearlyIid() {
-    byte[] y = labels(20_000);
+    int[] y = labels(20_000);
     double skewed = dominantShare(Shards.dirichlet(y, 10, 10, 0.05, 1), y);
     double mixed = dominantShare(Shards.dirichlet(y, 10, 10, 1000, 1), y);
     assertThat(skewed).isGreaterThan(0.6);
     assertThat(mixed).isBetween(0.1, 0.13);
     assertThat(dominantShare(new Shards(20_000, 10, 1), y)).isBetween(0.1, 0.13);
+  }
+
+  /**
+   * The shards of labels given as bytes before labels became ints (ImageNet has 1000 classes): the same samples
+   * in the same order, so earlier runs keep their shards. The golden numbers were printed by the byte[] version.
+   */
+  @Test
+  void intLabelsGiveTheShardsByteLabelsGave() {
+    int[] y = new int[6000];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (i * 7 + i / 13) % 10;
+    }
+    Shards s = Shards.dirichlet(y, 10, 9, 0.5, 4);
+    int[][] golden = {{542, -1338497881, 2316, 5365}, {1203, -298804524, 123, 859}, {549, -258230715, 4974, 5320},
+        {540, 2044741620, 236, 3264}, {274, -283339534, 1553, 4711}, {1243, -488538124, 1690, 3859},
+        {784, 1208280507, 1334, 2850}, {583, 620855065, 3732, 1680}, {282, 789888081, 4348, 3452}};
+    for (int w = 0; w < 9; w++) {
+      int[] shard = s.shard(w);
+      assertThat(new int[] {shard.length, Arrays.hashCode(shard), shard[0], shard[shard.length - 1]})
+          .as("worker " + w).containsExactly(golden[w]);
+    }
   }
 
   @Test

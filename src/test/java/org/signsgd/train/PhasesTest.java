@@ -24,8 +24,8 @@ class PhasesTest {
     Phases p = new Phases(2);
     p.begin();
     SignMessage m = new SignMessage(0, SignVector.ofSigns(new int[] {1}));
-    List<Uplink> ups = List.of(new Uplink(0, m, null, false, 0, 0, null, 30_000_000L, 4_000_000L),
-        new Uplink(1, m, null, false, 0, 0, null, 50_000_000L, 2_000_000L));
+    List<Uplink> ups = List.of(new Uplink(0, m, null, false, 0, 0, null, 30_000_000L, 4_000_000L, 0),
+        new Uplink(1, m, null, false, 0, 0, null, 50_000_000L, 2_000_000L, 0));
     p.stage(0, 100_000_000L, ups);
     p.add(Phases.Phase.AGGREGATE, 1.5);
     double[] med = p.medians(0);

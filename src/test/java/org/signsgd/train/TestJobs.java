@@ -42,7 +42,8 @@ public final class TestJobs {
         r.exactFailure(), r.varianceNormRatio(), r.varianceNormRatioSampled(), r.varianceBound(), r.cosineToReference(),
         r.malformedMessages(),
         r.bytesUp(), r.bytesDown(), 0, 0, 0, r.algorithm(),
-        r.aggregator(), r.attack(), r.workers(), r.byzantine(), r.batchSize(), r.seed(), r.dimension());
+        r.aggregator(), r.attack(), r.workers(), r.byzantine(), r.batchSize(), r.seed(), r.dimension(),
+        r.badImages());
   }
 
   public static List<IterationRow> timeless(List<IterationRow> rows) {
