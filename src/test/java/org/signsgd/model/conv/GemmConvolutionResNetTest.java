@@ -9,11 +9,17 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,7 +45,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  */
 class GemmConvolutionResNetTest {
   /** One convolution: kernel k×k, stride s, padding p, cin → cout channels, input height h and width w. */
-  record Conv(String name, int k, int s, int p, int cin, int cout, int h, int w, boolean bias) {
+  record Conv(String name, int k, int s, int p, int cin, int cout, int h, int w, boolean bias, ConvolutionMode mode) {
+    Conv(String name, int k, int s, int p, int cin, int cout, int h, int w, boolean bias) {
+      this(name, k, s, p, cin, cout, h, w, bias, ConvolutionMode.Truncate);
+    }
+
     int outH() {
       return (h + 2 * p - k) / s + 1;
     }
@@ -51,7 +61,7 @@ class GemmConvolutionResNetTest {
     @Override
     public String toString() {
       return name + " " + k + "x" + k + "/" + s + " pad " + p + ", " + cin + "->" + cout + " on " + h + "x" + w
-          + (bias ? ", bias" : ", no bias");
+          + (bias ? ", bias" : ", no bias") + ", " + mode;
     }
   }
 
@@ -65,7 +75,9 @@ class GemmConvolutionResNetTest {
       // projection shortcut: (10 − 1)/2 truncates in height, (9 − 1)/2 exact in width
       new Conv("projection shortcut 1x1", 1, 2, 0, 4, 6, 10, 9, false),
       // the same geometry with a bias, so that both branches of the helper are compared
-      new Conv("downsampling 3x3", 3, 2, 1, 3, 5, 9, 10, true));
+      new Conv("downsampling 3x3", 3, 2, 1, 3, 5, 9, 10, true),
+      // Strict mode: the same arithmetic, on a size where stride 2 divides exactly (DL4J rejects any other)
+      new Conv("downsampling 3x3", 3, 2, 1, 3, 5, 9, 11, false, ConvolutionMode.Strict));
 
   static Stream<Arguments> cases() {
     List<Arguments> a = new ArrayList<>();
@@ -80,7 +92,9 @@ class GemmConvolutionResNetTest {
   private static MultiLayerNetwork net(Conv c, boolean gemm, DataType type) {
     ConvolutionLayer.Builder b = gemm ? new GemmConvolution.Builder(c.k(), c.k())
         : new ConvolutionLayer.Builder(c.k(), c.k());
-    b.stride(c.s(), c.s()).padding(c.p(), c.p()).convolutionMode(ConvolutionMode.Truncate).hasBias(c.bias())
+    b.stride(c.s(), c.s()).padding(c.p(), c.p())
+        .convolutionMode(c.mode())
+        .hasBias(c.bias())
         .nOut(c.cout()).activation(Activation.IDENTITY);
     MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(type)
         .weightInit(WeightInit.XAVIER).updater(new NoOp()).list()
@@ -144,5 +158,67 @@ class GemmConvolutionResNetTest {
     // output() once, the training forward pass once; identity keeps its output, so backprop does not recompute it
     assertThat(layer.gemmHelper().forwards()).as("forward passes on the gemm path").isEqualTo(2);
     assertThat(layer.gemmHelper().backwards()).as("backward passes on the gemm path").isEqualTo(1);
+  }
+
+  private static ConvolutionLayer resNetConv(boolean gemm, int k, int s, int p, int out) {
+    ConvolutionLayer.Builder b = gemm ? new GemmConvolution.Builder(k, k) : new ConvolutionLayer.Builder(k, k);
+    return b.stride(s, s).padding(p, p).convolutionMode(ConvolutionMode.Truncate).hasBias(false).nOut(out)
+        .activation(Activation.IDENTITY).build();
+  }
+
+  /** Stem, batch norm, ReLU, 3×3/1, batch norm, ReLU, 3×3/2, batch norm, 1×1/2, average pool, softmax. */
+  private static MultiLayerNetwork block(boolean gemm) {
+    MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
+        .dataType(DataType.DOUBLE).weightInit(WeightInit.XAVIER).updater(new NoOp()).list()
+        .layer(resNetConv(gemm, 7, 2, 3, 4)).layer(new BatchNormalization.Builder().build())
+        .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+        .layer(resNetConv(gemm, 3, 1, 1, 4)).layer(new BatchNormalization.Builder().build())
+        .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+        .layer(resNetConv(gemm, 3, 2, 1, 6)).layer(new BatchNormalization.Builder().build())
+        .layer(resNetConv(gemm, 1, 2, 0, 5))
+        .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+        .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(17, 16, 3)).build());
+    n.init();
+    return n;
+  }
+
+  /**
+   * ResNet's pattern, conv (no bias, identity) → batch norm → ReLU, four convolutions deep in double precision:
+   * the score, the whole gradient (every convolution's W, every batch norm's γ and β) and the input gradient
+   * equal DL4J's within 1e-10, and every convolution ran on the gemm path.
+   */
+  @Test
+  void aResNetLikeStackOfConvolutionsAndBatchNormsHasDl4jsGradient() {
+    MultiLayerNetwork dl4j = block(false);
+    MultiLayerNetwork gemm = block(true);
+    gemm.setParams(dl4j.params().dup());
+    SplittableRandom r = new SplittableRandom(21);
+    INDArray x = random(r, DataType.DOUBLE, 4, 3, 17, 16);
+    INDArray y = Nd4j.zeros(DataType.DOUBLE, 4, 3);
+    for (int i = 0; i < 4; i++) {
+      y.putScalar(i, i % 3, 1.0);
+    }
+    Pair<Gradient, INDArray> pd = dl4j.calculateGradients(x, y, null, null);
+    Pair<Gradient, INDArray> pg = gemm.calculateGradients(x, y, null, null);
+    assertThat(pg.getFirst().gradientForVariable().keySet())
+        .containsExactlyInAnyOrderElementsOf(pd.getFirst().gradientForVariable().keySet())
+        .contains("0_W", "3_W", "6_W", "8_W").doesNotContain("0_b", "3_b", "6_b", "8_b");
+    assertThat(relativeError(gemm.getGradientsViewArray(), dl4j.getGradientsViewArray())).as("gradient")
+        .isLessThan(1e-10);
+    assertThat(relativeError(pg.getSecond(), pd.getSecond())).as("input gradient").isLessThan(1e-10);
+    dl4j.setInput(x);
+    dl4j.setLabels(y);
+    gemm.setInput(x);
+    gemm.setLabels(y);
+    dl4j.computeGradientAndScore();
+    gemm.computeGradientAndScore();
+    assertThat(gemm.score()).isCloseTo(dl4j.score(), org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(relativeError(gemm.output(x, false), dl4j.output(x, false))).as("output").isLessThan(1e-10);
+    for (int i : new int[] {0, 3, 6, 8}) {
+      GemmConvolutionLayer c = (GemmConvolutionLayer) gemm.getLayer(i);
+      assertThat(c.helperFailures()).as("layer " + i + " fell back").isZero();
+      assertThat(c.gemmHelper().backwards()).as("layer " + i + " backward passes").isEqualTo(2);
+    }
   }
 }
