@@ -3,6 +3,7 @@ package org.signsgd.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -10,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,9 +23,10 @@ import org.signsgd.model.conv.GemmConvolution;
 /**
  * Single convolutions of ResNet-18/50 (He, Zhang, Ren &amp; Sun 2016, "Deep residual learning for image
  * recognition", table 1) at ImageNet sizes, float, no bias, identity activation, one thread: one forward pass and
- * one forward+backward pass (weight and input gradients) of this project's gemm convolution against DL4J's
- * built-in one, as a one-convolution network with a per-pixel squared loss. FLOPs: a forward pass is
- * 2·k²·Cin·Cout·Hout·Wout per image, and the backward pass twice that (∂W and ∂x), so forward+backward ≈ 3×.
+ * one training forward pass followed by the backward pass (weight and input gradients, from a given gradient at
+ * the output) of the convolution layer itself, this project's gemm convolution against DL4J's built-in one.
+ * FLOPs: a forward pass is 2·k²·Cin·Cout·Hout·Wout per image, and the backward pass twice that (∂W and ∂x), so
+ * forward+backward ≈ 3×.
  */
 final class ResNetConvolutions {
   private ResNetConvolutions() {}
@@ -103,14 +106,25 @@ final class ResNetConvolutions {
         SplittableRandom r = new SplittableRandom(9);
         INDArray x = Nd4j.create(r.doubles((long) batch * c.cin() * c.size() * c.size(), -1, 1).toArray(),
             new long[] {batch, c.cin(), c.size(), c.size()}, 'c').castTo(DataType.FLOAT);
-        INDArray y = Nd4j.create(r.doubles((long) batch * c.cout() * c.out() * c.out(), -1, 1).toArray(),
+        INDArray dz = Nd4j.create(r.doubles((long) batch * c.cout() * c.out() * c.out(), -1, 1).toArray(),
             new long[] {batch, c.cout(), c.out(), c.out()}, 'c').castTo(DataType.FLOAT);
         for (boolean gemm : new boolean[] {true, false}) {
           MultiLayerNetwork n = net(c, gemm);
+          n.initGradientsView();
+          Layer layer = n.getLayer(0);
+          LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
           int warmup = quick || !forwardOnlyToo ? 1 : 2;
           int reps = quick ? 2 : forwardOnlyToo ? 5 : 3;
-          double fwd = forwardOnlyToo ? Measure.medianMs(warmup, reps, () -> n.output(x, false)) : Double.NaN;
-          double grad = Measure.medianMs(warmup, reps, () -> n.calculateGradients(x, y, null, null));
+          double fwd = forwardOnlyToo ? Measure.medianMs(warmup, reps, () -> {
+            layer.setInput(x, mgr);
+            layer.activate(false, mgr);
+          }) : Double.NaN;
+          double grad = Measure.medianMs(warmup, reps, () -> {
+            layer.setInput(x, mgr);
+            layer.activate(true, mgr);
+            layer.backpropGradient(dz, mgr);
+          });
+          layer.clear();
           out.add(new Timing(c, batch, gemm, fwd, grad));
         }
       }
