@@ -32,10 +32,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Covered, as the same function as DL4J's {@code ConvolutionLayer} from the same parameters: any kernel
  * (kh, kw), any strides, any symmetric padding, with {@link ConvolutionMode#Truncate} or {@link
- * ConvolutionMode#Strict} (output (h + 2p − k)/s + 1, rounded down), with or without a bias. That includes every
+ * ConvolutionMode#Strict} (output (h + 2p − k)/s + 1, rounded down), with or without a bias; height and width
+ * are handled separately, though the tests compare square kernels with equal strides only. That includes every
  * convolution of ResNet-18/34/50 (He, Zhang, Ren &amp; Sun 2016, "Deep residual learning for image recognition",
  * table 1): the 7×7 stride-2 padding-3 stem, 3×3 stride 1 and 2 with padding 1, and the 1×1 stride-1 and
- * stride-2 (projection shortcut) convolutions, all without bias. Without a bias DL4J hands the helper a zero
+ * stride-2 (projection shortcut) convolutions, all without bias, each tested against DL4J's layer. Without a bias DL4J hands the helper a zero
  * placeholder of its default data type (not necessarily the layer's) for b and for ∂b; this helper is told at
  * construction that the layer has no bias, ignores both, and returns a gradient with "W" only, as DL4J's own
  * path does.
