@@ -36,10 +36,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * are handled separately, though the tests compare square kernels with equal strides only. That includes every
  * convolution of ResNet-18/34/50 (He, Zhang, Ren &amp; Sun 2016, "Deep residual learning for image recognition",
  * table 1): the 7×7 stride-2 padding-3 stem, 3×3 stride 1 and 2 with padding 1, and the 1×1 stride-1 and
- * stride-2 (projection shortcut) convolutions, all without bias, each tested against DL4J's layer. Without a bias DL4J hands the helper a zero
- * placeholder of its default data type (not necessarily the layer's) for b and for ∂b; this helper is told at
- * construction that the layer has no bias, ignores both, and returns a gradient with "W" only, as DL4J's own
- * path does.
+ * stride-2 (projection shortcut) convolutions, all without bias, each tested against DL4J's layer. Without a
+ * bias DL4J hands the helper a zero placeholder of its default data type (not necessarily the layer's) for b and
+ * for ∂b; this helper is told at construction that the layer has no bias, ignores both, and returns a gradient
+ * with "W" only, as DL4J's own path does.
  *
  * <p>Returns null (DL4J's built-in path then runs) for {@link ConvolutionMode#Same}, dilation other than 1,
  * data types other than float and double, and layouts other than NCHW.
