@@ -131,7 +131,9 @@ public final class Bench {
 
   /**
    * (b) One batch-64 gradient, single-threaded: mlp, and mengoli-cnn with this project's gemm convolution
-   * against DL4J's built-in convolution (the generic binary's path), on the same batches. @return the CNN's, ms
+   * against DL4J's built-in convolution (the generic binary's path), on the same batches; then one forward and
+   * backward pass of single ResNet convolutions at ImageNet sizes, batch 8, both ways ({@link
+   * ResNetConvolutions}: the stem, 3×3 stride 1 and 2, 1×1 stride 1 and 2). @return the CNN's, ms
    */
   private double gradients() {
     int cnnBatch = quick ? 8 : 64;
@@ -143,7 +145,23 @@ public final class Bench {
         "");
     add("b", "gradient mengoli-cnn, batch " + cnnBatch + ", 1 thread, gemm convolution (default)", gemm, "ms",
         dl4j / gemm, quick ? "" : met(dl4j / gemm >= 3, "DL4J's / ours >= 3"));
+    resNetConvolutions();
     return gemm;
+  }
+
+  /** (b) Forward+backward of single ResNet convolutions (float, no bias), gemm and DL4J's, ms and GFLOP/s. */
+  private void resNetConvolutions() {
+    int batch = quick ? 2 : 8;
+    note("ResNet convolutions, batch " + batch + ", forward+backward, 1 thread");
+    List<ResNetConvolutions.Timing> t = ResNetConvolutions.measure(quick, batch, false);
+    for (int i = 0; i + 1 < t.size(); i += 2) {
+      ResNetConvolutions.Timing gemm = t.get(i);
+      ResNetConvolutions.Timing dl4j = t.get(i + 1);
+      String what = "ResNet conv " + gemm.conv().geometry() + ", batch " + batch + ", fwd+bwd, 1 thread, ";
+      add("b", what + "DL4J's", dl4j.gradientMs(), "ms", Double.NaN, "");
+      add("b", what + "gemm", gemm.gradientMs(), "ms", dl4j.gradientMs() / gemm.gradientMs(), "");
+      add("b", what + "gemm", gemm.gradientGflops(), "GFLOP/s", gemm.gradientGflops() / dl4j.gradientGflops(), "");
+    }
   }
 
   private double gradientMs(String net, String conv, int batch) {

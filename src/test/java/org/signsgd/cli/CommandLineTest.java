@@ -55,7 +55,9 @@ class CommandLineTest {
     assertThat(r.out()).startsWith("cpu: ").contains("--quick (sizes reduced)");
     for (String section : new String[] {"a  vote, bit-sliced one pass", "a  vote, bit-sliced mergeable tally", "a  vote, scalar oracle", "a  float-sum loop",
         "b  gradient mlp, batch 64", "b  gradient mengoli-cnn, batch 8, 1 thread, DL4J's convolution",
-        "b  gradient mengoli-cnn, batch 8, 1 thread, gemm convolution", "c  mengoli-cnn iteration, Q=27",
+        "b  gradient mengoli-cnn, batch 8, 1 thread, gemm convolution",
+        "b  ResNet conv 7x7/2, 1->16, 56x56, batch 2, fwd+bwd, 1 thread, DL4J's",
+        "b  ResNet conv 1x1/2, 64->128, 14x14, batch 2, fwd+bwd, 1 thread, gemm", "c  mengoli-cnn iteration, Q=27",
         "c    gradient: workers' gradients / cores", "c    aggregate: the vote", "c    collect: ",
         "h  DL4J Spark ParameterAveragingTrainingMaster (averaging every 5), DL4J's convolution",
         "h  plain DL4J MultiLayerNetwork.fit, one JVM, 2 threads, gemm convolution",

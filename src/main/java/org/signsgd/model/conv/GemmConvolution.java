@@ -14,7 +14,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Configuration of a convolution layer whose arithmetic is {@link GemmConvolutionHelper}'s: the same
  * parameters, initialisation and layout as DL4J's {@link ConvolutionLayer}, so a network built with either
- * computes the same function from the same parameter vector.
+ * computes the same function from the same parameter vector. The gemm path covers NCHW float and double with
+ * any kernel, stride and explicit padding (Truncate or Strict mode), with or without bias ({@code hasBias(false)}),
+ * so every convolution of ResNet-18/50 (He et al. 2016, "Deep residual learning for image recognition"); Same
+ * mode, dilation and other layouts run DL4J's own arithmetic in the same layer.
  */
 public class GemmConvolution extends ConvolutionLayer {
   private static final long serialVersionUID = 1L;

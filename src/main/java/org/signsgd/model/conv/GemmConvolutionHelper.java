@@ -29,7 +29,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * DL4J's own path builds one im2col array for the whole batch through a strided 6-d permute (about 45 % of a
  * mengoli-cnn gradient); here each image's columns are contiguous block copies into a buffer that stays in
  * cache, and the matrix products go to the same OpenBLAS. Deterministic: fixed loop order, one thread per call.
- * Returns null (DL4J's built-in path then runs) for other data types or layouts.
+ *
+ * <p>Covered, as the same function as DL4J's {@code ConvolutionLayer} from the same parameters: any kernel
+ * (kh, kw), any strides, any symmetric padding, with {@link ConvolutionMode#Truncate} or {@link
+ * ConvolutionMode#Strict} (output (h + 2p − k)/s + 1, rounded down), with or without a bias; height and width
+ * are handled separately, though the tests compare square kernels with equal strides only. That includes every
+ * convolution of ResNet-18/34/50 (He, Zhang, Ren &amp; Sun 2016, "Deep residual learning for image recognition",
+ * table 1): the 7×7 stride-2 padding-3 stem, 3×3 stride 1 and 2 with padding 1, and the 1×1 stride-1 and
+ * stride-2 (projection shortcut) convolutions, all without bias, each tested against DL4J's layer. Without a
+ * bias DL4J hands the helper a zero placeholder of its default data type (not necessarily the layer's) for b and
+ * for ∂b; this helper is told at construction that the layer has no bias, ignores both, and returns a gradient
+ * with "W" only, as DL4J's own path does.
+ *
+ * <p>Returns null (DL4J's built-in path then runs) for {@link ConvolutionMode#Same}, dilation other than 1,
+ * data types other than float and double, and layouts other than NCHW.
  */
 final class GemmConvolutionHelper implements ConvolutionHelper {
   private float[] colF = new float[0];
@@ -39,6 +52,14 @@ final class GemmConvolutionHelper implements ConvolutionHelper {
   private float[] dxF = new float[0];
   private double[] dxD = new double[0];
   private INDArray colNative;
+  private final boolean hasBias;
+  private long forwards;
+  private long backwards;
+
+  /** @param hasBias whether the layer has a bias parameter ({@code hasBias(false)} on the builder: it has not) */
+  GemmConvolutionHelper(boolean hasBias) {
+    this.hasBias = hasBias;
+  }
 
   @Override
   public boolean checkSupported() {
@@ -56,11 +77,16 @@ final class GemmConvolutionHelper implements ConvolutionHelper {
         && dilation[0] == 1 && dilation[1] == 1;
   }
 
+  /** Explicit padding with DL4J's rounded-down output size; Same (and anything else) is left to DL4J. */
+  private static boolean supported(ConvolutionMode mode) {
+    return mode == ConvolutionMode.Truncate || mode == ConvolutionMode.Strict;
+  }
+
   @Override
   public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides,
       int[] pad, AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
       CNN2DFormat format, LayerWorkspaceMgr mgr) {
-    if (!supported(input, dilation, format) || convolutionMode == ConvolutionMode.Same) {
+    if (!supported(input, dilation, format) || !supported(convolutionMode)) {
       return null;
     }
     Im2Col.Shape s = shape(input, kernel, strides, pad);
@@ -74,7 +100,10 @@ final class GemmConvolutionHelper implements ConvolutionHelper {
       columns(x, b, s);
       Nd4j.gemm(w2d, colNative, z.slice(b).reshape('c', out, s.columns()), false, false, 1.0, 0.0);
     }
-    Nd4j.getExecutioner().exec(new BroadcastAddOp(z, bias.reshape(out), z, 1));
+    if (hasBias) {
+      Nd4j.getExecutioner().exec(new BroadcastAddOp(z, bias.reshape(out), z, 1));
+    }
+    forwards++;
     return z;
   }
 
@@ -83,7 +112,7 @@ final class GemmConvolutionHelper implements ConvolutionHelper {
       INDArray delta, int[] kernel, int[] strides, int[] pad, INDArray biasGradView, INDArray weightGradView,
       IActivation afn, AlgoMode mode, BwdFilterAlgo bwdFilterAlgo, BwdDataAlgo bwdDataAlgo,
       ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format, LayerWorkspaceMgr mgr) {
-    if (!supported(input, dilation, format) || convolutionMode == ConvolutionMode.Same) {
+    if (!supported(input, dilation, format) || !supported(convolutionMode)) {
       return null;
     }
     Im2Col.Shape s = shape(input, kernel, strides, pad);
@@ -111,7 +140,6 @@ final class GemmConvolutionHelper implements ConvolutionHelper {
       }
     }
     weightGradView.assign(dw.reshape(weightGradView.shape()));
-    biasGradView.assign(d.sum(0, 2, 3).reshape(biasGradView.shape()));
     INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, input.shape(), 'c');
     if (type == DataType.FLOAT) {
       new FloatPointer(eps.data().addressPointer()).put(dxF, 0, batch * image);
@@ -119,9 +147,23 @@ final class GemmConvolutionHelper implements ConvolutionHelper {
       new DoublePointer(eps.data().addressPointer()).put(dxD, 0, batch * image);
     }
     Gradient g = new DefaultGradient();
-    g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+    if (hasBias) {
+      biasGradView.assign(d.sum(0, 2, 3).reshape(biasGradView.shape()));
+      g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+    }
     g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
+    backwards++;
     return new Pair<>(g, eps);
+  }
+
+  /** Forward passes this helper computed (not counting those it left to DL4J by returning null). */
+  long forwards() {
+    return forwards;
+  }
+
+  /** Backward passes this helper computed. */
+  long backwards() {
+    return backwards;
   }
 
   @Override

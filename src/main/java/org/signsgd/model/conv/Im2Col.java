@@ -6,8 +6,11 @@ import java.util.Arrays;
  * The column layout of one image for a convolution as a matrix product (Chellapilla, Puri &amp; Simard 2006,
  * "High performance convolutional neural networks for document processing"): row (c, i, j) of
  * col[C·kh·kw][oh·ow] holds input pixel x[c][y·sh + i − ph][x·sw + j − pw] at column (y, x), zero outside the
- * image. With stride 1 every (c, i, j, y) is one contiguous run of the input row, so both directions are block
- * copies. The input may have any strides whose innermost one is 1 (a permuted view is read in place).
+ * image, for y &lt; oh = ⌊(h + 2·ph − kh)/sh⌋ + 1 and x &lt; ow = ⌊(w + 2·pw − kw)/sw⌋ + 1 (DL4J's Truncate
+ * arithmetic: input rows and columns past the last whole window are never read). Any kernel, stride and padding;
+ * with stride 1 every (c, i, j, y) is one contiguous run of the input row, so the expansion is block copies, and
+ * with a larger stride a strided gather. The input may have any strides whose innermost one is 1 (a permuted
+ * view is read in place).
  */
 final class Im2Col {
   private Im2Col() {}
@@ -83,8 +86,12 @@ final class Im2Col {
             }
             int src = base + c * sc + yy * sy;
             Arrays.fill(col, dst, dst + x0, 0d);
-            for (int xo = x0; xo < x1; xo++) {
-              col[dst + xo] = x[src + xo * s.sw() + j - s.pw()];
+            if (s.sw() == 1) {
+              System.arraycopy(x, src + x0 + j - s.pw(), col, dst + x0, x1 - x0);
+            } else {
+              for (int xo = x0; xo < x1; xo++) {
+                col[dst + xo] = x[src + xo * s.sw() + j - s.pw()];
+              }
             }
             Arrays.fill(col, dst + x1, dst + ow, 0d);
           }

@@ -89,7 +89,7 @@ class GemmConvolutionTest {
     INDArray[] z = new INDArray[2];
     INDArray[] inputs = {view, view.dup('c')};
     for (int k = 0; k < 2; k++) {
-      z[k] = new GemmConvolutionHelper().preOutput(inputs[k], w, bias, new int[] {3, 3}, new int[] {1, 1},
+      z[k] = new GemmConvolutionHelper(true).preOutput(inputs[k], w, bias, new int[] {3, 3}, new int[] {1, 1},
           new int[] {0, 0}, null, null, ConvolutionMode.Truncate, new int[] {1, 1},
           org.deeplearning4j.nn.conf.CNN2DFormat.NCHW,
           org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
