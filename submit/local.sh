@@ -40,6 +40,13 @@ args=("$@")
 if [ "${1:-}" = train ] || [ "${1:-}" = sweep ]; then
   # a failed fetch is a warning: the job then says in one line which files are missing where
   if needs mnist; then "$root/datasets/fetch-mnist.sh" "$SIGNSGD_DATA/mnist" >&2 || true; fi
+  # jobs/imagefolder-quick.yaml reads MNIST as an image folder: 500 training and 50 validation PNGs per digit
+  for arg in "${args[@]}"; do
+    if [ -f "$arg" ] && grep -Eq "^[^#]*dir: *['\"]?data/mnist-folder" "$arg"; then
+      "$root/datasets/make-image-folder.sh" --per-class-train 500 --per-class-val 50 "$SIGNSGD_DATA/mnist-folder" >&2 \
+        || true
+    fi
+  done
   if needs fashion-mnist; then
     "$root/datasets/fetch-fashion-mnist.sh" "$SIGNSGD_DATA/fashion-mnist" >&2 || true
   fi

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.signsgd.data.ImageData;
 import org.signsgd.data.ImageDataset;
+import org.signsgd.data.ImageFolderData;
 import org.signsgd.data.ImageFolder;
 import org.signsgd.data.LabelledData;
 import org.signsgd.data.RegressionData;
@@ -26,7 +27,11 @@ import org.signsgd.spec.RuleSpec;
  *       {@code fashion-mnist} ({@code dir}, {@code split: iid|dirichlet|shared}, {@code alpha}, {@code augment}), and
  *       {@code linreg-net}, {@code logreg-net} on {@code synthetic}; model parameters
  *       {@code precision: float|double} and {@code conv: gemm|dl4j} (the convolution kernel: this project's
- *       per-image gemm, the default, or DL4J's built-in im2col path).</li>
+ *       per-image gemm, the default, or DL4J's built-in im2col path);</li>
+ *   <li>{@code resnet18}, {@code resnet50} (torchvision's ResNets as DL4J graphs, {@link ResNets}) on
+ *       {@code image-folder} ({@code dir}, required: ROOT/train/&lt;class&gt;/ and ROOT/val/&lt;class&gt;/ as a path or
+ *       a Hadoop URI; {@code image_size}, default 224; {@code augment}, default true; {@code split}, {@code alpha});
+ *       model parameters {@code num_classes} (the folder's class count), {@code precision}, {@code conv}.</li>
  * </ul>
  * The image directory ({@code dir}: a local path, or any Hadoop URI such as {@code hdfs:///data/mnist}) defaults to
  * {@code $SIGNSGD_DATA/<dataset>} (the launcher sets SIGNSGD_DATA to the
@@ -35,6 +40,12 @@ import org.signsgd.spec.RuleSpec;
 public final class Models {
   public static final List<String> NAMES;
   public static final List<String> IMAGE_DATA = List.of("mnist", "fashion-mnist");
+  /** The data of the ResNets: an ImageNet-layout folder of JPEG and PNG files. */
+  public static final String IMAGE_FOLDER = "image-folder";
+  /** The default class count of a ResNet whose folder is not at hand (ImageNet's). */
+  static final int IMAGENET_CLASSES = 1000;
+  /** Image folders listed by this JVM, by root: a grid lists ImageNet's 1.3 million files once, not per run. */
+  private static final Map<String, ImageFolder> FOLDERS = new java.util.concurrent.ConcurrentHashMap<>();
   /**
    * d of each network, from its layers: weights and biases (ModelsTest checks each against the built
    * network's {@code numParams()}).
@@ -51,6 +62,7 @@ public final class Models {
   static {
     List<String> all = new ArrayList<>(List.of("quadratic", "linear", "logistic"));
     all.addAll(Networks.NAMES);
+    all.addAll(ResNets.NAMES);
     NAMES = List.copyOf(all);
   }
 
@@ -85,6 +97,8 @@ public final class Models {
     return switch (model.name()) {
       case "quadratic" -> Params.of(model).intValue("dim", QUADRATIC_DIM, 1, 100_000_000);
       case "linear", "logistic" -> SyntheticRegression.FEATURES + 1;
+      case "resnet18", "resnet50" -> ResNets.trainableCount(model.name(),
+          Params.of(model).intValue("num_classes", IMAGENET_CLASSES, 2, ResNets.MAX_CLASSES));
       default -> {
         Long size = NETWORK_SIZES.get(model.name());
         if (size == null) {
@@ -102,6 +116,7 @@ public final class Models {
     switch (model.name()) {
       case "quadratic" -> made = quadratic(p, seed, build);
       case "linear", "logistic" -> made = regression(model.name(), p, seed, workers, build);
+      case "resnet18", "resnet50" -> made = resnet(model.name(), p, data, d, seed, workers, build);
       default -> {
         if (!Networks.known(model.name())) {
           String near = Names.nearest(model.name(), NAMES);
@@ -112,7 +127,7 @@ public final class Models {
       }
     }
     p.done();
-    if (!Networks.known(model.name())) {
+    if (!Networks.known(model.name()) && !ResNets.known(model.name())) {
       requireData(model.name(), data, List.of("synthetic"));
       d.done();
     }
@@ -213,6 +228,53 @@ public final class Models {
       shards = new Shards(data.trainSize(), workers, seed);
     }
     return new NetworkModel(name, type, conv.equals("gemm"), data, shards, seed, augment);
+  }
+
+  /**
+   * A ResNet on an image folder: {@code data: {name: image-folder, dir: ROOT, image_size: 224, augment: true,
+   * split: iid|dirichlet|shared, alpha}} and {@code model: {name: resnet18|resnet50, num_classes, precision, conv}}.
+   * The folder is listed here, on the driver, before Spark starts (a bad root, an empty train/ or val/ classes
+   * that differ from train/'s are one line); num_classes defaults to the folder's class count and must equal it.
+   */
+  private static GradientModel resnet(String name, Params p, RuleSpec dataSpec, Params d, long seed, int workers,
+      boolean build) {
+    DataType type = p.oneOf("precision", List.of("float", "double")).equals("float") ? DataType.FLOAT
+        : DataType.DOUBLE;
+    String conv = p.oneOf("conv", List.of("gemm", "dl4j"));
+    requireData(name, dataSpec, List.of(IMAGE_FOLDER));
+    Object rawDir = d.raw("dir");
+    if (rawDir == null || rawDir.toString().isBlank()) {
+      throw new IllegalArgumentException("data.dir is not set: " + IMAGE_FOLDER + " needs the folder that holds "
+          + "train/<class>/ and val/<class>/ (a path or a Hadoop URI); add dir to data in the job file, or pass "
+          + "--set data.dir=ROOT");
+    }
+    String dir = imageDir(IMAGE_FOLDER, rawDir);
+    d.use("dir", dir);
+    int imageSize = d.intValue("image_size", 224, ResNets.MIN_IMAGE_SIZE, ResNets.MAX_IMAGE_SIZE);
+    boolean augment = d.raw("augment") == null || flag(IMAGE_FOLDER, "augment", d.raw("augment"));
+    d.use("augment", augment);
+    double alpha = d.doubleValue("alpha", 0.5, 1e-6, 1e6);
+    String split = d.oneOf("split", List.of("iid", "dirichlet", "shared"));
+    d.done();
+    ImageFolder folder = FOLDERS.computeIfAbsent(dir, ImageFolder::list);
+    int classes = p.intValue("num_classes", folder.classes().size(), 2, ResNets.MAX_CLASSES);
+    if (classes != folder.classes().size()) {
+      throw new IllegalArgumentException(name + ": num_classes is " + classes + " but the image folder "
+          + Echo.of(dir) + " has " + folder.classes().size() + " classes; remove num_classes or set it to "
+          + folder.classes().size());
+    }
+    ResNets.check(name, classes, imageSize);
+    Shards shards = null;
+    if (split.equals("dirichlet") || build) {
+      shards = split.equals("iid") ? new Shards(folder.trainSize(), workers, seed)
+          : split.equals("shared") ? Shards.shared(folder.trainSize(), workers, seed)
+          : Shards.dirichlet(folder.trainLabels(), classes, workers, alpha, seed);
+    }
+    if (!build) {
+      return null;
+    }
+    return new GraphModel(name, classes, imageSize, type, conv.equals("gemm"),
+        new ImageFolderData(folder, imageSize, augment), shards, seed, augment);
   }
 
   private static boolean flag(String owner, String key, Object raw) {

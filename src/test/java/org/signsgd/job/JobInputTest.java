@@ -110,7 +110,7 @@ class JobInputTest {
     String name = "x".repeat(5_000);
     assertError(BASE.replace("name: quadratic", "name: " + name), List.of(), f() + ": model: unknown model '"
         + "x".repeat(44) + "… (5000 characters)'; allowed: quadratic, linear, logistic, mlp, mengoli-cnn, "
-        + "akoun-mnistnet, linreg-net, logreg-net");
+        + "akoun-mnistnet, linreg-net, logreg-net, resnet18, resnet50");
     assertError(BASE + "engine: \"a\\nb\"\n", List.of(), f() + ": engine: is a\\nb; allowed: inprocess, spark");
   }
 

@@ -1,12 +1,16 @@
 package org.signsgd.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signsgd.data.ImageDataset;
+import org.signsgd.data.ImageFolderWriter;
 import org.signsgd.data.MnistFixture;
 
 /** Every job file in jobs/ loads and expands to the runs its comment promises. */
@@ -118,6 +122,39 @@ class ShippedJobsTest {
     assertThat(full).filteredOn(s -> s.aggregator().name().equals("sign-fd"))
         .allSatisfy(s -> assertThat(s.aggregator().params()).containsEntry("t_in", 100));
     assertThat(load("park-lee-mnist-quick.yaml")).hasSize(12);
+  }
+
+  @Test
+  void akounImagenetJobsAreSeed001sSettingsAndNeedAFolder(@TempDir Path tmp) {
+    Path folder = tmp.resolve("folder");
+    ImageFolderWriter.write(ImageDataset.load(MnistFixture.dir().toString()), folder, "png", 1, 1);
+    for (String net : List.of("resnet18", "resnet50")) {
+      String file = "akoun-imagenet-" + net + ".yaml";
+      List<JobSpec> runs = JobFile.load(Path.of("jobs", file), List.of("data.dir=" + folder));
+      // SGD, signSGD and Signum under the blind inversion; signSGD and Signum under zeroing; B = 0..4 of 8
+      assertThat(runs).hasSize(25);
+      Map<String, Long> perAlgorithm = runs.stream().collect(Collectors.groupingBy(JobSpec::algorithm,
+          Collectors.counting()));
+      assertThat(perAlgorithm).containsOnly(Map.entry("sgd", 5L), Map.entry("signsgd", 10L),
+          Map.entry("signum", 10L));
+      assertThat(runs).extracting(JobSpec::byzantine).containsOnly(0, 1, 2, 3, 4);
+      assertThat(runs).allSatisfy(s -> {
+        assertThat(s.model().name()).isEqualTo(net);
+        assertThat(s.data().name()).isEqualTo("image-folder");
+        assertThat(s.seed()).isEqualTo(8005L);
+        assertThat(s.workers()).isEqualTo(8);
+        assertThat(s.batchSize().label()).isEqualTo("16");
+        assertThat(s.iterations()).isEqualTo(100_100);
+        assertThat(s.lr().params()).containsEntry("initial", s.algorithm().equals("sgd") ? 1.0e-3 : 1.0e-4)
+            .containsEntry("every", 300_300).containsEntry("factor", 0.1);
+        assertThat(s.json()).contains("\"image_size\":224").contains("\"augment\":true");
+      });
+      assertThat(runs).filteredOn(s -> s.algorithm().equals("signum"))
+          .allSatisfy(s -> assertThat(s.momentumBeta()).isEqualTo(0.9));
+      // without data.dir: one line that names the key
+      assertThatThrownBy(() -> JobFile.load(Path.of("jobs", file), List.of())).isInstanceOf(JobException.class)
+          .hasMessageContaining("data.dir is not set").hasMessageNotContaining("\n");
+    }
   }
 
   @Test

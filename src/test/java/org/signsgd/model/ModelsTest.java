@@ -63,6 +63,38 @@ class ModelsTest {
     }
   }
 
+  /** A ResNet reads an image folder: its class count, its size settings and one-line errors before any build. */
+  @Test
+  void resnetsOnAnImageFolder() {
+    Path folder = dir.resolve("folder");
+    org.signsgd.data.ImageFolderWriter.write(org.signsgd.data.ImageDataset.load(MnistFixture.dir().toString()),
+        folder, "png", 2, 1);
+    RuleSpec data = new RuleSpec("image-folder", Map.of("dir", folder.toString(), "image_size", 32));
+    Models.Settings s = Models.check(new RuleSpec("resnet18", Map.of()), data, 1, 3);
+    // num_classes from the folder; the data settings as the run uses them
+    assertThat(s.model()).containsEntry("num_classes", 10).containsEntry("conv", "gemm");
+    assertThat(s.data()).containsEntry("image_size", 32).containsEntry("augment", true)
+        .containsEntry("split", "iid").containsEntry("dir", folder.toAbsolutePath().normalize().toString());
+    // the memory check's d without a build: ImageNet's 1000 classes unless num_classes says otherwise
+    assertThat(Models.dimension(new RuleSpec("resnet50", Map.of()))).isEqualTo(25_557_032L);
+    assertThat(Models.dimension(new RuleSpec("resnet18", Map.of("num_classes", 10)))).isEqualTo(11_181_642L);
+    assertThatThrownBy(() -> Models.check(new RuleSpec("resnet18", Map.of("num_classes", 1000)), data, 1, 3))
+        .hasMessage("resnet18: num_classes is 1000 but the image folder " + folder.toAbsolutePath().normalize()
+            + " has 10 classes; remove num_classes or set it to 10");
+    assertThatThrownBy(() -> Models.check(new RuleSpec("resnet50", Map.of()), mnist(), 1, 3))
+        .hasMessageStartingWith("data 'mnist' is not available for model resnet50").hasMessageEndingWith(
+            "allowed: image-folder");
+    assertThatThrownBy(() -> Models.check(new RuleSpec("resnet18", Map.of()),
+        new RuleSpec("image-folder", Map.of("image_size", 32)), 1, 3)).hasMessageStartingWith(
+            "data.dir is not set: image-folder needs the folder that holds train/<class>/ and val/<class>/");
+    assertThatThrownBy(() -> Models.check(new RuleSpec("resnet18", Map.of()),
+        new RuleSpec("image-folder", Map.of("dir", folder.toString(), "image_size", 16)), 1, 3))
+        .hasMessageContaining("image_size").hasMessageContaining("16");
+    assertThatThrownBy(() -> Models.check(new RuleSpec("resnet18", Map.of()),
+        new RuleSpec("image-folder", Map.of("dir", dir.resolve("none").toString())), 1, 3))
+        .hasMessageNotContaining("\n").hasMessageContaining("none");
+  }
+
   @Test
   void badSettingsAreOneLineErrors() {
     RuleSpec mlp = new RuleSpec("mlp", Map.of());
