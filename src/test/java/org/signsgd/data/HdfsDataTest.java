@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -12,9 +13,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.signsgd.job.JobSpec;
 import org.signsgd.model.Models;
 import org.signsgd.rng.SeedStreams;
 import org.signsgd.spec.RuleSpec;
+import org.signsgd.train.InProcessEngine;
+import org.signsgd.train.IterationRow;
+import org.signsgd.train.TestJobs;
 
 /**
  * A real HDFS (Hadoop's MiniDFSCluster: a name node and one data node on loopback, in this JVM) holding the
@@ -108,6 +113,33 @@ class HdfsDataTest {
     Models.Settings used = Models.check(new RuleSpec("mlp", Map.of()), new RuleSpec("mnist",
         Map.of("dir", hdfs + "/data/mnist")), 1, 3);
     assertThat(used.data()).containsEntry("dir", hdfs + "/data/mnist");
+  }
+
+  /**
+   * A short mlp run on the in-process engine: the same rows, timings aside, from hdfs:// as from the disk (the run
+   * id hashes the settings, the directory among them, so it is the one column that differs).
+   */
+  @Test
+  void anMlpTrainsTheSameFromHdfsAsFromTheLocalCopy() throws Exception {
+    String job = """
+        name: hdfs-mlp
+        seed: 2
+        model: {name: mlp}
+        data: {name: mnist, dir: '%s'}
+        workers: 3
+        batch_size: 16
+        iterations: 3
+        eval_every: 3
+        engine: inprocess
+        """;
+    JobSpec fromHdfs = TestJobs.one(dir, job.formatted(hdfs + "/data/mnist"));
+    JobSpec fromDisk = TestJobs.one(dir, job.formatted(MnistFixture.dir()));
+    List<IterationRow> remote = TestJobs.timeless(TestJobs.run(new InProcessEngine(), fromHdfs));
+    List<IterationRow> local = TestJobs.timeless(TestJobs.run(new InProcessEngine(), fromDisk));
+    assertThat(remote).hasSize(3);
+    assertThat(remote.get(2).testAccuracy()).isNotNull();
+    assertThat(remote.stream().map(r -> r.toString().replace(fromHdfs.runId(), fromDisk.runId())).toList())
+        .isEqualTo(local.stream().map(IterationRow::toString).toList());
   }
 
   @Test

@@ -270,6 +270,30 @@ class GraphModelTest {
     }
   }
 
+  /** The gemm convolution (the default) and DL4J's give ResNet-18 the same gradient, in double. */
+  @Test
+  void gemmAndDl4jConvolutionsGiveTheSameGradient() {
+    GraphModel dl4j = model(DataType.DOUBLE);
+    GraphModel gemm = new GraphModel("resnet18", CLASSES, SIZE, DataType.DOUBLE, true, data(),
+        new Shards(TRAIN, 4, 11), 11, true);
+    float[] x = dl4j.initialParameters();
+    assertThat(gemm.initialParameters()).isEqualTo(x);
+    float[] a = new float[dl4j.dimension()];
+    float[] b = new float[gemm.dimension()];
+    double la = dl4j.stochasticGradient(x, 8, 2, 3, a);
+    double lb = gemm.stochasticGradient(x, 8, 2, 3, b);
+    assertThat(lb).isCloseTo(la, within(1e-12));
+    double max = 0;
+    double diff = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i]));
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    }
+    assertThat(max).isPositive();
+    // both in double, rounded to float on the way out: at most a float rounding apart
+    assertThat(diff).isLessThanOrEqualTo(1e-6 * max);
+  }
+
   @Test
   void badInputIsOneLine() {
     assertThatThrownBy(() -> new GraphModel("resnet18", 5, SIZE, DataType.FLOAT, false, data(),
