@@ -35,7 +35,7 @@ import org.signsgd.train.RunStatus;
 import org.signsgd.train.SparkEngine;
 
 /**
- * The measurements of the {@code bench} command, all in one run on this machine (sections a–h): the vote
+ * The measurements of the {@code bench} command, all in one run on this machine (sections a–i): the vote
  * kernel (JMH), single-threaded gradients, a 27-worker network iteration against its gradient floor, bytes on
  * the wire, the toy quadratic on both engines and the Spark engine's per-iteration overhead, and how an
  * iteration grows with Q and d, and whole ResNet gradients and image decoding (i). {@code quick} shrinks every size so that a test can run it.
