@@ -8,12 +8,15 @@ import org.signsgd.data.Shards;
 import org.signsgd.model.GraphModel;
 
 /**
- * Not a test: a tool that prints what one thread holds for a ResNet gradient at 224 px (Java heap after
- * System.gc(), and JavaCPP's off-heap bytes, where ND4J keeps its arrays and workspaces), before and after
- * gradients at the given batches, with each gradient's wall time. Run with a large -Xmx and
- * -Dorg.bytedeco.javacpp.maxbytes / maxphysicalbytes high enough, OMP_NUM_THREADS=1:
- * {@code java -cp target/classes:target/test-classes:$(cat target/classpath.txt)
- * org.signsgd.bench.ResNetMemoryProbe resnet50 gemm 4 16}.
+ * Not a test: a tool that prints what one thread holds for a ResNet gradient at 224 px (Java heap used and
+ * committed after System.gc(); the process's resident bytes, JavaCPP's physicalBytes; and the sizes of this
+ * thread's ND4J workspaces, where DL4J keeps activations), before and after gradients at the given batches, with
+ * each gradient's wall time. JavaCPP's totalBytes stays near 0: ND4J 1.0.0-M2.1 does not allocate its arrays
+ * through JavaCPP's counted deallocators, so resident bytes minus committed heap is the off-heap figure. Run with
+ * OMP_NUM_THREADS=1 and a large -Xmx (a ResNet-50 gradient at batch 32 uses 3.7 GB of heap), e.g.
+ * {@code mvn -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt},
+ * then {@code java -Xmx10g -cp target/classes:target/test-classes:$(cat target/test-classpath.txt)
+ * org.signsgd.bench.ResNetMemoryProbe resnet50 gemm 4 16} (with Spark's Java 17 flags, submit/java17-flags).
  */
 public final class ResNetMemoryProbe {
   private ResNetMemoryProbe() {}
