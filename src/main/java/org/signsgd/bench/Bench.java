@@ -19,7 +19,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 import org.signsgd.job.JobFile;
 import org.signsgd.job.JobSpec;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.signsgd.data.Shards;
 import org.signsgd.model.GradientModel;
+import org.signsgd.model.GraphModel;
 import org.signsgd.model.Models;
 import org.signsgd.spec.RuleSpec;
 import org.signsgd.train.Driver;
@@ -32,10 +35,10 @@ import org.signsgd.train.RunStatus;
 import org.signsgd.train.SparkEngine;
 
 /**
- * The measurements of the {@code bench} command, all in one run on this machine (sections a–h): the vote
+ * The measurements of the {@code bench} command, all in one run on this machine (sections a–i): the vote
  * kernel (JMH), single-threaded gradients, a 27-worker network iteration against its gradient floor, bytes on
  * the wire, the toy quadratic on both engines and the Spark engine's per-iteration overhead, and how an
- * iteration grows with Q and d. {@code quick} shrinks every size so that a test can run it.
+ * iteration grows with Q and d, and whole ResNet gradients and image decoding (i). {@code quick} shrinks every size so that a test can run it.
  */
 public final class Bench {
   private final SparkSession spark;
@@ -55,7 +58,7 @@ public final class Bench {
 
   /** The sections, in the order they run. */
   public static final java.util.Set<String> SECTIONS = new java.util.LinkedHashSet<>(List.of("a", "b", "c", "d",
-      "e", "f", "g", "h"));
+      "e", "f", "g", "h", "i"));
 
   public List<BenchRow> run(java.util.Set<String> sections) throws IOException, RunnerException {
     if (sections.contains("a")) {
@@ -77,6 +80,10 @@ public final class Bench {
     }
     if (sections.contains("h")) {
       comparison(samples);
+    }
+    if (sections.contains("i")) {
+      resNetGradients();
+      imageThroughput();
     }
     return rows;
   }
@@ -171,6 +178,144 @@ public final class Bench {
     float[] g = new float[m.dimension()];
     long[] t = {0};
     return Measure.medianMs(quick ? 1 : 3, quick ? 2 : 7, () -> m.stochasticGradient(x, batch, t[0]++, 0, g));
+  }
+
+  /**
+   * (i) One whole ResNet-18 and ResNet-50 gradient (He, Zhang, Ren &amp; Sun 2016, "Deep residual learning for
+   * image recognition") at batch 32, 224 px, 1000 classes, float, one thread, through {@link GraphModel} on
+   * random images (no image folder): this project's gemm convolution against DL4J's, ms and GFLOP/s. The work is
+   * forward + backward ≈ 3 × the forward FLOPs (2 per multiply-add; ResNet-18 1.82 and ResNet-50 4.09 G
+   * multiply-adds per image), ≈ 10.9 and 24.5 GFLOP per image. A ResNet-50 gradient at batch 32 takes tens of
+   * seconds on one thread, so ResNet-18 is 1 warm-up + median of 2, ResNet-50 1 warm-up + 1. Quick: ResNet-18
+   * at 32 px (every feature map 7 times smaller per side, so (32/224)² of the convolutions' work), batch 2, 10
+   * classes, 0 + 1. Each measurement runs on a thread of its own, whose network and ND4J workspaces go with it.
+   */
+  /**
+   * The Java heap a ResNet-50 gradient at batch 32 wants: measured 3.7 GB in use after it (the gemm
+   * convolution's per-layer float[] buffers: each layer's input and columns), 6.3 GB committed; its ND4J
+   * workspaces (5.4 GB) are off the heap.
+   */
+  private static final long RESNET50_HEAP = 8L << 30;
+
+  private void resNetGradients() {
+    int size = quick ? 32 : 224;
+    int batch = quick ? 2 : 32;
+    int classes = quick ? 10 : 1000;
+    double scale = (double) size * size / (224.0 * 224.0);
+    for (String net : quick ? List.of("resnet18") : List.of("resnet18", "resnet50")) {
+      long heap = Runtime.getRuntime().maxMemory();
+      if (!quick && net.equals("resnet50") && heap < RESNET50_HEAP) {
+        add("i", "gradient resnet50, batch 32: not measured, it needs -Xmx8g or more (SIGNSGD_JAVA_OPTS=-Xmx10g);"
+            + " this JVM has " + heap / (1 << 20) + " MiB", Double.NaN, "", Double.NaN, "");
+        continue;
+      }
+      double gflopPerImage = (net.equals("resnet18") ? 10.9 : 24.5) * scale;
+      int warmup = quick ? 0 : 1;
+      int reps = quick ? 1 : net.equals("resnet18") ? 2 : 1;
+      String runs = warmup + " warm-up + " + (reps == 1 ? "1 timed" : "median of " + reps);
+      double[] ms = new double[2];
+      for (int k = 0; k < 2; k++) {
+        boolean gemm = k == 0;
+        note("gradient " + net + " (conv " + (gemm ? "gemm" : "dl4j") + ") batch " + batch + " at " + size + " px");
+        ms[k] = onOwnThread(() -> {
+          GraphModel m = new GraphModel(net, classes, size, DataType.FLOAT, gemm,
+              new SyntheticImages(size, classes, 2 * batch), Shards.shared(2 * batch, 1, 1), 1, false);
+          float[] x = m.initialParameters();
+          float[] g = new float[m.dimension()];
+          long[] t = {0};
+          return Measure.medianMs(warmup, reps, () -> m.stochasticGradient(x, batch, t[0]++, 0, g));
+        });
+      }
+      double gflop = gflopPerImage * batch;
+      String what = "gradient " + net + ", batch " + batch + ", " + size + " px, " + classes + " classes, 1 thread ("
+          + runs + "), ";
+      add("i", what + "DL4J's convolution", ms[1], "ms", Double.NaN, "");
+      add("i", what + "gemm convolution (default)", ms[0], "ms", ms[1] / ms[0], "");
+      add("i", "  as GFLOP/s of fwd+bwd (" + String.format(java.util.Locale.ROOT, "%.1f", gflop)
+          + " GFLOP), DL4J's convolution", gflop / ms[1] * 1000, "GFLOP/s", Double.NaN, "");
+      add("i", "  as GFLOP/s, gemm convolution", gflop / ms[0] * 1000, "GFLOP/s", ms[1] / ms[0], "");
+    }
+  }
+
+  /**
+   * (i) Decode + transform throughput of an image folder at 224 px, one thread, images per second: {@link
+   * ImageFolderData#train} with its augmentation (RandomResizedCrop + flip) and {@link ImageFolderData#test}
+   * (resize + centre crop), reading the files through the Hadoop file system as tasks do, on JPEGs written here
+   * at ImageNet's typical size (500×375, quality 90, smooth colour gradients plus noise, so that their size is
+   * near ImageNet's average of about 110 KB). 2 classes × 32 images per split (quick: 2 × 2 at 160×120); one
+   * warm-up pass over each split, then the median of 3 (quick: 0 + 1).
+   */
+  private void imageThroughput() throws IOException {
+    int perClass = quick ? 2 : 32;
+    int width = quick ? 160 : 500;
+    int height = quick ? 120 : 375;
+    int size = quick ? 32 : 224;
+    Path root = Files.createTempDirectory("bench-images");
+    try {
+      note("writing " + 4 * perClass + " JPEGs of " + width + "x" + height);
+      long bytes = SyntheticJpegs.write(root, 2, perClass, width, height);
+      org.signsgd.data.ImageFolderData data = org.signsgd.data.ImageFolderData.of(root.toString(), size, true);
+      int n = data.trainSize();
+      int[] idx = new int[n];
+      for (int i = 0; i < n; i++) {
+        idx[i] = i;
+      }
+      float[] x = new float[n * data.inputs()];
+      float[] y = new float[n * data.outputs()];
+      long[] pass = {0};
+      int warmup = quick ? 0 : 1;
+      int reps = quick ? 1 : 3;
+      note("decode + training transform, " + n + " images");
+      double trainMs = Measure.medianMs(warmup, reps, () -> {
+        java.util.Arrays.fill(y, 0f);
+        data.train(idx, new java.util.SplittableRandom(pass[0]++), x, y);
+      });
+      int m = data.testSize();
+      float[] ty = new float[m * data.outputs()];
+      note("decode + evaluation transform, " + m + " images");
+      double testMs = Measure.medianMs(warmup, reps, () -> {
+        java.util.Arrays.fill(ty, 0f);
+        data.test(0, m, x, ty);
+      });
+      String what = width + "x" + height + " JPEGs (q90, mean " + bytes / (4 * perClass) / 1000 + " KB) -> " + size
+          + " px, 1 thread";
+      add("i", "decode + RandomResizedCrop/flip/normalise, " + what, n / (trainMs / 1000), "images/s", Double.NaN,
+          "");
+      add("i", "decode + resize/centre crop/normalise, " + what, m / (testMs / 1000), "images/s", Double.NaN, "");
+    } finally {
+      try (var files = Files.walk(root)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
+  /** Runs {@code work} on a new thread and waits; its thread-local networks and ND4J workspaces go with it. */
+  private static double onOwnThread(java.util.concurrent.Callable<Double> work) {
+    double[] out = {Double.NaN};
+    Throwable[] failed = {null};
+    Thread t = new Thread(() -> {
+      try {
+        out[0] = work.call();
+      } catch (Throwable e) {
+        failed[0] = e;
+      } finally {
+        org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+      }
+    }, "bench-resnet");
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("bench interrupted", e);
+    }
+    System.gc();
+    if (failed[0] != null) {
+      throw new IllegalStateException("bench: a ResNet gradient failed: " + failed[0], failed[0]);
+    }
+    return out[0];
   }
 
   private RuleSpec mnistSpec() {

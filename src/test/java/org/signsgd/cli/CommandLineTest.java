@@ -62,7 +62,11 @@ class CommandLineTest {
         "h  DL4J Spark ParameterAveragingTrainingMaster (averaging every 5), DL4J's convolution",
         "h  plain DL4J MultiLayerNetwork.fit, one JVM, 2 threads, gemm convolution",
         "d  iteration / floor", "d    iteration / that parallel floor", "f  toy, 27 workers", "f    Spark overhead per iteration (workers_per_partition=",
-        "g  Spark iteration, toy, Q=27, d=1000, workers_per_partition=auto"}) {
+        "g  Spark iteration, toy, Q=27, d=1000, workers_per_partition=auto",
+        "i  gradient resnet18, batch 2, 32 px, 10 classes, 1 thread (0 warm-up + 1 timed), DL4J's convolution",
+        "i  gradient resnet18, batch 2, 32 px, 10 classes, 1 thread (0 warm-up + 1 timed), gemm convolution",
+        "i    as GFLOP/s, gemm convolution", "i  decode + RandomResizedCrop/flip/normalise, 160x120 JPEGs",
+        "i  decode + resize/centre crop/normalise, 160x120 JPEGs"}) {
       assertThat(r.out()).contains(section);
     }
     // bytes are counted, not timed: 8-byte message header + 8-byte vector header + ceil(d/8) bits, over 4d
