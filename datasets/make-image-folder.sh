@@ -14,6 +14,7 @@ dataset=mnist format=png train=0 val=0 out=""
 usage() { echo "usage: datasets/make-image-folder.sh [--dataset mnist|fashion-mnist] [--format png|jpg] [--per-class-train N] [--per-class-val N] OUT" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
+    --dataset|--format|--per-class-train|--per-class-val) [ $# -ge 2 ] || usage ;;&
     --dataset) dataset="${2:-}"; shift 2 ;;
     --format) format="${2:-}"; shift 2 ;;
     --per-class-train) train="${2:-}"; shift 2 ;;

@@ -40,11 +40,16 @@ args=("$@")
 if [ "${1:-}" = train ] || [ "${1:-}" = sweep ]; then
   # a failed fetch is a warning: the job then says in one line which files are missing where
   if needs mnist; then "$root/datasets/fetch-mnist.sh" "$SIGNSGD_DATA/mnist" >&2 || true; fi
-  # jobs/imagefolder-quick.yaml reads MNIST as an image folder: 500 training and 50 validation PNGs per digit
+  # jobs/imagefolder-quick.yaml reads MNIST as an image folder (500 training and 50 validation PNGs per digit):
+  # made in $SIGNSGD_DATA/mnist-folder and read from there, whatever directory this is called from
+  own_dir=0
+  for arg in "${args[@]}"; do case "$arg" in *data.dir=*) own_dir=1 ;; esac; done
   for arg in "${args[@]}"; do
-    if [ -f "$arg" ] && grep -Eq "^[^#]*dir: *['\"]?data/mnist-folder" "$arg"; then
+    if [ "$own_dir" = 0 ] && [ -f "$arg" ] && grep -Eq "^[^#]*dir: *['\"]?data/mnist-folder(['\", }]|\$)" "$arg"; then
       "$root/datasets/make-image-folder.sh" --per-class-train 500 --per-class-val 50 "$SIGNSGD_DATA/mnist-folder" >&2 \
         || true
+      set -- "$@" --set "data.dir=$SIGNSGD_DATA/mnist-folder"
+      break
     fi
   done
   if needs fashion-mnist; then

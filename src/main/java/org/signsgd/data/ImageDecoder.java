@@ -37,6 +37,12 @@ final class ImageDecoder {
         .registerServiceProvider(new com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi());
   }
 
+  /**
+   * The most pixels an image may declare: PIL's decompression-bomb error threshold (2 × 89,478,485). A header
+   * above it is counted as undecodable, like a truncated file, instead of exhausting the executor's memory.
+   */
+  static final long MAX_PIXELS = 2L * 89_478_485;
+
   private ImageDecoder() {}
 
   /** The image's planes, R then G then B, each height × width, row-major. */
@@ -53,6 +59,11 @@ final class ImageDecoder {
       reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
       try {
         reader.setInput(in, true, true);
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > MAX_PIXELS) { // a corrupt or hostile header: refuse it before allocating, as PIL does
+          throw new IOException(reader.getWidth(0) + " x " + reader.getHeight(0) + " pixels, over the limit of "
+              + MAX_PIXELS);
+        }
         BufferedImage image = reader.read(0);
         for (String warning : warnings) {
           String w = warning.toLowerCase(java.util.Locale.ROOT);

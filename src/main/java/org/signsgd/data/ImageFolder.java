@@ -96,10 +96,29 @@ public final class ImageFolder implements Serializable {
     return s.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
   }
 
+  private static volatile Configuration hadoop;
+
+  /**
+   * The Hadoop configuration Spark gives its own file systems, built once per JVM: core-site.xml and friends, plus
+   * every {@code spark.hadoop.*} setting (s3a credentials and endpoints, {@code fs.defaultFS}) of the executor's
+   * Spark configuration, or on the driver of the one spark-submit passes as system properties, so that
+   * {@code data.dir} reads where {@code --out} writes.
+   */
+  static Configuration hadoopConfiguration() {
+    Configuration c = hadoop;
+    if (c == null) {
+      org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+      c = org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(env != null ? env.conf()
+          : new org.apache.spark.SparkConf());
+      hadoop = c;
+    }
+    return c;
+  }
+
   /** The Hadoop file system of a URI; an unknown scheme is one line that starts with {@code what}. */
   static FileSystem fileSystem(String what, URI uri) {
     try {
-      return FileSystem.get(uri, new Configuration());
+      return FileSystem.get(uri, hadoopConfiguration());
     } catch (UnsupportedFileSystemException e) {
       throw new IllegalArgumentException(what + ": no Hadoop file system for scheme '" + uri.getScheme() + "'; "
           + "use a local path or a file:, hdfs: or s3a: URI (s3a needs hadoop-aws on the classpath)");

@@ -199,6 +199,12 @@ public final class GraphModel implements GradientModel {
     throw new UnsupportedOperationException(name + " has no exact gradient; use the honest workers' mean");
   }
 
+  /** The undecodable training images this thread met since the last call (image folders count them). */
+  @Override
+  public long takeBadImages() {
+    return data.takeBadImages();
+  }
+
   @Override
   public double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out) {
     return stochasticGradient(x, batchSize, iteration, worker, out, false);
@@ -211,6 +217,13 @@ public final class GraphModel implements GradientModel {
   @Override
   public double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out,
       boolean flipLabels) {
+    int last = ResNets.finalSize(imageSize);
+    if ((long) batchSize * last * last < 2) {
+      // PyTorch refuses this too ("Expected more than 1 value per channel when training")
+      throw new IllegalArgumentException(name + " at image_size " + imageSize + " needs batch_size >= 2: batch "
+          + "norm in its last stage normalises batch_size x " + last + " x " + last + " values per channel, and "
+          + "one value has no variance; set batch_size to 2 or more");
+    }
     float[][] xy = batch(batchSize, iteration, worker, flipLabels);
     return gradientOn(x, xy[0], xy[1], xy[1].length / classes, SeedStreams.of(seed, iteration, worker,
         SeedStreams.Purpose.DROPOUT).nextLong(), out);
@@ -320,6 +333,8 @@ public final class GraphModel implements GradientModel {
     int[] idx = distinct(data.trainSize(), Math.min(CALIBRATION_BATCH, data.trainSize()), rng);
     float[] fx = new float[idx.length * data.inputs()];
     data.train(idx, augment ? rng : null, fx, new float[idx.length * classes]);
+    // an undecodable image met here is not a training batch's: bad_images counts those only
+    data.takeBadImages();
     return fx;
   }
 

@@ -285,7 +285,8 @@ public final class Models {
     if (s.equals("true") || s.equals("false")) {
       return s.equals("true");
     }
-    throw new IllegalArgumentException(owner + ": parameter " + key + " is " + Echo.of(raw) + "; allowed: true, false" + (key.equals("augment") ? ", hflip" : ""));
+    throw new IllegalArgumentException(owner + ": parameter " + key + " is " + Echo.of(raw) + "; allowed: true, false"
+        + (key.equals("augment") && IMAGE_DATA.contains(owner) ? ", hflip" : ""));
   }
 
   /**

@@ -47,8 +47,8 @@ class GraphModelTest {
   }
 
   /**
-   * The data as a proxy of {@link LabelledData}: the interface's {@code trainClasses()} is changing type on
-   * another branch, and a proxy answers it (null: no non-IID sharding here) whatever its declared type.
+   * The data as a proxy of {@link LabelledData}: a proxy answers only the calls the tests make
+   * ({@code trainClasses()} is null: no non-IID sharding here).
    * Augmentation: a horizontal flip of the whole row with probability ½.
    */
   static LabelledData data() {
@@ -60,6 +60,7 @@ class GraphModelTest {
           case "trainSize" -> TRAIN;
           case "testSize" -> TEST;
           case "trainClasses" -> null;
+          case "takeBadImages" -> 0L;
           case "train" -> {
             int[] idx = (int[]) args[0];
             RandomGenerator aug = (RandomGenerator) args[1];

@@ -61,13 +61,22 @@ class ImageFolderQuickTest {
         .isGreaterThan(0.3);
   }
 
+  /** A small folder with one truncated PNG among its training images: counted, replaced, the same everywhere. */
   @Test
   void theSameRowsOnEveryMasterAndEngine() throws Exception {
-    JobSpec spec = TestJobs.one(dir, job, "workers=3", "batch_size=2", "iterations=2", "eval_every=1",
-        "reference_every=1");
+    Path small = dir.resolve("small-folder");
+    ImageFolderWriter.write(ImageDataset.load(MnistFixture.dir().toString()), small, "png", 1, 1);
+    try (var files = Files.list(small.resolve("train/3"))) {
+      byte[] png = Files.readAllBytes(files.findFirst().orElseThrow());
+      Files.write(small.resolve("train/3/zz-truncated.png"), java.util.Arrays.copyOf(png, png.length / 2));
+    }
+    JobSpec spec = TestJobs.one(dir, job.replace(dir.resolve("mnist-folder").toString(), small.toString()),
+        "workers=3", "batch_size=4", "iterations=2", "eval_every=1", "reference_every=1");
     List<IterationRow> inProcess = TestJobs.timeless(TestJobs.run(new InProcessEngine(), spec));
     assertThat(inProcess).hasSize(2);
     assertThat(inProcess.get(1).testAccuracy()).isNotNull();
+    // 11 training images over 3 workers, 4 draws each per iteration: the truncated one is met and counted
+    assertThat(inProcess.stream().mapToLong(IterationRow::badImages).sum()).isPositive();
     assertThat(TestJobs.timeless(spark("local[2]", spec))).isEqualTo(inProcess);
     assertThat(TestJobs.timeless(spark("local[1]", spec))).isEqualTo(inProcess);
   }
