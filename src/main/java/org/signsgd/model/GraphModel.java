@@ -371,8 +371,7 @@ public final class GraphModel implements GradientModel {
   private TestSums sums(float[] x, int start, int end) {
     Net net = loaded(x);
     calibrate(net);
-    double lossSum = 0;
-    long correct = 0;
+    TestScores scores = new TestScores();
     for (int from = start; from < end; from += EVAL_CHUNK) {
       int rows = Math.min(end, from + EVAL_CHUNK) - from;
       float[] fx = new float[rows * data.inputs()];
@@ -380,18 +379,9 @@ public final class GraphModel implements GradientModel {
       data.test(from, from + rows, fx, fy);
       float[] p = net.graph().output(false, matrix(fx, rows, data.inputs()))[0].castTo(DataType.FLOAT).dup('c')
           .data().asFloat();
-      for (int r = 0; r < rows; r++) {
-        int best = 0;
-        int label = 0;
-        for (int c = 0; c < classes; c++) {
-          best = p[r * classes + c] > p[r * classes + best] ? c : best;
-          label = fy[r * classes + c] == 1f ? c : label;
-        }
-        lossSum -= Math.log(Math.max(p[r * classes + label], 1e-30));
-        correct += best == label ? 1 : 0;
-      }
+      scores.addClasses(p, fy, rows, classes);
     }
     net.graph().clear();
-    return new TestSums(lossSum, correct, end - start, true);
+    return scores.sums(end - start, true);
   }
 }

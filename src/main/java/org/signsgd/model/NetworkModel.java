@@ -219,8 +219,7 @@ public final class NetworkModel implements GradientModel {
   private TestSums sums(float[] x, int start, int end) {
     MultiLayerNetwork net = network();
     load(net, x);
-    double lossSum = 0;
-    long correct = 0;
+    TestScores scores = new TestScores();
     int k = data.outputs();
     for (int from = start; from < end; from += EVAL_CHUNK) {
       int to = Math.min(end, from + EVAL_CHUNK);
@@ -230,27 +229,13 @@ public final class NetworkModel implements GradientModel {
       data.test(from, to, fx, fy);
       float[] p = net.output(matrix(fx, rows, data.inputs()), false).castTo(DataType.FLOAT).dup('c').data()
           .asFloat();
-      for (int r = 0; r < rows; r++) {
-        if (!data.classification()) {
-          double e = p[r] - fy[r];
-          lossSum += e * e;
-          continue;
-        }
-        int best = 0;
-        int label = 0;
-        for (int c = 0; c < k; c++) {
-          if (p[r * k + c] > p[r * k + best]) {
-            best = c;
-          }
-          if (fy[r * k + c] == 1f) {
-            label = c;
-          }
-        }
-        lossSum -= Math.log(Math.max(p[r * k + label], 1e-30));
-        correct += best == label ? 1 : 0;
+      if (data.classification()) {
+        scores.addClasses(p, fy, rows, k);
+      } else {
+        scores.addSquaredErrors(p, fy, rows);
       }
     }
     net.clear();
-    return new TestSums(lossSum, correct, end - start, data.classification());
+    return scores.sums(end - start, data.classification());
   }
 }

@@ -142,6 +142,33 @@ class HdfsDataTest {
         .isEqualTo(local.stream().map(IterationRow::toString).toList());
   }
 
+  /** ResNet-18 on the image folder, in-process: the same rows from hdfs:// as from the disk (run id aside). */
+  @Test
+  void aResnetTrainsTheSameFromHdfsAsFromTheLocalFolder() throws Exception {
+    String job = """
+        name: hdfs-resnet
+        seed: 4
+        model: {name: resnet18}
+        data: {name: image-folder, dir: '%s', image_size: 32}
+        workers: 2
+        batch_size: 2
+        iterations: 2
+        eval_every: 1
+        aggregator: {name: majority-vote}
+        lr: {schedule: constant, initial: 0.001}
+        engine: inprocess
+        """;
+    JobSpec fromHdfs = TestJobs.one(dir, job.formatted(hdfs + "/data/folder"));
+    JobSpec fromDisk = TestJobs.one(dir, job.formatted(folder));
+    List<IterationRow> remote = TestJobs.timeless(TestJobs.run(new InProcessEngine(), fromHdfs));
+    List<IterationRow> local = TestJobs.timeless(TestJobs.run(new InProcessEngine(), fromDisk));
+    assertThat(remote).hasSize(2);
+    assertThat(remote.get(1).testAccuracy()).isNotNull();
+    assertThat(remote.get(0).dimension()).isEqualTo(11_177_538L); // ResNet-18's trainable count at 2 classes
+    assertThat(remote.stream().map(r -> r.toString().replace(fromHdfs.runId(), fromDisk.runId())).toList())
+        .isEqualTo(local.stream().map(IterationRow::toString).toList());
+  }
+
   @Test
   void anImageFolderOnHdfsGivesTheRowsOfTheLocalOne() {
     ImageFolder remote = ImageFolder.list(hdfs + "/data/folder");
