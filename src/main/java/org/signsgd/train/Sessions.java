@@ -49,9 +49,25 @@ public final class Sessions {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
     conf.forEach(b::config);
-    SparkSession spark = b.getOrCreate();
+    SparkSession spark;
+    try {
+      spark = b.getOrCreate();
+    } catch (IllegalStateException e) {
+      // the client gave up registering while the session was being built on its context: the same refusal
+      String url = master != null ? master : System.getProperty("spark.master", "");
+      if (url.startsWith("spark://") && String.valueOf(e.getMessage()).contains("stopped SparkContext")) {
+        throw notAccepted(url);
+      }
+      throw e;
+    }
     requireAccepted(spark);
     return spark;
+  }
+
+  private static IllegalArgumentException notAccepted(String master) {
+    return new IllegalArgumentException("the Spark master " + master + " did not accept this application: "
+        + "no master answers there, or it requires spark.authenticate with another secret (spark.authenticate"
+        + ".secret); Spark's log above says which");
   }
 
   /**
@@ -69,9 +85,7 @@ public final class Sessions {
     String id = sc.isStopped() ? null : sc.applicationId();
     if (id == null || id.startsWith("spark-application-")) {
       spark.stop();
-      throw new IllegalArgumentException("the Spark master " + sc.master() + " did not accept this application: "
-          + "no master answers there, or it requires spark.authenticate with another secret (spark.authenticate"
-          + ".secret); Spark's log above says which");
+      throw notAccepted(sc.master());
     }
   }
 }
