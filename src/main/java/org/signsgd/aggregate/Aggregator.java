@@ -39,6 +39,21 @@ public interface Aggregator {
   Direction aggregate(List<Message> messages, AggregationContext ctx);
 
   /**
+   * True when coordinate k of the direction depends only on coordinate k of the messages (and on the round's
+   * stream, drawn in increasing coordinate order): the server may then run the rule on each chunk of coordinates
+   * on its own, on the driver or sharded across the cluster, with the same result. False for rules that compare
+   * whole vectors (Krum's distances, the geometric median's norms) or keep per-round state over all of d.
+   */
+  default boolean coordinateWise() {
+    return false;
+  }
+
+  /** How the workers put sign(0) on the uplink for this rule (sign rules; {@link TieRule#ZERO} otherwise). */
+  default org.signsgd.vote.TieRule encoding() {
+    return org.signsgd.vote.TieRule.ZERO;
+  }
+
+  /**
    * The largest variance-norm ratio under which the rule's resilience guarantee holds, squared so that it compares
    * directly with the ratio r: the square of {@code upper_bound(n, f)} in the code of El Mhamdi, Guerraoui, Rouault,
    * "Distributed Momentum for Byzantine-resilient Stochastic Gradient Descent", ICLR 2021 (LPD-EPFL's

@@ -23,6 +23,12 @@ public final class ClosestToCentre extends DenseRule {
     return phocas ? PHOCAS : MEAMED;
   }
 
+  /** Coordinate by coordinate: the server may run it chunk by chunk. */
+  @Override
+  public boolean coordinateWise() {
+    return true;
+  }
+
   @Override
   public void checkRequirement(int n, int f) {
     Requirements.majority(name(), n, f);

@@ -40,9 +40,21 @@ public final class MajorityVote implements Aggregator {
     return tie;
   }
 
+  /** The workers encode sign(0) by the vote's own tie rule. */
+  @Override
+  public TieRule encoding() {
+    return tie;
+  }
+
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** Coordinate by coordinate: the server may run it chunk by chunk. */
+  @Override
+  public boolean coordinateWise() {
+    return true;
   }
 
   @Override

@@ -17,6 +17,12 @@ public final class Mean extends DenseRule {
     return NAME;
   }
 
+  /** Coordinate by coordinate: the server may run it chunk by chunk. */
+  @Override
+  public boolean coordinateWise() {
+    return true;
+  }
+
   @Override
   public double[] combine(double[][] x, int f) {
     return Rows.mean(x, java.util.stream.IntStream.range(0, x.length).toArray());

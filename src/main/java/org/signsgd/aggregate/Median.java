@@ -20,6 +20,12 @@ public final class Median extends DenseRule {
     return NAME;
   }
 
+  /** Coordinate by coordinate: the server may run it chunk by chunk. */
+  @Override
+  public boolean coordinateWise() {
+    return true;
+  }
+
   /** 1/(n − f) (LPD: upper_bound = 1/√(n − f)). */
   @Override
   public Double varianceBound(int n, int f) {

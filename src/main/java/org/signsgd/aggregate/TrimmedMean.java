@@ -21,6 +21,12 @@ public final class TrimmedMean extends DenseRule {
     return NAME;
   }
 
+  /** Coordinate by coordinate: the server may run it chunk by chunk. */
+  @Override
+  public boolean coordinateWise() {
+    return true;
+  }
+
   int trim(int f) {
     return b >= 0 ? b : f;
   }

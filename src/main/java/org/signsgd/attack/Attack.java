@@ -52,4 +52,19 @@ public interface Attack {
   }
 
   List<Message> forge(AttackView view);
+
+  /**
+   * True when coordinate k of every forged message depends only on coordinate k of the view (and on the view's
+   * streams, drawn in increasing coordinate order), so that the server may forge chunk by chunk of coordinates,
+   * on the driver or sharded. An attack that uses a quantity over all coordinates (a norm, a line search on the
+   * aggregate) MUST return false.
+   */
+  default boolean coordinateWise() {
+    return true;
+  }
+
+  /** True when the Byzantine workers compute their gradients on flipped labels instead of forging messages. */
+  default boolean flipsLabels() {
+    return false;
+  }
 }

@@ -25,10 +25,19 @@ import org.signsgd.vote.TieRule;
  * @param encoding how sign(0) is put on the uplink
  * @param seed the job seed; with the iteration and a worker it names that worker's attack stream
  * @param iteration t
+ * @param chunk which coordinate chunk of the messages the view holds (the server works chunk by chunk; every
+ *     chunk has its own streams, chunk 0 those of the whole vector)
  */
 public record AttackView(ThreatModel model, MessageKind kind, int dimension, int workers, List<Message> own,
     List<float[]> ownVectors, List<Message> honest, float[] reference, TieRule encoding, long seed,
-    long iteration) {
+    long iteration, int chunk) {
+
+  /** A view of whole messages (chunk 0). */
+  public AttackView(ThreatModel model, MessageKind kind, int dimension, int workers, List<Message> own,
+      List<float[]> ownVectors, List<Message> honest, float[] reference, TieRule encoding, long seed,
+      long iteration) {
+    this(model, kind, dimension, workers, own, ownVectors, honest, reference, encoding, seed, iteration, 0);
+  }
 
   public AttackView {
     own = List.copyOf(own);
@@ -88,7 +97,7 @@ public record AttackView(ThreatModel model, MessageKind kind, int dimension, int
 
   /** The seeded stream of Byzantine worker {@code worker} for this iteration. */
   public RandomGenerator rng(int worker) {
-    return SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.ATTACK);
+    return SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.ATTACK, chunk);
   }
 
   private void requireOmniscient(String attack, String what) {

@@ -30,6 +30,11 @@ public final class LabelFlip implements Attack {
   }
 
   @Override
+  public boolean flipsLabels() {
+    return true;
+  }
+
+  @Override
   public List<Message> forge(AttackView view) {
     return view.own();
   }

@@ -37,7 +37,8 @@ public final class JobFile {
   static final List<String> KEYS = List.of("name", "seed", "model", "data", "workers", "byzantine",
       "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
       "eval_every", "reference_every", "engine", "checkpoint_every", "checkpoint_dir", "flush_every", "check_every",
-      "gradient_clip", "l2_penalty", "worker_metrics", "workers_per_partition", "grid");
+      "gradient_clip", "l2_penalty", "worker_metrics", "workers_per_partition", "aggregation",
+      "aggregation_shards", "grid");
   private static final ObjectMapper JSON = new ObjectMapper().configure(
       SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -141,6 +142,9 @@ public final class JobFile {
     // auto (0): ceil(Q / cores) on a local master, 1 on a cluster
     int perPartition = "auto".equals(run.getOrDefault("workers_per_partition", "auto"))
         ? 0 : r.intValue("workers_per_partition", 1, 1, workers);
+    String aggregation = r.choice("aggregation", "auto", Set.of("auto", "driver", "sharded"));
+    int shards = "auto".equals(run.getOrDefault("aggregation_shards", "auto"))
+        ? 0 : r.intValue("aggregation_shards", 1, 1, 1_000_000);
 
     Registry.Built<Aggregator> builtRule = r.build("aggregator", () -> Rules.build(aggregator));
     Registry.Built<Attack> builtAttack = r.build("attack", () -> Attacks.build(attack));
@@ -161,6 +165,21 @@ public final class JobFile {
       throw new JobException(file, "attack", atk.name() + " forges " + atk.kinds().iterator().next().label()
           + " messages but " + rule.name() + " reads " + rule.kind().label() + " messages; pick an attack for "
           + rule.kind().label() + " messages");
+    }
+    if (aggregation.equals("sharded")) {
+      if (engine != EngineKind.SPARK) {
+        throw new JobException(file, "aggregation", "is sharded with engine " + engine.label() + "; the shards are "
+            + "Spark tasks: use engine: spark, or aggregation: driver");
+      }
+      if (!rule.coordinateWise()) {
+        throw new JobException(file, "aggregation", "is sharded, but " + rule.name() + " does not work coordinate "
+            + "by coordinate and runs on the driver only; sharded rules: " + shardedRules() + "; or use aggregation: "
+            + "driver");
+      }
+      if (!atk.coordinateWise()) {
+        throw new JobException(file, "aggregation", "is sharded, but the attack " + atk.name() + " uses all "
+            + "coordinates at once and runs on the driver only; use aggregation: driver");
+      }
     }
     Registry.Built<LearningRate> builtLr = r.build("lr", () -> Schedules.build(lr));
     Models.Settings modelSettings = r.build("model", () -> Models.check(model, data, seed, workers));
@@ -193,12 +212,16 @@ public final class JobFile {
     effective.put("check_every", checkEvery);
     effective.put("worker_metrics", workerMetrics);
     effective.put("workers_per_partition", perPartition == 0 ? "auto" : perPartition);
+    effective.put("aggregation", aggregation);
+    effective.put("aggregation_shards", shards == 0 ? "auto" : shards);
 
     // the run id hashes the settings as the file states them (with the momentum and image-data defaults
     // below), exactly as earlier versions did: output directories find their runs by it
     Map<String, Object> canonical = new TreeMap<>(run);
     canonical.remove("checkpoint_dir"); // where recovery files go does not change a run
     canonical.remove("worker_metrics"); // nor which metrics it writes
+    canonical.remove("aggregation"); // nor where the server's work runs: the rows are the same
+    canonical.remove("aggregation_shards");
     Map<String, Object> m = new TreeMap<>(Map.of("beta", beta, "at", at));
     if (momentum.containsKey("dampening")) {
       m.put("dampening", dampening);
@@ -218,7 +241,13 @@ public final class JobFile {
     String runId = name + "-" + hash(toJson(canonical, file));
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
         at, dampening, nesterov, wd, clip, l2, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
-        perPartition, workerMetrics, toJson(effective, file));
+        perPartition, aggregation, shards, workerMetrics, toJson(effective, file));
+  }
+
+  /** The rules {@code aggregation: sharded} can run, comma-separated. */
+  private static String shardedRules() {
+    return String.join(", ", Rules.names().stream().filter(n -> Rules.create(new RuleSpec(n, Map.of()))
+        .coordinateWise()).toList());
   }
 
   /** {@code {name: krum, neighbours: auto, ...}}: a rule's name under {@code key} with the parameters it used. */

@@ -15,6 +15,13 @@ import org.signsgd.spec.RuleSpec;
  * @param workersPerPartition workers hosted by one Spark partition (one task runs them in turn, each with its
  *     own state, seed stream and message: the rows do not change); ceil(Q / this) partitions; 0 = auto:
  *     ceil(Q / cores) on a local master (as many tasks as cores), 1 on a cluster
+ * @param aggregation where the server's work runs: {@code driver} (every message collected to the driver),
+ *     {@code sharded} (the messages cut into chunks of coordinates that tasks on the executors attack, aggregate
+ *     and measure; the driver only puts the direction together) or {@code auto} (sharded on a cluster master when
+ *     the rule and the attack are coordinate-wise and d ≥ 2^20, else driver). The rows are the same either way.
+ *     Not part of the run's settings.
+ * @param aggregationShards the shards of a sharded server step (tasks per iteration); 0 = auto: the default
+ *     parallelism (the executors' cores). Not part of the run's settings.
  * @param checkpointDir where the Spark engine checkpoints the worker states every {@code checkpointEvery}
  *     iterations, reliably (any Hadoop file system: a lost executor's partitions are recomputed from there); null:
  *     local checkpoints (faster, but an executor's loss then fails the run). Not part of the run's settings.
@@ -32,7 +39,8 @@ import org.signsgd.spec.RuleSpec;
 public record JobSpec(String runId, String name, long seed, RuleSpec model, RuleSpec data, int workers,
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
     String momentumAt, double momentumDampening, boolean nesterov, double weightDecay, double gradientClip, double l2Penalty, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, EngineKind engine,
-    int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, boolean workerMetrics, String json)
+    int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, String aggregation, int aggregationShards, boolean workerMetrics,
+    String json)
     implements Serializable {
 
   /** "signum", "signsgd" or the dense rule's name, for grouping in queries. */

@@ -47,6 +47,15 @@ public final class SeedStreams {
     return FACTORY.create(mixedSeed(seed, iteration, worker, purpose));
   }
 
+  /**
+   * The stream of coordinate chunk {@code chunk} (the server's work is cut into fixed chunks of coordinates, so
+   * that it gives the same draws wherever each chunk runs); chunk 0 is {@link #of(long, long, int, Purpose)}.
+   */
+  public static RandomGenerator of(long seed, long iteration, int worker, Purpose purpose, int chunk) {
+    long h = mixedSeed(seed, iteration, worker, purpose);
+    return FACTORY.create(chunk == 0 ? h : mix64(h ^ (0xC4A7_0000_0000_0000L | chunk)));
+  }
+
   /** The 64-bit seed a stream starts from. */
   public static long mixedSeed(long seed, long iteration, int worker, Purpose purpose) {
     long h = mix64(seed ^ purpose.salt);

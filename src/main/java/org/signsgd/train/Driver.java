@@ -3,37 +3,35 @@ package org.signsgd.train;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.signsgd.aggregate.AggregationContext;
 import org.signsgd.aggregate.Aggregator;
 import org.signsgd.aggregate.Direction;
-import org.signsgd.aggregate.MajorityVote;
 import org.signsgd.aggregate.Rules;
 import org.signsgd.attack.Attack;
-import org.signsgd.attack.AttackView;
 import org.signsgd.attack.Attacks;
 import org.signsgd.attack.ByzantineSet;
-import org.signsgd.attack.LabelFlip;
-import org.signsgd.attack.ThreatModel;
 import org.signsgd.optim.ServerMomentum;
 import org.signsgd.job.JobSpec;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
-import org.signsgd.message.MessageCheck;
 import org.signsgd.message.MessageKind;
-import org.signsgd.message.SignMessage;
 import org.signsgd.model.GradientModel;
 import org.signsgd.model.Models;
 import org.signsgd.optim.LearningRate;
 import org.signsgd.optim.Schedules;
-import org.signsgd.rng.SeedStreams;
+import org.signsgd.server.LocalChunks;
+import org.signsgd.server.SampledGradient;
+import org.signsgd.server.ServerPlan;
+import org.signsgd.server.ServerStep;
 import org.signsgd.theory.VoteFailure;
 import org.signsgd.vote.SignVector;
 import org.signsgd.vote.TieRule;
 
 /**
  * The driver's half of one iteration (the workers' half is {@link WorkerStep}), independent of the engine: check the
- * replicas, validate the messages, let the attack forge the Byzantine ones from the view its threat model allows,
- * aggregate, apply the same update as the workers to the driver's own x, and return the metrics row.
+ * replicas, take the loss and the reference, run the server step ({@link ServerStep}: validate the messages, let
+ * the attack forge the Byzantine ones from the view its threat model allows, aggregate; on the driver or on the
+ * shards), apply server momentum and the same update as the workers to the driver's own x, and return the metrics
+ * row.
  */
 public final class Driver {
   private final JobSpec spec;
@@ -52,7 +50,11 @@ public final class Driver {
   private final ServerMomentum serverMomentum;
   /** Each honest worker's last momentum message, and its iteration, for the sampled variance-norm ratio. */
   private final float[][] lastMomentum;
-  private long lastMomentumIteration = -1;
+  /** The last iteration the server stepped (the sampled gradients need its predecessor's messages). */
+  private long lastServed = -1;
+  /** Whether every honest worker's sampled gradient could be recovered this iteration (driver path). */
+  private boolean samplesKnown;
+  private final ServerPlan server;
   private Long resumeAt;
 
   public Driver(JobSpec spec) {
@@ -71,21 +73,18 @@ public final class Driver {
     for (int w : byzantineIds) {
       byz[w] = true;
     }
-    TieRule encoding = rule instanceof MajorityVote mv ? mv.tie() : TieRule.ZERO;
+    TieRule encoding = rule.encoding();
     boolean atServer = spec.momentumAt().equals("server");
     this.serverMomentum = atServer && spec.momentumBeta() > 0
         ? new ServerMomentum(spec.momentumBeta(), spec.momentumDampening()) : null;
-    this.plan = new WorkerPlan(spec.seed(), spec.workers(), byz, spec.batchSize(),
-        atServer ? 0 : spec.momentumBeta(), atServer ? 0 : spec.momentumDampening(), spec.weightDecay(),
-        spec.gradientClip(),
-        spec.l2Penalty(), attack instanceof LabelFlip, spec.nesterov() ? spec.momentumBeta() : 0, lr, rule.kind(), encoding, spec.checkEvery(), attack.needsOwnVectors(),
-        model.exact() ? 0 : attack.needsReference() ? 1 : spec.referenceEvery(), spec.evalEvery(),
-        spec.iterations());
-    if (attack instanceof LabelFlip && !model.hasClassLabels()) {
+    this.plan = WorkerPlan.of(spec, byz, lr, rule, attack, model.exact());
+    if (attack.flipsLabels() && !model.hasClassLabels()) {
       throw new IllegalArgumentException("attack: label-flip: model " + model.name() + " has no class labels to "
           + "flip; allowed with mnist/fashion-mnist networks and logistic regression");
     }
     this.lastMomentum = new float[spec.workers()][];
+    this.server = new ServerPlan(spec.seed(), spec.workers(), spec.declaredByzantine(), byz, rule.kind(),
+        model.dimension(), spec.aggregator(), spec.attack(), encoding, !shardable(), spec.workerMetrics());
     this.x = model.initialParameters();
     this.optimum = model.knownOptimum();
   }
@@ -188,7 +187,8 @@ public final class Driver {
   }
 
   /**
-   * One driver step; the uplinks may come in any order. Sets {@link #diverged()} on a non-finite loss.
+   * One driver step with the server's work on the driver ({@code aggregation: driver}); the uplinks may come in
+   * any order. Sets {@link #diverged()} on a non-finite loss.
    *
    * @param honestMean for a network, the honest workers' mean gradient on the iterations
    *     {@link WorkerPlan#referenceAt} names (null otherwise); ignored for analytic models, whose reference is
@@ -197,7 +197,17 @@ public final class Driver {
    *     time from there to the end of this step, worker tasks and scheduling included
    */
   public Step step(long t, List<Uplink> uplinks, float[] honestMean, long startNanos) {
-    long start = startNanos;
+    return step(t, uplinks, honestMean, startNanos, null);
+  }
+
+  /**
+   * One iteration's driver side, as the pipeline it is: the workers' uplinks in, then the server step (attack,
+   * rule and the metrics' partial sums; on the driver, or on the shards when {@code sharded} is given), server
+   * momentum, the update of x, and the metrics row.
+   *
+   * @param sharded where the messages' chunks are ({@code aggregation: sharded}); null: in the uplinks
+   */
+  public Step step(long t, List<Uplink> uplinks, float[] honestMean, long startNanos, ShardedServer sharded) {
     List<Uplink> ups = new ArrayList<>(uplinks);
     ups.sort(Comparator.comparingInt(Uplink::worker));
     checkReplicas(t, ups);
@@ -206,96 +216,111 @@ public final class Driver {
       diverged = true;
       return null;
     }
-    int d = model.dimension();
     float[] reference = model.exact() ? model.exactGradient(x) : honestMean;
     if (plan.referenceAt(t) && reference == null) {
       throw new IllegalStateException("iteration " + t + " needs the honest workers' mean gradient and none came");
     }
     SignVector referenceSigns = reference == null ? null : SignVector.pack(reference, TieRule.ZERO, null);
 
-    long attackStart = System.nanoTime();
-    List<Message> sent = new ArrayList<>();
-    for (Uplink u : ups) {
-      sent.add(u.message());
-    }
-    MessageCheck.Checked checked = MessageCheck.check(sent, plan.kind(), d);
-    List<Message> honest = new ArrayList<>();
-    List<Message> own = new ArrayList<>();
-    List<float[]> ownVectors = new ArrayList<>();
-    for (Message m : checked.messages()) {
-      if (plan.byzantine()[m.worker()]) {
-        own.add(m);
-        ownVectors.add(ups.get(m.worker()).byzantineVector());
-      } else {
-        honest.add(m);
-      }
-    }
-    boolean omniscient = attack.threatModel() == ThreatModel.OMNISCIENT;
-    AttackView view = new AttackView(attack.threatModel(), plan.kind(), d, spec.workers(), own, ownVectors,
-        omniscient ? honest : null, omniscient ? reference : null, plan.encoding(), spec.seed(), t);
-    MessageCheck.Checked forged = MessageCheck.check(attack.forge(view), plan.kind(), d);
-    List<Message> all = new ArrayList<>(honest);
-    all.addAll(forged.messages());
-    all.sort(Comparator.comparingInt(Message::worker));
-
-    long aggStart = System.nanoTime();
-    // a dense message the driver dropped as malformed was a Byzantine one: the rest hold at most f - dropped
-    int dropped = plan.kind() == MessageKind.DENSE ? checked.malformed() + forged.malformed() : 0;
-    Direction dir = rule.aggregate(all, new AggregationContext(spec.workers(),
-        Math.max(0, spec.declaredByzantine() - dropped), t,
-        SeedStreams.of(spec.seed(), t, SeedStreams.DRIVER, SeedStreams.Purpose.TIE)));
+    long serverStart = System.nanoTime();
+    boolean sampled = plan.kind() == MessageKind.DENSE && plan.beta() > 0
+        && (t == 0 || lastServed == t - 1);
+    float[] attackReference = attack.needsReference() ? reference : null;
+    ServerStep.ChunkRunner runner = sharded != null ? sharded.runner(attackReference, referenceSigns)
+        : local(t, ups, sampled, attackReference, referenceSigns);
+    ServerStep.Served served = ServerStep.serve(server, t, sampled && (sharded != null || samplesKnown),
+        referenceSigns != null, runner);
+    lastServed = t;
+    Direction dir = served.direction();
     if (serverMomentum != null) {
       dir = serverMomentum.apply(dir);
     }
-    long aggEnd = System.nanoTime();
-    double aggregateMs = (aggEnd - aggStart) / 1e6;
+    double serverMs = (System.nanoTime() - serverStart) / 1e6;
 
-    Double agreement = null;
+    double rate = lr.at(t);
+    Evaluated eval = evaluate(t, ups);
+    dir.applyTo(x, rate, spec.weightDecay());
+    if (spec.workerMetrics()) {
+      workerRows(t, served);
+    }
+    IterationRow row = row(t, ups, loss, reference, referenceSigns, served, dir, rate, eval, serverMs, startNanos);
+    if (phases != null) {
+      long end = System.nanoTime();
+      phases.add(Phases.Phase.AGGREGATE, serverMs);
+      // from where the engine's last phase ended, so that the phases leave no gap
+      phases.add(Phases.Phase.METRICS, (serverStart - phases.last()) / 1e6 + (end - serverStart) / 1e6 - serverMs);
+    }
+    return new Step(dir, rate, row);
+  }
+
+  /**
+   * The server's chunks on the driver, from the messages in the uplinks; with worker momentum on dense messages,
+   * each honest worker's sampled gradient recovered from its last two messages (none after a resume).
+   */
+  private ServerStep.ChunkRunner local(long t, List<Uplink> ups, boolean sampled, float[] attackReference,
+      SignVector referenceSigns) {
+    int q = spec.workers();
+    List<Message> messages = new ArrayList<>(java.util.Collections.nCopies(q, (Message) null));
+    float[][] own = new float[q][];
+    for (Uplink u : ups) {
+      messages.set(u.worker(), u.message());
+      own[u.worker()] = u.byzantineVector();
+    }
+    float[][] gradients = new float[q][];
+    samplesKnown = false;
+    if (sampled) {
+      samplesKnown = true;
+      for (Uplink u : ups) {
+        if (plan.byzantine()[u.worker()]) {
+          continue;
+        }
+        float[] before = lastMomentum[u.worker()];
+        if (u.message() instanceof DenseMessage m && (t == 0 || before != null)) {
+          gradients[u.worker()] = SampledGradient.recover(m.values(), before, plan.beta(), plan.dampening());
+        }
+      }
+      java.util.Arrays.fill(lastMomentum, null);
+    }
+    if (plan.kind() == MessageKind.DENSE && plan.beta() > 0) {
+      for (Uplink u : ups) {
+        if (!plan.byzantine()[u.worker()] && u.message() instanceof DenseMessage m
+            && m.dimension() == model.dimension() && m.isFinite()) {
+          lastMomentum[u.worker()] = m.values();
+        }
+      }
+    }
+    return new LocalChunks(rule, attack, server, messages, own, gradients, attackReference, referenceSigns);
+  }
+
+  /** The iterations/ row of iteration t. */
+  private IterationRow row(long t, List<Uplink> ups, double loss, float[] reference, SignVector referenceSigns,
+      ServerStep.Served served, Direction dir, double rate, Evaluated eval, double serverMs, long startNanos) {
+    int d = model.dimension();
+    boolean dense = plan.kind() == MessageKind.DENSE;
+    Double agreement = served.honestAgreement();
     Double failure = null;
     if (referenceSigns != null) {
-      agreement = honestAgreement(honest, referenceSigns);
       SignVector dirSigns = dir instanceof Direction.Signs s ? s.signs()
           : SignVector.pack(dir.toFloats(), TieRule.ZERO, null);
       failure = 1 - (double) dirSigns.agreements(referenceSigns) / d;
     }
-    long bytesUp = 0;
-    for (Message m : all) {
-      bytesUp += m.wireBytes();
-    }
-    if (spec.workerMetrics()) {
-      workerRows(t, all, dir);
-    }
-    double rate = lr.at(t);
-    boolean dense = plan.kind() == MessageKind.DENSE;
-    Evaluated eval = evaluate(t, ups);
-    Double receivedRatio = dense ? DenseMetrics.varianceNormRatio(honest) : null;
-    dir.applyTo(x, rate, spec.weightDecay());
-
     long computeNs = 0;
     long badImages = 0;
     for (Uplink u : ups) {
       computeNs = Math.max(computeNs, u.computeNanos());
       badImages += u.badImages();
     }
-    IterationRow row = new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
+    return new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
         eval.loss, eval.accuracy, reference == null ? null : l1(reference), agreement, failure,
         agreement == null ? null : cantelli(agreement), agreement == null ? null : exactFailure(agreement),
-        dense ? receivedRatio : null,
-        dense ? sampledRatio(t, receivedRatio, honest) : null,
+        dense ? served.receivedRatio() : null,
+        dense ? plan.beta() == 0 ? served.receivedRatio() : served.sampledRatio() : null,
         dense ? rule.varianceBound(spec.workers(), spec.declaredByzantine()) : null,
         dense && reference != null ? DenseMetrics.cosine(dir.toFloats(), reference) : null,
-        checked.malformed() + forged.malformed(), bytesUp,
-        dir.wireBytes() * spec.workers(), computeNs / 1e6, aggregateMs, (System.nanoTime() - start) / 1e6,
+        served.malformed(), served.bytesUp(),
+        dir.wireBytes() * spec.workers(), computeNs / 1e6, serverMs, (System.nanoTime() - startNanos) / 1e6,
         spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
         spec.batchSize().label(), spec.seed(), d, badImages);
-    if (phases != null) {
-      long end = System.nanoTime();
-      phases.add(Phases.Phase.ATTACK, (aggStart - attackStart) / 1e6);
-      phases.add(Phases.Phase.AGGREGATE, aggregateMs);
-      // from where the engine's last phase ended, so that the phases leave no gap
-      phases.add(Phases.Phase.METRICS, (attackStart - phases.last() + end - aggEnd) / 1e6);
-    }
-    return new Step(dir, rate, row);
   }
 
   /** What a step returns: the direction and η_t for the downlink, and the metrics row. */
@@ -346,67 +371,25 @@ public final class Driver {
   }
 
   /** workers/ rows ({@link WorkerRow}): each received message's sign agreement with the direction, and its weight. */
-  private void workerRows(long t, List<Message> received, Direction dir) {
-    SignVector direction = dir instanceof Direction.Signs s ? s.signs()
-        : SignVector.pack(dir.toFloats(), TieRule.ZERO, null);
-    double[] weights = rule.lastWeights();
-    int d = direction.dimension();
-    for (Message m : received) {
-      SignVector signs = m instanceof SignMessage s ? s.signs()
-          : SignVector.pack(((DenseMessage) m).values(), TieRule.ZERO, null);
-      int w = m.worker();
-      workerSink.accept(new WorkerRow(spec.runId(), t, w, (double) signs.agreements(direction) / d,
-          weights == null ? null : weights[w], plan.byzantine()[w]));
+  private void workerRows(long t, ServerStep.Served served) {
+    long[] agree = served.workerAgreement();
+    double[] weights = served.weights();
+    for (int w = 0; w < agree.length; w++) {
+      if (agree[w] >= 0) {
+        workerSink.accept(new WorkerRow(spec.runId(), t, w, (double) agree[w] / model.dimension(),
+            weights == null ? null : weights[w], plan.byzantine()[w]));
+      }
     }
   }
 
-  /**
-   * The variance-norm ratio of the honest gradients as sampled (El Mhamdi et al. 2021's "Sampled"). Without worker
-   * momentum they are what was received. With it, each g_t = (m_t − β·m_{t−1}) / (1 − δ) is recovered from the
-   * worker's consecutive momentum messages (exact up to the float rounding of m_t), so no gradient travels twice;
-   * null on an iteration whose predecessor this driver did not see (the first after a resume).
-   */
-  private Double sampledRatio(long t, Double received, List<Message> honest) {
-    if (plan.beta() == 0) {
-      return received;
-    }
-    boolean known = t == 0 || lastMomentumIteration == t - 1;
-    float b = (float) plan.beta();
-    double c = (float) (1 - plan.dampening());
-    List<Message> sampled = new ArrayList<>(honest.size());
-    for (Message m : honest) {
-      float[] now = ((DenseMessage) m).values();
-      float[] before = t == 0 ? null : lastMomentum[m.worker()];
-      known &= t == 0 || before != null;
-      if (!known) {
-        break;
-      }
-      float[] g = new float[now.length];
-      for (int i = 0; i < g.length; i++) {
-        g[i] = (float) (((double) now[i] - (before == null ? 0f : b * before[i])) / c);
-      }
-      sampled.add(new DenseMessage(m.worker(), g));
-    }
-    java.util.Arrays.fill(lastMomentum, null);
-    for (Message m : honest) {
-      lastMomentum[m.worker()] = ((DenseMessage) m).values();
-    }
-    lastMomentumIteration = t;
-    return known ? DenseMetrics.varianceNormRatio(sampled) : null;
+  /** True when the rule and the attack run chunk by chunk, so that the server's work can be sharded. */
+  public boolean shardable() {
+    return rule.coordinateWise() && attack.coordinateWise();
   }
 
-  /** p̂: the fraction of honest sign bits equal to the reference sign. */
-  private double honestAgreement(List<Message> honest, SignVector reference) {
-    if (honest.isEmpty()) {
-      return Double.NaN;
-    }
-    long agree = 0;
-    for (Message m : honest) {
-      SignVector s = m.kind() == MessageKind.SIGN ? ((SignMessage) m).signs()
-          : SignVector.pack(((DenseMessage) m).values(), TieRule.ZERO, null);
-      agree += s.agreements(reference);
-    }
-    return (double) agree / ((double) honest.size() * reference.dimension());
+  /** What the server's chunks need to know about the run. */
+  public ServerPlan serverPlan() {
+    return server;
   }
 
   private Double cantelli(double p) {

@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.signsgd.model.GradientModel;
+import org.signsgd.server.ServerPlan;
 
 /**
  * Spark partitions are the workers. The worker states live in a persisted RDD with one worker
@@ -29,8 +30,12 @@ public final class SparkEngine implements Engine {
   @Override
   public RunStatus run(Driver driver, Consumer<IterationRow> sink) {
     int workers = driver.spec().workers();
+    boolean sharded = sharded(driver);
     Broadcast<GradientModel> model = jsc.broadcast(driver.model());
-    Broadcast<WorkerPlan> plan = jsc.broadcast(driver.plan());
+    Broadcast<WorkerPlan> plan = jsc.broadcast(sharded ? driver.plan().withSampledGradients() : driver.plan());
+    Broadcast<ServerPlan> serverPlan = sharded ? jsc.broadcast(driver.serverPlan()) : null;
+    int shards = driver.spec().aggregationShards() > 0 ? driver.spec().aggregationShards()
+        : jsc.defaultParallelism();
     // x₀ is broadcast once; the partitions hold only worker ids, so no task carries the parameters
     Broadcast<float[]> x0 = jsc.broadcast(driver.model().initialParameters());
     List<Integer> ids = java.util.stream.IntStream.range(0, workers).boxed().toList();
@@ -52,13 +57,12 @@ public final class SparkEngine implements Engine {
       first = driver.resumeAt();
       ResumePoint.DriverState state = readDriverState(point, first);
       driver.restore(state);
-      slots = point.workers(first).map(s -> new WorkerSlot(s, null, null))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      slots = point.workers(first).map(WorkerSlot::of).persist(StorageLevel.MEMORY_AND_DISK());
       down = ship(new Downlink(first, state.direction(), state.lr()));
     } else {
       slots = jsc.parallelize(ids, partitions)
-          .map(w -> new WorkerSlot(new WorkerState(w, x0.value().clone(), new float[x0.value().length]), null,
-              null)).persist(StorageLevel.MEMORY_AND_DISK());
+          .map(w -> WorkerSlot.of(new WorkerState(w, x0.value().clone(), new float[x0.value().length])))
+          .persist(StorageLevel.MEMORY_AND_DISK());
       down = ship(new Downlink(0, null, 0));
     }
     // the last locally checkpointed state: its blocks are the checkpoint that later states recompute from, so
@@ -93,7 +97,9 @@ public final class SparkEngine implements Engine {
         } else if (cut) {
           next.rdd().localCheckpoint();
         }
-        List<Uplink> ups = next.map(WorkerSlot::uplink).collect();
+        // sharded, the messages stay on the executors: only what the metrics need comes back
+        List<Uplink> ups = sharded ? next.map(s -> s.uplink().withoutVectors()).collect()
+            : next.map(WorkerSlot::uplink).collect();
         long collected = System.nanoTime();
         float[] reference = driver.plan().referenceAt(t) ? next.filter(s -> s.gradient() != null)
             .treeAggregate(new HonestMean(), (m, s) -> m.add(s.gradient()), HonestMean::merge).mean() : null;
@@ -115,7 +121,15 @@ public final class SparkEngine implements Engine {
         if (phases != null) {
           phases.until(Phases.Phase.BROADCAST);
         }
-        Driver.Step step = driver.step(t, ups, reference, start);
+        ShardedChunks chunks = sharded ? new ShardedChunks(jsc, next, serverPlan, shards) : null;
+        Driver.Step step;
+        try {
+          step = driver.step(t, ups, reference, start, chunks);
+        } finally {
+          if (chunks != null) {
+            chunks.release();
+          }
+        }
         if (step == null) {
           status = RunStatus.DIVERGED;
           break;
@@ -141,10 +155,29 @@ public final class SparkEngine implements Engine {
       down.unpersist(false);
       model.unpersist(false);
       plan.unpersist(false);
+      if (serverPlan != null) {
+        serverPlan.unpersist(false);
+      }
       x0.unpersist(false);
     }
     return status;
   }
+
+  /**
+   * Whether this run's server work is sharded: as the job says, or for {@code auto} on a cluster master when the
+   * rule and the attack are coordinate-wise and d ≥ 2^20 (below that, or on one machine, the shuffle costs more
+   * than the driver's own pass over the messages).
+   */
+  boolean sharded(Driver driver) {
+    return switch (driver.spec().aggregation()) {
+      case "sharded" -> true;
+      case "driver" -> false;
+      default -> !jsc.isLocal() && driver.shardable() && driver.model().dimension() >= AUTO_SHARDED_DIMENSION;
+    };
+  }
+
+  /** The d from which {@code aggregation: auto} shards the server's work on a cluster. */
+  static final int AUTO_SHARDED_DIMENSION = 1 << 20;
 
   private static ResumePoint.DriverState readDriverState(ResumePoint point, long next) {
     try {

@@ -14,4 +14,10 @@ import org.signsgd.model.GradientModel;
  */
 public record Uplink(int worker, Message message, float[] byzantineVector, boolean checked, long checksum,
     double batchLoss, GradientModel.TestSums test, long computeNanos, long encodeNanos, long badImages)
-    implements Serializable {}
+    implements Serializable {
+
+  /** This uplink without its vectors: what the driver collects when the server's work is sharded. */
+  Uplink withoutVectors() {
+    return new Uplink(worker, null, null, checked, checksum, batchLoss, test, computeNanos, encodeNanos, badImages);
+  }
+}

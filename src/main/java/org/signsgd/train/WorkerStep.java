@@ -8,6 +8,7 @@ import org.signsgd.model.GradientModel;
 import org.signsgd.optim.GradientShaping;
 import org.signsgd.optim.WorkerMomentum;
 import org.signsgd.rng.SeedStreams;
+import org.signsgd.server.SampledGradient;
 import org.signsgd.vote.SignVector;
 
 /**
@@ -34,6 +35,8 @@ public final class WorkerStep {
     GradientShaping.apply(g, point, plan.l2Penalty(), plan.gradientClip());
     long compute = System.nanoTime() - start;
     long encodeStart = System.nanoTime();
+    boolean byzantine = plan.byzantine()[w];
+    float[] previousV = !byzantine && plan.sending().sampledGradients() ? s.v().clone() : null;
     WorkerMomentum.accumulate(s.v(), g, plan.beta(), plan.dampening());
     Message message = plan.kind() == MessageKind.SIGN
         ? new SignMessage(w, SignVector.pack(s.v(), plan.encoding(),
@@ -41,11 +44,13 @@ public final class WorkerStep {
         : new DenseMessage(w, s.v().clone());
     long encode = System.nanoTime() - encodeStart;
     boolean check = t % plan.checkEvery() == 0;
-    boolean byzantine = plan.byzantine()[w];
     Uplink up = new Uplink(w, message, byzantine && plan.ownVectors() ? s.v().clone() : null, check,
         check ? checksum(s.x()) : 0L, batchLoss,
         plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute, encode, badImages);
-    return new WorkerSlot(s, up, !byzantine && plan.referenceAt(t) ? g : null);
+    // v_{-1} = 0: at t = 0 the recovery's "before" is null, as on the driver
+    float[] sampled = previousV == null ? null : SampledGradient.recover(s.v(), t == 0 ? null : previousV, plan.beta(),
+        plan.dampening());
+    return new WorkerSlot(s, up, !byzantine && plan.referenceAt(t) ? g : null, sampled);
   }
 
   /**

@@ -172,6 +172,57 @@ public final class SignVector implements Serializable {
     return dimension;
   }
 
+  /**
+   * Coordinates [from, to) as a vector of their own; {@code from} is a multiple of 64 (a word boundary), so the
+   * planes are copied word by word.
+   */
+  public SignVector slice(int from, int to) {
+    if ((from & 63) != 0 || from < 0 || to < from || to > dimension) {
+      throw new IllegalArgumentException("sign vector slice [" + from + ", " + to + ") of d=" + dimension
+          + "; allowed: from a multiple of 64, from <= to <= d");
+    }
+    int d = to - from;
+    int w0 = from >>> 6;
+    int words = wordsFor(d);
+    long[] neg = Arrays.copyOfRange(negative, w0, w0 + words);
+    long[] zer = zero == null ? null : Arrays.copyOfRange(zero, w0, w0 + words);
+    if (words > 0) {
+      long mask = tailMask(d);
+      neg[words - 1] &= mask;
+      if (zer != null) {
+        zer[words - 1] &= mask;
+      }
+    }
+    return new SignVector(d, neg, zer != null && anySet(zer) ? zer : null);
+  }
+
+  /** The parts one after another; every part but the last has a dimension that is a multiple of 64. */
+  public static SignVector concat(java.util.List<SignVector> parts) {
+    int d = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      int pd = parts.get(i).dimension;
+      if (i < parts.size() - 1 && (pd & 63) != 0) {
+        throw new IllegalArgumentException("sign vector concat: part " + i + " has d=" + pd
+            + "; allowed: a multiple of 64 for every part but the last");
+      }
+      d += pd;
+    }
+    long[] neg = new long[wordsFor(d)];
+    long[] zer = null;
+    int w = 0;
+    for (SignVector p : parts) {
+      System.arraycopy(p.negative, 0, neg, w, p.negative.length);
+      if (p.zero != null) {
+        if (zer == null) {
+          zer = new long[neg.length];
+        }
+        System.arraycopy(p.zero, 0, zer, w, p.zero.length);
+      }
+      w += p.negative.length;
+    }
+    return new SignVector(d, neg, zer);
+  }
+
   public int wordCount() {
     return negative.length;
   }

@@ -1,0 +1,175 @@
+package org.signsgd.server;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.signsgd.aggregate.AggregationContext;
+import org.signsgd.aggregate.Aggregator;
+import org.signsgd.aggregate.Direction;
+import org.signsgd.attack.Attack;
+import org.signsgd.attack.AttackView;
+import org.signsgd.attack.ThreatModel;
+import org.signsgd.message.DenseMessage;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+import org.signsgd.message.SignMessage;
+import org.signsgd.rng.SeedStreams;
+import org.signsgd.vote.SignVector;
+import org.signsgd.vote.TieRule;
+
+/**
+ * The server's work on one chunk of coordinates, the same function wherever it runs: check the messages, let the
+ * attack forge the Byzantine ones from what its threat model allows, check those, aggregate, and take the partial
+ * sums of the metrics. A malformed dense message is dropped (the rule is then told f less one per drop, since it was
+ * a Byzantine one); a malformed sign message is an abstention. Nothing here throws on a bad message.
+ */
+public final class ChunkWork {
+  private ChunkWork() {}
+
+  /**
+   * @param pieces one per worker that sent a message, any order
+   * @param reference the reference gradient's coordinates, for an attack that reads it (else null)
+   * @param referenceSigns the reference's signs over this chunk, for the agreement metric (else null)
+   */
+  public static ChunkResult run(Aggregator rule, Attack attack, ServerPlan plan, Round round, int chunk,
+      List<ChunkPiece> pieces, float[] reference, SignVector referenceSigns) {
+    Chunks chunks = plan.chunks();
+    int len = chunks.to(chunk) - chunks.from(chunk);
+    List<ChunkPiece> sorted = new ArrayList<>(pieces);
+    sorted.sort(Comparator.comparingInt(ChunkPiece::worker));
+    boolean sign = plan.kind() == MessageKind.SIGN;
+
+    Set<Integer> badUplinks = new HashSet<>();
+    List<Message> honest = new ArrayList<>();
+    List<float[]> honestSampled = new ArrayList<>();
+    List<Message> own = new ArrayList<>();
+    List<float[]> ownVectors = new ArrayList<>();
+    for (ChunkPiece p : sorted) {
+      Message m = p.message();
+      boolean bad = !wellFormed(m, plan.kind(), len);
+      if (bad) {
+        badUplinks.add(p.worker());
+      }
+      if (bad || round.badUplinks().contains(p.worker())) {
+        if (!sign) {
+          continue;
+        }
+        m = new SignMessage(p.worker(), SignVector.allZero(len));
+      }
+      if (plan.byzantine()[p.worker()]) {
+        own.add(m);
+        ownVectors.add(p.ownVector());
+      } else {
+        honest.add(m);
+        honestSampled.add(p.sampled());
+      }
+    }
+    if (!round.badUplinks().containsAll(badUplinks)) {
+      return ChunkResult.incomplete(chunk, badUplinks, Set.of());
+    }
+
+    boolean omniscient = attack.threatModel() == ThreatModel.OMNISCIENT;
+    AttackView view = new AttackView(attack.threatModel(), plan.kind(), len, plan.workers(), own, ownVectors,
+        omniscient ? honest : null, omniscient ? reference : null, plan.encoding(), plan.seed(),
+        round.iteration(), chunk);
+    List<Message> forged = attack.forge(view);
+    Set<Integer> badForged = new HashSet<>();
+    List<Message> all = new ArrayList<>(honest);
+    for (int k = 0; k < forged.size(); k++) {
+      Message m = forged.get(k);
+      int worker = m == null ? own.get(Math.min(k, own.size() - 1)).worker() : m.worker();
+      boolean bad = !wellFormed(m, plan.kind(), len);
+      if (bad) {
+        badForged.add(worker);
+      }
+      if (bad || round.badForged().contains(worker)) {
+        if (sign && m != null) {
+          all.add(new SignMessage(m.worker(), SignVector.allZero(len)));
+        }
+        continue;
+      }
+      all.add(m);
+    }
+    if (!round.badForged().containsAll(badForged)) {
+      return ChunkResult.incomplete(chunk, badUplinks, badForged);
+    }
+    all.sort(Comparator.comparingInt(Message::worker));
+
+    int dropped = sign ? 0 : round.badUplinks().size() + round.badForged().size();
+    Direction dir = rule.aggregate(all, new AggregationContext(plan.workers(),
+        Math.max(0, plan.declaredByzantine() - dropped), round.iteration(),
+        SeedStreams.of(plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE, chunk)));
+
+    long agreement = 0;
+    if (referenceSigns != null) {
+      for (Message m : honest) {
+        agreement += signsOf(m).agreements(referenceSigns);
+      }
+    }
+    double[] received = sign ? null : deviation(honest.stream().map(m -> ((DenseMessage) m).values()).toList());
+    double[] sampled = sign || !round.sampled() ? null : deviation(honestSampled);
+    long[] workerAgreement = null;
+    if (plan.workerMetrics()) {
+      SignVector d = dir instanceof Direction.Signs s ? s.signs() : SignVector.pack(dir.toFloats(), TieRule.ZERO,
+          null);
+      workerAgreement = new long[plan.workers()];
+      java.util.Arrays.fill(workerAgreement, -1);
+      for (Message m : all) {
+        workerAgreement[m.worker()] = signsOf(m).agreements(d);
+      }
+    }
+    Set<Integer> withZeros = new HashSet<>();
+    for (Message m : all) {
+      if (m instanceof SignMessage s && s.signs().hasZeros()) {
+        withZeros.add(m.worker());
+      }
+    }
+    return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), dir, all.size(), agreement,
+        honest.size(), received, sampled, workerAgreement, Set.copyOf(withZeros), rule.lastWeights());
+  }
+
+  private static boolean wellFormed(Message m, MessageKind kind, int len) {
+    if (m == null || m.kind() != kind || m.dimension() != len) {
+      return false;
+    }
+    return !(m instanceof DenseMessage dense) || dense.isFinite();
+  }
+
+  private static SignVector signsOf(Message m) {
+    return m instanceof SignMessage s ? s.signs() : SignVector.pack(((DenseMessage) m).values(), TieRule.ZERO, null);
+  }
+
+  /**
+   * {Σ_i ū_i², Σ_m Σ_i (u_m,i − ū_i)²} over this chunk, ū the mean of the k vectors; null with fewer than 2 (the
+   * variance-norm ratio of El Mhamdi, Guerraoui, Rouault, ICLR 2021, r = (1/(k−1)) Σ‖u_m − ū‖² / ‖ū‖², is then
+   * undefined). Worker order, in double.
+   */
+  static double[] deviation(List<float[]> vectors) {
+    int k = vectors.size();
+    if (k < 2 || vectors.contains(null)) {
+      return null;
+    }
+    int d = vectors.get(0).length;
+    double[] mean = new double[d];
+    for (float[] u : vectors) {
+      for (int i = 0; i < d; i++) {
+        mean[i] += u[i];
+      }
+    }
+    double meanNorm = 0;
+    for (int i = 0; i < d; i++) {
+      mean[i] /= k;
+      meanNorm += mean[i] * mean[i];
+    }
+    double dev = 0;
+    for (float[] u : vectors) {
+      for (int i = 0; i < d; i++) {
+        double e = u[i] - mean[i];
+        dev += e * e;
+      }
+    }
+    return new double[] {meanNorm, dev};
+  }
+}

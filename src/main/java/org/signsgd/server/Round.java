@@ -1,0 +1,23 @@
+package org.signsgd.server;
+
+import java.io.Serializable;
+import java.util.Set;
+
+/**
+ * One pass of the server over every chunk of iteration t. A message found malformed in any chunk is malformed
+ * everywhere (a dense one is dropped, a sign one becomes an abstention), so the driver first runs the chunks
+ * assuming every message is sound, and only when a chunk reports a malformed one runs them again knowing it:
+ * {@code badUplinks} are the workers whose own message was malformed, {@code badForged} the Byzantine workers whose
+ * forged message was.
+ *
+ * @param sampled whether the honest workers' sampled gradients came with the messages (dense rules with worker
+ *     momentum; not on the first iteration after a resume)
+ */
+public record Round(long iteration, Set<Integer> badUplinks, Set<Integer> badForged, boolean sampled)
+    implements Serializable {
+
+  public Round {
+    badUplinks = Set.copyOf(badUplinks);
+    badForged = Set.copyOf(badForged);
+  }
+}

@@ -1,0 +1,150 @@
+package org.signsgd.server;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.signsgd.aggregate.Direction;
+import org.signsgd.message.MessageKind;
+import org.signsgd.vote.SignVector;
+
+/**
+ * The server's half of an iteration, wherever its chunks run ({@link LocalChunks} on the driver, the shards of
+ * {@code aggregation: sharded} on the executors): passes over every chunk until none finds a malformed message the
+ * pass did not know of (one pass unless a message is malformed), then the direction's chunks put together and the
+ * metrics' partial sums added in chunk order.
+ */
+public final class ServerStep {
+  private ServerStep() {}
+
+  /** Runs the server's work on every chunk of one round; the results in any order. */
+  public interface ChunkRunner {
+    List<ChunkResult> run(Round round);
+  }
+
+  /**
+   * What the server returns for one iteration.
+   *
+   * @param bytesUp the uplink bytes of the messages that reached the rule
+ * @param malformed messages found malformed, counted once per message (a worker's own and its forged one apart)
+   * @param honestAgreement p̂, the fraction of honest sign bits equal to the reference's (null without a reference;
+   *     NaN with no honest message)
+   * @param receivedRatio the variance-norm ratio of the honest vectors as received (dense rules; null when undefined)
+   * @param sampledRatio the same over the honest sampled gradients (null when they did not come)
+   * @param workerAgreement per worker, its message's sign agreements with the direction (−1: none reached the rule)
+   * @param weights each worker's weight in the rule (chunk 0's; null for a rule that does not weight)
+   */
+  public record Served(Direction direction, long bytesUp, int malformed, Double honestAgreement, Double receivedRatio,
+      Double sampledRatio, long[] workerAgreement, double[] weights) {}
+
+  public static Served serve(ServerPlan plan, long t, boolean sampled, boolean withReference, ChunkRunner runner) {
+    Set<Integer> badUplinks = new HashSet<>();
+    Set<Integer> badForged = new HashSet<>();
+    List<ChunkResult> results;
+    for (int pass = 1; ; pass++) {
+      results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled)));
+      boolean complete = true;
+      for (ChunkResult r : results) {
+        complete &= r.complete();
+        badUplinks.addAll(r.badUplinks());
+        badForged.addAll(r.badForged());
+      }
+      if (complete) {
+        break;
+      }
+      if (pass == 3) { // the first pass finds every bad uplink, the second every bad forgery
+        throw new IllegalStateException("iteration " + t + ": the server's chunks still disagree on the malformed "
+            + "messages after 3 passes (uplinks " + badUplinks + ", forged " + badForged + ")");
+      }
+    }
+    results.sort(Comparator.comparingInt(ChunkResult::chunk));
+    int count = plan.chunks().count();
+    if (results.size() != count) {
+      throw new IllegalStateException("iteration " + t + ": " + results.size() + " chunk results for " + count
+          + " chunks");
+    }
+    return new Served(direction(plan, results), bytesUp(plan, results), badUplinks.size() + badForged.size(),
+        withReference ? agreement(plan, results) : null, ratio(results, false), sampled ? ratio(results, true)
+        : null, workerAgreement(plan, results), results.get(0).weights());
+  }
+
+  private static Direction direction(ServerPlan plan, List<ChunkResult> results) {
+    if (results.size() == 1) {
+      return results.get(0).direction();
+    }
+    if (plan.kind() == MessageKind.SIGN) {
+      List<SignVector> parts = new ArrayList<>(results.size());
+      for (ChunkResult r : results) {
+        parts.add(((Direction.Signs) r.direction()).signs());
+      }
+      return new Direction.Signs(SignVector.concat(parts));
+    }
+    float[] out = new float[plan.dimension()];
+    int at = 0;
+    for (ChunkResult r : results) {
+      float[] part = ((Direction.Dense) r.direction()).values();
+      System.arraycopy(part, 0, out, at, part.length);
+      at += part.length;
+    }
+    return new Direction.Dense(out);
+  }
+
+  /** What the received messages weigh on the uplink: 4 bytes a coordinate, or 1 bit (2 with a zero). */
+  private static long bytesUp(ServerPlan plan, List<ChunkResult> results) {
+    long received = results.get(0).reached();
+    int d = plan.dimension();
+    if (plan.kind() == MessageKind.DENSE) {
+      return received * (org.signsgd.message.DenseMessage.HEADER_BYTES + 4L * d);
+    }
+    Set<Integer> withZeros = new HashSet<>();
+    for (ChunkResult r : results) {
+      withZeros.addAll(r.withZeros());
+    }
+    long plane = (d + 7L) >>> 3;
+    return received * (org.signsgd.message.SignMessage.HEADER_BYTES + SignVector.HEADER_BYTES + plane)
+        + withZeros.size() * plane;
+  }
+
+  private static double agreement(ServerPlan plan, List<ChunkResult> results) {
+    int honest = results.get(0).honest();
+    if (honest == 0) {
+      return Double.NaN;
+    }
+    long agree = 0;
+    for (ChunkResult r : results) {
+      agree += r.agreement();
+    }
+    return (double) agree / ((double) honest * plan.dimension());
+  }
+
+  /** r = (1/(k−1)) Σ‖u_m − ū‖² / ‖ū‖², its sums added in chunk order; null when undefined. */
+  private static Double ratio(List<ChunkResult> results, boolean sampled) {
+    double meanNorm = 0;
+    double dev = 0;
+    for (ChunkResult r : results) {
+      double[] p = sampled ? r.sampled() : r.received();
+      if (p == null) {
+        return null;
+      }
+      meanNorm += p[0];
+      dev += p[1];
+    }
+    int k = results.get(0).honest();
+    return meanNorm == 0 ? null : dev / (k - 1) / meanNorm;
+  }
+
+  private static long[] workerAgreement(ServerPlan plan, List<ChunkResult> results) {
+    if (!plan.workerMetrics()) {
+      return null;
+    }
+    long[] out = results.get(0).workerAgreement().clone();
+    for (ChunkResult r : results.subList(1, results.size())) {
+      long[] part = r.workerAgreement();
+      for (int w = 0; w < out.length; w++) {
+        out[w] = out[w] < 0 || part[w] < 0 ? -1 : out[w] + part[w];
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,15 @@
+package org.signsgd.train;
+
+import org.signsgd.server.ServerStep;
+import org.signsgd.vote.SignVector;
+
+/** {@code aggregation: sharded}: the messages of the current iteration, cut into chunks and spread over the shards. */
+public interface ShardedServer {
+  /**
+   * The runner over this iteration's chunks.
+   *
+   * @param reference the reference gradient, for an attack that reads it (else null)
+   * @param referenceSigns its signs, for the agreement metric (else null)
+   */
+  ServerStep.ChunkRunner runner(float[] reference, SignVector referenceSigns);
+}

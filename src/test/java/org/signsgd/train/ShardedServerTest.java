@@ -1,0 +1,140 @@
+package org.signsgd.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.signsgd.aggregate.Aggregator;
+import org.signsgd.aggregate.Rules;
+import org.signsgd.attack.Attack;
+import org.signsgd.attack.Attacks;
+import org.signsgd.job.JobException;
+import org.signsgd.job.JobSpec;
+import org.signsgd.server.Chunks;
+import org.signsgd.spec.RuleSpec;
+
+/**
+ * {@code aggregation: sharded} gives the rows of {@code aggregation: driver}, timing aside, for every rule and attack
+ * that can be sharded: at d = 150,000 the server's work is three chunks (65,536 + 65,536 + 18,928 coordinates), cut
+ * on the workers, shuffled to two shards on local[2], and put together on the driver.
+ */
+class ShardedServerTest {
+  @TempDir
+  static Path dir;
+
+  private static final int D = 150_000;
+
+  private static final String JOB = """
+      name: sharded
+      seed: 5
+      model: {name: quadratic, dim: 150000, noise_std: 1.0, x0: normal}
+      workers: 6
+      byzantine: 2
+      attack: {name: none}
+      aggregator: {name: majority-vote}
+      momentum: {beta: 0.9}
+      batch_size: 1
+      iterations: 2
+      worker_metrics: true
+      lr: {schedule: constant, initial: 0.01}
+      """;
+
+  private static JavaSparkContext jsc;
+
+  @BeforeAll
+  static void spark() {
+    jsc = JavaSparkContext.fromSparkContext(SparkSessions.get("local[2]").sparkContext());
+  }
+
+  /** Every registered rule that runs chunk by chunk, with every coordinate-wise attack of its message kind. */
+  static Stream<Arguments> shardable() {
+    List<Arguments> out = new ArrayList<>();
+    for (String r : Rules.names()) {
+      Aggregator rule = Rules.create(new RuleSpec(r, Map.of()));
+      if (!rule.coordinateWise()) {
+        continue;
+      }
+      for (String a : Attacks.names()) {
+        Attack attack = Attacks.create(new RuleSpec(a, Map.of()));
+        // label-flip changes the workers' data, not the server's work, and the toy has no labels
+        if (attack.coordinateWise() && !attack.flipsLabels() && attack.kinds().contains(rule.kind())) {
+          out.add(Arguments.of(r, a));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  @Test
+  void theExactnessTestCoversEveryCoordinateWiseRuleAndSeveralChunks() {
+    assertThat(shardable().map(a -> (String) a.get()[0]).distinct().sorted().toList())
+        .containsExactly("majority-vote", "meamed", "mean", "median", "phocas", "trimmed-mean");
+    assertThat(shardable().count()).isGreaterThanOrEqualTo(40);
+    assertThat(Chunks.of(D, false).count()).isEqualTo(3);
+  }
+
+  @ParameterizedTest(name = "{0} under {1}")
+  @MethodSource("shardable")
+  void shardedEqualsDriver(String rule, String attack) throws Exception {
+    String[] set = {"aggregator={name: " + rule + "}", "attack={name: " + attack + "}"};
+    Rows driver = run(TestJobs.one(dir, JOB, with(set, "aggregation=driver")));
+    Rows sharded = run(TestJobs.one(dir, JOB, with(set, "aggregation=sharded")));
+    assertThat(driver.iterations).hasSize(2);
+    assertThat(driver.workers).hasSizeGreaterThan(0);
+    assertThat(sharded.iterations).isEqualTo(driver.iterations);
+    assertThat(sharded.workers).isEqualTo(driver.workers);
+  }
+
+  @Test
+  void aRuleThatComparesWholeVectorsIsRefusedInOneLine() {
+    assertThatThrownBy(() -> TestJobs.one(dir, JOB, "aggregator={name: krum}", "attack={name: alie}",
+        "byzantine=1", "aggregation=sharded"))
+        .isInstanceOf(JobException.class)
+        .hasMessageContaining("aggregation")
+        .hasMessageContaining("krum does not work coordinate by coordinate")
+        .hasMessageContaining("majority-vote, mean, median, trimmed-mean, phocas, meamed")
+        .hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> TestJobs.one(dir, JOB, "engine=inprocess", "aggregation=sharded"))
+        .isInstanceOf(JobException.class)
+        .hasMessageContaining("use engine: spark");
+  }
+
+  @Test
+  void whereTheServerRunsDoesNotChangeTheRunId() throws Exception {
+    JobSpec driver = TestJobs.one(dir, JOB, "aggregation=driver");
+    JobSpec sharded = TestJobs.one(dir, JOB, "aggregation=sharded", "aggregation_shards=3");
+    assertThat(sharded.runId()).isEqualTo(driver.runId());
+    assertThat(sharded.aggregationShards()).isEqualTo(3);
+    assertThat(sharded.json()).contains("\"aggregation\":\"sharded\"");
+  }
+
+  private static String[] with(String[] set, String extra) {
+    String[] out = java.util.Arrays.copyOf(set, set.length + 1);
+    out[set.length] = extra;
+    return out;
+  }
+
+  private record Rows(List<IterationRow> iterations, List<WorkerRow> workers) {}
+
+  private static Rows run(JobSpec spec) {
+    List<IterationRow> rows = new ArrayList<>();
+    List<WorkerRow> workers = new ArrayList<>();
+    RunLifecycle.Ended ended = RunLifecycle.run(new SparkEngine(jsc), new Driver(spec).onWorkerRows(workers::add),
+        rows::add);
+    if (ended.error() != null) {
+      throw ended.error();
+    }
+    return new Rows(TestJobs.timeless(rows), workers);
+  }
+}
