@@ -1,0 +1,70 @@
+package org.signsgd.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signsgd.job.JobSpec;
+
+/**
+ * A sharded run stopped in the middle and resumed from its resume point gives the uninterrupted run's rows: the
+ * workers' states and the driver's x come back from the checkpoint, and the server's chunks are rebuilt from the
+ * next iteration's messages, with the same streams.
+ */
+class ShardedResumeTest {
+  @TempDir
+  Path dir;
+
+  private static final String JOB = """
+      name: sharded-resume
+      seed: 8
+      model: {name: quadratic, dim: 140000, noise_std: 1.0, x0: normal}
+      workers: 6
+      byzantine: 2
+      attack: {name: stochastic-sign-flip, r: 0.3}
+      aggregator: {name: majority-vote, tie: random}
+      momentum: {beta: 0.9}
+      batch_size: 1
+      iterations: 8
+      checkpoint_every: 2
+      worker_metrics: true
+      aggregation: sharded
+      aggregation_shards: 2
+      lr: {schedule: constant, initial: 0.01}
+      """;
+
+  @AfterEach
+  void clear() {
+    Interrupts.clear();
+  }
+
+  @Test
+  void aStoppedShardedRunResumesToTheUninterruptedRows() throws Exception {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get("local[2]").sparkContext());
+    JobSpec spec = TestJobs.one(dir, JOB, "checkpoint_dir=" + dir.resolve("whole").toUri());
+    List<IterationRow> whole = TestJobs.timeless(TestJobs.run(new SparkEngine(jsc), spec));
+    assertThat(whole).hasSize(8);
+
+    JobSpec stopped = TestJobs.one(dir, JOB, "checkpoint_dir=" + dir.resolve("stopped").toUri());
+    List<IterationRow> first = new ArrayList<>();
+    RunStatus status = new SparkEngine(jsc).run(new Driver(stopped), row -> {
+      first.add(TestJobs.timeless(row));
+      if (row.iteration() == 4) {
+        Interrupts.request(); // seen before iteration 5: a resume point at 5, then the stop
+      }
+    });
+    Interrupts.clear();
+    assertThat(status).isEqualTo(RunStatus.INTERRUPTED);
+    assertThat(first).hasSize(5).isEqualTo(whole.subList(0, 5));
+
+    List<IterationRow> rest = new ArrayList<>();
+    assertThat(new SparkEngine(jsc).run(new Driver(stopped).resumeAt(5), r -> rest.add(TestJobs.timeless(r))))
+        .isEqualTo(RunStatus.COMPLETED);
+    assertThat(rest).hasSize(3).isEqualTo(whole.subList(5, 8));
+  }
+}
