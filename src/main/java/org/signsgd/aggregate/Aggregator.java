@@ -48,6 +48,20 @@ public interface Aggregator {
     return false;
   }
 
+  /**
+   * True when the server may run the rule chunk by chunk of coordinates: a coordinate-wise rule, or one whose
+   * quantities over all coordinates are sums that {@link #chunked()} takes per chunk. A stateful rule is not (its
+   * state spans all of d on the driver).
+   */
+  default boolean shardable() {
+    return coordinateWise();
+  }
+
+  /** The rule as passes of per-chunk partial sums ({@link ChunkedRule}); null for a coordinate-wise or whole rule. */
+  default ChunkedRule chunked() {
+    return null;
+  }
+
   /** How the workers put sign(0) on the uplink for this rule (sign rules; {@link TieRule#ZERO} otherwise). */
   default org.signsgd.vote.TieRule encoding() {
     return org.signsgd.vote.TieRule.ZERO;

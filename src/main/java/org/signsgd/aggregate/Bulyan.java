@@ -12,7 +12,7 @@ import java.util.List;
  * with k = n − f − 2; the i-th of n − 2f − 2 selections averages the n − f − 2 − i best not yet pruned; then the
  * n − 4f − 2 values closest to the lower median), which gives other results. Requires n ≥ 4f + 3.
  */
-public final class Bulyan extends DenseRule {
+public final class Bulyan extends DenseRule implements ChunkedRule {
   public static final String NAME = "bulyan";
 
   private final boolean lpd;
@@ -43,13 +43,51 @@ public final class Bulyan extends DenseRule {
 
   @Override
   public double[] combine(double[][] x, int f) {
-    return lpd ? lpd(x, f) : paper(x, f);
+    return ChunkedRule.whole(this, x, f);
+  }
+
+  @Override
+  public boolean shardable() {
+    return true;
+  }
+
+  @Override
+  public ChunkedRule chunked() {
+    return this;
+  }
+
+  /** One pass: the pairwise squared distances. */
+  @Override
+  public int passes() {
+    return 1;
+  }
+
+  @Override
+  public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
+    return Rows.pairSums(x);
+  }
+
+  /** The paper's recursive selection, or LPD's Krum order (non-squared, n − f − 2 neighbours). */
+  @Override
+  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
+    double[][] dist = Rows.fromPairSums(sums, n);
+    return lpd ? Rows.byScore(new Krum(false, n - f - 2, false, 0).scoresFromDistances(dist, f))
+        : selectionFromDistances(dist, f);
+  }
+
+  @Override
+  public double[] finish(double[][] x, int f, java.io.Serializable decided) {
+    return lpd ? lpd(x, f, (int[]) decided) : paper(x, f, (int[]) decided);
   }
 
   /** The selected workers, in the order the recursion picks them (for tests). */
   int[] selection(double[][] x, int f) {
-    int n = x.length;
-    double[][] dist = Rows.squaredDistances(x);
+    return selectionFromDistances(Rows.fromPairSums(Rows.pairSums(x), x.length), f);
+  }
+
+  /** The recursion on the n × n squared distances. */
+  private static int[] selectionFromDistances(double[][] dist, int f) {
+    int n = dist.length;
     List<Integer> remaining = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       remaining.add(i);
@@ -76,8 +114,7 @@ public final class Bulyan extends DenseRule {
     return picked;
   }
 
-  private double[] paper(double[][] x, int f) {
-    int[] picked = selection(x, f);
+  private static double[] paper(double[][] x, int f, int[] picked) {
     double[][] y = new double[picked.length][];
     for (int s = 0; s < picked.length; s++) {
       y[s] = x[picked[s]];
@@ -91,9 +128,8 @@ public final class Bulyan extends DenseRule {
     return out;
   }
 
-  private double[] lpd(double[][] x, int f) {
+  private static double[] lpd(double[][] x, int f, int[] order) {
     int n = x.length;
-    int[] order = Rows.byScore(new Krum(false, n - f - 2, false, 0).scores(x, f));
     int selections = n - 2 * f - 2;
     double[][] y = new double[selections][];
     for (int i = 0; i < selections; i++) {

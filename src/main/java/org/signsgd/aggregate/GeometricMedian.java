@@ -6,7 +6,7 @@ package org.signsgd.aggregate;
  * β_i = (1/n) / max(ν, ‖z − x_i‖), z ← Σ β_i x_i / Σ β_i, from z = 0, T times (EPFML and ByzFL: ν = 0.1, T = 3).
  * Requires n ≥ 2f + 1.
  */
-public final class GeometricMedian extends DenseRule {
+public final class GeometricMedian extends DenseRule implements ChunkedRule {
   public static final String NAME = "geometric-median";
 
   private final double nu;
@@ -29,30 +29,76 @@ public final class GeometricMedian extends DenseRule {
 
   @Override
   public double[] combine(double[][] x, int f) {
+    return ChunkedRule.whole(this, x, f);
+  }
+
+  @Override
+  public boolean shardable() {
+    return true;
+  }
+
+  @Override
+  public ChunkedRule chunked() {
+    return this;
+  }
+
+  /** One pass per Weiszfeld step: the squared distances of the rows to that step's z. */
+  @Override
+  public int passes() {
+    return iterations;
+  }
+
+  /** Σ_k (z_k − x_ik)² over the chunk, for each row i, z from the weights decided so far (0 at first). */
+  @Override
+  public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
+    double[] z = z(x, (double[]) decided);
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      double s = 0;
+      for (int k = 0; k < z.length; k++) {
+        double e = z[k] - x[i][k];
+        s += e * e;
+      }
+      out[i] = s;
+    }
+    return out;
+  }
+
+  /** β_i = (1/n) / max(ν, ‖z − x_i‖), 0 for a non-finite distance (ByzFL drops rows with infinities). */
+  @Override
+  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
+    double[] beta = new double[n];
+    for (int i = 0; i < n; i++) {
+      double dist = Math.sqrt(sums[i]);
+      beta[i] = Double.isFinite(dist) ? (1.0 / n) / Math.max(nu, dist) : 0;
+    }
+    return beta;
+  }
+
+  @Override
+  public double[] finish(double[][] x, int f, java.io.Serializable decided) {
+    return z(x, (double[]) decided);
+  }
+
+  /** z = Σ β_i x_i / Σ β_i over the rows with a weight; 0 before the first step. */
+  private static double[] z(double[][] x, double[] beta) {
     int d = x[0].length;
     double[] z = new double[d];
-    for (int t = 0; t < iterations; t++) {
-      double[] next = new double[d];
-      double total = 0;
-      for (double[] xi : x) {
-        double s = 0;
-        for (int k = 0; k < d; k++) {
-          double e = z[k] - xi[k];
-          s += e * e;
-        }
-        double dist = Math.sqrt(s);
-        if (!Double.isFinite(dist)) {
-          continue; // a non-finite row gets weight 0 (ByzFL drops rows with infinities)
-        }
-        double beta = (1.0 / x.length) / Math.max(nu, dist);
-        total += beta;
-        for (int k = 0; k < d; k++) {
-          next[k] += beta * xi[k];
-        }
+    if (beta == null) {
+      return z;
+    }
+    double total = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (beta[i] == 0) {
+        continue;
       }
+      total += beta[i];
       for (int k = 0; k < d; k++) {
-        z[k] = next[k] / total;
+        z[k] += beta[i] * x[i][k];
       }
+    }
+    for (int k = 0; k < d; k++) {
+      z[k] /= total;
     }
     return z;
   }

@@ -8,7 +8,7 @@ package org.signsgd.aggregate;
  * m = n − f; {@code neighbours}, {@code squared: false} and {@code m} give the implementations' variants (LPD:
  * k = n − f − 1, plain distances, m = n − f − 2). Requires n ≥ 2f + 3. Ties: lowest worker index.
  */
-public final class Krum extends DenseRule {
+public final class Krum extends DenseRule implements ChunkedRule {
   public static final String NAME = "krum";
   public static final String MULTI = "multi-krum";
 
@@ -62,8 +62,12 @@ public final class Krum extends DenseRule {
 
   /** Each row's score. */
   double[] scores(double[][] x, int f) {
-    int n = x.length;
-    double[][] dist = Rows.squaredDistances(x);
+    return scoresFromDistances(Rows.fromPairSums(Rows.pairSums(x), x.length), f);
+  }
+
+  /** Each row's score from the n × n squared distances. */
+  double[] scoresFromDistances(double[][] dist, int f) {
+    int n = dist.length;
     int k = neighbours > 0 ? neighbours : n - f - 2;
     double[] score = new double[n];
     for (int i = 0; i < n; i++) {
@@ -85,7 +89,39 @@ public final class Krum extends DenseRule {
 
   @Override
   public double[] combine(double[][] x, int f) {
-    int[] order = Rows.byScore(scores(x, f));
+    return ChunkedRule.whole(this, x, f);
+  }
+
+  @Override
+  public boolean shardable() {
+    return true;
+  }
+
+  @Override
+  public ChunkedRule chunked() {
+    return this;
+  }
+
+  /** One pass: the pairwise squared distances. */
+  @Override
+  public int passes() {
+    return 1;
+  }
+
+  @Override
+  public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
+    return Rows.pairSums(x);
+  }
+
+  /** The rows by score, lowest first (ties: lowest index). */
+  @Override
+  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
+    return Rows.byScore(scoresFromDistances(Rows.fromPairSums(sums, n), f));
+  }
+
+  @Override
+  public double[] finish(double[][] x, int f, java.io.Serializable decided) {
+    int[] order = (int[]) decided;
     if (!multi) {
       return x[order[0]].clone();
     }

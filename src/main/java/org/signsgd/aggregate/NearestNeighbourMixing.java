@@ -6,7 +6,7 @@ package org.signsgd.aggregate;
  * each x_i is replaced by the mean of its n − f nearest vectors, itself included (ties: lowest worker index),
  * then any rule ({@code then}, default mean) runs on the mixed vectors. Requires f < n/2.
  */
-public final class NearestNeighbourMixing extends DenseRule {
+public final class NearestNeighbourMixing extends DenseRule implements ChunkedRule {
   public static final String NAME = "nnm";
 
   private final DenseRule then;
@@ -31,12 +31,65 @@ public final class NearestNeighbourMixing extends DenseRule {
 
   @Override
   public double[] combine(double[][] x, int f) {
-    double[][] dist = Rows.squaredDistances(x);
+    return ChunkedRule.whole(this, x, f);
+  }
+
+  /** Shardable when the rule it wraps is coordinate-wise or chunked. */
+  @Override
+  public boolean shardable() {
+    return then.coordinateWise() || then.chunked() != null;
+  }
+
+  @Override
+  public ChunkedRule chunked() {
+    return shardable() ? this : null;
+  }
+
+  /** What the passes decided: each row's n − f nearest rows (itself first), and the wrapped rule's decision. */
+  private record Mixing(int[][] nearest, java.io.Serializable then) implements java.io.Serializable {}
+
+  /** The distances, then the wrapped rule's passes over the mixed rows. */
+  @Override
+  public int passes() {
+    return 1 + (then.chunked() == null ? 0 : then.chunked().passes());
+  }
+
+  @Override
+  public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
+    if (pass == 0) {
+      return Rows.pairSums(x);
+    }
+    Mixing m = (Mixing) decided;
+    return then.chunked().partial(pass - 1, mixed(x, m.nearest()), f, m.then());
+  }
+
+  @Override
+  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
+    if (pass == 0) {
+      double[][] dist = Rows.fromPairSums(sums, n);
+      int[][] nearest = new int[n][];
+      for (int i = 0; i < n; i++) {
+        nearest[i] = java.util.Arrays.copyOf(Rows.byScore(dist[i]), n - f); // dist[i][i] = 0: itself first
+      }
+      return new Mixing(nearest, null);
+    }
+    Mixing m = (Mixing) decided;
+    return new Mixing(m.nearest(), then.chunked().decide(pass - 1, sums, n, f, m.then()));
+  }
+
+  @Override
+  public double[] finish(double[][] x, int f, java.io.Serializable decided) {
+    Mixing m = (Mixing) decided;
+    double[][] y = mixed(x, m.nearest());
+    return then.chunked() == null ? then.combine(y, f) : then.chunked().finish(y, f, m.then());
+  }
+
+  /** y_i: the mean of row i's nearest rows. */
+  private static double[][] mixed(double[][] x, int[][] nearest) {
     double[][] y = new double[x.length][];
     for (int i = 0; i < x.length; i++) {
-      int[] order = Rows.byScore(dist[i]); // dist[i][i] = 0: itself first
-      y[i] = Rows.mean(x, java.util.Arrays.copyOf(order, x.length - f));
+      y[i] = Rows.mean(x, nearest[i]);
     }
-    return then.combine(y, f);
+    return y;
   }
 }

@@ -8,14 +8,28 @@ import java.util.stream.IntStream;
 final class Rows {
   private Rows() {}
 
-  /** ‖x_i − x_j‖² for every pair; a non-finite distance is +∞, as in LPD-EPFL's ByzantineMomentum Krum. */
-  static double[][] squaredDistances(double[][] x) {
+  /** ‖x_i − x_j‖² for i < j, row-major over the upper triangle: one chunk's part of the distances. */
+  static double[] pairSums(double[][] x) {
     int n = x.length;
-    double[][] out = new double[n][n];
-    for (int i = 0; i < n; i++) {
+    double[] out = new double[n * (n - 1) / 2];
+    for (int i = 0, p = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
-        double s = squaredDistance(x[i], x[j]);
-        double v = Double.isFinite(s) ? s : Double.POSITIVE_INFINITY;
+        out[p++] = squaredDistance(x[i], x[j]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The n × n matrix of the distances {@link #pairSums} summed over the chunks; a non-finite distance is +∞, as in
+   * LPD-EPFL's ByzantineMomentum Krum.
+   */
+  static double[][] fromPairSums(double[] sums, int n) {
+    double[][] out = new double[n][n];
+    for (int i = 0, p = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        double v = Double.isFinite(sums[p]) ? sums[p] : Double.POSITIVE_INFINITY;
+        p++;
         out[i][j] = v;
         out[j][i] = v;
       }

@@ -171,9 +171,9 @@ public final class JobFile {
         throw new JobException(file, "aggregation", "is sharded with engine " + engine.label() + "; the shards are "
             + "Spark tasks: use engine: spark, or aggregation: driver");
       }
-      if (!rule.coordinateWise()) {
-        throw new JobException(file, "aggregation", "is sharded, but " + rule.name() + " does not work coordinate "
-            + "by coordinate and runs on the driver only; sharded rules: " + shardedRules() + "; or use aggregation: "
+      if (!rule.shardable()) {
+        throw new JobException(file, "aggregation", "is sharded, but " + rule.name() + " keeps state over all "
+            + "coordinates and runs on the driver only; sharded rules: " + shardedRules() + "; or use aggregation: "
             + "driver");
       }
       if (!atk.coordinateWise()) {
@@ -247,7 +247,7 @@ public final class JobFile {
   /** The rules {@code aggregation: sharded} can run, comma-separated. */
   private static String shardedRules() {
     return String.join(", ", Rules.names().stream().filter(n -> Rules.create(new RuleSpec(n, Map.of()))
-        .coordinateWise()).toList());
+        .shardable()).toList());
   }
 
   /** {@code {name: krum, neighbours: auto, ...}}: a rule's name under {@code key} with the parameters it used. */

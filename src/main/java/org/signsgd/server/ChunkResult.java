@@ -18,14 +18,22 @@ import org.signsgd.aggregate.Direction;
  *     message of that worker reached the rule); null unless the run writes workers/ rows
  * @param withZeros workers whose sign message reaching the rule has a zero coordinate in this chunk (it then
  *     travels with a second bit-plane); empty for dense messages
+ * @param partial a chunked rule's partial sums on a pass before its finish (then {@code direction} and the metric
+ *     sums are null)
  * @param weights the weight each worker carried in this chunk ({@link org.signsgd.aggregate.Aggregator#lastWeights})
  */
 public record ChunkResult(int chunk, boolean complete, Set<Integer> badUplinks, Set<Integer> badForged,
     Direction direction, int reached, long agreement, int honest, double[] received, double[] sampled, long[] workerAgreement,
-    Set<Integer> withZeros, double[] weights) implements Serializable {
+    Set<Integer> withZeros, double[] partial, double[] weights) implements Serializable {
 
   static ChunkResult incomplete(int chunk, Set<Integer> badUplinks, Set<Integer> badForged) {
     return new ChunkResult(chunk, false, Set.copyOf(badUplinks), Set.copyOf(badForged), null, 0, 0, 0, null, null,
-        null, Set.of(), null);
+        null, Set.of(), null, null);
+  }
+
+  static ChunkResult partial(int chunk, Set<Integer> badUplinks, Set<Integer> badForged, int reached,
+      double[] sums) {
+    return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), null, reached, 0, 0, null,
+        null, null, Set.of(), sums, null);
   }
 }

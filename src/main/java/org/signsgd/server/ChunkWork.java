@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.signsgd.aggregate.AggregationContext;
 import org.signsgd.aggregate.Aggregator;
+import org.signsgd.aggregate.ChunkedRule;
 import org.signsgd.aggregate.Direction;
 import org.signsgd.attack.Attack;
 import org.signsgd.attack.AttackView;
@@ -98,9 +99,25 @@ public final class ChunkWork {
     all.sort(Comparator.comparingInt(Message::worker));
 
     int dropped = sign ? 0 : round.badUplinks().size() + round.badForged().size();
-    Direction dir = rule.aggregate(all, new AggregationContext(plan.workers(),
-        Math.max(0, plan.declaredByzantine() - dropped), round.iteration(),
-        SeedStreams.of(plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE, chunk)));
+    int f = Math.max(0, plan.declaredByzantine() - dropped);
+    ChunkedRule passes = plan.whole() ? null : rule.chunked();
+    Direction dir;
+    if (passes != null) {
+      double[][] x = DenseMessage.rows(all);
+      if (round.pass() < passes.passes()) {
+        return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
+            passes.partial(round.pass(), x, f, round.decided()));
+      }
+      double[] y = passes.finish(x, f, round.decided());
+      float[] out = new float[y.length];
+      for (int k = 0; k < y.length; k++) {
+        out[k] = (float) y[k];
+      }
+      dir = new Direction.Dense(out);
+    } else {
+      dir = rule.aggregate(all, new AggregationContext(plan.workers(), f, round.iteration(),
+          SeedStreams.of(plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE, chunk)));
+    }
 
     long agreement = 0;
     if (referenceSigns != null) {
@@ -127,7 +144,7 @@ public final class ChunkWork {
       }
     }
     return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), dir, all.size(), agreement,
-        honest.size(), received, sampled, workerAgreement, Set.copyOf(withZeros), rule.lastWeights());
+        honest.size(), received, sampled, workerAgreement, Set.copyOf(withZeros), null, rule.lastWeights());
   }
 
   private static boolean wellFormed(Message m, MessageKind kind, int len) {

@@ -10,10 +10,14 @@ import java.util.Set;
  * {@code badUplinks} are the workers whose own message was malformed, {@code badForged} the Byzantine workers whose
  * forged message was.
  *
+ * @param pass for a {@link org.signsgd.aggregate.ChunkedRule}, which pass of partial sums this is (its
+ *     {@code passes()}: the finish); 0 for other rules
+ * @param decided what the driver decided from the previous pass's sums (null at pass 0)
  * @param sampled whether the honest workers' sampled gradients came with the messages (dense rules with worker
  *     momentum; not on the first iteration after a resume)
  */
-public record Round(long iteration, Set<Integer> badUplinks, Set<Integer> badForged, boolean sampled)
+public record Round(long iteration, Set<Integer> badUplinks, Set<Integer> badForged, boolean sampled, int pass,
+    Serializable decided)
     implements Serializable {
 
   public Round {

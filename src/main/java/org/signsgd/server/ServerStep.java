@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.signsgd.aggregate.Aggregator;
+import org.signsgd.aggregate.ChunkedRule;
 import org.signsgd.aggregate.Direction;
 import org.signsgd.message.MessageKind;
 import org.signsgd.vote.SignVector;
@@ -38,24 +40,37 @@ public final class ServerStep {
   public record Served(Direction direction, long bytesUp, int malformed, Double honestAgreement, Double receivedRatio,
       Double sampledRatio, long[] workerAgreement, double[] weights) {}
 
-  public static Served serve(ServerPlan plan, long t, boolean sampled, boolean withReference, ChunkRunner runner) {
+  /**
+   * @param rule the driver's instance of the run's rule: a chunked rule decides between its passes here
+   */
+  public static Served serve(ServerPlan plan, Aggregator rule, long t, boolean sampled, boolean withReference,
+      ChunkRunner runner) {
     Set<Integer> badUplinks = new HashSet<>();
     Set<Integer> badForged = new HashSet<>();
+    ChunkedRule chunked = plan.whole() ? null : rule.chunked();
+    int pass = 0;
+    java.io.Serializable decided = null;
     List<ChunkResult> results;
-    for (int pass = 1; ; pass++) {
-      results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled)));
+    for (int attempt = 1; ; attempt++) {
+      results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled, pass, decided)));
       boolean complete = true;
       for (ChunkResult r : results) {
         complete &= r.complete();
         badUplinks.addAll(r.badUplinks());
         badForged.addAll(r.badForged());
       }
+      if (complete && chunked != null && pass < chunked.passes()) {
+        decided = chunked.decide(pass, sums(t, results), results.get(0).reached(), declared(plan, badUplinks,
+            badForged), decided);
+        pass++;
+        continue;
+      }
       if (complete) {
         break;
       }
-      if (pass == 3) { // the first pass finds every bad uplink, the second every bad forgery
+      if (pass > 0 || attempt == 3) { // the first pass finds every bad uplink, the second every bad forgery
         throw new IllegalStateException("iteration " + t + ": the server's chunks still disagree on the malformed "
-            + "messages after 3 passes (uplinks " + badUplinks + ", forged " + badForged + ")");
+            + "messages after " + attempt + " passes (uplinks " + badUplinks + ", forged " + badForged + ")");
       }
     }
     results.sort(Comparator.comparingInt(ChunkResult::chunk));
@@ -67,6 +82,30 @@ public final class ServerStep {
     return new Served(direction(plan, results), bytesUp(plan, results), badUplinks.size() + badForged.size(),
         withReference ? agreement(plan, results) : null, ratio(results, false), sampled ? ratio(results, true)
         : null, workerAgreement(plan, results), results.get(0).weights());
+  }
+
+  /** The f a rule is told: the declared count, less one for each dense message dropped as malformed. */
+  private static int declared(ServerPlan plan, Set<Integer> badUplinks, Set<Integer> badForged) {
+    int dropped = plan.kind() == MessageKind.SIGN ? 0 : badUplinks.size() + badForged.size();
+    return Math.max(0, plan.declaredByzantine() - dropped);
+  }
+
+  /** A pass's partial sums added in chunk order. */
+  private static double[] sums(long t, List<ChunkResult> results) {
+    List<ChunkResult> sorted = new ArrayList<>(results);
+    sorted.sort(Comparator.comparingInt(ChunkResult::chunk));
+    double[] out = sorted.get(0).partial().clone();
+    for (ChunkResult r : sorted.subList(1, sorted.size())) {
+      double[] p = r.partial();
+      if (p.length != out.length) {
+        throw new IllegalStateException("iteration " + t + ": chunk " + r.chunk() + " sent " + p.length
+            + " partial sums; chunk 0 sent " + out.length);
+      }
+      for (int i = 0; i < out.length; i++) {
+        out[i] += p[i];
+      }
+    }
+    return out;
   }
 
   private static Direction direction(ServerPlan plan, List<ChunkResult> results) {

@@ -228,7 +228,7 @@ public final class Driver {
     float[] attackReference = attack.needsReference() ? reference : null;
     ServerStep.ChunkRunner runner = sharded != null ? sharded.runner(attackReference, referenceSigns)
         : local(t, ups, sampled, attackReference, referenceSigns);
-    ServerStep.Served served = ServerStep.serve(server, t, sampled && (sharded != null || samplesKnown),
+    ServerStep.Served served = ServerStep.serve(server, rule, t, sampled && (sharded != null || samplesKnown),
         referenceSigns != null, runner);
     lastServed = t;
     Direction dir = served.direction();
@@ -384,7 +384,7 @@ public final class Driver {
 
   /** True when the rule and the attack run chunk by chunk, so that the server's work can be sharded. */
   public boolean shardable() {
-    return rule.coordinateWise() && attack.coordinateWise();
+    return rule.shardable() && attack.coordinateWise();
   }
 
   /** What the server's chunks need to know about the run. */
