@@ -33,7 +33,7 @@ final class CostQueries {
               + "(dimension d tells the models apart)",
           "iterations: iterations averaged (all seeds)",
           "compute_ms: the slowest worker's gradient (and momentum, sign packing) per iteration",
-          "aggregate_ms: the server's rule (vote, Krum, ...) per iteration",
+          "aggregate_ms: the server step (attack, rule (vote, Krum, ...) and their sums) per iteration",
           "other_ms: the rest of iteration_ms: collecting the messages, the attack, metrics, evaluation, the "
               + "broadcast and Spark's scheduling",
           "iteration_ms: wall-clock time of an iteration",

@@ -125,8 +125,8 @@ public final class ChunkWork {
         agreement += signsOf(m).agreements(referenceSigns);
       }
     }
-    double[] received = sign ? null : deviation(honest.stream().map(m -> ((DenseMessage) m).values()).toList());
-    double[] sampled = sign || !round.sampled() ? null : deviation(honestSampled);
+    double[] received = sign ? null : VarianceNormRatio.sums(honest.stream().map(m -> ((DenseMessage) m).values()).toList());
+    double[] sampled = sign || !round.sampled() ? null : VarianceNormRatio.sums(honestSampled);
     long[] workerAgreement = null;
     if (plan.workerMetrics()) {
       SignVector d = dir instanceof Direction.Signs s ? s.signs() : SignVector.pack(dir.toFloats(), TieRule.ZERO,
@@ -156,37 +156,5 @@ public final class ChunkWork {
 
   private static SignVector signsOf(Message m) {
     return m instanceof SignMessage s ? s.signs() : SignVector.pack(((DenseMessage) m).values(), TieRule.ZERO, null);
-  }
-
-  /**
-   * {Σ_i ū_i², Σ_m Σ_i (u_m,i − ū_i)²} over this chunk, ū the mean of the k vectors; null with fewer than 2 (the
-   * variance-norm ratio of El Mhamdi, Guerraoui, Rouault, ICLR 2021, r = (1/(k−1)) Σ‖u_m − ū‖² / ‖ū‖², is then
-   * undefined). Worker order, in double.
-   */
-  static double[] deviation(List<float[]> vectors) {
-    int k = vectors.size();
-    if (k < 2 || vectors.contains(null)) {
-      return null;
-    }
-    int d = vectors.get(0).length;
-    double[] mean = new double[d];
-    for (float[] u : vectors) {
-      for (int i = 0; i < d; i++) {
-        mean[i] += u[i];
-      }
-    }
-    double meanNorm = 0;
-    for (int i = 0; i < d; i++) {
-      mean[i] /= k;
-      meanNorm += mean[i] * mean[i];
-    }
-    double dev = 0;
-    for (float[] u : vectors) {
-      for (int i = 0; i < d; i++) {
-        double e = u[i] - mean[i];
-        dev += e * e;
-      }
-    }
-    return new double[] {meanNorm, dev};
   }
 }

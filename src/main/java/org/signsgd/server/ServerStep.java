@@ -169,8 +169,7 @@ public final class ServerStep {
       meanNorm += p[0];
       dev += p[1];
     }
-    int k = results.get(0).honest();
-    return meanNorm == 0 ? null : dev / (k - 1) / meanNorm;
+    return VarianceNormRatio.of(meanNorm, dev, results.get(0).honest());
   }
 
   private static long[] workerAgreement(ServerPlan plan, List<ChunkResult> results) {

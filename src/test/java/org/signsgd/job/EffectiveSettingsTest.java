@@ -27,7 +27,8 @@ class EffectiveSettingsTest {
 
   @Test
   void aJobNamingOneKeyRecordsEveryDefault() throws Exception {
-    assertThat(load("name: few\n").json()).isEqualTo("{\"aggregator\":{\"name\":\"majority-vote\",\"tie\":\"zero\"},"
+    assertThat(load("name: few\n").json()).isEqualTo("{\"aggregation\":\"auto\",\"aggregation_shards\":\"auto\","
+        + "\"aggregator\":{\"name\":\"majority-vote\",\"tie\":\"zero\"},"
         + "\"attack\":{\"name\":\"none\"},\"batch_size\":1,\"byzantine\":0,\"check_every\":50,\"checkpoint_dir\":null,"
         + "\"checkpoint_every\":50,\"data\":{\"name\":\"synthetic\"},\"declared_byzantine\":0,\"engine\":\"spark\","
         + "\"eval_every\":0,\"flush_every\":100,\"gradient_clip\":0.0,\"iterations\":500,\"l2_penalty\":0.0,"

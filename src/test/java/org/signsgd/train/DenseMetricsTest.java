@@ -8,22 +8,21 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.signsgd.aggregate.Rules;
-import org.signsgd.message.DenseMessage;
-import org.signsgd.message.Message;
+import org.signsgd.server.VarianceNormRatio;
 import org.signsgd.spec.RuleSpec;
 
-/** REFERENCE Part II §3: the variance-norm ratio of E's honest vectors and the rules' bounds. */
+/** The variance-norm ratio of a worked example's honest vectors (El Mhamdi et al., ICLR 2021) and the rules' bounds. */
 class DenseMetricsTest {
   @Test
   void ratioOfExampleE() {
     double[][] h = {{1.0, 2.1}, {2.2, 1.4}, {0.4, 0.9}, {1.6, 0.1}, {2.7, 2.6}, {1.3, 0.7}};
-    List<Message> honest = new ArrayList<>();
-    for (int i = 0; i < h.length; i++) {
-      honest.add(new DenseMessage(i, new float[] {(float) h[i][0], (float) h[i][1]}));
+    List<float[]> honest = new ArrayList<>();
+    for (double[] row : h) {
+      honest.add(new float[] {(float) row[0], (float) row[1]});
     }
     // float inputs: 1.5466666667 / 4.0411111111 = 0.3827330217 up to float rounding of E
-    assertThat(DenseMetrics.varianceNormRatio(honest)).isCloseTo(0.3827330217, within(1e-7));
-    assertThat(DenseMetrics.varianceNormRatio(honest.subList(0, 1))).isNull();
+    assertThat(VarianceNormRatio.of(honest)).isCloseTo(0.3827330217, within(1e-7));
+    assertThat(VarianceNormRatio.of(honest.subList(0, 1))).isNull();
   }
 
   @Test

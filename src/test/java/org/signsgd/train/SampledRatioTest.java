@@ -48,20 +48,20 @@ class SampledRatioTest {
     int lower = 0;
     for (long t = 0; t < spec.iterations(); t++) {
       List<Uplink> ups = new ArrayList<>();
-      List<Message> sampled = new ArrayList<>();
+      List<float[]> sampled = new ArrayList<>();
       HonestMean mean = new HonestMean();
       for (int w = 0; w < states.size(); w++) {
         WorkerSlot slot = WorkerStep.step(driver.model(), driver.plan(), states.get(w), down);
         states.set(w, slot.state());
         ups.add(slot.uplink());
         if (slot.gradient() != null) {
-          sampled.add(new DenseMessage(w, slot.gradient()));
+          sampled.add(slot.gradient());
           mean.add(slot.gradient());
         }
       }
       Driver.Step step = driver.step(t, ups, mean.mean(), System.nanoTime());
       IterationRow row = step.row();
-      double truth = DenseMetrics.varianceNormRatio(sampled);
+      double truth = org.signsgd.server.VarianceNormRatio.of(sampled);
       assertThat(sampled).hasSize(7);
       assertThat(row.varianceNormRatioSampled()).as("t=%d", t).isCloseTo(truth, within(1e-5 * truth));
       if (t == 0) {
