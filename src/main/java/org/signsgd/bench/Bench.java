@@ -38,7 +38,8 @@ import org.signsgd.train.SparkEngine;
  * The measurements of the {@code bench} command, all in one run on this machine (sections a–i): the vote
  * kernel (JMH), single-threaded gradients, a 27-worker network iteration against its gradient floor, bytes on
  * the wire, the toy quadratic on both engines and the Spark engine's per-iteration overhead, and how an
- * iteration grows with Q and d, and whole ResNet gradients and image decoding (i). {@code quick} shrinks every size so that a test can run it.
+ * iteration grows with Q and d, whole ResNet gradients and image decoding (i), and the server's work at ResNet-50's d
+ * on the driver against sharded (j). {@code quick} shrinks every size so that a test can run it.
  */
 public final class Bench {
   private final SparkSession spark;
@@ -58,7 +59,7 @@ public final class Bench {
 
   /** The sections, in the order they run. */
   public static final java.util.Set<String> SECTIONS = new java.util.LinkedHashSet<>(List.of("a", "b", "c", "d",
-      "e", "f", "g", "h", "i"));
+      "e", "f", "g", "h", "i", "j"));
 
   public List<BenchRow> run(java.util.Set<String> sections) throws IOException, RunnerException {
     if (sections.contains("a")) {
@@ -84,6 +85,9 @@ public final class Bench {
     if (sections.contains("i")) {
       resNetGradients();
       imageThroughput();
+    }
+    if (sections.contains("j")) {
+      serverAtScale();
     }
     return rows;
   }
@@ -437,8 +441,7 @@ public final class Bench {
       Phases.Phase.ENCODE, "momentum + sign packing / cores",
       Phases.Phase.COLLECT, "stage wall - the two above (scheduling, serialisation, imbalance)",
       Phases.Phase.HONEST_MEAN, "treeAggregate of the honest mean",
-      Phases.Phase.ATTACK, "message checks + forging",
-      Phases.Phase.AGGREGATE, "the vote",
+      Phases.Phase.AGGREGATE, "the server step: message checks, forging, the vote",
       Phases.Phase.BROADCAST, "downlink shipping + releasing",
       Phases.Phase.METRICS, "driver bookkeeping, update of x");
 
@@ -518,6 +521,79 @@ public final class Bench {
           add("g", "Spark iteration, toy, Q=" + q + ", d=" + d + ", workers_per_partition=" + perPartition,
               Measure.median(it), "ms", Double.NaN, "");
         }
+      }
+    }
+  }
+
+  /**
+   * (j) The server's work at ResNet-50's d on the toy quadratic (a cheap gradient, so the server's part shows), on
+   * the driver against sharded: per iteration, the server step ({@code aggregate_ms}: attack, rule and their sums;
+   * sharded, the shuffle of the messages' chunks too), the whole iteration, and the bytes the driver received from
+   * tasks (Spark's task result sizes: every message on the driver path, the direction's chunks and the partial sums
+   * sharded). Then the sharded server step against Q at d = 1M.
+   */
+  private void serverAtScale() throws IOException {
+    int d = quick ? 140_000 : 25_557_032;
+    int iterations = quick ? 3 : 4;
+    for (String rule : List.of("majority-vote", "median", "krum", "bulyan", "sign-fd")) {
+      for (String mode : List.of("driver", "sharded")) {
+        if (rule.equals("sign-fd") && mode.equals("sharded")) {
+          continue; // its counts are state over all of d, kept on the driver
+        }
+        note("server " + rule + " " + mode + " Q=27 d=" + d);
+        double[] m = serverRun(rule, mode, 27, d, iterations);
+        add("j", "server step, " + rule + ", " + mode + ", Q=27, d=" + d, m[0], "ms", Double.NaN, "");
+        add("j", "  iteration", m[1], "ms", Double.NaN, "");
+        add("j", "  bytes to the driver per iteration", m[2], "B", m[2] / (27.0 * 4 * d), "");
+      }
+    }
+    int small = quick ? 140_000 : 1_000_000;
+    for (int q : quick ? new int[] {9, 27} : new int[] {9, 27, 81}) {
+      note("server median sharded Q=" + q + " d=" + small);
+      double[] m = serverRun("median", "sharded", q, small, iterations);
+      add("j", "server step, median, sharded, Q=" + q + ", d=" + small, m[0], "ms", m[0] / q, "");
+    }
+  }
+
+  /** {median server ms, median iteration ms, mean bytes of task results per iteration} from iteration 1 on. */
+  private double[] serverRun(String rule, String mode, int q, int d, int iterations) throws IOException {
+    JobSpec spec = spec("""
+        name: bench-server
+        model: {name: quadratic, dim: %d}
+        workers: %d
+        byzantine: 0
+        aggregator: {name: %s}
+        batch_size: 1
+        iterations: %d
+        aggregation: %s
+        lr: {schedule: constant, initial: 0.001}
+        """.formatted(d, q, rule, iterations, mode));
+    ResultBytes bytes = new ResultBytes();
+    spark.sparkContext().addSparkListener(bytes);
+    List<IterationRow> out;
+    try {
+      out = run(new SparkEngine(jsc()), spec);
+    } finally {
+      try {
+        spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // the listener's count may then miss the last tasks; the row says what it counted
+      }
+      spark.sparkContext().removeSparkListener(bytes);
+    }
+    double server = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::aggregateMs).toArray());
+    double iteration = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray());
+    return new double[] {server, iteration, (double) bytes.total.get() / iterations};
+  }
+
+  /** Sums the serialized size of every task result the driver received. */
+  private static final class ResultBytes extends org.apache.spark.scheduler.SparkListener {
+    final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      if (end.taskMetrics() != null) {
+        total.addAndGet(end.taskMetrics().resultSize());
       }
     }
   }

@@ -31,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
   Path mnist;
 
   @Option(names = "--only", paramLabel = "SECTIONS", split = ",",
-      description = "run only these sections, e.g. --only a,c (default: all of a-i; c and d run together)")
+      description = "run only these sections, e.g. --only a,c (default: all of a-j; c and d run together)")
   List<String> only;
 
   @Override

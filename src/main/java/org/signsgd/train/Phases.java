@@ -20,9 +20,7 @@ public final class Phases {
     COLLECT,
     /** The honest-mean reference ({@code treeAggregate}), on the iterations that need it. */
     HONEST_MEAN,
-    /** Message checks and the attack's forging on the driver. */
-    ATTACK,
-    /** The aggregation rule (the vote). */
+    /** The server step: message checks, the attack's forging and the rule (the vote), with server momentum. */
     AGGREGATE,
     /** Shipping the next downlink (inline or broadcast) and releasing the last one. */
     BROADCAST,

@@ -58,7 +58,7 @@ class CommandLineTest {
         "b  gradient mengoli-cnn, batch 8, 1 thread, gemm convolution",
         "b  ResNet conv 7x7/2, 1->16, 56x56, batch 2, fwd+bwd, 1 thread, DL4J's",
         "b  ResNet conv 1x1/2, 64->128, 14x14, batch 2, fwd+bwd, 1 thread, gemm", "c  mengoli-cnn iteration, Q=27",
-        "c    gradient: workers' gradients / cores", "c    aggregate: the vote", "c    collect: ",
+        "c    gradient: workers' gradients / cores", "c    aggregate: the server step", "c    collect: ",
         "h  DL4J Spark ParameterAveragingTrainingMaster (averaging every 5), DL4J's convolution",
         "h  plain DL4J MultiLayerNetwork.fit, one JVM, 2 threads, gemm convolution",
         "d  iteration / floor", "d    iteration / that parallel floor", "f  toy, 27 workers", "f    Spark overhead per iteration (workers_per_partition=",
@@ -66,7 +66,9 @@ class CommandLineTest {
         "i  gradient resnet18, batch 2, 32 px, 10 classes, 1 thread (0 warm-up + 1 timed), DL4J's convolution",
         "i  gradient resnet18, batch 2, 32 px, 10 classes, 1 thread (0 warm-up + 1 timed), gemm convolution",
         "i    as GFLOP/s, gemm convolution", "i  decode + RandomResizedCrop/flip/normalise, 160x120 JPEGs",
-        "i  decode + resize/centre crop/normalise, 160x120 JPEGs"}) {
+        "i  decode + resize/centre crop/normalise, 160x120 JPEGs",
+        "j  server step, majority-vote, driver, Q=27, d=140000", "j  server step, krum, sharded, Q=27, d=140000",
+        "j    bytes to the driver per iteration", "j  server step, median, sharded, Q=9, d=140000"}) {
       assertThat(r.out()).contains(section);
     }
     // bytes are counted, not timed: 8-byte message header + 8-byte vector header + ceil(d/8) bits, over 4d
