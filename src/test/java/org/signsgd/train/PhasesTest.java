@@ -30,7 +30,7 @@ class PhasesTest {
     p.add(Phases.Phase.AGGREGATE, 1.5);
     double[] med = p.medians(0);
     // gradient (30 + 50) / 2 = 40, encode (4 + 2) / 2 = 3, collect 100 - 43 = 57
-    assertThat(med).containsExactly(40, 3, 57, 0, 0, 1.5, 0, 0);
+    assertThat(med).containsExactly(40, 3, 57, 0, 1.5, 0, 0);
   }
 
   @Test

@@ -1,0 +1,185 @@
+package org.signsgd.train;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.signsgd.model.GradientModel;
+import org.signsgd.server.ServerPlan;
+
+/**
+ * One run on the {@link SparkEngine}: what it broadcast once (the model, the plans, x₀), the persisted worker states,
+ * the last checkpointed state, the downlink in flight and the resume points; each iteration's worker stage, server
+ * step and downlink. Closing it releases everything it persisted or broadcast.
+ */
+final class SparkRun implements AutoCloseable {
+  private final JavaSparkContext jsc;
+  private final Driver driver;
+  private final boolean sharded;
+  private final int shards;
+  private final Broadcast<GradientModel> model;
+  private final Broadcast<WorkerPlan> plan;
+  private final Broadcast<ServerPlan> serverPlan;
+  private final Broadcast<float[]> x0;
+  private final String checkpointDir;
+  private final ResumePoint point;
+  private final long first;
+  private JavaRDD<WorkerSlot> slots;
+  /**
+   * The last locally checkpointed state: its blocks are the checkpoint that later states recompute from, so it stays
+   * persisted until the next checkpoint has been materialised.
+   */
+  private JavaRDD<WorkerSlot> anchor;
+  private SparkEngine.DownlinkRef down;
+  private Driver.Step last;
+  /** The iteration the run's latest resume point continues at (a resume starts at one). */
+  private long saved;
+
+  /** The worker stage of one iteration: the next states, what came back, and the honest mean when one was due. */
+  record WorkerStage(JavaRDD<WorkerSlot> next, List<Uplink> uplinks, float[] reference, boolean cut) {}
+
+  SparkRun(JavaSparkContext jsc, SparkEngine engine, Driver driver) {
+    this.jsc = jsc;
+    this.driver = driver;
+    this.sharded = engine.sharded(driver);
+    this.shards = driver.spec().aggregationShards() > 0 ? driver.spec().aggregationShards()
+        : jsc.defaultParallelism();
+    this.model = jsc.broadcast(driver.model());
+    this.plan = jsc.broadcast(sharded ? driver.plan().withSampledGradients() : driver.plan());
+    this.serverPlan = sharded ? jsc.broadcast(driver.serverPlan()) : null;
+    // x₀ is broadcast once; the partitions hold only worker ids, so no task carries the parameters
+    this.x0 = jsc.broadcast(driver.model().initialParameters());
+    this.checkpointDir = driver.spec().checkpointDir();
+    if (checkpointDir != null) {
+      jsc.setCheckpointDir(checkpointDir);
+    }
+    this.point = checkpointDir == null ? null : new ResumePoint(jsc, checkpointDir, driver.spec().runId());
+    if (driver.resumeAt() != null) {
+      if (point == null) {
+        throw new IllegalArgumentException("--resume needs the job's checkpoint_dir, where the run wrote its "
+            + "resume points");
+      }
+      first = driver.resumeAt();
+      ResumePoint.DriverState state = readDriverState(point, first);
+      driver.restore(state);
+      slots = point.workers(first).map(WorkerSlot::of).persist(StorageLevel.MEMORY_AND_DISK());
+      down = engine.ship(new Downlink(first, state.direction(), state.lr()));
+    } else {
+      first = 0;
+      List<Integer> ids = java.util.stream.IntStream.range(0, driver.spec().workers()).boxed().toList();
+      Broadcast<float[]> start = x0;
+      slots = jsc.parallelize(ids, engine.partitions(driver.spec().workers(), driver.spec().workersPerPartition()))
+          .map(w -> WorkerSlot.of(new WorkerState(w, start.value().clone(), new float[start.value().length])))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      down = engine.ship(new Downlink(0, null, 0));
+    }
+    saved = first;
+  }
+
+  long first() {
+    return first;
+  }
+
+  /**
+   * Every worker's step from the downlink in flight: the next states (persisted, and checkpointed at a cut), the
+   * uplinks (without their vectors when the server's work is sharded: those stay on the executors), and on the
+   * reference iterations of a network the honest workers' mean gradient ({@code treeAggregate}).
+   */
+  WorkerStage workers(long t, long start, Phases phases) {
+    SparkEngine.DownlinkRef current = down;
+    Broadcast<GradientModel> m = model;
+    Broadcast<WorkerPlan> p = plan;
+    JavaRDD<WorkerSlot> next = slots.map(slot -> WorkerStep.step(m.value(), p.value(), slot.state(), current.get()));
+    next.persist(StorageLevel.MEMORY_AND_DISK());
+    boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;
+    if (cut && checkpointDir != null) {
+      next.rdd().checkpoint(); // reliable: written after the collect below, read back after an executor loss
+    } else if (cut) {
+      next.rdd().localCheckpoint();
+    }
+    List<Uplink> ups = sharded ? next.map(s -> s.uplink().withoutVectors()).collect()
+        : next.map(WorkerSlot::uplink).collect();
+    long collected = System.nanoTime();
+    float[] reference = driver.plan().referenceAt(t) ? next.filter(s -> s.gradient() != null)
+        .treeAggregate(new HonestMean(), (h, s) -> h.add(s.gradient()), HonestMean::merge).mean() : null;
+    if (phases != null) {
+      phases.stage(start, collected, ups);
+      phases.until(Phases.Phase.HONEST_MEAN);
+    }
+    if (slots != anchor) {
+      slots.unpersist(false);
+    }
+    if (cut) {
+      if (anchor != null) {
+        anchor.unpersist(false);
+      }
+      anchor = next;
+    }
+    current.unpersist(false);
+    slots = next;
+    if (phases != null) {
+      phases.until(Phases.Phase.BROADCAST);
+    }
+    return new WorkerStage(next, ups, reference, cut);
+  }
+
+  /** The driver's step: the server's work on the driver, or on the shards of this iteration's messages. */
+  Driver.Step server(long t, WorkerStage stage, long start) {
+    ShardedChunks chunks = sharded ? new ShardedChunks(jsc, stage.next(), serverPlan, shards) : null;
+    try {
+      return driver.step(t, stage.uplinks(), stage.reference(), start, chunks);
+    } finally {
+      if (chunks != null) {
+        chunks.release();
+      }
+    }
+  }
+
+  /** Ships the next downlink; at a cut, saves a resume point before iteration t + 1 (the rows flushed first). */
+  void downlink(long t, WorkerStage stage, Driver.Step step, SparkEngine engine, Phases phases) {
+    last = step;
+    long shipStart = System.nanoTime();
+    down = engine.ship(new Downlink(t + 1, step.direction(), step.lr()));
+    if (phases != null) {
+      phases.add(Phases.Phase.BROADCAST, (System.nanoTime() - shipStart) / 1e6);
+    }
+    if (stage.cut() && point != null && t + 1 < driver.spec().iterations()) {
+      driver.beforeCheckpoint();
+      point.save(stage.next(), driver.state(t + 1, step.direction(), step.lr()));
+      saved = t + 1;
+    }
+  }
+
+  /** A stop before iteration t: a resume point there, so that --resume loses no iteration (rows flushed first). */
+  void stopBefore(long t) {
+    if (point != null && last != null && saved != t) {
+      driver.beforeCheckpoint();
+      point.save(slots, driver.state(t, last.direction(), last.lr()));
+    }
+  }
+
+  @Override
+  public void close() {
+    slots.unpersist(false);
+    if (anchor != null) {
+      anchor.unpersist(false);
+    }
+    down.unpersist(false);
+    model.unpersist(false);
+    plan.unpersist(false);
+    if (serverPlan != null) {
+      serverPlan.unpersist(false);
+    }
+    x0.unpersist(false);
+  }
+
+  private static ResumePoint.DriverState readDriverState(ResumePoint point, long next) {
+    try {
+      return point.driverState(next);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("--resume: cannot read the driver state of iteration " + next + " in "
+          + point.location() + ": " + e.getMessage(), e);
+    }
+  }
+}
