@@ -34,7 +34,7 @@ final class CostQueries {
           "iterations: iterations averaged (all seeds)",
           "compute_ms: the slowest worker's gradient (and momentum, sign packing) per iteration",
           "aggregate_ms: the server step (attack, rule (vote, Krum, ...) and their sums) per iteration",
-          "other_ms: the rest of iteration_ms: collecting the messages, the attack, metrics, evaluation, the "
+          "other_ms: the rest of iteration_ms: collecting the messages, metrics, evaluation, the "
               + "broadcast and Spark's scheduling",
           "iteration_ms: wall-clock time of an iteration",
           "compute_share: total compute_ms over total iteration_ms"),

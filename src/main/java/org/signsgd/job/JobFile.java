@@ -172,9 +172,9 @@ public final class JobFile {
             + "Spark tasks: use engine: spark, or aggregation: driver");
       }
       if (!rule.shardable()) {
-        throw new JobException(file, "aggregation", "is sharded, but " + rule.name() + " keeps state over all "
-            + "coordinates and runs on the driver only; sharded rules: " + shardedRules() + "; or use aggregation: "
-            + "driver");
+        throw new JobException(file, "aggregation", "is sharded, but " + rule.name() + " keeps state over all of d "
+            + "(as sign-fd, sign-fv and centered-clipping do, in nnm too): use aggregation: driver; allowed: "
+            + shardedRules());
       }
       if (!atk.coordinateWise()) {
         throw new JobException(file, "aggregation", "is sharded, but the attack " + atk.name() + " uses all "

@@ -36,4 +36,9 @@ public record ChunkResult(int chunk, boolean complete, Set<Integer> badUplinks, 
     return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), null, reached, 0, 0, null,
         null, null, Set.of(), sums, null);
   }
+
+  static ChunkResult agreements(int chunk, long[] workerAgreement) {
+    return new ChunkResult(chunk, true, Set.of(), Set.of(), null, 0, 0, 0, null, null, workerAgreement, Set.of(),
+        null, null);
+  }
 }

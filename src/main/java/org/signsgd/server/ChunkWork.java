@@ -54,7 +54,7 @@ public final class ChunkWork {
         badUplinks.add(p.worker());
       }
       if (bad || round.badUplinks().contains(p.worker())) {
-        if (!sign) {
+        if (!sign || m == null) { // no message at all is no vote either
           continue;
         }
         m = new SignMessage(p.worker(), SignVector.allZero(len));
@@ -80,7 +80,7 @@ public final class ChunkWork {
     List<Message> all = new ArrayList<>(honest);
     for (int k = 0; k < forged.size(); k++) {
       Message m = forged.get(k);
-      int worker = m == null ? own.get(Math.min(k, own.size() - 1)).worker() : m.worker();
+      int worker = m != null ? m.worker() : k < own.size() ? own.get(k).worker() : -1;
       boolean bad = !wellFormed(m, plan.kind(), len);
       if (bad) {
         badForged.add(worker);
@@ -97,6 +97,16 @@ public final class ChunkWork {
       return ChunkResult.incomplete(chunk, badUplinks, badForged);
     }
     all.sort(Comparator.comparingInt(Message::worker));
+    if (round.against() != null) {
+      // the applied direction (after server momentum) is known now: only each message's agreement with it
+      SignVector against = chunks.count() == 1 ? round.against() : round.against().slice(chunks.from(chunk),
+          chunks.to(chunk));
+      return ChunkResult.agreements(chunk, agreements(plan, all, against));
+    }
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException(rule.name() + ": no message reached the rule at iteration "
+          + round.iteration() + " (every one was malformed); allowed: at least one well-formed message");
+    }
 
     int dropped = sign ? 0 : round.badUplinks().size() + round.badForged().size();
     int f = Math.max(0, plan.declaredByzantine() - dropped);
@@ -127,16 +137,8 @@ public final class ChunkWork {
     }
     double[] received = sign ? null : VarianceNormRatio.sums(honest.stream().map(m -> ((DenseMessage) m).values()).toList());
     double[] sampled = sign || !round.sampled() ? null : VarianceNormRatio.sums(honestSampled);
-    long[] workerAgreement = null;
-    if (plan.workerMetrics()) {
-      SignVector d = dir instanceof Direction.Signs s ? s.signs() : SignVector.pack(dir.toFloats(), TieRule.ZERO,
-          null);
-      workerAgreement = new long[plan.workers()];
-      java.util.Arrays.fill(workerAgreement, -1);
-      for (Message m : all) {
-        workerAgreement[m.worker()] = signsOf(m).agreements(d);
-      }
-    }
+    long[] workerAgreement = !plan.workerMetrics() ? null : agreements(plan, all,
+        dir instanceof Direction.Signs s ? s.signs() : SignVector.pack(dir.toFloats(), TieRule.ZERO, null));
     Set<Integer> withZeros = new HashSet<>();
     for (Message m : all) {
       if (m instanceof SignMessage s && s.signs().hasZeros()) {
@@ -145,6 +147,16 @@ public final class ChunkWork {
     }
     return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), dir, all.size(), agreement,
         honest.size(), received, sampled, workerAgreement, Set.copyOf(withZeros), null, rule.lastWeights());
+  }
+
+  /** Per worker, its message's sign agreements with {@code direction} (−1: no message of that worker). */
+  private static long[] agreements(ServerPlan plan, List<Message> all, SignVector direction) {
+    long[] out = new long[plan.workers()];
+    java.util.Arrays.fill(out, -1);
+    for (Message m : all) {
+      out[m.worker()] = signsOf(m).agreements(direction);
+    }
+    return out;
   }
 
   private static boolean wellFormed(Message m, MessageKind kind, int len) {

@@ -45,12 +45,9 @@ public final class Chunks {
     return (int) Math.min(dimension, (long) chunk * size + size);
   }
 
-  /** Coordinates [from, to) of a message; null when the message is null or not of dimension d (malformed). */
+  /** Coordinates [from, to) of a message; a null message, or one not of dimension d (malformed), as it is. */
   public Message slice(Message m, int chunk) {
-    if (m == null || m.dimension() != dimension) {
-      return null;
-    }
-    if (count() == 1) {
+    if (m == null || m.dimension() != dimension || count() == 1) {
       return m;
     }
     if (m instanceof SignMessage s) {

@@ -13,11 +13,13 @@ import java.util.Set;
  * @param pass for a {@link org.signsgd.aggregate.ChunkedRule}, which pass of partial sums this is (its
  *     {@code passes()}: the finish); 0 for other rules
  * @param decided what the driver decided from the previous pass's sums (null at pass 0)
+ * @param against when set, the direction the driver applied (after server momentum): the chunks then only count
+ *     each received message's sign agreements with it, for the workers/ rows
  * @param sampled whether the honest workers' sampled gradients came with the messages (dense rules with worker
  *     momentum; not on the first iteration after a resume)
  */
 public record Round(long iteration, Set<Integer> badUplinks, Set<Integer> badForged, boolean sampled, int pass,
-    Serializable decided)
+    Serializable decided, org.signsgd.vote.SignVector against)
     implements Serializable {
 
   public Round {

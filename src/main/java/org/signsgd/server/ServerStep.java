@@ -42,9 +42,11 @@ public final class ServerStep {
 
   /**
    * @param rule the driver's instance of the run's rule: a chunked rule decides between its passes here
+   * @param momentum server momentum, applied to the rule's direction on the driver (null: none); the workers/ rows
+   *     then need one more pass, which counts the messages' agreements with the applied direction
    */
   public static Served serve(ServerPlan plan, Aggregator rule, long t, boolean sampled, boolean withReference,
-      ChunkRunner runner) {
+      ChunkRunner runner, java.util.function.UnaryOperator<Direction> momentum) {
     Set<Integer> badUplinks = new HashSet<>();
     Set<Integer> badForged = new HashSet<>();
     ChunkedRule chunked = plan.whole() ? null : rule.chunked();
@@ -52,12 +54,21 @@ public final class ServerStep {
     java.io.Serializable decided = null;
     List<ChunkResult> results;
     for (int attempt = 1; ; attempt++) {
-      results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled, pass, decided)));
+      results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled, pass, decided, null)));
       boolean complete = true;
+      Set<Integer> newUplinks = new HashSet<>();
+      Set<Integer> forged = new HashSet<>();
       for (ChunkResult r : results) {
         complete &= r.complete();
-        badUplinks.addAll(r.badUplinks());
-        badForged.addAll(r.badForged());
+        newUplinks.addAll(r.badUplinks());
+        forged.addAll(r.badForged());
+      }
+      newUplinks.removeAll(badUplinks);
+      badUplinks.addAll(newUplinks);
+      if (newUplinks.isEmpty()) {
+        // a chunk that had not yet seen every bad uplink forged from the wrong Byzantine messages: its verdict on
+        // the forgeries waits for the pass that knows them all
+        badForged.addAll(forged);
       }
       if (complete && chunked != null && pass < chunked.passes()) {
         decided = chunked.decide(pass, sums(t, results), results.get(0).reached(), declared(plan, badUplinks,
@@ -79,9 +90,20 @@ public final class ServerStep {
       throw new IllegalStateException("iteration " + t + ": " + results.size() + " chunk results for " + count
           + " chunks");
     }
-    return new Served(direction(plan, results), bytesUp(plan, results), badUplinks.size() + badForged.size(),
+    Direction dir = direction(plan, results);
+    long[] workerAgreement = workerAgreement(plan, results);
+    if (momentum != null) {
+      dir = momentum.apply(dir);
+      if (plan.workerMetrics()) {
+        SignVector applied = dir instanceof Direction.Signs s ? s.signs()
+            : SignVector.pack(dir.toFloats(), org.signsgd.vote.TieRule.ZERO, null);
+        workerAgreement = workerAgreement(plan, runner.run(new Round(t, badUplinks, badForged, sampled, pass,
+            decided, applied)));
+      }
+    }
+    return new Served(dir, bytesUp(plan, results), badUplinks.size() + badForged.size(),
         withReference ? agreement(plan, results) : null, ratio(results, false), sampled ? ratio(results, true)
-        : null, workerAgreement(plan, results), results.get(0).weights());
+        : null, workerAgreement, results.get(0).weights());
   }
 
   /** The f a rule is told: the declared count, less one for each dense message dropped as malformed. */
@@ -172,10 +194,12 @@ public final class ServerStep {
     return VarianceNormRatio.of(meanNorm, dev, results.get(0).honest());
   }
 
-  private static long[] workerAgreement(ServerPlan plan, List<ChunkResult> results) {
+  private static long[] workerAgreement(ServerPlan plan, List<ChunkResult> unsorted) {
     if (!plan.workerMetrics()) {
       return null;
     }
+    List<ChunkResult> results = new ArrayList<>(unsorted);
+    results.sort(Comparator.comparingInt(ChunkResult::chunk));
     long[] out = results.get(0).workerAgreement().clone();
     for (ChunkResult r : results.subList(1, results.size())) {
       long[] part = r.workerAgreement();

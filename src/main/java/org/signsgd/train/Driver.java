@@ -202,8 +202,8 @@ public final class Driver {
 
   /**
    * One iteration's driver side, as the pipeline it is: the workers' uplinks in, then the server step (attack,
-   * rule and the metrics' partial sums; on the driver, or on the shards when {@code sharded} is given), server
-   * momentum, the update of x, and the metrics row.
+   * rule, server momentum and the metrics' partial sums; on the driver, or on the shards when {@code sharded} is
+   * given), the update of x, and the metrics row.
    *
    * @param sharded where the messages' chunks are ({@code aggregation: sharded}); null: in the uplinks
    */
@@ -229,12 +229,9 @@ public final class Driver {
     ServerStep.ChunkRunner runner = sharded != null ? sharded.runner(attackReference, referenceSigns)
         : local(t, ups, sampled, attackReference, referenceSigns);
     ServerStep.Served served = ServerStep.serve(server, rule, t, sampled && (sharded != null || samplesKnown),
-        referenceSigns != null, runner);
+        referenceSigns != null, runner, serverMomentum == null ? null : serverMomentum::apply);
     lastServed = t;
     Direction dir = served.direction();
-    if (serverMomentum != null) {
-      dir = serverMomentum.apply(dir);
-    }
     double serverMs = (System.nanoTime() - serverStart) / 1e6;
 
     double rate = lr.at(t);
