@@ -526,7 +526,8 @@ public final class Bench {
   }
 
   /**
-   * (j) The server's work at ResNet-50's d on the toy quadratic (a cheap gradient, so the server's part shows), on
+   * (j) The server's work at ResNet-50's d on the noiseless toy quadratic (a cheap gradient, so the server's part
+   * shows), on
    * the driver against sharded: per iteration, the server step ({@code aggregate_ms}: attack, rule and their sums;
    * sharded, the shuffle of the messages' chunks too), the whole iteration, and the bytes the driver received from
    * tasks (Spark's task result sizes: every message on the driver path, the direction's chunks and the partial sums
@@ -559,7 +560,7 @@ public final class Bench {
   private double[] serverRun(String rule, String mode, int q, int d, int iterations) throws IOException {
     JobSpec spec = spec("""
         name: bench-server
-        model: {name: quadratic, dim: %d}
+        model: {name: quadratic, dim: %d, noise_std: 0.0}
         workers: %d
         byzantine: 0
         aggregator: {name: %s}
