@@ -62,6 +62,11 @@ public interface Aggregator {
     return null;
   }
 
+  /** The rule as a per-chunk state and a shared part ({@link ChunkStatefulRule}); null for other rules. */
+  default ChunkStatefulRule chunkStateful() {
+    return null;
+  }
+
   /** How the workers put sign(0) on the uplink for this rule (sign rules; {@link TieRule#ZERO} otherwise). */
   default org.signsgd.vote.TieRule encoding() {
     return org.signsgd.vote.TieRule.ZERO;

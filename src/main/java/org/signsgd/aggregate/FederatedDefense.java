@@ -21,20 +21,21 @@ import org.signsgd.vote.SignVector;
  * </pre>
  * C is the same for every (m, n) (every worker is counted every round; a malformed message is an abstention),
  * so it is kept as one number. The variant {@code sign-fv} ({@code mvInit}) uses the plain vote for r &lt; T_in
- * (the paper's ablation, {@code train_signSGD_FV.py}). Stateful: the counts live in this object and travel in
- * resume points ({@link #state()}).
+ * (the paper's ablation, {@code train_signSGD_FV.py}). Stateful: the counts A are per coordinate, so they are kept
+ * chunk by chunk where the server's chunks run ({@link ChunkStatefulRule}: on the driver, or in the shards'
+ * state), while Σ_n A_{m,n}, C and r, Q + 2 numbers, stay in this object; both travel in resume points.
  *
  * <p>Phase-1 estimate: the authors' code divides Σ_n A_{m,n} by d·r, the number of comparisons when nothing is
  * forgotten; with a forgetting factor γ &lt; 1 the counts shrink but d·r does not, so that estimate is biased
  * low. By default this class divides by Σ_n C_{m,n}, which equals d·r at γ = 1 and stays unbiased for γ &lt; 1;
  * {@code phase1: code} restores the code's d·r.
  *
- * <p>Memory: A is Q × d numbers on the driver. With γ = 1 every A_{m,n} is an integer ≤ r, kept
+ * <p>Memory: A is Q × d numbers, on the driver unless the server's work is sharded. With γ = 1 every A_{m,n} is an integer ≤ r, kept
  * exactly as a 16-bit unsigned count (2 bytes; ResNet-50's d = 25.6M at Q = 27: 1.38 GB), and the phase-2 weights
  * come from a table of LLR(a/(C + ε)) for a = 0..r, one logarithm per count value instead of one per (m, n).
  * Past 65,535 rounds, or with γ &lt; 1, A is kept in float (4 bytes; 2.76 GB for that ResNet-50).
  */
-public final class FederatedDefense implements Aggregator {
+public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
   public static final String NAME = "sign-fd";
   public static final String NAME_MV_INIT = "sign-fv";
   static final double EPSILON = 1e-5;
@@ -46,16 +47,75 @@ public final class FederatedDefense implements Aggregator {
   private final double gamma;
   private final boolean codePhase1;
   private final boolean zerosAgree;
-  /** A with γ = 1, exact (null otherwise). */
-  private char[][] exact;
-  /** A with γ &lt; 1, or past {@link #EXACT_LIMIT} rounds (null otherwise). */
-  private float[][] decayed;
-  /** Σ_n A_{m,n} per worker, kept with the counts. */
+  /** A over all of d when the rule runs on whole messages (null before the first round, and when chunked). */
+  private Counts whole;
+  /** Σ_n A_{m,n} per worker over all of d (null before the first round). */
   private double[] sums;
   private double total;
   private long round;
+  /** d of the whole vectors (0 before the first round). */
+  private int dimension;
   /** The mean weight each worker's signs carried in the last round (workers/ metrics). */
   private double[] lastWeights;
+
+  /**
+   * A over some coordinates: 16-bit exact counts with γ = 1 (until {@link #EXACT_LIMIT} rounds), else floats.
+   */
+  public static final class Counts implements java.io.Serializable {
+    private char[][] exact;
+    private float[][] decayed;
+
+    Counts(int workers, int length, boolean exactCounts) {
+      if (exactCounts) {
+        exact = new char[workers][length];
+      } else {
+        decayed = new float[workers][length];
+      }
+    }
+
+    double get(int m, int n) {
+      return exact != null ? exact[m][n] : decayed[m][n];
+    }
+
+    void set(int m, int n, float a) {
+      if (exact != null) {
+        exact[m][n] = (char) a;
+      } else {
+        decayed[m][n] = a;
+      }
+    }
+
+    int length() {
+      return exact != null ? exact[0].length : decayed[0].length;
+    }
+
+    int workers() {
+      return exact != null ? exact.length : decayed.length;
+    }
+
+    /** A deep copy: a round counts into its own copy, never into the state it was given. */
+    Counts copy() {
+      Counts c = new Counts(0, 0, true);
+      c.exact = exact == null ? null : java.util.Arrays.stream(exact).map(char[]::clone).toArray(char[][]::new);
+      c.decayed = decayed == null ? null : java.util.Arrays.stream(decayed).map(float[]::clone)
+          .toArray(float[][]::new);
+      return c;
+    }
+
+    private void toFloat() {
+      decayed = new float[exact.length][];
+      for (int m = 0; m < exact.length; m++) {
+        decayed[m] = new float[exact[m].length];
+        for (int n = 0; n < exact[m].length; n++) {
+          decayed[m][n] = exact[m][n];
+        }
+      }
+      exact = null;
+    }
+  }
+
+  /** The numbers every chunk needs in a round: r, C, Σ_n A_{m,n} and d (all from before the round). */
+  record Shared(long round, double total, double[] sums, int dimension) implements java.io.Serializable {}
 
   /** The rule with the default phase-1 estimate Σ A / Σ C, a decoded 0 agreeing with a worker's 0. */
   public FederatedDefense(boolean mvInit, int initialRounds, double maxLlr, double gamma) {
@@ -104,6 +164,17 @@ public final class FederatedDefense implements Aggregator {
     return true;
   }
 
+  /** The counts are per coordinate: the server may keep them chunk by chunk, sharded too. */
+  @Override
+  public boolean shardable() {
+    return true;
+  }
+
+  @Override
+  public ChunkStatefulRule chunkStateful() {
+    return this;
+  }
+
   @Override
   public String name() {
     return name(mvInit);
@@ -119,13 +190,13 @@ public final class FederatedDefense implements Aggregator {
     return round;
   }
 
-  /** The counts, for a resume point: A (as stored), C, r. */
-  record State(char[][] exact, float[][] decayed, double[] sums, double total, long round)
+  /** The counts, for a resume point: A over all of d (null when chunked: the chunks keep it), Σ A, C, r, d. */
+  record State(Counts whole, double[] sums, double total, long round, int dimension)
       implements java.io.Serializable {}
 
   @Override
   public java.io.Serializable state() {
-    return agreementsKnown() ? new State(exact, decayed, sums, total, round) : null;
+    return sums == null ? null : new State(whole, sums.clone(), total, round, dimension);
   }
 
   @Override
@@ -134,57 +205,27 @@ public final class FederatedDefense implements Aggregator {
       return;
     }
     State s = (State) state;
-    exact = s.exact();
-    decayed = s.decayed();
-    sums = s.sums();
+    whole = s.whole();
+    sums = s.sums().clone();
     total = s.total();
     round = s.round();
-  }
-
-  private boolean agreementsKnown() {
-    return exact != null || decayed != null;
+    dimension = s.dimension();
   }
 
   /** Restores the counts (tests): A[m][n] per worker and coordinate, C and r. */
   void restore(float[][] agreementCounts, double totalCount, long rounds) {
-    allocate(agreementCounts.length, agreementCounts[0].length);
-    for (int m = 0; m < agreementCounts.length; m++) {
-      for (int n = 0; n < agreementCounts[m].length; n++) {
-        set(m, n, agreementCounts[m][n]);
+    int q = agreementCounts.length;
+    dimension = agreementCounts[0].length;
+    whole = new Counts(q, dimension, gamma == 1);
+    sums = new double[q];
+    for (int m = 0; m < q; m++) {
+      for (int n = 0; n < dimension; n++) {
+        whole.set(m, n, agreementCounts[m][n]);
         sums[m] += agreementCounts[m][n];
       }
     }
     this.total = totalCount;
     this.round = rounds;
-  }
-
-  private void allocate(int workers, int d) {
-    sums = new double[workers];
-    if (gamma == 1) {
-      exact = new char[workers][d];
-    } else {
-      decayed = new float[workers][d];
-    }
-  }
-
-  private double get(int m, int n) {
-    return exact != null ? exact[m][n] : decayed[m][n];
-  }
-
-  private void set(int m, int n, float a) {
-    if (exact != null) {
-      exact[m][n] = (char) a;
-    } else {
-      decayed[m][n] = a;
-    }
-  }
-
-  private int dimension() {
-    return exact != null ? exact[0].length : decayed[0].length;
-  }
-
-  private int workers() {
-    return sums.length;
   }
 
   /** Σ_n A_{m,n} for worker m. */
@@ -198,66 +239,103 @@ public final class FederatedDefense implements Aggregator {
     return lastWeights == null ? null : lastWeights.clone();
   }
 
+  /** The rule on whole messages: one chunk of all of d, its counts kept here. */
   @Override
   public Direction aggregate(List<Message> messages, AggregationContext ctx) {
     int d = Requirements.sameShape(name(), messages, MessageKind.SIGN);
     Requirements.basic(name(), ctx.workers(), ctx.declaredByzantine());
-    if (!agreementsKnown()) {
-      allocate(ctx.workers(), d);
+    Finished f = finish(messages, ctx.workers(), shared(ctx.workers(), d), whole, d);
+    whole = (Counts) f.state();
+    advance(f.sums(), d);
+    return f.direction();
+  }
+
+  @Override
+  public Shared shared(int workers, int d) {
+    Requirements.basic(name(), workers, 0);
+    if (sums == null) {
+      sums = new double[workers];
+      dimension = d;
     }
-    boolean[] seen = new boolean[workers()];
+    return new Shared(round, total, sums.clone(), dimension);
+  }
+
+  /**
+   * One chunk of one round: decode with the weights of the class comment, count the agreements into this chunk's A
+   * (fresh at the first round), and return per worker the agreements added and the weights summed over the chunk.
+   */
+  @Override
+  public Finished finish(List<Message> messages, int workers, java.io.Serializable shared, java.io.Serializable state,
+      int length) {
+    Shared s = (Shared) shared;
+    Counts counts = state == null ? new Counts(workers, length, gamma == 1) : ((Counts) state).copy();
+    boolean[] seen = new boolean[workers];
     for (Message m : messages) {
-      requireWorker(m.worker(), d);
+      if (m.worker() < 0 || m.worker() >= workers || counts.length() != length || m.dimension() != length) {
+        throw new IllegalArgumentException(name() + ": worker " + m.worker() + " with d=" + m.dimension()
+            + "; allowed: workers 0.." + (workers - 1) + " with d=" + counts.length());
+      }
       if (seen[m.worker()]) {
         throw new IllegalArgumentException(name() + ": worker " + m.worker() + " sent two messages in round "
-            + round + "; allowed: one message per worker");
+            + s.round() + "; allowed: one message per worker");
       }
       seen[m.worker()] = true;
     }
-    double[] table = phaseTwo() && exact != null ? llrTable() : null;
-    double[] u = new double[d];
-    double[] weights = new double[workers()];
+    double[] table = phaseTwo(s) && counts.exact != null ? llrTable(s) : null;
+    double[] u = new double[length];
+    double[] out = new double[2 * workers];
     for (Message m : messages) {
-      weights[m.worker()] = addWeighted(u, ((SignMessage) m).signs(), m.worker(), d, table);
+      out[workers + m.worker()] = addWeighted(u, ((SignMessage) m).signs(), m.worker(), length, table, s, counts);
     }
-    int[] decoded = new int[d];
-    for (int n = 0; n < d; n++) {
+    int[] decoded = new int[length];
+    for (int n = 0; n < length; n++) {
       decoded[n] = u[n] > 0 ? 1 : u[n] < 0 ? -1 : 0;
     }
-    count(messages, decoded);
-    lastWeights = weights;
-    return new Direction.Signs(SignVector.ofSigns(decoded));
+    count(messages, decoded, s, counts, out);
+    return new Finished(new Direction.Signs(SignVector.ofSigns(decoded)), counts, out);
   }
 
-  private boolean phaseTwo() {
-    return round >= initialRounds;
+  /**
+   * After every chunk's part of a round: Σ A ← γ Σ A + the agreements added, C ← γ C + 1, r ← r + 1, and the
+   * workers' mean weights (over all of d in phase 2).
+   */
+  @Override
+  public void advance(double[] chunkSums, int d) {
+    int q = sums.length;
+    boolean perWorker = !phaseTwo(new Shared(round, total, sums, dimension));
+    double[] weights = new double[q];
+    for (int m = 0; m < q; m++) {
+      sums[m] = gamma * sums[m] + chunkSums[m];
+      weights[m] = perWorker ? chunkSums[q + m] : chunkSums[q + m] / d;
+    }
+    lastWeights = weights;
+    total = gamma * total + 1;
+    round++;
+  }
+
+  private boolean phaseTwo(Shared s) {
+    return s.round() >= initialRounds;
   }
 
   /** LLR(a/(C + ε)) for every integer count a = 0..r (γ = 1: the counts are exact integers). */
-  private double[] llrTable() {
-    int max = (int) Math.min(round, EXACT_LIMIT);
+  private double[] llrTable(Shared s) {
+    int max = (int) Math.min(s.round(), EXACT_LIMIT);
     double[] t = new double[max + 1];
     for (int a = 0; a <= max; a++) {
-      t[a] = llr(a / (total + EPSILON), maxLlr);
+      t[a] = llr(a / (s.total() + EPSILON), maxLlr);
     }
     return t;
   }
 
-  private void requireWorker(int worker, int d) {
-    if (worker < 0 || worker >= workers() || dimension() != d) {
-      throw new IllegalArgumentException(name() + ": worker " + worker + " with d=" + d + "; allowed: workers 0.."
-          + (workers() - 1) + " with d=" + dimension());
-    }
-  }
-
   /**
-   * u_n += w_{m,n} s_{m,n} for worker m; returns the mean of w_{m,n} over the coordinates. Walks the sign's
-   * bit planes a 64-bit word at a time: s = (1 − 2·negative bit)·(1 − zero bit).
+   * u_n += w_{m,n} s_{m,n} for worker m; returns the sum of w_{m,n} over the chunk (phase 1: the one weight). Walks
+   * the sign's bit planes a 64-bit word at a time: s = (1 − 2·negative bit)·(1 − zero bit).
    */
-  private double addWeighted(double[] u, SignVector s, int worker, int d, double[] table) {
-    boolean perWorker = !phaseTwo();
-    double constant = perWorker ? weight(worker, 0) : 0;
-    char[] a = exact != null ? exact[worker] : null;
+  private double addWeighted(double[] u, SignVector s, int worker, int d, double[] table, Shared shared,
+      Counts counts) {
+    boolean perWorker = !phaseTwo(shared);
+    double constant = perWorker ? weight(shared, counts, worker, 0) : 0;
+    char[] a = counts.exact != null ? counts.exact[worker] : null;
     double sum = 0;
     for (int w = 0, base = 0; base < d; w++, base += 64) {
       long neg = s.negativeWord(w);
@@ -265,13 +343,13 @@ public final class FederatedDefense implements Aggregator {
       int end = Math.min(64, d - base);
       for (int b = 0; b < end; b++) {
         int n = base + b;
-        double weight = perWorker ? constant : table != null ? table[a[n]] : weight(worker, n);
+        double weight = perWorker ? constant : table != null ? table[a[n]] : weight(shared, counts, worker, n);
         sum += weight;
         double sign = signAt(neg, zero, b);
         u[n] += weight * sign;
       }
     }
-    return perWorker ? constant : sum / d;
+    return perWorker ? constant : sum;
   }
 
   /** Bit b of a sign word pair: (1 − 2·negative bit)·(1 − zero bit), branch-free. */
@@ -279,37 +357,41 @@ public final class FederatedDefense implements Aggregator {
     return (int) ((1 - 2 * ((neg >>> b) & 1)) * (1 - ((zero >>> b) & 1)));
   }
 
-  /** w_{m,n} for the coming round r (step "weights" of the class comment). */
+  /** w_{m,n} for the coming round r, n a coordinate of the counts kept here (tests). */
   double weight(int worker, int n) {
-    if (round == 0 || (mvInit && round < initialRounds)) {
-      return 1;
-    }
-    if (round < initialRounds) {
-      // default Σ A / Σ C (= Σ A / (d·C), C the same for every coordinate); the code's Σ A / (d·r)
-      double denominator = dimension() * (codePhase1 ? round : total);
-      return llr(agreementSum(worker) / denominator, maxLlr);
-    }
-    return llr(get(worker, n) / (total + EPSILON), maxLlr);
+    return weight(new Shared(round, total, sums, dimension), whole, worker, n);
   }
 
-  private void count(List<Message> messages, int[] decoded) {
-    if (exact != null && round >= EXACT_LIMIT) {
-      toFloat(); // a 16-bit count could overflow in this round
+  /** w_{m,n} for round r (step "weights" of the class comment), n a coordinate of {@code counts}. */
+  private double weight(Shared s, Counts counts, int worker, int n) {
+    if (s.round() == 0 || (mvInit && s.round() < initialRounds)) {
+      return 1;
+    }
+    if (s.round() < initialRounds) {
+      // default Σ A / Σ C (= Σ A / (d·C), C the same for every coordinate); the code's Σ A / (d·r)
+      double denominator = s.dimension() * (codePhase1 ? s.round() : s.total());
+      return llr(s.sums()[worker] / denominator, maxLlr);
+    }
+    return llr(counts.get(worker, n) / (s.total() + EPSILON), maxLlr);
+  }
+
+  /** A ← γA + 1[agreement] over the chunk; out[m] = the agreements worker m added. */
+  private void count(List<Message> messages, int[] decoded, Shared shared, Counts counts, double[] out) {
+    if (counts.exact != null && shared.round() >= EXACT_LIMIT) {
+      counts.toFloat(); // a 16-bit count could overflow in this round
     }
     if (gamma != 1) {
-      for (int m = 0; m < decayed.length; m++) {
-        float[] row = decayed[m];
+      for (float[] row : counts.decayed) {
         for (int n = 0; n < row.length; n++) {
           row[n] = (float) (gamma * row[n]);
         }
-        sums[m] *= gamma;
       }
     }
     for (Message m : messages) {
       SignVector s = ((SignMessage) m).signs();
       int worker = m.worker();
-      char[] ea = exact != null ? exact[worker] : null;
-      float[] da = exact != null ? null : decayed[worker];
+      char[] ea = counts.exact != null ? counts.exact[worker] : null;
+      float[] da = counts.exact != null ? null : counts.decayed[worker];
       long added = 0;
       int d = decoded.length;
       for (int w = 0, base = 0; base < d; w++, base += 64) {
@@ -330,21 +412,8 @@ public final class FederatedDefense implements Aggregator {
           }
         }
       }
-      sums[worker] += added;
+      out[worker] = added;
     }
-    total = gamma * total + 1;
-    round++;
-  }
-
-  private void toFloat() {
-    decayed = new float[exact.length][];
-    for (int m = 0; m < exact.length; m++) {
-      decayed[m] = new float[exact[m].length];
-      for (int n = 0; n < exact[m].length; n++) {
-        decayed[m][n] = exact[m][n];
-      }
-    }
-    exact = null;
   }
 
   /** LLR(q) = sign(ℓ) · min(|ℓ|, c), ℓ = ln((q + ε)/(1 − q + ε)); q is the estimated agreement probability. */

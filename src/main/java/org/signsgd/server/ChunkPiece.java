@@ -8,4 +8,5 @@ import org.signsgd.message.Message;
  * dimension, null when the worker sent none), the vector that message encodes when the worker is Byzantine and the attack reads it, and the
  * honest worker's sampled gradient when the variance-norm ratio is taken as sampled (else null).
  */
-public record ChunkPiece(int worker, Message message, float[] ownVector, float[] sampled) implements Serializable {}
+public record ChunkPiece(int worker, int chunk, Message message, float[] ownVector, float[] sampled)
+    implements Serializable {}

@@ -1,6 +1,7 @@
 package org.signsgd.server;
 
 import java.io.Serializable;
+import java.io.Serializable;
 import java.util.Set;
 import org.signsgd.aggregate.Direction;
 
@@ -19,26 +20,33 @@ import org.signsgd.aggregate.Direction;
  * @param withZeros workers whose sign message reaching the rule has a zero coordinate in this chunk (it then
  *     travels with a second bit-plane); empty for dense messages
  * @param partial a chunked rule's partial sums on a pass before its finish (then {@code direction} and the metric
- *     sums are null)
+ *     sums are null); a chunk-stateful rule's per-worker sums at its finish
+ * @param state a chunk-stateful rule's new state of this chunk (null for other rules); it stays where the chunk ran
  * @param weights the weight each worker carried in this chunk ({@link org.signsgd.aggregate.Aggregator#lastWeights})
  */
 public record ChunkResult(int chunk, boolean complete, Set<Integer> badUplinks, Set<Integer> badForged,
     Direction direction, int reached, long agreement, int honest, double[] received, double[] sampled, long[] workerAgreement,
-    Set<Integer> withZeros, double[] partial, double[] weights) implements Serializable {
+    Set<Integer> withZeros, double[] partial, double[] weights, Serializable state) implements Serializable {
 
   static ChunkResult incomplete(int chunk, Set<Integer> badUplinks, Set<Integer> badForged) {
     return new ChunkResult(chunk, false, Set.copyOf(badUplinks), Set.copyOf(badForged), null, 0, 0, 0, null, null,
-        null, Set.of(), null, null);
+        null, Set.of(), null, null, null);
   }
 
   static ChunkResult partial(int chunk, Set<Integer> badUplinks, Set<Integer> badForged, int reached,
       double[] sums) {
     return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), null, reached, 0, 0, null,
-        null, null, Set.of(), sums, null);
+        null, null, Set.of(), sums, null, null);
   }
 
   static ChunkResult agreements(int chunk, long[] workerAgreement) {
     return new ChunkResult(chunk, true, Set.of(), Set.of(), null, 0, 0, 0, null, null, workerAgreement, Set.of(),
-        null, null);
+        null, null, null);
+  }
+
+  /** This result without the chunk's state: what the driver collects. */
+  public ChunkResult withoutState() {
+    return state == null ? this : new ChunkResult(chunk, complete, badUplinks, badForged, direction, reached,
+        agreement, honest, received, sampled, workerAgreement, withZeros, partial, weights, null);
   }
 }

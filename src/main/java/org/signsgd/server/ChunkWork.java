@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.signsgd.aggregate.AggregationContext;
 import org.signsgd.aggregate.Aggregator;
+import org.signsgd.aggregate.ChunkStatefulRule;
 import org.signsgd.aggregate.ChunkedRule;
 import org.signsgd.aggregate.Direction;
 import org.signsgd.attack.Attack;
@@ -33,9 +34,10 @@ public final class ChunkWork {
    * @param pieces one per worker that sent a message, any order
    * @param reference the reference gradient's coordinates, for an attack that reads it (else null)
    * @param referenceSigns the reference's signs over this chunk, for the agreement metric (else null)
+   * @param state a chunk-stateful rule's state of this chunk (null at its first round, and for other rules)
    */
   public static ChunkResult run(Aggregator rule, Attack attack, ServerPlan plan, Round round, int chunk,
-      List<ChunkPiece> pieces, float[] reference, SignVector referenceSigns) {
+      List<ChunkPiece> pieces, float[] reference, SignVector referenceSigns, java.io.Serializable state) {
     Chunks chunks = plan.chunks();
     int len = chunks.to(chunk) - chunks.from(chunk);
     List<ChunkPiece> sorted = new ArrayList<>(pieces);
@@ -111,8 +113,16 @@ public final class ChunkWork {
     int dropped = sign ? 0 : round.badUplinks().size() + round.badForged().size();
     int f = Math.max(0, plan.declaredByzantine() - dropped);
     ChunkedRule passes = plan.whole() ? null : rule.chunked();
+    ChunkStatefulRule stateful = plan.whole() ? null : rule.chunkStateful();
     Direction dir;
-    if (passes != null) {
+    double[] statefulSums = null;
+    java.io.Serializable newState = null;
+    if (stateful != null) {
+      ChunkStatefulRule.Finished done = stateful.finish(all, plan.workers(), round.decided(), state, len);
+      dir = done.direction();
+      statefulSums = done.sums();
+      newState = done.state();
+    } else if (passes != null) {
       double[][] x = DenseMessage.rows(all);
       if (round.pass() < passes.passes()) {
         return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
@@ -146,7 +156,8 @@ public final class ChunkWork {
       }
     }
     return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), dir, all.size(), agreement,
-        honest.size(), received, sampled, workerAgreement, Set.copyOf(withZeros), null, rule.lastWeights());
+        honest.size(), received, sampled, workerAgreement, Set.copyOf(withZeros), statefulSums,
+        stateful == null ? rule.lastWeights() : null, newState);
   }
 
   /** Per worker, its message's sign agreements with {@code direction} (−1: no message of that worker). */

@@ -21,9 +21,14 @@ public final class LocalChunks implements ServerStep.ChunkRunner {
   private final float[][] sampled;
   private final float[] reference;
   private final SignVector referenceSigns;
+  private final java.io.Serializable[] states;
 
+  /**
+   * @param states a chunk-stateful rule's state per chunk, kept by the caller across rounds and updated here when a
+   *     chunk finishes a round (null for other rules)
+   */
   public LocalChunks(Aggregator rule, Attack attack, ServerPlan plan, List<Message> messages, float[][] ownVectors,
-      float[][] sampled, float[] reference, SignVector referenceSigns) {
+      float[][] sampled, float[] reference, SignVector referenceSigns, java.io.Serializable[] states) {
     this.rule = rule;
     this.attack = attack;
     this.plan = plan;
@@ -32,6 +37,7 @@ public final class LocalChunks implements ServerStep.ChunkRunner {
     this.sampled = sampled;
     this.reference = reference;
     this.referenceSigns = referenceSigns;
+    this.states = states;
   }
 
   @Override
@@ -43,12 +49,16 @@ public final class LocalChunks implements ServerStep.ChunkRunner {
       for (int i = 0; i < messages.size(); i++) {
         Message m = messages.get(i);
         int w = i;
-        pieces.add(new ChunkPiece(w, chunks.slice(m, c), chunks.slice(ownVectors[w], c),
+        pieces.add(new ChunkPiece(w, c, chunks.slice(m, c), chunks.slice(ownVectors[w], c),
             round.sampled() ? chunks.slice(sampled[w], c) : null));
       }
-      out.add(ChunkWork.run(rule, attack, plan, round, c, pieces, chunks.slice(reference, c),
+      ChunkResult r = ChunkWork.run(rule, attack, plan, round, c, pieces, chunks.slice(reference, c),
           referenceSigns == null ? null : chunks.count() == 1 ? referenceSigns
-              : referenceSigns.slice(chunks.from(c), chunks.to(c))));
+              : referenceSigns.slice(chunks.from(c), chunks.to(c)), states == null ? null : states[c]);
+      if (states != null && r.state() != null) {
+        states[c] = r.state();
+      }
+      out.add(r.withoutState());
     }
     return out;
   }

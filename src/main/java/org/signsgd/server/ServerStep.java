@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.signsgd.aggregate.Aggregator;
+import org.signsgd.aggregate.ChunkStatefulRule;
 import org.signsgd.aggregate.ChunkedRule;
 import org.signsgd.aggregate.Direction;
 import org.signsgd.message.MessageKind;
@@ -50,8 +51,10 @@ public final class ServerStep {
     Set<Integer> badUplinks = new HashSet<>();
     Set<Integer> badForged = new HashSet<>();
     ChunkedRule chunked = plan.whole() ? null : rule.chunked();
+    ChunkStatefulRule stateful = plan.whole() ? null : rule.chunkStateful();
     int pass = 0;
-    java.io.Serializable decided = null;
+    // a chunk-stateful rule's chunks start from what the rule keeps on the driver
+    java.io.Serializable decided = stateful == null ? null : stateful.shared(plan.workers(), plan.dimension());
     List<ChunkResult> results;
     for (int attempt = 1; ; attempt++) {
       results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled, pass, decided, null)));
@@ -91,6 +94,11 @@ public final class ServerStep {
           + " chunks");
     }
     Direction dir = direction(plan, results);
+    double[] weights = results.get(0).weights();
+    if (stateful != null) {
+      stateful.advance(sums(t, results), plan.dimension());
+      weights = rule.lastWeights();
+    }
     long[] workerAgreement = workerAgreement(plan, results);
     if (momentum != null) {
       dir = momentum.apply(dir);
@@ -103,7 +111,7 @@ public final class ServerStep {
     }
     return new Served(dir, bytesUp(plan, results), badUplinks.size() + badForged.size(),
         withReference ? agreement(plan, results) : null, ratio(results, false), sampled ? ratio(results, true)
-        : null, workerAgreement, results.get(0).weights());
+        : null, workerAgreement, weights);
   }
 
   /** The f a rule is told: the declared count, less one for each dense message dropped as malformed. */

@@ -55,6 +55,11 @@ public final class Driver {
   /** Whether every honest worker's sampled gradient could be recovered this iteration (driver path). */
   private boolean samplesKnown;
   private final ServerPlan server;
+  /**
+   * A chunk-stateful rule's state per chunk when the chunks run on the driver (signSGD-FD's counts); null for other
+   * rules. Sharded, the shards keep it.
+   */
+  private final java.io.Serializable[] chunkStates;
   private Long resumeAt;
 
   public Driver(JobSpec spec) {
@@ -85,6 +90,8 @@ public final class Driver {
     this.lastMomentum = new float[spec.workers()][];
     this.server = new ServerPlan(spec.seed(), spec.workers(), spec.declaredByzantine(), byz, rule.kind(),
         model.dimension(), spec.aggregator(), spec.attack(), encoding, !shardable(), spec.workerMetrics());
+    this.chunkStates = server.whole() || rule.chunkStateful() == null ? null
+        : new java.io.Serializable[server.chunks().count()];
     this.x = model.initialParameters();
     this.optimum = model.knownOptimum();
   }
@@ -116,13 +123,31 @@ public final class Driver {
     beforeCheckpoint.run();
   }
 
-  /** The driver's part of a resume point before iteration {@code next}. */
+  /**
+   * A chunk-stateful rule's state in a resume point: the rule's own part and, when the chunks ran on the driver,
+   * every chunk's; {@code sharded} says where the chunks' parts are (the shards wrote them beside the workers).
+   */
+  record ChunkedRuleState(java.io.Serializable rule, java.io.Serializable[] chunks, boolean sharded)
+      implements java.io.Serializable {}
+
+  /** The driver's part of a resume point before iteration {@code next}, the server's work on the driver. */
   ResumePoint.DriverState state(long next, Direction direction, double rate) {
-    return new ResumePoint.DriverState(next, x.clone(), direction, rate,
-        serverMomentum == null ? null : serverMomentum.state(), rule.state());
+    return state(next, direction, rate, false);
   }
 
   void restore(ResumePoint.DriverState s) {
+    restore(s, false);
+  }
+
+  /** The driver's part of a resume point before iteration {@code next}; {@code sharded}: where the server ran. */
+  ResumePoint.DriverState state(long next, Direction direction, double rate, boolean sharded) {
+    java.io.Serializable ruleState = chunkStates == null ? rule.state()
+        : new ChunkedRuleState(rule.state(), sharded ? null : chunkStates.clone(), sharded);
+    return new ResumePoint.DriverState(next, x.clone(), direction, rate,
+        serverMomentum == null ? null : serverMomentum.state(), ruleState);
+  }
+
+  void restore(ResumePoint.DriverState s, boolean sharded) {
     if (s.x().length != x.length) {
       throw new IllegalStateException("the resume point has d=" + s.x().length + "; this job's model has d="
           + x.length);
@@ -131,7 +156,19 @@ public final class Driver {
     if (serverMomentum != null) {
       serverMomentum.restore(s.serverMomentum());
     }
-    rule.restoreState(s.ruleState()); // signSGD-FD's counts, centered clipping's centre
+    if (chunkStates != null && s.ruleState() != null) { // null: the rule starts fresh
+      if (!(s.ruleState() instanceof ChunkedRuleState c) || c.sharded() != sharded) {
+        throw new IllegalArgumentException("--resume: the resume point of " + spec.runId() + " keeps "
+            + rule.name() + "'s counts " + (sharded ? "on the driver" : "in the shards") + "; resume with "
+            + "aggregation: " + (sharded ? "driver" : "sharded") + ", as the run was started");
+      }
+      rule.restoreState(c.rule());
+      if (!sharded) {
+        System.arraycopy(c.chunks(), 0, chunkStates, 0, chunkStates.length);
+      }
+    } else {
+      rule.restoreState(s.ruleState()); // signSGD-FD's counts, centered clipping's centre
+    }
   }
 
   /** Records where each iteration's time goes into {@code p} (the benchmark); null stops recording. */
@@ -286,7 +323,8 @@ public final class Driver {
         }
       }
     }
-    return new LocalChunks(rule, attack, server, messages, own, gradients, attackReference, referenceSigns);
+    return new LocalChunks(rule, attack, server, messages, own, gradients, attackReference, referenceSigns,
+        chunkStates);
   }
 
   /** The iterations/ row of iteration t. */

@@ -40,11 +40,25 @@ final class ResumePoint {
 
   /** Saves the point before iteration {@code state.next()}; the marker is written last. */
   void save(JavaRDD<WorkerSlot> slots, DriverState state) {
+    save(slots, state, null);
+  }
+
+  /**
+   * Saves the point before iteration {@code state.next()}, with the shards' chunk states of a sharded chunk-stateful
+   * rule ({@code chunks-<t+1>/}) when there are some; the marker is written last.
+   */
+  void save(JavaRDD<WorkerSlot> slots, DriverState state,
+      org.apache.spark.api.java.JavaPairRDD<Integer, Serializable> chunkStates) {
     try {
       FileSystem fs = fs();
       Path workers = new Path(dir, "workers-" + state.next());
       fs.delete(workers, true);
       slots.map(WorkerSlot::state).saveAsObjectFile(workers.toString());
+      if (chunkStates != null) {
+        Path chunks = new Path(dir, "chunks-" + state.next());
+        fs.delete(chunks, true);
+        chunkStates.saveAsObjectFile(chunks.toString());
+      }
       try (ObjectOutputStream out = new ObjectOutputStream(fs.create(new Path(dir, "driver-" + state.next()),
           true))) {
         out.writeObject(state);
@@ -61,6 +75,7 @@ final class ResumePoint {
       }
       if (previous >= 0 && previous != state.next()) {
         fs.delete(new Path(dir, "workers-" + previous), true);
+        fs.delete(new Path(dir, "chunks-" + previous), true);
         fs.delete(new Path(dir, "driver-" + previous), false);
       }
     } catch (IOException e) {
@@ -95,6 +110,12 @@ final class ResumePoint {
 
   JavaRDD<WorkerState> workers(long next) {
     return jsc.objectFile(new Path(dir, "workers-" + next).toString());
+  }
+
+  /** The shards' chunk states of the point before iteration {@code next}, as (chunk, state) pairs. */
+  org.apache.spark.api.java.JavaPairRDD<Integer, Serializable> chunks(long next) {
+    JavaRDD<scala.Tuple2<Integer, Serializable>> pairs = jsc.objectFile(new Path(dir, "chunks-" + next).toString());
+    return pairs.mapToPair(p -> p);
   }
 
   String location() {

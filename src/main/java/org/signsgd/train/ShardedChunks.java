@@ -32,14 +32,25 @@ final class ShardedChunks implements ShardedServer {
   private final JavaRDD<WorkerSlot> slots;
   private final Broadcast<ServerPlan> plan;
   private final int shards;
+  /** A chunk-stateful rule's state per chunk, partitioned like the chunks (null for other rules). */
+  private final JavaPairRDD<Integer, java.io.Serializable> states;
   private JavaPairRDD<Integer, Iterable<ChunkPiece>> grouped;
   private Broadcast<Reference> shipped;
+  /** The round whose chunks finished with new states, kept persisted: the next iteration's states are read from it. */
+  private JavaPairRDD<Integer, ChunkResult> finished;
 
-  ShardedChunks(JavaSparkContext jsc, JavaRDD<WorkerSlot> slots, Broadcast<ServerPlan> plan, int shards) {
+  ShardedChunks(JavaSparkContext jsc, JavaRDD<WorkerSlot> slots, Broadcast<ServerPlan> plan, int shards,
+      JavaPairRDD<Integer, java.io.Serializable> states) {
     this.jsc = jsc;
     this.slots = slots;
     this.plan = plan;
     this.shards = shards;
+    this.states = states;
+  }
+
+  /** The chunks partitioned as the shards hold them: chunk j in shard j mod K. */
+  static HashPartitioner partitioner(int shards) {
+    return new HashPartitioner(shards);
   }
 
   /** The reference the chunks read: the gradient for an attack that reads it, its signs for the agreement. */
@@ -49,7 +60,7 @@ final class ShardedChunks implements ShardedServer {
   public ServerStep.ChunkRunner runner(float[] reference, SignVector referenceSigns) {
     Broadcast<ServerPlan> p = plan;
     if (grouped == null) {
-      grouped = slots.flatMapToPair(slot -> pieces(p.value(), slot)).groupByKey(new HashPartitioner(shards));
+      grouped = slots.flatMapToPair(slot -> pieces(p.value(), slot)).groupByKey(partitioner(shards));
       grouped.persist(StorageLevel.MEMORY_AND_DISK());
     }
     // a small reference (the toy's 1000 floats) travels with the tasks; a large one once per executor
@@ -62,17 +73,49 @@ final class ShardedChunks implements ShardedServer {
     }
     Reference inline = b == null ? ref : null;
     JavaPairRDD<Integer, Iterable<ChunkPiece>> g = grouped;
-    return round -> new ArrayList<>(g.map(e -> {
-      ServerPlan sp = p.value();
-      Reference r = inline != null ? inline : b.value();
-      Chunks chunks = sp.chunks();
-      int c = e._1();
-      List<ChunkPiece> list = new ArrayList<>();
-      e._2().forEach(list::add);
-      return ChunkWork.run(Rules.create(sp.rule()), Attacks.create(sp.attack()), sp, round, c, list,
-          chunks.slice(r.gradient(), c), r.signs() == null ? null : chunks.count() == 1 ? r.signs()
-              : r.signs().slice(chunks.from(c), chunks.to(c)));
-    }).collect());
+    if (states == null) {
+      return round -> new ArrayList<>(g.map(e -> work(p.value(), round, e._1(), e._2(), inline, b, null)).collect());
+    }
+    // a chunk-stateful rule: each chunk's state meets its messages in the same shard (no shuffle); the results
+    // come back without it, and the round whose chunks finished keeps the new states where they are
+    JavaPairRDD<Integer, scala.Tuple2<Iterable<ChunkPiece>, java.io.Serializable>> joined = g.join(states);
+    return round -> {
+      JavaPairRDD<Integer, ChunkResult> done = joined.mapValues(v -> work(p.value(), round, -1, v._1(), inline, b,
+          v._2()));
+      done.persist(StorageLevel.MEMORY_AND_DISK());
+      List<ChunkResult> results = new ArrayList<>(done.map(e -> e._2().withoutState()).collect());
+      if (results.stream().allMatch(r -> r.direction() != null && r.complete())) {
+        if (finished != null) {
+          finished.unpersist(false);
+        }
+        finished = done;
+      } else {
+        done.unpersist(false);
+      }
+      return results;
+    };
+  }
+
+  /** The chunk states after this iteration's round (persisted until the caller unpersists them); null: none. */
+  JavaPairRDD<Integer, ChunkResult> finished() {
+    return finished;
+  }
+
+  private static ChunkResult work(ServerPlan sp, org.signsgd.server.Round round, int chunkKey,
+      Iterable<ChunkPiece> pieces, Reference inline, Broadcast<Reference> b, java.io.Serializable state) {
+    Reference r = inline != null ? inline : b.value();
+    Chunks chunks = sp.chunks();
+    List<ChunkPiece> list = new ArrayList<>();
+    pieces.forEach(list::add);
+    int c = chunkKey >= 0 ? chunkKey : chunkOf(sp, list);
+    return ChunkWork.run(Rules.create(sp.rule()), Attacks.create(sp.attack()), sp, round, c, list,
+        chunks.slice(r.gradient(), c), r.signs() == null ? null : chunks.count() == 1 ? r.signs()
+            : r.signs().slice(chunks.from(c), chunks.to(c)), state);
+  }
+
+  /** Which chunk a worker's pieces are: every piece carries the chunk it was cut for. */
+  private static int chunkOf(ServerPlan sp, List<ChunkPiece> pieces) {
+    return pieces.get(0).chunk();
   }
 
   private void removeShuffle(org.apache.spark.rdd.RDD<?> rdd) {
@@ -92,7 +135,7 @@ final class ShardedChunks implements ShardedServer {
     Uplink up = slot.uplink();
     List<Tuple2<Integer, ChunkPiece>> out = new ArrayList<>(chunks.count());
     for (int c = 0; c < chunks.count(); c++) {
-      out.add(new Tuple2<>(c, new ChunkPiece(up.worker(), chunks.slice(up.message(), c),
+      out.add(new Tuple2<>(c, new ChunkPiece(up.worker(), c, chunks.slice(up.message(), c),
           chunks.slice(up.byzantineVector(), c), chunks.slice(slot.sampled(), c))));
     }
     return out.iterator();
@@ -106,7 +149,9 @@ final class ShardedChunks implements ShardedServer {
   void release() {
     if (grouped != null) {
       grouped.unpersist(false);
-      removeShuffle(grouped.rdd());
+      if (states == null) { // a chunk state computed from this shuffle may still need it to be recomputed
+        removeShuffle(grouped.rdd());
+      }
     }
     if (shipped != null) {
       shipped.unpersist(false);

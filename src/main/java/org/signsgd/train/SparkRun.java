@@ -33,6 +33,10 @@ final class SparkRun implements AutoCloseable {
   private JavaRDD<WorkerSlot> anchor;
   private SparkEngine.DownlinkRef down;
   private Driver.Step last;
+  /** Sharded with a chunk-stateful rule (signSGD-FD): each chunk's state, partitioned as the shards hold it. */
+  private org.apache.spark.api.java.JavaPairRDD<Integer, java.io.Serializable> states;
+  /** The persisted round those states are read from, until a cut materialises them on their own. */
+  private org.apache.spark.api.java.JavaPairRDD<Integer, org.signsgd.server.ChunkResult> statesFrom;
   /** The iteration the run's latest resume point continues at (a resume starts at one). */
   private long saved;
 
@@ -62,8 +66,12 @@ final class SparkRun implements AutoCloseable {
       }
       first = driver.resumeAt();
       ResumePoint.DriverState state = readDriverState(point, first);
-      driver.restore(state);
+      driver.restore(state, sharded);
       slots = point.workers(first).map(WorkerSlot::of).persist(StorageLevel.MEMORY_AND_DISK());
+      if (chunkStateful()) {
+        states = point.chunks(first).partitionBy(ShardedChunks.partitioner(shards))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+      }
       down = engine.ship(new Downlink(first, state.direction(), state.lr()));
     } else {
       first = 0;
@@ -73,8 +81,22 @@ final class SparkRun implements AutoCloseable {
           .map(w -> WorkerSlot.of(new WorkerState(w, start.value().clone(), new float[start.value().length])))
           .persist(StorageLevel.MEMORY_AND_DISK());
       down = engine.ship(new Downlink(0, null, 0));
+      if (chunkStateful()) {
+        List<scala.Tuple2<Integer, java.io.Serializable>> none = new java.util.ArrayList<>();
+        for (int c = 0; c < driver.serverPlan().chunks().count(); c++) {
+          none.add(new scala.Tuple2<>(c, null));
+        }
+        states = jsc.parallelizePairs(none, shards).partitionBy(ShardedChunks.partitioner(shards))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+      }
     }
     saved = first;
+  }
+
+  /** Whether the shards keep a chunk-stateful rule's state (signSGD-FD sharded). */
+  private boolean chunkStateful() {
+    return sharded && !driver.serverPlan().whole() && driver.serverPlan() != null
+        && org.signsgd.aggregate.Rules.create(driver.spec().aggregator()).chunkStateful() != null;
   }
 
   long first() {
@@ -126,13 +148,47 @@ final class SparkRun implements AutoCloseable {
 
   /** The driver's step: the server's work on the driver, or on the shards of this iteration's messages. */
   Driver.Step server(long t, WorkerStage stage, long start) {
-    ShardedChunks chunks = sharded ? new ShardedChunks(jsc, stage.next(), serverPlan, shards) : null;
+    ShardedChunks chunks = sharded ? new ShardedChunks(jsc, stage.next(), serverPlan, shards, states) : null;
     try {
-      return driver.step(t, stage.uplinks(), stage.reference(), start, chunks);
+      Driver.Step step = driver.step(t, stage.uplinks(), stage.reference(), start, chunks);
+      if (states != null && step != null) {
+        nextStates(chunks.finished(), stage.cut());
+      }
+      return step;
     } finally {
       if (chunks != null) {
         chunks.release();
       }
+    }
+  }
+
+  /**
+   * The chunk states after this iteration, read from the round that made them; at a cut they are materialised on
+   * their own and checkpointed with the workers (reliably into checkpoint_dir, or locally), cutting their lineage.
+   */
+  private void nextStates(org.apache.spark.api.java.JavaPairRDD<Integer, org.signsgd.server.ChunkResult> made,
+      boolean cut) {
+    if (made == null) {
+      throw new IllegalStateException("the sharded rule's chunks finished no round");
+    }
+    org.apache.spark.api.java.JavaPairRDD<Integer, java.io.Serializable> before = states;
+    org.apache.spark.api.java.JavaPairRDD<Integer, org.signsgd.server.ChunkResult> from = statesFrom;
+    states = made.mapValues(org.signsgd.server.ChunkResult::state);
+    statesFrom = made;
+    if (cut) {
+      states.persist(StorageLevel.MEMORY_AND_DISK());
+      if (checkpointDir != null) {
+        states.rdd().checkpoint();
+      } else {
+        states.rdd().localCheckpoint();
+      }
+      states.count();
+      statesFrom.unpersist(false);
+      statesFrom = null;
+    }
+    before.unpersist(false);
+    if (from != null) {
+      from.unpersist(false);
     }
   }
 
@@ -146,7 +202,7 @@ final class SparkRun implements AutoCloseable {
     }
     if (stage.cut() && point != null && t + 1 < driver.spec().iterations()) {
       driver.beforeCheckpoint();
-      point.save(stage.next(), driver.state(t + 1, step.direction(), step.lr()));
+      point.save(stage.next(), driver.state(t + 1, step.direction(), step.lr(), sharded), states);
       saved = t + 1;
     }
   }
@@ -155,7 +211,7 @@ final class SparkRun implements AutoCloseable {
   void stopBefore(long t) {
     if (point != null && last != null && saved != t) {
       driver.beforeCheckpoint();
-      point.save(slots, driver.state(t, last.direction(), last.lr()));
+      point.save(slots, driver.state(t, last.direction(), last.lr(), sharded), states);
     }
   }
 
@@ -172,6 +228,12 @@ final class SparkRun implements AutoCloseable {
       serverPlan.unpersist(false);
     }
     x0.unpersist(false);
+    if (states != null) {
+      states.unpersist(false);
+    }
+    if (statesFrom != null) {
+      statesFrom.unpersist(false);
+    }
   }
 
   private static ResumePoint.DriverState readDriverState(ResumePoint point, long next) {

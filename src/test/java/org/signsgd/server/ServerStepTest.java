@@ -62,6 +62,6 @@ class ServerStepTest {
 
   private static ChunkResult done(int chunk, int len) {
     return new ChunkResult(chunk, true, Set.of(), Set.of(), new Direction.Dense(new float[len]), 4, 0, 4,
-        new double[] {1, 1}, null, null, Set.of(), null, null);
+        new double[] {1, 1}, null, null, Set.of(), null, null, null);
   }
 }

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.signsgd.job.JobSpec;
 
 /**
- * A sharded run stopped in the middle and resumed from its resume point gives the uninterrupted run's rows: the
- * workers' states and the driver's x come back from the checkpoint, and the server's chunks are rebuilt from the
- * next iteration's messages, with the same streams.
+ * A sharded signSGD-FD run stopped in the middle and resumed from its resume point gives the uninterrupted run's rows,
+ * which are the rows of the same run on the driver: the workers' states, the driver's x and the rule's Σ A, C and r
+ * come back from the checkpoint, and each chunk's agreement counts from the shards' own files.
  */
 class ShardedResumeTest {
   @TempDir
@@ -27,7 +27,7 @@ class ShardedResumeTest {
       workers: 6
       byzantine: 2
       attack: {name: stochastic-sign-flip, r: 0.3}
-      aggregator: {name: majority-vote, tie: random}
+      aggregator: {name: sign-fd, t_in: 3}
       momentum: {beta: 0.9}
       batch_size: 1
       iterations: 8
@@ -49,6 +49,8 @@ class ShardedResumeTest {
     JobSpec spec = TestJobs.one(dir, JOB, "checkpoint_dir=" + dir.resolve("whole").toUri());
     List<IterationRow> whole = TestJobs.timeless(TestJobs.run(new SparkEngine(jsc), spec));
     assertThat(whole).hasSize(8);
+    JobSpec onTheDriver = TestJobs.one(dir, JOB, "aggregation=driver");
+    assertThat(TestJobs.timeless(TestJobs.run(new SparkEngine(jsc), onTheDriver))).isEqualTo(whole);
 
     JobSpec stopped = TestJobs.one(dir, JOB, "checkpoint_dir=" + dir.resolve("stopped").toUri());
     List<IterationRow> first = new ArrayList<>();
@@ -61,6 +63,12 @@ class ShardedResumeTest {
     Interrupts.clear();
     assertThat(status).isEqualTo(RunStatus.INTERRUPTED);
     assertThat(first).hasSize(5).isEqualTo(whole.subList(0, 5));
+
+    // the counts of that point are in the shards' files: the driver cannot continue from it
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SparkEngine(jsc).run(
+        new Driver(TestJobs.one(dir, JOB, "checkpoint_dir=" + dir.resolve("stopped").toUri(), "aggregation=driver"))
+            .resumeAt(5), r -> { }))
+        .hasMessageContaining("keeps sign-fd's counts in the shards; resume with aggregation: sharded");
 
     List<IterationRow> rest = new ArrayList<>();
     assertThat(new SparkEngine(jsc).run(new Driver(stopped).resumeAt(5), r -> rest.add(TestJobs.timeless(r))))

@@ -93,7 +93,7 @@ class ShardedServerTest {
   void theExactnessTestCoversEveryCoordinateWiseRuleAndSeveralChunks() {
     assertThat(shardable().map(a -> (String) a.get()[0]).distinct().sorted().toList())
         .containsExactly("bulyan", "geometric-median", "krum", "majority-vote", "meamed", "mean", "median",
-            "multi-krum", "nnm", "phocas", "trimmed-mean");
+            "multi-krum", "nnm", "phocas", "sign-fd", "sign-fv", "trimmed-mean");
     assertThat(shardable().map(a -> (String) a.get()[1]).distinct().count())
         .isEqualTo(Attacks.names().size() - 1);
     assertThat(Chunks.of(D, false).count()).isEqualTo(3);
@@ -128,18 +128,18 @@ class ShardedServerTest {
 
   @Test
   void aRuleWithStateOverAllCoordinatesIsRefusedInOneLine() {
-    assertThatThrownBy(() -> TestJobs.one(dir, JOB, "aggregator={name: sign-fd}", "aggregation=sharded"))
+    assertThatThrownBy(() -> TestJobs.one(dir, JOB, "aggregator={name: centered-clipping}", "attack={name: alie}",
+        "aggregation=sharded"))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("aggregation")
-        .hasMessageContaining("sign-fd keeps state over all of d")
+        .hasMessageContaining("centered-clipping keeps a state over all of d")
         .hasMessageContaining("use aggregation: driver")
-        .hasMessageContaining("allowed: majority-vote, mean, krum, multi-krum")
+        .hasMessageContaining("allowed: majority-vote, mean, sign-fd, sign-fv, krum")
         .hasMessageNotContaining("\n");
     assertThatThrownBy(() -> TestJobs.one(dir, JOB, "aggregator={name: nnm, then: centered-clipping}",
         "aggregation=sharded"))
         .isInstanceOf(JobException.class)
-        .hasMessageContaining("nnm keeps state over all of d (as sign-fd, sign-fv and centered-clipping do, in nnm "
-            + "too)");
+        .hasMessageContaining("nnm keeps a state over all of d (centered-clipping's centre, in nnm too)");
     assertThatThrownBy(() -> TestJobs.one(dir, JOB, "engine=inprocess", "aggregation=sharded"))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("use engine: spark");

@@ -1,0 +1,28 @@
+package org.signsgd.aggregate;
+
+import java.io.Serializable;
+import java.util.List;
+import org.signsgd.message.Message;
+
+/**
+ * A rule whose state is per coordinate (signSGD-FD's agreement counts): the server keeps it chunk by chunk of
+ * coordinates where each chunk runs (on the driver, or in the shards' state), and the rule object keeps only the few
+ * numbers every chunk needs ({@link #shared}), which it advances from the chunks' per-worker sums after each round
+ * ({@link #advance}). On one chunk of all of d this is the rule itself ({@link Aggregator#aggregate}).
+ */
+public interface ChunkStatefulRule {
+  /** What every chunk needs this round from the rule's own state (first called before the first round). */
+  Serializable shared(int workers, int d);
+
+  /**
+   * The rule on one chunk: its part of the direction, its new state (from {@code state}, null at the first round),
+   * and per-worker sums that {@link #advance} adds up over the chunks.
+   */
+  Finished finish(List<Message> messages, int workers, Serializable shared, Serializable state, int length);
+
+  /** After every chunk has finished the round: the chunks' sums, added in chunk order; d of the whole vectors. */
+  void advance(double[] sums, int d);
+
+  /** One chunk's part of a round. */
+  record Finished(Direction direction, Serializable state, double[] sums) implements Serializable {}
+}
