@@ -23,6 +23,21 @@ public interface ChunkStatefulRule {
   /** After every chunk has finished the round: the chunks' sums, added in chunk order; d of the whole vectors. */
   void advance(double[] sums, int d);
 
+  /** Passes of partial sums before the finish (centered clipping's norms); 0 for most rules. */
+  default int passes() {
+    return 0;
+  }
+
+  /** One chunk's partial sums on pass {@code pass}, from its state (not modified) and what was decided so far. */
+  default double[] partial(int pass, List<Message> messages, Serializable decided, Serializable state) {
+    throw new UnsupportedOperationException("no passes");
+  }
+
+  /** On the driver: from a pass's sums over all chunks, what the next pass or the finish needs. */
+  default Serializable decide(int pass, double[] sums, int n, Serializable decided) {
+    throw new UnsupportedOperationException("no passes");
+  }
+
   /** One chunk's part of a round. */
   record Finished(Direction direction, Serializable state, double[] sums) implements Serializable {}
 }

@@ -172,8 +172,8 @@ public final class JobFile {
             + "Spark tasks: use engine: spark, or aggregation: driver");
       }
       if (!rule.shardable()) {
-        throw new JobException(file, "aggregation", "is sharded, but " + rule.name() + " keeps a state over all of d "
-            + "(centered-clipping's centre, in nnm too) on the driver: use aggregation: driver; allowed: "
+        throw new JobException(file, "aggregation", "is sharded, but " + rule.name() + " mixes the messages for a rule "
+            + "with a state it cannot cut into chunks (centered-clipping): use aggregation: driver; allowed: "
             + shardedRules());
       }
       if (!atk.coordinateWise()) {

@@ -117,6 +117,10 @@ public final class ChunkWork {
     Direction dir;
     double[] statefulSums = null;
     java.io.Serializable newState = null;
+    if (stateful != null && round.pass() < stateful.passes()) {
+      return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
+          stateful.partial(round.pass(), all, round.decided(), state));
+    }
     if (stateful != null) {
       ChunkStatefulRule.Finished done = stateful.finish(all, plan.workers(), round.decided(), state, len);
       dir = done.direction();

@@ -79,6 +79,11 @@ public final class ServerStep {
         pass++;
         continue;
       }
+      if (complete && stateful != null && pass < stateful.passes()) {
+        decided = stateful.decide(pass, sums(t, results), results.get(0).reached(), decided);
+        pass++;
+        continue;
+      }
       if (complete) {
         break;
       }

@@ -44,14 +44,64 @@ class ChunkedRulesTest {
   }
 
   @Test
-  void stateOrWholeVectorInnerRulesAreNotShardable() {
-    assertThat(Rules.create(new RuleSpec("centered-clipping", Map.of())).shardable()).isFalse();
-    assertThat(Rules.create(new RuleSpec("sign-fd", Map.of())).shardable()).isFalse();
+  void statefulRulesShardTheirStateAndNnmOverOneDoesNot() {
+    assertThat(Rules.create(new RuleSpec("centered-clipping", Map.of())).chunkStateful()).isNotNull();
+    assertThat(Rules.create(new RuleSpec("sign-fd", Map.of())).chunkStateful()).isNotNull();
     Aggregator nnmCc = Rules.create(new RuleSpec("nnm", Map.of("then", "centered-clipping")));
     assertThat(nnmCc.shardable()).isFalse();
     assertThat(nnmCc.chunked()).isNull();
     assertThat(Rules.create(new RuleSpec("median", Map.of())).shardable()).isTrue();
     assertThat(Rules.create(new RuleSpec("median", Map.of())).chunked()).isNull();
+  }
+
+  /**
+   * Centered clipping over three chunks, two rounds (the centre carried in each chunk's state, the norms summed over
+   * the chunks for each of its L = 2 steps) gives the rule on whole vectors, which keeps its centre itself.
+   */
+  @Test
+  void centeredClippingInChunksKeepsTheCentreOfTheWholeRule() {
+    Random r = new Random(11);
+    CenteredClipping whole = new CenteredClipping(3.0, 2);
+    CenteredClipping chunked = new CenteredClipping(3.0, 2);
+    java.io.Serializable[] states = new java.io.Serializable[CUTS.length - 1];
+    for (int round = 0; round < 2; round++) {
+      double[][] x = rows(r);
+      double[] expected = whole.combine(x, F);
+      List<org.signsgd.message.Message> messages = new java.util.ArrayList<>();
+      Serializable decided = chunked.shared(N, x[0].length);
+      for (int pass = 0; pass < chunked.passes(); pass++) {
+        double[] sums = new double[N];
+        for (int c = 0; c + 1 < CUTS.length; c++) {
+          double[] p = chunked.partial(pass, messages(slice(x, c)), decided, states[c]);
+          for (int i = 0; i < N; i++) {
+            sums[i] += p[i];
+          }
+        }
+        decided = chunked.decide(pass, sums, N, decided);
+      }
+      for (int c = 0; c + 1 < CUTS.length; c++) {
+        ChunkStatefulRule.Finished done = chunked.finish(messages(slice(x, c)), N, decided, states[c],
+            CUTS[c + 1] - CUTS[c]);
+        states[c] = done.state();
+        float[] part = done.direction().toFloats();
+        for (int k = 0; k < part.length; k++) {
+          assertThat((double) part[k]).as("round %d coordinate %d", round, CUTS[c] + k)
+              .isCloseTo((float) expected[CUTS[c] + k], within(1e-5 * (1 + Math.abs(expected[CUTS[c] + k]))));
+        }
+      }
+    }
+  }
+
+  private static List<org.signsgd.message.Message> messages(double[][] x) {
+    List<org.signsgd.message.Message> out = new java.util.ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      float[] v = new float[x[i].length];
+      for (int k = 0; k < v.length; k++) {
+        v[k] = (float) x[i][k];
+      }
+      out.add(new org.signsgd.message.DenseMessage(i, v));
+    }
+    return out;
   }
 
   private static double[] inChunks(ChunkedRule rule, double[][] x) {
