@@ -13,7 +13,9 @@ import org.signsgd.model.Models;
  *   bytes = Q · (4d + 4d + 4d)    each worker's replica x, momentum v and gradient g
  *         + 2 · Q · m             each worker's message and the driver's collected copy: m = 8·⌈d/64⌉ for a
  *                                 sign message (packed bits), 4d for a dense one
- *         + Q · r                 the rule's working set: dense rules combine the messages in double, r = 8d;
+ *         + Q · r                 the rule's working set: dense rules combine the messages in double, one chunk of
+ *                                 65,536 coordinates at a time, r = 8·min(d, 65,536) (8d for nnm over
+ *                                 centered-clipping, which takes whole vectors);
  *                                 sign-fd and sign-fv keep agreement counts, r = 2d (4d with gamma &lt; 1)
  *         + 4d + 4d               the driver's replica x and the direction
  * </pre>
@@ -31,7 +33,8 @@ public final class MemoryEstimate {
   static long bytes(JobSpec spec, long d, long workers) {
     boolean sign = Rules.create(spec.aggregator()).kind() == MessageKind.SIGN;
     long message = sign ? 8 * ((d + 63) / 64) : 4 * d;
-    long rule = sign ? signRuleBytes(spec, d) : 8 * d;
+    long rule = sign ? signRuleBytes(spec, d) : 8 * (Rules.create(spec.aggregator()).shardable() ? Math.min(d,
+        org.signsgd.server.Chunks.SIZE) : d);
     return workers * (12 * d + 2 * message + rule) + 8 * d;
   }
 
