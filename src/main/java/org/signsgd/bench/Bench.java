@@ -534,7 +534,7 @@ public final class Bench {
    * sharded). Then the sharded server step against Q at d = 1M.
    */
   private void serverAtScale() throws IOException {
-    int d = quick ? 140_000 : 25_557_032;
+    int d = serverDimension > 0 ? serverDimension : quick ? 140_000 : 25_557_032;
     int iterations = quick ? 3 : 4;
     for (String rule : List.of("majority-vote", "median", "krum", "bulyan", "sign-fd")) {
       for (String mode : List.of("driver", "sharded")) {
@@ -546,6 +546,8 @@ public final class Bench {
         add("j", "server step, " + rule + ", " + mode + ", Q=27, d=" + d, m[0], "ms", Double.NaN, "");
         add("j", "  iteration", m[1], "ms", Double.NaN, "");
         add("j", "  bytes to the driver per iteration", m[2], "B", m[2] / (27.0 * 4 * d), "");
+        add("j", "  heap peak of this JVM" + (spark.sparkContext().isLocal() ? " (driver and executors)"
+            : " (the driver)"), m[3] / 1e6, "MB", m[3] / (4.0 * d), "");
       }
     }
     int small = quick ? 140_000 : 1_000_000;
@@ -556,7 +558,18 @@ public final class Bench {
     }
   }
 
-  /** {median server ms, median iteration ms, mean bytes of task results per iteration} from iteration 1 on. */
+  /** The d of section j (0: ResNet-50's, or the quick size); a cluster tool sets it to fit its machines. */
+  private int serverDimension;
+
+  public Bench serverDimension(int d) {
+    this.serverDimension = d;
+    return this;
+  }
+
+  /**
+   * {median server ms, median iteration ms, mean bytes of task results per iteration, this JVM's heap peak (the sum
+   * of the heap pools' peaks, an upper bound)} from iteration 1 on.
+   */
   private double[] serverRun(String rule, String mode, int q, int d, int iterations) throws IOException {
     JobSpec spec = spec("""
         name: bench-server
@@ -570,6 +583,10 @@ public final class Bench {
         lr: {schedule: constant, initial: 0.001}
         """.formatted(d, q, rule, iterations, mode));
     ResultBytes bytes = new ResultBytes();
+    System.gc();
+    List<java.lang.management.MemoryPoolMXBean> heap = java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
+        .stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();
+    heap.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
     spark.sparkContext().addSparkListener(bytes);
     List<IterationRow> out;
     try {
@@ -584,7 +601,8 @@ public final class Bench {
     }
     double server = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::aggregateMs).toArray());
     double iteration = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray());
-    return new double[] {server, iteration, (double) bytes.total.get() / iterations};
+    double peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak};
   }
 
   /** Sums the serialized size of every task result the driver received. */

@@ -42,8 +42,17 @@ final class StandaloneCluster implements AutoCloseable {
   private final Daemon master;
   private final List<Daemon> workers = new ArrayList<>();
 
+  private final String executorMemory;
+
   /** Starts the master and the workers, each with {@code cores} cores, and waits until all registered. */
   StandaloneCluster(Path dir, int workerCount, int cores) throws IOException, InterruptedException {
+    this(dir, workerCount, cores, "2g", "1g");
+  }
+
+  /** The same with each worker offering {@code workerMemory} and each executor taking {@code executorMemory}. */
+  StandaloneCluster(Path dir, int workerCount, int cores, String workerMemory, String executorMemory)
+      throws IOException, InterruptedException {
+    this.executorMemory = executorMemory;
     home = Files.createDirectories(dir.resolve("spark-home"));
     Files.createDirectories(home.resolve("jars"));
     // the daemons log at INFO (the project's own log4j2.properties says WARN): their lines tell when they are up
@@ -60,7 +69,7 @@ final class StandaloneCluster implements AutoCloseable {
     for (int w = 0; w < workerCount; w++) {
       Path work = Files.createDirectories(dir.resolve("worker-" + w));
       workers.add(new Daemon("worker-" + w, List.of("org.apache.spark.deploy.worker.Worker", "--host",
-          "127.0.0.1", "--cores", Integer.toString(cores), "--memory", "2g", "--work-dir", work.toString(),
+          "127.0.0.1", "--cores", Integer.toString(cores), "--memory", workerMemory, "--work-dir", work.toString(),
           "--webui-port", Integer.toString(freePort()), url())));
     }
     for (Daemon w : workers) {
@@ -75,7 +84,7 @@ final class StandaloneCluster implements AutoCloseable {
   /** What an application needs to join: the secret and the executors' JVM flags and size. */
   Map<String, String> applicationConf() {
     return Map.of("spark.authenticate", "true", "spark.authenticate.secret", secret,
-        "spark.executor.extraJavaOptions", JAVA_FLAGS, "spark.executor.memory", "1g",
+        "spark.executor.extraJavaOptions", JAVA_FLAGS, "spark.executor.memory", executorMemory,
         "spark.executorEnv.OMP_NUM_THREADS", "1");
   }
 

@@ -1,0 +1,42 @@
+package org.signsgd.cluster;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.signsgd.bench.Bench;
+import org.signsgd.bench.BenchRow;
+
+/**
+ * Not a test: the bench's section j (the server's work, driver against sharded) on the real standalone cluster of
+ * the tests, a master and 2 workers with 1 core each started from the Maven classpath, so that the driver's heap is
+ * its own. Run with the Java 17 flags (submit/java17-flags) and the test classpath
+ * ({@code mvn -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt}):
+ * {@code java -Xmx8g -cp target/classes:target/test-classes:$(cat target/test-classpath.txt)
+ * org.signsgd.cluster.ServerClusterBench D WORKER_MEMORY} (e.g. {@code 25557032 9g}).
+ */
+public final class ServerClusterBench {
+  private ServerClusterBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int d = Integer.parseInt(args[0]);
+    String memory = args.length > 1 ? args[1] : "4g";
+    Path dir = Files.createTempDirectory("server-cluster-bench");
+    try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 1, memory, memory)) {
+      SparkSession.Builder b = SparkSession.builder().master(cluster.url()).appName("server-cluster-bench")
+          .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1");
+      cluster.applicationConf().forEach(b::config);
+      SparkSession spark = b.getOrCreate();
+      PrintWriter out = new PrintWriter(System.out, true);
+      try {
+        for (BenchRow r : new Bench(spark, dir, false, out).serverDimension(d).run(Set.of("j"))) {
+          out.printf("%s  %-70s %14.3f %-3s %8.4f%n", r.section(), r.what(), r.value(), r.unit(), r.ratio());
+        }
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+}
