@@ -112,7 +112,8 @@ final class SparkRun implements AutoCloseable {
     SparkEngine.DownlinkRef current = down;
     Broadcast<GradientModel> m = model;
     Broadcast<WorkerPlan> p = plan;
-    JavaRDD<WorkerSlot> next = slots.map(slot -> WorkerStep.step(m.value(), p.value(), slot.state(), current.get()));
+    JavaRDD<WorkerSlot> next = SparkJobs.map(slots, slot -> WorkerStep.step(m.value(), p.value(), slot.state(),
+        current.get()));
     next.persist(StorageLevel.MEMORY_AND_DISK());
     boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;
     if (cut && checkpointDir != null) {
@@ -120,8 +121,8 @@ final class SparkRun implements AutoCloseable {
     } else if (cut) {
       next.rdd().localCheckpoint();
     }
-    List<Uplink> ups = sharded ? next.map(s -> s.uplink().withoutVectors()).collect()
-        : next.map(WorkerSlot::uplink).collect();
+    List<Uplink> ups = SparkJobs.collect(sharded ? SparkJobs.map(next, s -> s.uplink().withoutVectors())
+        : SparkJobs.map(next, WorkerSlot::uplink));
     long collected = System.nanoTime();
     float[] reference = driver.plan().referenceAt(t) ? next.filter(s -> s.gradient() != null)
         .treeAggregate(new HonestMean(), (h, s) -> h.add(s.gradient()), HonestMean::merge).mean() : null;

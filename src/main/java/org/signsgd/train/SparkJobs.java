@@ -1,0 +1,119 @@
+package org.signsgd.train;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.MapPartitionsRDD;
+import org.apache.spark.rdd.RDD;
+import scala.collection.Iterator;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.AbstractFunction3;
+import scala.runtime.BoxedUnit;
+
+/**
+ * The map and collect an iteration runs, without Spark's closure cleaning. {@code JavaRDD.map} and
+ * {@code collect} hand Spark Scala lambdas, which its ClosureCleaner inspects by reading the bytecode of the class that
+ * defines them (RDD, SparkContext: large classes) with ASM on every call: measured on the toy quadratic at Q = 27 on
+ * local[2], 63% of the driver's CPU samples. Here the functions are plain serializable classes, which the cleaner
+ * passes over at once; the RDD, its partitions, its checkpoint and the job are Spark's own
+ * ({@code MapPartitionsRDD}, {@code SparkContext.runJob}).
+ */
+final class SparkJobs {
+  private SparkJobs() {}
+
+  /** A function of one element, serializable. */
+  @FunctionalInterface
+  interface Fn<T, U> extends Serializable {
+    U apply(T t) throws Exception;
+  }
+
+  private static <T> ClassTag<T> anyRef() {
+    @SuppressWarnings("unchecked")
+    ClassTag<T> tag = (ClassTag<T>) ClassTag$.MODULE$.AnyRef();
+    return tag;
+  }
+
+  /** {@code rdd.map(f)}. */
+  static <T, U> JavaRDD<U> map(JavaRDD<T> rdd, Fn<T, U> f) {
+    RDD<U> out = new MapPartitionsRDD<U, T>(rdd.rdd(), new EachElement<>(f), false, false, false, anyRef(),
+        anyRef());
+    return new JavaRDD<>(out, anyRef());
+  }
+
+  /** {@code rdd.collect()}: every partition's elements, in partition order. */
+  static <T> List<T> collect(JavaRDD<T> rdd) {
+    int n = rdd.getNumPartitions();
+    List<Object> partitions = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      partitions.add(i);
+    }
+    @SuppressWarnings("unchecked")
+    List<T>[] parts = new List[n];
+    rdd.context().runJob(rdd.rdd(), new ToList<T>(),
+        scala.collection.JavaConverters.asScalaBufferConverter(partitions).asScala(), new Keep<>(parts), anyRef());
+    List<T> out = new ArrayList<>();
+    for (List<T> p : parts) {
+      out.addAll(p);
+    }
+    return out;
+  }
+
+  /** Applies f to each element of a partition. */
+  private static final class EachElement<T, U> extends AbstractFunction3<TaskContext, Object, Iterator<T>,
+      Iterator<U>> implements Serializable {
+    private final Fn<T, U> f;
+
+    EachElement(Fn<T, U> f) {
+      this.f = f;
+    }
+
+    @Override
+    public Iterator<U> apply(TaskContext context, Object index, Iterator<T> in) {
+      return in.map(new AbstractFunction1<T, U>() {
+        @Override
+        public U apply(T t) {
+          try {
+            return f.apply(t);
+          } catch (RuntimeException | Error e) {
+            throw e;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      });
+    }
+  }
+
+  /** A partition's elements as a list (on the executor). */
+  private static final class ToList<T> extends AbstractFunction2<TaskContext, Iterator<T>, List<T>>
+      implements Serializable {
+    @Override
+    public List<T> apply(TaskContext context, Iterator<T> in) {
+      List<T> out = new ArrayList<>();
+      while (in.hasNext()) {
+        out.add(in.next());
+      }
+      return out;
+    }
+  }
+
+  /** Keeps each partition's list at its index (on the driver). */
+  private static final class Keep<T> extends AbstractFunction2<Object, List<T>, BoxedUnit> {
+    private final List<T>[] parts;
+
+    Keep(List<T>[] parts) {
+      this.parts = parts;
+    }
+
+    @Override
+    public BoxedUnit apply(Object index, List<T> part) {
+      parts[(Integer) index] = part;
+      return BoxedUnit.UNIT;
+    }
+  }
+}
