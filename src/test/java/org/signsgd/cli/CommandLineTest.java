@@ -62,6 +62,7 @@ class CommandLineTest {
         "h  DL4J Spark ParameterAveragingTrainingMaster (averaging every 5), DL4J's convolution",
         "h  plain DL4J MultiLayerNetwork.fit, one JVM, 2 threads, gemm convolution",
         "d  iteration / floor", "d    iteration / that parallel floor", "f  toy, 27 workers", "f    Spark overhead per iteration (workers_per_partition=",
+        "f    a run's median iteration_ms (100 it, workers_per_partition=auto, as train reports it)",
         "g  Spark iteration, toy, Q=27, d=1000, workers_per_partition=auto",
         "i  gradient resnet18, batch 2, 32 px, 10 classes, 1 thread (0 warm-up + 1 timed), DL4J's convolution",
         "i  gradient resnet18, batch 2, 32 px, 10 classes, 1 thread (0 warm-up + 1 timed), gemm convolution",
