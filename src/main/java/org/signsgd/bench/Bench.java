@@ -550,7 +550,16 @@ public final class Bench {
           continue; // its counts are state over all of d, kept on the driver
         }
         note("server " + rule + " " + mode + " Q=27 d=" + d);
-        double[] m = serverRun(rule, mode, 27, d, iterations);
+        double[] m;
+        try {
+          m = serverRun(rule, mode, 27, d, iterations);
+        } catch (RuntimeException e) {
+          // at this d the driver path may not fit at all (e.g. Spark's 1 GB limit on collected results): say so
+          String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+          add("j", "server step, " + rule + ", " + mode + ", Q=27, d=" + d + ": failed: "
+              + why.substring(0, Math.min(160, why.length())), Double.NaN, "ms", Double.NaN, "");
+          continue;
+        }
         add("j", "server step, " + rule + ", " + mode + ", Q=27, d=" + d, m[0], "ms", Double.NaN, "");
         add("j", "  iteration", m[1], "ms", Double.NaN, "");
         add("j", "  bytes to the driver per iteration", m[2], "B", m[2] / (27.0 * 4 * d), "");
