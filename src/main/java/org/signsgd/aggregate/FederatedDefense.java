@@ -262,7 +262,8 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
 
   /**
    * One chunk of one round: decode with the weights of the class comment, count the agreements into this chunk's A
-   * (fresh at the first round), and return per worker the agreements added and the weights summed over the chunk.
+   * (fresh at the first round), and return per worker the agreements added, the weights summed over the chunk and 1
+   * when its message reached the rule.
    */
   @Override
   public Finished finish(List<Message> messages, int workers, java.io.Serializable shared, java.io.Serializable state,
@@ -283,9 +284,10 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
     }
     double[] table = phaseTwo(s) && counts.exact != null ? llrTable(s) : null;
     double[] u = new double[length];
-    double[] out = new double[2 * workers];
+    double[] out = new double[3 * workers];
     for (Message m : messages) {
       out[workers + m.worker()] = addWeighted(u, ((SignMessage) m).signs(), m.worker(), length, table, s, counts);
+      out[2 * workers + m.worker()] = 1; // the worker's message reached the rule
     }
     int[] decoded = new int[length];
     for (int n = 0; n < length; n++) {
@@ -302,11 +304,14 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
   @Override
   public void advance(double[] chunkSums, int d) {
     int q = sums.length;
-    boolean perWorker = !phaseTwo(new Shared(round, total, sums, dimension));
+    Shared before = new Shared(round, total, sums.clone(), dimension);
+    boolean perWorker = !phaseTwo(before);
     double[] weights = new double[q];
     for (int m = 0; m < q; m++) {
+      // phase 1: the worker's one weight (the chunks each summed it once); phase 2: the mean over all of d
+      boolean reached = chunkSums[2 * q + m] > 0;
+      weights[m] = !reached ? 0 : perWorker ? weight(before, null, m, 0) : chunkSums[q + m] / d;
       sums[m] = gamma * sums[m] + chunkSums[m];
-      weights[m] = perWorker ? chunkSums[q + m] : chunkSums[q + m] / d;
     }
     lastWeights = weights;
     total = gamma * total + 1;

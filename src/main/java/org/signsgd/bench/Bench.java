@@ -546,9 +546,6 @@ public final class Bench {
     int iterations = quick ? 3 : 4;
     for (String rule : List.of("majority-vote", "median", "krum", "bulyan", "sign-fd")) {
       for (String mode : List.of("driver", "sharded")) {
-        if (rule.equals("sign-fd") && mode.equals("sharded")) {
-          continue; // its counts are state over all of d, kept on the driver
-        }
         note("server " + rule + " " + mode + " Q=27 d=" + d);
         double[] m;
         try {

@@ -44,6 +44,7 @@ public final class LocalChunks implements ServerStep.ChunkRunner {
   public List<ChunkResult> run(Round round) {
     Chunks chunks = plan.chunks();
     List<ChunkResult> out = new ArrayList<>(chunks.count());
+    java.io.Serializable[] finished = states == null ? null : states.clone();
     for (int c = 0; c < chunks.count(); c++) {
       List<ChunkPiece> pieces = new ArrayList<>(messages.size());
       for (int i = 0; i < messages.size(); i++) {
@@ -55,10 +56,14 @@ public final class LocalChunks implements ServerStep.ChunkRunner {
       ChunkResult r = ChunkWork.run(rule, attack, plan, round, c, pieces, chunks.slice(reference, c),
           referenceSigns == null ? null : chunks.count() == 1 ? referenceSigns
               : referenceSigns.slice(chunks.from(c), chunks.to(c)), states == null ? null : states[c]);
-      if (states != null && r.state() != null) {
-        states[c] = r.state();
+      if (finished != null && r.state() != null) {
+        finished[c] = r.state();
       }
       out.add(r.withoutState());
+    }
+    // a round whose every chunk finished is the round: its states replace the old ones (a retry keeps them)
+    if (states != null && out.stream().allMatch(r -> r.complete() && r.direction() != null)) {
+      System.arraycopy(finished, 0, states, 0, states.length);
     }
     return out;
   }

@@ -118,7 +118,13 @@ final class ShardedChunks implements ShardedServer {
     return pieces.get(0).chunk();
   }
 
-  private void removeShuffle(org.apache.spark.rdd.RDD<?> rdd) {
+  /** This iteration's shuffled chunks (a chunk-stateful run removes their shuffle once a cut no longer needs it). */
+  JavaPairRDD<Integer, Iterable<ChunkPiece>> grouped() {
+    return grouped;
+  }
+
+  /** Removes the shuffle files {@code rdd} was made from, at once. */
+  static void removeShuffle(JavaSparkContext jsc, org.apache.spark.rdd.RDD<?> rdd) {
     scala.Option<org.apache.spark.ContextCleaner> cleaner = jsc.sc().cleaner();
     scala.collection.Iterator<org.apache.spark.Dependency<?>> deps = rdd.dependencies().iterator();
     while (deps.hasNext()) {
@@ -150,7 +156,7 @@ final class ShardedChunks implements ShardedServer {
     if (grouped != null) {
       grouped.unpersist(false);
       if (states == null) { // a chunk state computed from this shuffle may still need it to be recomputed
-        removeShuffle(grouped.rdd());
+        removeShuffle(jsc, grouped.rdd());
       }
     }
     if (shipped != null) {

@@ -35,6 +35,10 @@ final class SparkRun implements AutoCloseable {
   private Driver.Step last;
   /** Sharded with a chunk-stateful rule (signSGD-FD): each chunk's state, partitioned as the shards hold it. */
   private org.apache.spark.api.java.JavaPairRDD<Integer, java.io.Serializable> states;
+  /** The last states a cut materialised and checkpointed: later states recompute from them, so they stay. */
+  private org.apache.spark.api.java.JavaPairRDD<Integer, java.io.Serializable> statesAnchor;
+  /** The shuffles since that cut, which the states' lineage reads until the next cut. */
+  private final List<org.apache.spark.rdd.RDD<?>> shuffles = new java.util.ArrayList<>();
   /** The persisted round those states are read from, until a cut materialises them on their own. */
   private org.apache.spark.api.java.JavaPairRDD<Integer, org.signsgd.server.ChunkResult> statesFrom;
   /** The iteration the run's latest resume point continues at (a resume starts at one). */
@@ -153,6 +157,7 @@ final class SparkRun implements AutoCloseable {
     try {
       Driver.Step step = driver.step(t, stage.uplinks(), stage.reference(), start, chunks);
       if (states != null && step != null) {
+        shuffles.add(chunks.grouped().rdd());
         nextStates(chunks.finished(), stage.cut());
       }
       return step;
@@ -186,8 +191,19 @@ final class SparkRun implements AutoCloseable {
       states.count();
       statesFrom.unpersist(false);
       statesFrom = null;
+      // the new checkpoint holds everything later states need: the old one and the shuffles since can go
+      if (statesAnchor != null && statesAnchor != before) {
+        statesAnchor.unpersist(false);
+      }
+      statesAnchor = states;
+      for (org.apache.spark.rdd.RDD<?> r : shuffles) {
+        ShardedChunks.removeShuffle(jsc, r);
+      }
+      shuffles.clear();
     }
-    before.unpersist(false);
+    if (before != statesAnchor) {
+      before.unpersist(false);
+    }
     if (from != null) {
       from.unpersist(false);
     }
@@ -231,6 +247,9 @@ final class SparkRun implements AutoCloseable {
     x0.unpersist(false);
     if (states != null) {
       states.unpersist(false);
+    }
+    if (statesAnchor != null) {
+      statesAnchor.unpersist(false);
     }
     if (statesFrom != null) {
       statesFrom.unpersist(false);

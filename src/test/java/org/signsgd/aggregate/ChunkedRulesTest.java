@@ -92,6 +92,62 @@ class ChunkedRulesTest {
     }
   }
 
+  /**
+   * signSGD-FD over three chunks, four rounds (phases 0, 1 and 2 at t_in = 2), each chunk keeping its own counts and
+   * the rule Σ A, C and r: the same directions and the same worker weights as the rule on whole vectors (in phase 1
+   * each worker's one weight, not one per chunk).
+   */
+  @Test
+  void federatedDefenseInChunksHasTheWholeRulesDirectionsAndWeights() {
+    Random r = new Random(5);
+    FederatedDefense whole = new FederatedDefense(false, 2, 10, 1);
+    FederatedDefense chunked = new FederatedDefense(false, 2, 10, 1);
+    java.io.Serializable[] states = new java.io.Serializable[CUTS.length - 1];
+    int d = CUTS[CUTS.length - 1];
+    for (int round = 0; round < 4; round++) {
+      int[][] signs = new int[N][d];
+      for (int m = 0; m < N; m++) {
+        for (int k = 0; k < d; k++) {
+          signs[m][k] = m < 2 && round > 0 ? -1 : r.nextDouble() < 0.7 ? 1 : -1; // two steady dissenters
+        }
+      }
+      List<org.signsgd.message.Message> all = new java.util.ArrayList<>();
+      for (int m = 0; m < N; m++) {
+        all.add(new org.signsgd.message.SignMessage(m, org.signsgd.vote.SignVector.ofSigns(signs[m])));
+      }
+      int[] expected = ((Direction.Signs) whole.aggregate(all, new AggregationContext(N, 0, round, null))).signs()
+          .toSigns();
+      Serializable shared = chunked.shared(N, d);
+      double[] sums = null;
+      for (int c = 0; c + 1 < CUTS.length; c++) {
+        List<org.signsgd.message.Message> part = new java.util.ArrayList<>();
+        for (int m = 0; m < N; m++) {
+          part.add(new org.signsgd.message.SignMessage(m, org.signsgd.vote.SignVector.ofSigns(
+              Arrays.copyOfRange(signs[m], CUTS[c], CUTS[c + 1]))));
+        }
+        ChunkStatefulRule.Finished done = chunked.finish(part, N, shared, states[c], CUTS[c + 1] - CUTS[c]);
+        states[c] = done.state();
+        assertThat(((Direction.Signs) done.direction()).signs().toSigns()).as("round %d chunk %d", round, c)
+            .containsExactly(Arrays.copyOfRange(expected, CUTS[c], CUTS[c + 1]));
+        if (sums == null) {
+          sums = done.sums().clone();
+        } else {
+          for (int i = 0; i < sums.length; i++) {
+            sums[i] += done.sums()[i];
+          }
+        }
+      }
+      chunked.advance(sums, d);
+      double[] w = whole.lastWeights();
+      double[] cw = chunked.lastWeights();
+      for (int m = 0; m < N; m++) {
+        assertThat(cw[m]).as("round %d worker %d", round, m).isCloseTo(w[m], within(1e-12 * (1 + Math.abs(w[m]))));
+        assertThat(chunked.agreementSum(m)).isEqualTo(whole.agreementSum(m));
+      }
+    }
+    assertThat(whole.lastWeights()[0]).isNegative(); // the dissenters are weighed down: the weights matter here
+  }
+
   private static List<org.signsgd.message.Message> messages(double[][] x) {
     List<org.signsgd.message.Message> out = new java.util.ArrayList<>();
     for (int i = 0; i < x.length; i++) {
