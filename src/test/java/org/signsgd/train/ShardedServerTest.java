@@ -126,6 +126,23 @@ class ShardedServerTest {
     assertThat(sharded.workers).isEqualTo(driver.workers);
   }
 
+  /**
+   * Chunk states across local checkpoints (no checkpoint_dir): signSGD-FD through its three phases and centered
+   * clipping, a cut every 2 iterations, sharded = driver.
+   */
+  @ParameterizedTest(name = "{0} across local checkpoints")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"{name: sign-fd, t_in: 2}", "{name: centered-clipping}"})
+  void chunkStatesAcrossLocalCheckpoints(String rule) throws Exception {
+    boolean sign = rule.contains("sign-fd");
+    String[] set = {"aggregator=" + rule, "attack={name: " + (sign ? "stochastic-sign-flip" : "alie") + "}",
+        "workers=" + (sign ? 6 : 7), "iterations=6", "checkpoint_every=2"};
+    Rows driver = run(TestJobs.one(dir, JOB, with(set, "aggregation=driver")));
+    Rows sharded = run(TestJobs.one(dir, JOB, with(set, "aggregation=sharded")));
+    assertThat(driver.iterations).hasSize(6);
+    assertThat(sharded.iterations).isEqualTo(driver.iterations);
+    assertThat(sharded.workers).isEqualTo(driver.workers);
+  }
+
   @Test
   void nnmOverCenteredClippingIsRefusedInOneLine() {
     assertThatThrownBy(() -> TestJobs.one(dir, JOB, "aggregator={name: nnm, then: centered-clipping}",
