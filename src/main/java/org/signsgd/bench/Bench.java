@@ -542,8 +542,8 @@ public final class Bench {
    * sharded). Then the sharded server step against Q at d = 1M.
    */
   private void serverAtScale() throws IOException {
-    int d = serverDimension > 0 ? serverDimension : quick ? 140_000 : 25_557_032;
-    int iterations = quick ? 3 : 4;
+    int d = serverDimension > 0 ? serverDimension : quick ? 70_000 : 25_557_032;
+    int iterations = quick ? 2 : 4;
     for (String rule : List.of("majority-vote", "median", "krum", "bulyan", "sign-fd")) {
       for (String mode : List.of("driver", "sharded")) {
         note("server " + rule + " " + mode + " Q=27 d=" + d);
@@ -564,7 +564,7 @@ public final class Bench {
             : " (the driver)"), m[3] / 1e6, "MB", m[3] / (4.0 * d), "");
       }
     }
-    int small = quick ? 140_000 : 1_000_000;
+    int small = quick ? 70_000 : 1_000_000;
     for (int q : quick ? new int[] {9, 27} : new int[] {9, 27, 81}) {
       note("server median sharded Q=" + q + " d=" + small);
       double[] m = serverRun("median", "sharded", q, small, iterations);

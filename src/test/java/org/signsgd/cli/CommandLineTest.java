@@ -68,8 +68,9 @@ class CommandLineTest {
         "i  gradient resnet18, batch 2, 32 px, 10 classes, 1 thread (0 warm-up + 1 timed), gemm convolution",
         "i    as GFLOP/s, gemm convolution", "i  decode + RandomResizedCrop/flip/normalise, 160x120 JPEGs",
         "i  decode + resize/centre crop/normalise, 160x120 JPEGs",
-        "j  server step, majority-vote, driver, Q=27, d=140000", "j  server step, krum, sharded, Q=27, d=140000",
-        "j    bytes to the driver per iteration", "j  server step, median, sharded, Q=9, d=140000"}) {
+        "j  server step, majority-vote, driver, Q=27, d=70000", "j  server step, krum, sharded, Q=27, d=70000",
+        "j    bytes to the driver per iteration", "j  server step, median, sharded, Q=9, d=70000",
+        "j  server step, sign-fd, sharded, Q=27, d=70000", "j    heap peak of this JVM (driver and executors)"}) {
       assertThat(r.out()).contains(section);
     }
     // bytes are counted, not timed: 8-byte message header + 8-byte vector header + ceil(d/8) bits, over 4d
