@@ -14,7 +14,8 @@ import org.signsgd.train.SparkSessions;
  * jobs/elmhamdi-mnist-quick.yaml end to end on 2 cores, as a user runs it: the sweep (46 runs of 51 workers),
  * then seed 003's canned analysis over its output. The runs stop after 10 of the file's 20 steps
  * ({@code --set iterations=10}: every configuration of the grid, half the CPU); ShippedJobsTest checks the file's
- * 46 runs of 20 steps. The first 10 steps train the same either way (checked: their 460 rows' losses and ratios are equal).
+ * 46 runs of 20 steps. The first 10 steps train the same either way (checked: their 460 rows' losses and ratios
+ * are equal).
  */
 class ElmhamdiQuickGridTest {
   /** Steps per run: the file's 20 halved; the baselines' and Fall of Empires' bounds below hold at 10. */
