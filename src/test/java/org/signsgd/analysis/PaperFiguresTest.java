@@ -3,15 +3,24 @@ package org.signsgd.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.signsgd.cli.Cli;
+import org.signsgd.job.JobFile;
+import org.signsgd.metrics.OutputDir;
+import org.signsgd.train.RunStatus;
+import org.signsgd.train.SparkSessions;
+import org.signsgd.train.Sweep;
 
 /**
  * {@code plot --metrics DIR --out DIR} over a small grid (2 rules × 2 attacks × 2 batch sizes × B ∈ {0, 2}):
@@ -46,8 +55,14 @@ class PaperFiguresTest {
     Path grid = dir.resolve("grid.yaml");
     Files.writeString(grid, GRID);
     Path metrics = dir.resolve("metrics");
-    Cli.Result sweep = Cli.run("sweep", grid.toString(), "--out", metrics.toString(), "--master", "local[2]");
-    assertThat(sweep.code()).as(sweep.err()).isZero();
+    // the grid's metrics as sweep writes them (Sweep, 2 runs at a time), without the report sweep would draw
+    // into them: plot draws the one under test (SweepCommandTest checks sweep's own)
+    SparkSession spark = SparkSessions.get("local[2]");
+    StringWriter err = new StringWriter();
+    Sweep.Outcome sweep = Sweep.run(spark, JobFile.load(grid, List.of()), OutputDir.of(metrics.toString(),
+        spark.sparkContext().hadoopConfiguration()), 2, new PrintWriter(err));
+    assertThat(sweep.status()).as(err.toString()).hasSize(16).allSatisfy((id, s) ->
+        assertThat(s).isEqualTo(RunStatus.COMPLETED));
     report = dir.resolve("report");
     Cli.Result plot = Cli.run("plot", "--metrics", metrics.toString(), "--out", report.toString(), "--master",
         "local[2]");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.signsgd.train.SparkSessions;
@@ -18,19 +19,24 @@ import org.signsgd.train.TestJobs;
  */
 class MetricsTablesTest {
   @TempDir
-  Path dir;
+  static Path dir;
+
+  /** One toy run's directory (6 iterations), trained once for the class: the tests below only read it. */
+  private static Path trained;
 
   private static SparkSession spark() {
     return SparkSessions.get("local[2]");
   }
 
-  private Path trained() throws Exception {
+  @BeforeAll
+  static void train() throws Exception {
     Path job = Files.writeString(dir.resolve("toy.yaml"), TestJobs.TOY);
     Path out = dir.resolve("out");
+    // its report is not read here (the conversion's train below draws one)
     Cli.Result r = Cli.run("train", job.toString(), "--set", "iterations=6", "--set", "workers=5", "--out",
-        out.toString(), "--master", "local[2]");
+        out.toString(), "--master", "local[2]", "--no-report");
     assertThat(r.code()).as(r.err()).isZero();
-    return out;
+    trained = out;
   }
 
   private static Cli.Result sql(Path out, String sql) {
@@ -40,7 +46,7 @@ class MetricsTablesTest {
 
   @Test
   void analyzeRefusesEveryStatementThatWritesAndRunsTheOnesThatRead() throws Exception {
-    Path out = trained();
+    Path out = trained;
     for (String[] refused : new String[][] {
         {"INSERT INTO runs SELECT * FROM runs", "InsertIntoStatement"},
         {"INSERT OVERWRITE DIRECTORY '" + out.resolve("iterations") + "' USING parquet SELECT * FROM runs",
@@ -92,7 +98,7 @@ class MetricsTablesTest {
   /** An earlier version's directory: plain Parquet, runs/ without error, iterations/ without dimension. */
   @Test
   void anEarlierVersionsDirectoryIsReadAndConvertedWhenARunWritesIntoIt() throws Exception {
-    Path now = trained();
+    Path now = trained;
     Path out = dir.resolve("old");
     spark().read().format("delta").load(now.resolve("runs").toString()).drop("error").write()
         .parquet(out.resolve("runs").toString());

@@ -26,7 +26,8 @@ import org.signsgd.train.WorkerRow;
  * One run lifecycle for {@code train}: a finished run is skipped when the job runs again into the same
  * directory, {@code --force} replaces its rows and its record, the leftovers of a crashed attempt are replaced by
  * a run from iteration 0, and {@code --resume} refuses a directory that does not hold the run and a run that
- * already finished. Every case ends with each iteration exactly once and one record per run.
+ * already finished. Every case ends with each iteration exactly once and one record per run. No run here draws
+ * the report ({@code --no-report}: most of a small train's time); CommandLineTest and SweepCommandTest check it.
  */
 class RunLifecycleTest {
   @TempDir
@@ -73,13 +74,15 @@ class RunLifecycleTest {
     Path job = job();
     Path out = dir.resolve("out");
     String runId = JobFile.load(job, List.of()).get(0).runId();
-    Cli.Result first = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]");
+    Cli.Result first = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]",
+        "--no-report");
     assertThat(first.code()).as(first.err()).isZero();
     List<Row> once = rows(out, runId);
     assertThat(once).hasSize(12);
     String started = records(out).get(0).getString(2);
 
-    Cli.Result again = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]");
+    Cli.Result again = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]",
+        "--no-report");
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.err()).contains("run " + runId + " already completed in " + out.toAbsolutePath()
         + " (12 iterations): skipped; --force runs it again");
@@ -87,7 +90,7 @@ class RunLifecycleTest {
     assertThat(records(out)).hasSize(1);
 
     Cli.Result forced = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]",
-        "--force");
+        "--force", "--no-report");
     assertThat(forced.code()).as(forced.err()).isZero();
     assertThat(forced.err()).contains("run " + runId + ": --force: its completed rows and record in ");
     assertThat(rows(out, runId)).isEqualTo(once); // the same seed gives the same rows
@@ -158,7 +161,8 @@ class RunLifecycleTest {
         + dir.resolve("empty").toAbsolutePath() + "; a run resumes into the directory that holds its rows: give "
         + "the --out it ran with");
 
-    Cli.Result whole = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]");
+    Cli.Result whole = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]",
+        "--no-report");
     assertThat(whole.code()).as(whole.err()).isZero();
     Cli.Result done = Cli.run("train", job.toString(), "--out", out.toString(), "--master", "local[2]",
         "--resume", runId);
