@@ -557,6 +557,9 @@ public final class Bench {
               + why.substring(0, Math.min(160, why.length())), Double.NaN, "ms", Double.NaN, "");
           continue;
         }
+        progress.printf("bench: server %s %s: step %.1f ms, iteration %.1f ms, %.0f bytes to the driver, heap peak "
+            + "%.0f MB%n", rule, mode, m[0], m[1], m[2], m[3] / 1e6);
+        progress.flush();
         add("j", "server step, " + rule + ", " + mode + ", Q=27, d=" + d, m[0], "ms", Double.NaN, "");
         add("j", "  iteration", m[1], "ms", Double.NaN, "");
         add("j", "  bytes to the driver per iteration", m[2], "B", m[2] / (27.0 * 4 * d), "");
