@@ -12,7 +12,7 @@ import java.util.List;
  * with k = n − f − 2; the i-th of n − 2f − 2 selections averages the n − f − 2 − i best not yet pruned; then the
  * n − 4f − 2 values closest to the lower median), which gives other results. Requires n ≥ 4f + 3.
  */
-public final class Bulyan extends DenseRule implements ChunkedRule {
+public final class Bulyan extends ChunkedDenseRule {
   public static final String NAME = "bulyan";
 
   private final boolean lpd;
@@ -39,21 +39,6 @@ public final class Bulyan extends DenseRule implements ChunkedRule {
       throw new IllegalArgumentException(NAME + ": n=" + n + " with f=" + f + "; allowed: n >= 4f + 3, i.e. f <= "
           + Math.max(0, (n - 3) / 4));
     }
-  }
-
-  @Override
-  public double[] combine(double[][] x, int f) {
-    return ChunkedRule.whole(this, x, f);
-  }
-
-  @Override
-  public boolean shardable() {
-    return true;
-  }
-
-  @Override
-  public ChunkedRule chunked() {
-    return this;
   }
 
   /** One pass: the pairwise squared distances. */

@@ -6,7 +6,7 @@ package org.signsgd.aggregate;
  * β_i = (1/n) / max(ν, ‖z − x_i‖), z ← Σ β_i x_i / Σ β_i, from z = 0, T times (EPFML and ByzFL: ν = 0.1, T = 3).
  * Requires n ≥ 2f + 1.
  */
-public final class GeometricMedian extends DenseRule implements ChunkedRule {
+public final class GeometricMedian extends ChunkedDenseRule {
   public static final String NAME = "geometric-median";
 
   private final double nu;
@@ -25,21 +25,6 @@ public final class GeometricMedian extends DenseRule implements ChunkedRule {
   @Override
   public void checkRequirement(int n, int f) {
     Requirements.majority(NAME, n, f);
-  }
-
-  @Override
-  public double[] combine(double[][] x, int f) {
-    return ChunkedRule.whole(this, x, f);
-  }
-
-  @Override
-  public boolean shardable() {
-    return true;
-  }
-
-  @Override
-  public ChunkedRule chunked() {
-    return this;
   }
 
   /** One pass per Weiszfeld step: the squared distances of the rows to that step's z. */

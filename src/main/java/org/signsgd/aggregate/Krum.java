@@ -8,7 +8,7 @@ package org.signsgd.aggregate;
  * m = n − f; {@code neighbours}, {@code squared: false} and {@code m} give the implementations' variants (LPD:
  * k = n − f − 1, plain distances, m = n − f − 2). Requires n ≥ 2f + 3. Ties: lowest worker index.
  */
-public final class Krum extends DenseRule implements ChunkedRule {
+public final class Krum extends ChunkedDenseRule {
   public static final String NAME = "krum";
   public static final String MULTI = "multi-krum";
 
@@ -85,21 +85,6 @@ public final class Krum extends DenseRule implements ChunkedRule {
       score[i] = s;
     }
     return score;
-  }
-
-  @Override
-  public double[] combine(double[][] x, int f) {
-    return ChunkedRule.whole(this, x, f);
-  }
-
-  @Override
-  public boolean shardable() {
-    return true;
-  }
-
-  @Override
-  public ChunkedRule chunked() {
-    return this;
   }
 
   /** One pass: the pairwise squared distances. */
