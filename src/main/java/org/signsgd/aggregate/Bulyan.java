@@ -12,7 +12,7 @@ import java.util.List;
  * with k = n − f − 2; the i-th of n − 2f − 2 selections averages the n − f − 2 − i best not yet pruned; then the
  * n − 4f − 2 values closest to the lower median), which gives other results. Requires n ≥ 4f + 3.
  */
-public final class Bulyan extends ChunkedDenseRule {
+public final class Bulyan extends DistanceSelection {
   public static final String NAME = "bulyan";
 
   private final boolean lpd;
@@ -41,21 +41,10 @@ public final class Bulyan extends ChunkedDenseRule {
     }
   }
 
-  /** One pass: the pairwise squared distances. */
-  @Override
-  public int passes() {
-    return 1;
-  }
-
-  @Override
-  public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
-    return Rows.pairSums(x);
-  }
-
   /** The paper's recursive selection, or LPD's Krum order (non-squared, n − f − 2 neighbours). */
   @Override
-  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
-    double[][] dist = Rows.fromPairSums(sums, n);
+  int[] select(double[][] dist, int f) {
+    int n = dist.length;
     return lpd ? Rows.byScore(new Krum(false, n - f - 2, false, 0).scoresFromDistances(dist, f))
         : selectionFromDistances(dist, f);
   }

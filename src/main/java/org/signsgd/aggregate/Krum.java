@@ -8,7 +8,7 @@ package org.signsgd.aggregate;
  * m = n − f; {@code neighbours}, {@code squared: false} and {@code m} give the implementations' variants (LPD:
  * k = n − f − 1, plain distances, m = n − f − 2). Requires n ≥ 2f + 3. Ties: lowest worker index.
  */
-public final class Krum extends ChunkedDenseRule {
+public final class Krum extends DistanceSelection {
   public static final String NAME = "krum";
   public static final String MULTI = "multi-krum";
 
@@ -87,21 +87,10 @@ public final class Krum extends ChunkedDenseRule {
     return score;
   }
 
-  /** One pass: the pairwise squared distances. */
-  @Override
-  public int passes() {
-    return 1;
-  }
-
-  @Override
-  public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
-    return Rows.pairSums(x);
-  }
-
   /** The rows by score, lowest first (ties: lowest index). */
   @Override
-  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
-    return Rows.byScore(scoresFromDistances(Rows.fromPairSums(sums, n), f));
+  int[] select(double[][] dist, int f) {
+    return Rows.byScore(scoresFromDistances(dist, f));
   }
 
   @Override
