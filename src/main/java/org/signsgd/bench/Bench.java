@@ -545,7 +545,7 @@ public final class Bench {
     int d = serverDimension > 0 ? serverDimension : quick ? 70_000 : 25_557_032;
     int iterations = quick ? 2 : 4;
     for (String rule : List.of("majority-vote", "median", "krum", "bulyan", "sign-fd")) {
-      for (String mode : List.of("driver", "sharded")) {
+      for (String mode : serverModes) {
         note("server " + rule + " " + mode + " Q=27 d=" + d);
         double[] m;
         try {
@@ -580,6 +580,14 @@ public final class Bench {
 
   public Bench serverDimension(int d) {
     this.serverDimension = d;
+    return this;
+  }
+
+  /** Which of driver and sharded section j runs (both unless a cluster tool asks for one). */
+  private List<String> serverModes = List.of("driver", "sharded");
+
+  public Bench serverModes(List<String> modes) {
+    this.serverModes = List.copyOf(modes);
     return this;
   }
 

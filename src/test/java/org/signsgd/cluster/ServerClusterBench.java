@@ -3,6 +3,7 @@ package org.signsgd.cluster;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.signsgd.bench.Bench;
@@ -14,7 +15,8 @@ import org.signsgd.bench.BenchRow;
  * its own. Run with the Java 17 flags (submit/java17-flags) and the test classpath
  * ({@code mvn -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt}):
  * {@code java -Xmx8g -cp target/classes:target/test-classes:$(cat target/test-classpath.txt)
- * org.signsgd.cluster.ServerClusterBench D WORKER_MEMORY} (e.g. {@code 25557032 9g}).
+ * org.signsgd.cluster.ServerClusterBench D WORKER_MEMORY [MODES]} (e.g. {@code 25557032 9g sharded}; MODES is
+ * driver, sharded or both, comma-separated). Every classpath entry must be absolute or the executors will not find it.
  */
 public final class ServerClusterBench {
   private ServerClusterBench() {}
@@ -22,6 +24,7 @@ public final class ServerClusterBench {
   public static void main(String[] args) throws Exception {
     int d = Integer.parseInt(args[0]);
     String memory = args.length > 1 ? args[1] : "4g";
+    List<String> modes = args.length > 2 ? List.of(args[2].split(",")) : List.of("driver", "sharded");
     Path dir = Files.createTempDirectory("server-cluster-bench");
     try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 1, memory, memory)) {
       SparkSession.Builder b = SparkSession.builder().master(cluster.url()).appName("server-cluster-bench")
@@ -30,8 +33,11 @@ public final class ServerClusterBench {
       cluster.applicationConf().forEach(b::config);
       SparkSession spark = b.getOrCreate();
       PrintWriter out = new PrintWriter(System.out, true);
+      out.printf("driver heap limit (-Xmx): %.0f MB; the target for sharded runs: 3 x 4d + 256 MB = %.0f MB%n",
+          Runtime.getRuntime().maxMemory() / 1e6, (3.0 * 4 * d + 256e6) / 1e6);
       try {
-        for (BenchRow r : new Bench(spark, dir, false, out).serverDimension(d).run(Set.of("j"))) {
+        for (BenchRow r : new Bench(spark, dir, false, out).serverDimension(d).serverModes(modes)
+            .run(Set.of("j"))) {
           out.printf("%s  %-70s %14.3f %-3s %8.4f%n", r.section(), r.what(), r.value(), r.unit(), r.ratio());
         }
       } finally {

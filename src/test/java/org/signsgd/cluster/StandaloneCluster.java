@@ -114,11 +114,16 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  /** This JVM's classpath, expanded from Surefire's manifest-only jar when it uses one. */
+  /**
+   * This JVM's classpath, expanded from Surefire's manifest-only jar when it uses one, every entry absolute: the
+   * executors run in the workers' directories, where a relative entry such as {@code target/classes} names nothing
+   * (their tasks then fail to read this project's closures).
+   */
   static String classpath() {
     String cp = System.getProperty("java.class.path");
     if (cp.contains(File.pathSeparator) || !cp.endsWith(".jar")) {
-      return cp;
+      return java.util.Arrays.stream(cp.split(File.pathSeparator)).filter(e -> !e.isEmpty())
+          .map(e -> Path.of(e).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
     }
     try (JarFile jar = new JarFile(cp)) {
       String entries = jar.getManifest().getMainAttributes().getValue("Class-Path");
