@@ -50,15 +50,21 @@ public final class SparkEngine implements Engine {
 
   /**
    * Whether this run's server work is sharded: as the job says, or for {@code auto} on a cluster master when the
-   * rule and the attack are coordinate-wise and d ≥ 2^20 (below that, or on one machine, the shuffle costs more
-   * than the driver's own pass over the messages).
+   * rule and the attack can be sharded, sharding pays ({@link Driver#shardingPays}: dense messages or per-coordinate
+   * state, not a stateless sign vote) and d ≥ 2^20 (below that, or on one machine, the shuffle costs more than
+   * the driver's own pass over the messages).
    */
   boolean sharded(Driver driver) {
     return switch (driver.spec().aggregation()) {
       case "sharded" -> true;
       case "driver" -> false;
-      default -> !jsc.isLocal() && driver.shardable() && driver.model().dimension() >= AUTO_SHARDED_DIMENSION;
+      default -> autoSharded(jsc.isLocal(), driver.shardingPays(), driver.model().dimension());
     };
+  }
+
+  /** {@code aggregation: auto}'s choice. */
+  static boolean autoSharded(boolean localMaster, boolean shardingPays, int dimension) {
+    return !localMaster && shardingPays && dimension >= AUTO_SHARDED_DIMENSION;
   }
 
   /** The d from which {@code aggregation: auto} shards the server's work on a cluster. */
