@@ -56,6 +56,10 @@ public final class SweepCommand implements Callable<Integer> {
       description = "Spark master (default: spark-submit's, else local[*])")
   String master;
 
+  @Option(names = "--no-report", description = "do not draw plots/ and index.html at the end (plot --metrics "
+      + "DIR draws them later)")
+  boolean noReport;
+
   @Override
   public Integer call() throws Exception {
     if (parallel != null && parallel < 1) {
@@ -81,7 +85,9 @@ public final class SweepCommand implements Callable<Integer> {
         w.flush();
         return Interrupts.exitCode();
       }
-      if (dir.exists("iterations")) {
+      if (noReport) {
+        w.println("report (HTML):     not drawn (--no-report); plot --metrics " + dir + " draws it");
+      } else if (dir.exists("iterations")) {
         w.println("report (HTML):     " + org.signsgd.analysis.Report.write(spark, dir));
       }
       w.flush();

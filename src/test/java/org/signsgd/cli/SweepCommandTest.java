@@ -65,9 +65,12 @@ class SweepCommandTest {
     String[] plot = run("plot", "--metrics", out.toString(), "--master", "local[2]");
     assertThat(plot[0]).as(plot[2]).isEqualTo("0");
     assertThat(out.resolve("index.html")).isNotEmptyFile();
-    String[] again = run("sweep", grid.toString(), "--out", out.toString(), "--master", "local[2]");
+    Files.delete(out.resolve("index.html"));
+    String[] again = run("sweep", grid.toString(), "--out", out.toString(), "--master", "local[2]",
+        "--no-report");
     assertThat(again[0]).as(again[2]).isEqualTo("0");
-    assertThat(again[1]).contains("sweep: 0 ran, 4 skipped");
+    assertThat(again[1]).contains("sweep: 0 ran, 4 skipped", "report (HTML):     not drawn (--no-report)");
+    assertThat(out.resolve("index.html")).doesNotExist();
 
     List<Row> rows = SparkSessions.get("local[2]").read().format("delta").load(out.resolve("iterations").toString())
         .select("run_id", "iteration", "train_loss").orderBy("run_id", "iteration").collectAsList();
