@@ -71,12 +71,33 @@ class RobustRulesWorkedExampleTest {
     assertVector(rule("trimmed-mean", Map.of("b", 2)).combine(E, 1), 1.7, 1.0);
   }
 
+  /** On E both centres keep the same values (f = 1: all but x_7): equal outputs; the next test separates them. */
   @Test
   void phocasAndMeamed() {
     assertVector(rule("phocas", Map.of()).combine(E, 1), 1.5333333333, 1.3);
     assertVector(rule("meamed", Map.of()).combine(E, 1), 1.5333333333, 1.3);
     assertVector(rule("phocas", Map.of()).combine(E, 2), 1.76, 1.04);
     assertVector(rule("meamed", Map.of()).combine(E, 2), 1.76, 1.04);
+  }
+
+  /**
+   * Where the two centres keep different values: n = 5, f = 1, each rule averages the n − f = 4 values closest to
+   * its centre. First coordinate, sorted: 0, 6, 8, 20, 21.
+   * <pre>
+   *   trimmed mean_1 = (6 + 8 + 20)/3 = 34/3 = 11.333…;   median = 8
+   *   Phocas: |v − 34/3| = 11.33, 5.33, 3.33, 8.67, 9.67 → drops 0  → (6 + 8 + 20 + 21)/4 = 55/4 = 13.75
+   *   MeaMed: |v − 8|    =  8,    2,    0,    12,   13   → drops 21 → (0 + 6 + 8 + 20)/4 = 34/4 = 8.5
+   * </pre>
+   * The second coordinate is the first negated, and both rules commute with negation: −13.75 and −8.5. The rows
+   * are not in sorted order (worker 0 sends 20).
+   */
+  @Test
+  void phocasAndMeamedDifferWhenTheTrimmedMeanAndTheMedianDropDifferentValues() {
+    double[][] x = {{20, -20}, {0, 0}, {21, -21}, {8, -8}, {6, -6}};
+    assertVector(rule("trimmed-mean", Map.of()).combine(x, 1), 34.0 / 3, -34.0 / 3);
+    assertVector(rule("median", Map.of()).combine(x, 1), 8, -8);
+    assertVector(rule("phocas", Map.of()).combine(x, 1), 13.75, -13.75);
+    assertVector(rule("meamed", Map.of()).combine(x, 1), 8.5, -8.5);
   }
 
   /** Both tie directions: lowest index (ours) selects (6, 2, 3, 1, 4); highest would select (6, 2, 3, 5, 7). */
