@@ -92,7 +92,9 @@ class RobustRulesWorkedExampleTest {
    *   MeaMed: |v − 8|    =  8,    2,    0,    12,   13   → drops 21 → (0 + 6 + 8 + 20)/4 = 34/4 = 8.5
    * </pre>
    * The second coordinate is the first negated, and both rules commute with negation: −13.75 and −8.5. The rows
-   * are not in sorted order (worker 0 sends 20).
+   * are not in sorted order (worker 0 sends 20). LPD-EPFL's ByzantineMomentum defines both rules the same way
+   * (aggregators/trmean.py: the mean of the n − f values closest to trmean_f, or to the median), so its
+   * definitions give these two values too; there are no distance ties, where its topk would not be deterministic.
    */
   @Test
   void phocasAndMeamedDifferWhenTheTrimmedMeanAndTheMedianDropDifferentValues() {
