@@ -11,6 +11,7 @@ import java.util.List;
  * closest to their median. {@code variant: lpd} is LPD/Garfield's "Bulyan over Multi-Krum" (one plain-distance scoring
  * with k = n − f − 2; the i-th of n − 2f − 2 selections averages the n − f − 2 − i best not yet pruned; then the
  * n − 4f − 2 values closest to the lower median), which gives other results. Requires n ≥ 4f + 3.
+ * <p>The math and a worked example: docs/aggregators.md#bulyan.
  */
 public final class Bulyan extends DistanceSelection {
   public static final String NAME = "bulyan";

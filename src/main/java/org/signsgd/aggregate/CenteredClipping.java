@@ -12,6 +12,7 @@ import org.signsgd.message.Message;
  * default (ByzFL). One object per run: the state belongs to that run. The centre is per coordinate, so the server
  * keeps it chunk by chunk ({@link ChunkStatefulRule}), with one pass of per-chunk squared distances for each of the
  * L clipping steps.
+ * <p>The math and a worked example: docs/aggregators.md#centered-clipping.
  */
 public final class CenteredClipping extends DenseRule implements ChunkStatefulRule {
   public static final String NAME = "centered-clipping";

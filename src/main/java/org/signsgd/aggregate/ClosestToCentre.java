@@ -5,6 +5,7 @@ package org.signsgd.aggregate;
  * arXiv 1805.09682; "Generalized Byzantine-tolerant SGD", arXiv 1802.10116): per coordinate, the mean of the n − b
  * values closest to a centre (ties: lowest worker index); the centre is the trimmed mean_b (Phocas) or the median
  * (MeaMed). b = f. Requires n ≥ 2f + 1.
+ * <p>The math and a worked example: docs/aggregators.md#phocas and #meamed.
  */
 public final class ClosestToCentre extends DenseRule {
   public static final String PHOCAS = "phocas";

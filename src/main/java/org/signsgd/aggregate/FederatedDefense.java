@@ -34,6 +34,7 @@ import org.signsgd.vote.SignVector;
  * exactly as a 16-bit unsigned count (2 bytes; ResNet-50's d = 25.6M at Q = 27: 1.38 GB), and the phase-2 weights
  * come from a table of LLR(a/(C + ε)) for a = 0..r, one logarithm per count value instead of one per (m, n).
  * Past 65,535 rounds, or with γ &lt; 1, A is kept in float (4 bytes; 2.76 GB for that ResNet-50).
+ * <p>The math and a worked example: docs/aggregators.md#sign-fd (and #sign-fv).
  */
 public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
   public static final String NAME = "sign-fd";

@@ -5,6 +5,7 @@ package org.signsgd.aggregate;
  * "Robust Aggregation for Federated Learning", IEEE TSP 2022, RFA's smoothed Weiszfeld algorithm):
  * β_i = (1/n) / max(ν, ‖z − x_i‖), z ← Σ β_i x_i / Σ β_i, from z = 0, T times (EPFML and ByzFL: ν = 0.1, T = 3).
  * Requires n ≥ 2f + 1.
+ * <p>The math and a worked example: docs/aggregators.md#geometric-median.
  */
 public final class GeometricMedian extends ChunkedDenseRule {
   public static final String NAME = "geometric-median";

@@ -7,6 +7,7 @@ package org.signsgd.aggregate;
  * Multi-Krum_m = the mean of the m lowest-scored. Defaults are the paper's (k = n − f − 2, squared) and
  * m = n − f; {@code neighbours}, {@code squared: false} and {@code m} give the implementations' variants (LPD:
  * k = n − f − 1, plain distances, m = n − f − 2). Requires n ≥ 2f + 3. Ties: lowest worker index.
+ * <p>The math and a worked example: docs/aggregators.md#krum and #multi-krum.
  */
 public final class Krum extends DistanceSelection {
   public static final String NAME = "krum";

@@ -14,6 +14,7 @@ import org.signsgd.vote.VoteTally;
  * is Communication Efficient and Fault Tolerant", ICLR 2019, Algorithm 1; Akoun and Meyer, arXiv 2202.02085,
  * Algorithm 1 (with worker momentum: Signum). Counted bit-sliced by {@link VoteTally}; a tie (V = 0) follows
  * {@code tie} (default {@code zero}: the coordinate does not move, as with torch.sign in Akoun and Meyer's code).
+ * <p>The math and a worked example: docs/aggregators.md#majority-vote.
  */
 public final class MajorityVote implements Aggregator {
   /** Q of the last round (every sign weighs 1 in a plain vote). */

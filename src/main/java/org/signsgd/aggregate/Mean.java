@@ -8,6 +8,7 @@ import org.signsgd.message.MessageKind;
 /**
  * Plain distributed SGD: F(x_1..x_n) = (1/n) Σ_i x_i, the baseline of the robust rules. Breakdown point 0: one
  * Byzantine vector moves it anywhere. Summed in double, in worker order.
+ * <p>The math and a worked example: docs/aggregators.md#mean.
  */
 public final class Mean extends DenseRule {
   public static final String NAME = "mean";

@@ -5,6 +5,7 @@ package org.signsgd.aggregate;
  * Optimal Statistical Rates", ICML 2018, Def. 1). For an even count, the
  * mean of the two middle values ({@code mode: average}, NumPy's) or the lower one ({@code mode: lower},
  * torch.median, LPD). Requires n ≥ 2f + 1.
+ * <p>The math and a worked example: docs/aggregators.md#median.
  */
 public final class Median extends DenseRule {
   public static final String NAME = "median";

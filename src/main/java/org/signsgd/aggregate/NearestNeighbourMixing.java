@@ -5,6 +5,7 @@ package org.signsgd.aggregate;
  * Heterogeneity", AISTATS 2023, Algorithm 1):
  * each x_i is replaced by the mean of its n − f nearest vectors, itself included (ties: lowest worker index),
  * then any rule ({@code then}, default mean) runs on the mixed vectors. Requires f < n/2.
+ * <p>The math and a worked example: docs/pre-aggregators.md#nnm.
  */
 public final class NearestNeighbourMixing extends DenseRule implements ChunkedRule {
   public static final String NAME = "nnm";

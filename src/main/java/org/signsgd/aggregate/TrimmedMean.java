@@ -5,6 +5,7 @@ package org.signsgd.aggregate;
  * Towards Optimal Statistical Rates", ICML 2018, Def. 2): per coordinate, drop the b
  * smallest and b largest values and average the n − 2b others; b = f unless {@code b} is given. Requires
  * n ≥ 2b + 1.
+ * <p>The math and a worked example: docs/aggregators.md#trimmed-mean.
  */
 public final class TrimmedMean extends DenseRule {
   public static final String NAME = "trimmed-mean";

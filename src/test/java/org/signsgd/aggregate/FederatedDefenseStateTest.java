@@ -51,7 +51,8 @@ class FederatedDefenseStateTest {
 
   @Test
   void aDecodedZeroAgreesWithAnAbstainerOnlyByDefault() {
-    // zeros: disagree (REFERENCE Part I §2.2): a decoded 0 agrees with nobody
+    // zeros: disagree (an earlier reading of Park and Lee's code, docs/aggregators.md#sign-fd): a decoded 0 agrees
+    // with nobody
     FederatedDefense reference = new FederatedDefense(false, 100, 10, 1, false, false);
     assertThat(decode(reference, new int[][] {{1}, {-1}, {0}}, 0)).containsExactly(0);
     for (int m = 0; m < 3; m++) {

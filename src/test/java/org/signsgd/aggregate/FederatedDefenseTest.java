@@ -12,7 +12,11 @@ import org.signsgd.rng.SeedStreams;
 import org.signsgd.vote.SignVector;
 import org.signsgd.vote.TieRule;
 
-/** REFERENCE Part I §2.3 (example B1) and §2.4 (example B2), tolerance 1e-5 as REFERENCE states. */
+/**
+ * signSGD-FD (Park and Lee, ICML 2024, as their code computes it) on two worked examples computed by hand: B1 in
+ * the initial phase (one weight per worker), B2 after it (one weight per worker and coordinate); tolerance 1e-5,
+ * the digits the hand computation keeps (docs/aggregators.md#sign-fd).
+ */
 class FederatedDefenseTest {
   private static final double TOL = 1e-5;
 

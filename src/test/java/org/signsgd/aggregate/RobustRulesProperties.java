@@ -9,7 +9,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.signsgd.spec.RuleSpec;
 
 /**
- * Properties every dense rule must have (issue 8): with f = 0 the mean-like rules return the mean and the
+ * Properties every dense rule must have: with f = 0 the mean-like rules return the mean and the
  * median its median; every rule is invariant under permuting its inputs (distinct random values: no ties); no
  * robust rule returns NaN or an infinity when at most f inputs hold NaN or infinities.
  */
@@ -87,7 +87,8 @@ class RobustRulesProperties {
     }
     for (String name : ROBUST) {
       if (name.equals("bulyan")) {
-        continue; // its recursion ties by construction: the last rounds score with k = 0 or k = 1 (REFERENCE §1.6)
+        continue; // its recursion ties by construction: the last rounds score with k = 0 or k = 1
+                  // (docs/aggregators.md#bulyan)
       }
       DenseRule r = rule(name);
       int f = maxF(r, n);

@@ -9,7 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.signsgd.spec.RuleSpec;
 
-/** REFERENCE Part II, running example E (n = 7, d = 2, x_7 Byzantine), for every dense rule, to 1e-9. */
+/**
+ * The running example E of docs/aggregators.md (n = 7, d = 2, x_7 Byzantine), for every dense rule, to 1e-9: the
+ * values the papers' definitions give, recomputed by hand in double.
+ */
 class RobustRulesWorkedExampleTest {
   static final double[][] E = {{1.0, 2.1}, {2.2, 1.4}, {0.4, 0.9}, {1.6, 0.1}, {2.7, 2.6}, {1.3, 0.7},
       {10.0, -8.0}};
@@ -34,7 +37,7 @@ class RobustRulesWorkedExampleTest {
   @Test
   void krumScoresAndWinners() {
     Krum krum = (Krum) rule("krum", Map.of());
-    // scores printed to 2 decimals in REFERENCE (k = 4, squared)
+    // scores computed by hand to 2 decimals (k = 4, squared)
     double[] s = krum.scores(E, 1);
     double[] expected = {8.92, 6.97, 8.22, 8.94, 17.86, 4.65, 602.4};
     for (int i = 0; i < 7; i++) {
@@ -71,12 +74,35 @@ class RobustRulesWorkedExampleTest {
     assertVector(rule("trimmed-mean", Map.of("b", 2)).combine(E, 1), 1.7, 1.0);
   }
 
+  /** On E both centres keep the same values (f = 1: all but x_7): equal outputs; the next test separates them. */
   @Test
   void phocasAndMeamed() {
     assertVector(rule("phocas", Map.of()).combine(E, 1), 1.5333333333, 1.3);
     assertVector(rule("meamed", Map.of()).combine(E, 1), 1.5333333333, 1.3);
     assertVector(rule("phocas", Map.of()).combine(E, 2), 1.76, 1.04);
     assertVector(rule("meamed", Map.of()).combine(E, 2), 1.76, 1.04);
+  }
+
+  /**
+   * Where the two centres keep different values: n = 5, f = 1, each rule averages the n − f = 4 values closest to
+   * its centre. First coordinate, sorted: 0, 6, 8, 20, 21.
+   * <pre>
+   *   trimmed mean_1 = (6 + 8 + 20)/3 = 34/3 = 11.333…;   median = 8
+   *   Phocas: |v − 34/3| = 11.33, 5.33, 3.33, 8.67, 9.67 → drops 0  → (6 + 8 + 20 + 21)/4 = 55/4 = 13.75
+   *   MeaMed: |v − 8|    =  8,    2,    0,    12,   13   → drops 21 → (0 + 6 + 8 + 20)/4 = 34/4 = 8.5
+   * </pre>
+   * The second coordinate is the first negated, and both rules commute with negation: −13.75 and −8.5. The rows
+   * are not in sorted order (worker 0 sends 20). LPD-EPFL's ByzantineMomentum defines both rules the same way
+   * (aggregators/trmean.py: the mean of the n − f values closest to trmean_f, or to the median), so its
+   * definitions give these two values too; there are no distance ties, where its topk would not be deterministic.
+   */
+  @Test
+  void phocasAndMeamedDifferWhenTheTrimmedMeanAndTheMedianDropDifferentValues() {
+    double[][] x = {{20, -20}, {0, 0}, {21, -21}, {8, -8}, {6, -6}};
+    assertVector(rule("trimmed-mean", Map.of()).combine(x, 1), 34.0 / 3, -34.0 / 3);
+    assertVector(rule("median", Map.of()).combine(x, 1), 8, -8);
+    assertVector(rule("phocas", Map.of()).combine(x, 1), 13.75, -13.75);
+    assertVector(rule("meamed", Map.of()).combine(x, 1), 8.5, -8.5);
   }
 
   /** Both tie directions: lowest index (ours) selects (6, 2, 3, 1, 4); highest would select (6, 2, 3, 5, 7). */
@@ -86,7 +112,8 @@ class RobustRulesWorkedExampleTest {
     assertThat(bulyan.selection(E, 1)).containsExactly(5, 1, 2, 0, 3);
     assertVector(bulyan.combine(E, 1), 1.3, 1.0);
     // the other tie direction, by mirroring worker order: reverse the rows, so that the lowest index now is the
-    // highest original one; the recursion then selects originals (6, 2, 3, 5, 7) and the output is REFERENCE's
+    // highest original one; the recursion then selects originals (6, 2, 3, 5, 7) and the output is the one the
+    // highest-index tie rule gives by hand
     double[][] reversed = new double[7][];
     for (int i = 0; i < 7; i++) {
       reversed[i] = E[6 - i];

@@ -55,7 +55,8 @@ class RowsTest {
       assertThat(Rows.meanOfClosest(v, centre, keep)).isCloseTo(exact, org.assertj.core.api.Assertions.within(1e-12));
     }
     assertThat(fast).isGreaterThan(10_000);
-    // an exact distance tie between two values: the lower worker index wins (REFERENCE Part II §0)
+    // an exact distance tie between two values: the lower worker index wins (the project's tie rule,
+    // docs/aggregators.md)
     assertThat(Rows.meanOfClosest(new double[] {3, 1, 2}, 2, 2)).isEqualTo(2.5);
     assertThat(Rows.meanOfClosest(new double[] {1, 3, 2}, 2, 2)).isEqualTo(1.5);
   }

@@ -17,7 +17,7 @@ import org.signsgd.vote.SignVector;
 import org.signsgd.vote.TieRule;
 
 class RulesTest {
-  /** REFERENCE Part II, running example E. */
+  /** The running example E of docs/aggregators.md: n = 7, d = 2, x_7 Byzantine. */
   static final float[][] E = {{1.0f, 2.1f}, {2.2f, 1.4f}, {0.4f, 0.9f}, {1.6f, 0.1f}, {2.7f, 2.6f}, {1.3f, 0.7f},
       {10.0f, -8.0f}};
 
@@ -84,22 +84,53 @@ class RulesTest {
         .hasMessage("mean: no message to aggregate; allowed: at least 1");
   }
 
+  /**
+   * The contract's "never modify, keep or return a message's array", checked through what is reachable: a dense
+   * direction's own array ({@link Direction.Dense#values()}) and the messages' arrays. Writing into one side after
+   * the round must not show on the other.
+   */
   @Test
-  void everyRuleLeavesItsInputsUntouched() {
+  void everyRuleLeavesItsInputsUntouchedAndSharesNoArrayWithThem() {
     for (String name : Rules.names()) {
       Aggregator rule = Rules.create(RuleSpec.of(name));
+      boolean dense = rule.kind() == org.signsgd.message.MessageKind.DENSE;
       List<Message> ms = new ArrayList<>();
       for (int i = 0; i < E.length; i++) {
-        ms.add(rule.kind() == org.signsgd.message.MessageKind.DENSE ? new DenseMessage(i, E[i].clone())
-            : new SignMessage(i, SignVector.pack(E[i], TieRule.ZERO, null)));
+        ms.add(dense ? new DenseMessage(i, E[i].clone()) : new SignMessage(i, SignVector.pack(E[i], TieRule.ZERO,
+            null)));
       }
       Direction dir = rule.aggregate(ms, ctx(7, 1));
       assertThat(dir.dimension()).as(name).isEqualTo(2);
-      for (int i = 0; i < E.length; i++) {
-        if (ms.get(i) instanceof DenseMessage d) {
-          assertThat(d.values()).as(name).containsExactly(E[i]);
-          assertThat(dir.toFloats()).as(name).isNotSameAs(d.values());
+      float[] result = dir.toFloats();
+      assertInputsAre(name, ms);
+      if (dir instanceof Direction.Dense own) {
+        // the direction's array is none of the messages' arrays ...
+        for (Message m : ms) {
+          assertThat(own.values()).as(name).isNotSameAs(((DenseMessage) m).values());
         }
+        // ... and overwriting it leaves every message as it was
+        java.util.Arrays.fill(own.values(), Float.NaN);
+        assertInputsAre(name, ms);
+        System.arraycopy(result, 0, own.values(), 0, result.length);
+      }
+      // overwriting every message's array after the round leaves the direction as it was (nothing kept)
+      for (Message m : ms) {
+        if (m instanceof DenseMessage d) {
+          java.util.Arrays.fill(d.values(), Float.NaN);
+        }
+      }
+      assertThat(dir.toFloats()).as(name).containsExactly(result);
+    }
+  }
+
+  /** Message i still holds E[i] (dense), or the signs of E[i] (sign rules). */
+  private static void assertInputsAre(String rule, List<Message> ms) {
+    for (int i = 0; i < E.length; i++) {
+      if (ms.get(i) instanceof DenseMessage d) {
+        assertThat(d.values()).as(rule).containsExactly(E[i]);
+      } else {
+        assertThat(((SignMessage) ms.get(i)).signs().toSigns()).as(rule)
+            .containsExactly(SignVector.pack(E[i], TieRule.ZERO, null).toSigns());
       }
     }
   }

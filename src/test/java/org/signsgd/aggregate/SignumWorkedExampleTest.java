@@ -14,7 +14,11 @@ import org.signsgd.rng.SeedStreams;
 import org.signsgd.vote.SignVector;
 import org.signsgd.vote.TieRule;
 
-/** REFERENCE Part I §1.3, worked example A: 3 workers, d = 4, η = 0.01, λ = 0.1, β = 0.9. */
+/**
+ * Signum with majority vote (Bernstein et al., ICLR 2019, Algorithm 1; Akoun and Meyer, arXiv 2202.02085,
+ * Algorithm 1) on a worked example computed by hand: 3 workers, d = 4, η = 0.01, λ = 0.1, β = 0.9
+ * (docs/aggregators.md#majority-vote).
+ */
 class SignumWorkedExampleTest {
   private static final double LR = 0.01;
   private static final double WD = 0.1;

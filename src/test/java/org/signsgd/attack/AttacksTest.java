@@ -9,9 +9,12 @@ import static org.signsgd.attack.AttackFixtures.signs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.signsgd.aggregate.AggregationContext;
+import org.signsgd.aggregate.Mean;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 import org.signsgd.message.SignMessage;
+import org.signsgd.rng.SeedStreams;
 import org.signsgd.spec.RuleSpec;
 import org.signsgd.vote.SignVector;
 
@@ -115,10 +118,14 @@ class AttacksTest {
     float[][] honest = {{1f, 2f}, {3f, -1f}};
     float[][] byz = {{9f, 9f}};
     List<Message> forged = new ReversedSum().forge(denseView(ThreatModel.OMNISCIENT, honest, byz));
+    // −(honest sum) = −((1, 2) + (3, −1)) = (−4, −1), whatever the Byzantine worker's own vector (9, 9)
     assertThat(((DenseMessage) forged.get(0)).values()).containsExactly(-4f, -1f);
-    // the mean of all three messages is -(sum)/3 ... = (0, 0): plain SGD stops
-    float[] sum = {1f + 3f - 4f, 2f - 1f - 1f};
-    assertThat(sum).containsExactly(0f, 0f);
+    // the project's mean of the three messages: ((1 + 3 − 4)/3, (2 − 1 − 1)/3) = (0, 0): plain SGD stops
+    List<Message> all = List.of(new DenseMessage(0, honest[0].clone()), new DenseMessage(1, honest[1].clone()),
+        forged.get(0));
+    float[] mean = new Mean().aggregate(all, new AggregationContext(3, 1, 3, SeedStreams.of(7, 3,
+        SeedStreams.DRIVER, SeedStreams.Purpose.TIE))).toFloats();
+    assertThat(mean).containsExactly(0f, 0f);
   }
 
   @Test

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code bound}: REFERENCE Part I §4.2's table rows and check values, the tolerance, bad input. */
+/**
+ * {@code bound}: the exact vote failure and the bounds of Akoun and Meyer (arXiv 2202.02085, Thm 2bis) and Mengoli
+ * et al. (2025, Thm 3.7) at hand-computed points (docs/bounds.md), the tolerance, bad input.
+ */
 class BoundCommandTest {
   private static String[] run(String... args) {
     return Cli.run(args).asArray();
@@ -34,7 +37,7 @@ class BoundCommandTest {
     assertThat(value(s[1], "Cantelli")).isEqualTo("0.0898425");
     assertThat(value(s[1], "Mengoli et al. final, as printed")).isEqualTo("0.0392729");
     assertThat(s[1].lines().filter(l -> l.startsWith("Mengoli et al. final, as printed"))).singleElement()
-        .satisfies(l -> assertThat(l).contains("4x too small: Lemma 3.6 gives").doesNotContain("REFERENCE"));
+        .satisfies(l -> assertThat(l).endsWith("4x too small: Lemma 3.6 gives sqrt(p(1-p)) <= (2/S)(p-1/2)"));
     assertThat(value(s[1], "Mengoli et al. final, corrected")).isEqualTo("0.1570915");
     assertThat(value(s[1], "Akoun and Meyer final")).isEqualTo("0.1740296");
     assertThat(value(s[1], "  exact for Gaussian noise")).isEqualTo("0.0227501");

@@ -47,7 +47,7 @@ class CommandLineTest {
     assertThat(runs.out()).contains("completed").contains("(1 rows)");
   }
 
-  /** The bench's smoke run prints one table with every section of issue 6; no speed is asserted here. */
+  /** The bench's smoke run prints one table with every section; no speed is asserted here. */
   @Test
   void benchQuickPrintsTheTable() {
     Cli.Result r = run("bench", "--quick", "--mnist", MnistFixture.dir().toString());

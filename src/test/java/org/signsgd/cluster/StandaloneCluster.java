@@ -18,7 +18,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 
 /**
- * A real Spark standalone cluster on 127.0.0.1, started from the Maven test classpath (DESIGN §8): a master
+ * A real Spark standalone cluster on 127.0.0.1, started from the Maven test classpath: a master
  * and {@code workers} workers as child JVMs, with {@code spark.authenticate} and a fresh secret. SPARK_HOME is a
  * directory whose {@code jars/} is empty and SPARK_DIST_CLASSPATH is this JVM's classpath, so the workers'
  * executors run this project's classes without a Spark distribution.

@@ -27,8 +27,7 @@ import org.signsgd.train.TestJobs;
 
 /**
  * The toy job on a real standalone cluster (a master and two workers on 127.0.0.1, authenticated) gives the same
- * {@code iterations/} rows, timing aside, as on local[2] (DESIGN §5, issue 7); clients without its secret are
- * refused.
+ * {@code iterations/} rows, timing aside, as on local[2]; clients without its secret are refused.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterTest {

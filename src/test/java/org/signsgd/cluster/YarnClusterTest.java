@@ -39,8 +39,8 @@ import org.signsgd.train.Training;
  * client mode (the driver in the submitting JVM) and cluster mode (the driver in the application master's
  * container), gives the {@code iterations/} rows, timing aside, of a local[2] run of the same job.
  *
- * <p>There is no Spark distribution here, so the test lays out one without jars, as DESIGN §8 does for the
- * standalone cluster: {@code SPARK_HOME} with an empty {@code jars/}, a {@code conf/spark-defaults.conf} with
+ * <p>There is no Spark distribution here, so the test lays out one without jars, as {@link StandaloneCluster}
+ * does: {@code SPARK_HOME} with an empty {@code jars/}, a {@code conf/spark-defaults.conf} with
  * this site's settings, and {@code SPARK_DIST_CLASSPATH} = the Maven jars (Spark, spark-yarn, Hadoop's shaded
  * client, and the project's dependencies), which YARN's client also puts on every container's classpath (all
  * containers run on this machine). Its {@code bin/spark-submit} runs Spark's launcher as Spark's own

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.signsgd.model.Models;
 import org.signsgd.spec.RuleSpec;
 
-/** REFERENCE Part III: the synthetic regression data. */
+/** The synthetic regression data of Akoun and Meyer's code (simu_linreg, simu_logreg; arXiv 2202.02085, §5). */
 class SyntheticRegressionTest {
   @Test
   void syntheticDataIsStandardisedAndSeeded() {

@@ -22,7 +22,8 @@ class LearningRateTest {
 
   @Test
   void inverseLinearIsRecomputedOnlyEveryPeriod() {
-    // REFERENCE Part II §3.1: CIFAR lr 0.01 with t/167, recomputed every 1500 steps: 0.01, then 0.0010018
+    // El Mhamdi, Guerraoui, Rouault, ICLR 2021 (their reproduce.py), CIFAR: lr 0.01 with t/167, recomputed every
+    // 1500 steps: 0.01, then 0.01/(1500/167 + 1) = 0.0010018
     LearningRate cifar = LearningRate.inverseLinear(0.01, 167, 1500);
     assertThat(cifar.at(0)).isEqualTo(0.01);
     assertThat(cifar.at(1499)).isEqualTo(0.01);

@@ -9,10 +9,11 @@ import org.signsgd.aggregate.Mean;
 import org.signsgd.aggregate.Median;
 
 /**
- * REFERENCE Part II §3, the momentum toy test: scalar, 3 honest workers, f = 0, μ = 0.9, dampening 0,
+ * The momentum-placement toy case (El Mhamdi, Guerraoui, Rouault, "Distributed Momentum for Byzantine-resilient
+ * Stochastic Gradient Descent", ICLR 2021: momentum at the server or at the workers), computed by hand:
+ * scalar, 3 honest workers, f = 0, μ = 0.9, dampening 0,
  * g_0 = (1, 2, 6), g_1 = (3, 0, 1). With the median, momentum at the server steps by 2 then 2.8, at the workers
  * by 2 then 3.9 (m_1 = (3.9, 1.8, 6.4)); with the mean both placements agree (3, then 4.0333333333).
- * REFERENCE prints "2" for the mean's first step; the mean of (1, 2, 6) is 3, which is what is asserted.
  */
 class MomentumPlacementTest {
   private static final float[][] G = {{1, 2, 6}, {3, 0, 1}};

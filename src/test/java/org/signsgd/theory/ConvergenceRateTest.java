@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.signsgd.theory.ConvergenceRate.Variant;
 
 /**
- * REFERENCE Part I §4.3 at N = 10⁴, M = Q = 27, ‖σ‖₁ = 10, ‖L‖₁ = 2, f₀ − f* = 3, α = 0.2, p = 0.9; expected
+ * The convergence-rate right-hand sides (Bernstein et al. 2019, Thm 2; Akoun and Meyer, Thm 2bis; Mengoli et al.
+ * 2025, Thm 3.7) at N = 10⁴, M = Q = 27, ‖σ‖₁ = 10, ‖L‖₁ = 2, f₀ − f* = 3, α = 0.2, p = 0.9; expected
  * values computed by hand: (4/100)·[c·10 + √6]².
  */
 class ConvergenceRateTest {

@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
 
-/** REFERENCE Part I §4.1: values at S = 0.5, 2/√3, 2, to the 7 digits REFERENCE prints. */
+/** The per-worker sign-error bounds at S = 0.5, 2/√3, 2, computed by hand to 7 digits (docs/bounds.md). */
 class SignErrorBoundsTest {
   private static final double TOL = 5e-8;
   private static final double KNEE = 2 / Math.sqrt(3);

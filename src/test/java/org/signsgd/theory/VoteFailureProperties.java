@@ -7,7 +7,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** REFERENCE Part I §4.2: P_&lt; ≤ P_≤ ≤ Cantelli ≤ AM-GM wherever α &lt; 1 − 1/(2p) (and Hp &gt; Q/2). */
+/** The papers' chain of bounds, P_&lt; ≤ P_≤ ≤ Cantelli ≤ AM-GM, wherever α &lt; 1 − 1/(2p) (and Hp &gt; Q/2). */
 class VoteFailureProperties {
   record Case(int q, int b, double p) {}
 

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** REFERENCE Part I §4.2: the ladder table and the S = 2 check, to the digits REFERENCE prints. */
+/**
+ * The vote's failure probability and its bounds (Akoun and Meyer, Thm 2bis; Mengoli et al. 2025, Thm 3.7) at
+ * hand-computed points, to 7 digits: the ladder table and the S = 2 check of docs/bounds.md.
+ */
 class VoteFailureTest {
 
   @ParameterizedTest(name = "Q={0} B={1} p={2}")

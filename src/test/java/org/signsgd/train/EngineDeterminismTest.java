@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.signsgd.job.JobSpec;
 
-/** DESIGN §4/§5: the same job and seed give the same rows, timing aside, on any engine and master. */
+/** The same job and seed give the same rows, timing aside, on any engine and master. */
 class EngineDeterminismTest {
   @TempDir
   Path dir;
@@ -55,7 +55,7 @@ class EngineDeterminismTest {
     }
   }
 
-  /** Several workers per partition (DESIGN §5): fewer tasks, the same rows. */
+  /** Several workers per partition: fewer tasks, the same rows. */
   @Test
   void workersPerPartitionChangesNothingButTheTaskCount() throws Exception {
     JobSpec spec = TestJobs.one(dir, JOB);

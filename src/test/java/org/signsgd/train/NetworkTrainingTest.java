@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.signsgd.data.MnistFixture;
 import org.signsgd.job.JobSpec;
 
-/** DL4J networks inside the job (issue 5): MNIST at reduced scale, and determinism with dropout on. */
+/** DL4J networks inside the job: MNIST at reduced scale, and determinism with dropout on. */
 class NetworkTrainingTest {
   @TempDir
   Path dir;

@@ -13,7 +13,8 @@ import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 
 /**
- * variance_norm_ratio_sampled (REFERENCE Part II §3, "Sampled"): with momentum at the workers, the driver
+ * variance_norm_ratio_sampled (El Mhamdi et al., ICLR 2021: the ratio of the sampled gradients; docs/bounds.md):
+ * with momentum at the workers, the driver
  * recovers each honest g_t from consecutive momentum messages; its ratio equals the ratio of the gradients the
  * workers actually sampled (kept here by reference_every: 1), and momentum lowers the received ratio.
  */

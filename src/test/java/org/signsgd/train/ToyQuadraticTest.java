@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.signsgd.theory.VoteFailure;
 
-/** Mengoli et al. 2025's toy problem (REFERENCE Part I §5, M-toy): 27 workers, d = 1000, batch 1, x₀ = 1. */
+/** Mengoli et al. 2025's toy problem (App. B, Table 2): 27 workers, d = 1000, batch 1, x₀ = 1. */
 class ToyQuadraticTest {
   @TempDir
   Path dir;
