@@ -4,7 +4,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * ARC, adaptive robust clipping (Allouah, Guerraoui, Gupta, Jellouli, Rizk, Stephan, "Adaptive Gradient Clipping
- * for Robust Federated Learning", ICLR 2025, arXiv:2405.14432, Algorithm 1; ByzFL's {@code ARC}): with
+ * for Robust Federated Learning", ICLR 2025, arXiv:2405.14432, the ARC algorithm; ByzFL's {@code ARC}): with
  * k = ⌊2(f/n)(n − f)⌋, the k largest-norm vectors are clipped to the norm of the (k + 1)-th largest,
  * x_i ← x_i · min(1, ‖x_{(k+1)}‖₂ / ‖x_i‖₂), the others left as they are; then the inner rule ({@code then},
  * default mean) with the same f. The norms are ordered by (norm, worker index), as ByzFL sorts (norm, id); which

@@ -7,9 +7,10 @@ import java.util.random.RandomGenerator;
  * ICLR 2022, Algorithm 1): a random permutation π of the n messages, drawn from the round's stream; the permuted
  * messages cut into ⌈n/s⌉ buckets of s consecutive ones (the last holds the n − s(⌈n/s⌉ − 1) left over); each
  * bucket's mean; then the inner rule ({@code then}, default mean) on the bucket means. The last bucket's mean is
- * over its own members, as in ByzFL's {@code Bucketing} (the paper's formula divides by s). The inner rule is told
- * the same f, as in the paper (a Byzantine message spoils at most one bucket) and in ByzFL's benchmark, which gives
- * every pre-aggregator and the aggregator the one declared f. Requires the inner rule's requirement on (⌈n/s⌉, f).
+ * over its own members, as ByzFL's {@code Bucketing} computes it (its documented formula divides by s). The inner
+ * rule is told the same f, as in the paper (a Byzantine message spoils at most one bucket) and in ByzFL's
+ * benchmark, which gives every pre-aggregator and the aggregator the one declared f. Requires the inner rule's
+ * requirement on (⌈n/s⌉, f).
  * Randomised, so not invariant under permuting the messages; not shardable (one permutation of whole messages).
  * See docs/pre-aggregators.md.
  */
