@@ -1,19 +1,19 @@
 package org.signsgd.aggregate;
 
+import java.util.random.RandomGenerator;
+
 /**
- * NNM pre-aggregation (Allouah et al., "Fixing by Mixing: A Recipe for Optimal Byzantine ML under
- * Heterogeneity", AISTATS 2023, Algorithm 1):
+ * NNM pre-aggregation (Allouah, Farhadkhani, Guerraoui, Gupta, Pinot, Stephan, "Fixing by Mixing: A Recipe for
+ * Optimal Byzantine ML under Heterogeneity", AISTATS 2023, Algorithm 1):
  * each x_i is replaced by the mean of its n − f nearest vectors, itself included (ties: lowest worker index),
- * then any rule ({@code then}, default mean) runs on the mixed vectors. Requires f < n/2.
- * <p>The math and a worked example: docs/pre-aggregators.md#nnm.
+ * then any dense rule ({@code then}, default mean, with its own parameters) runs on the mixed vectors with the same
+ * f. Requires f < n/2, and the inner rule's requirement on (n, f). The math and a worked example: docs/pre-aggregators.md#nnm.
  */
-public final class NearestNeighbourMixing extends DenseRule implements ChunkedRule {
+public final class NearestNeighbourMixing extends PreAggregator implements ChunkedRule {
   public static final String NAME = "nnm";
 
-  private final DenseRule then;
-
   public NearestNeighbourMixing(DenseRule then) {
-    this.then = then;
+    super(then);
   }
 
   @Override
@@ -22,17 +22,27 @@ public final class NearestNeighbourMixing extends DenseRule implements ChunkedRu
   }
 
   @Override
-  public void checkRequirement(int n, int f) {
+  void checkOwn(int n, int f) {
     Requirements.basic(NAME, n, f);
     if (2 * f >= n) {
       throw new IllegalArgumentException(NAME + ": n=" + n + " with f=" + f + "; allowed: f < n/2");
     }
-    then.checkRequirement(n, f);
+  }
+
+  /** y_i: the mean of x_i's n − f nearest rows (the same distances as the chunked pass 0). */
+  @Override
+  double[][] preAggregate(double[][] x, int f, RandomGenerator rng) {
+    return mixed(x, ((Mixing) decide(0, partial(0, x, f, null), x.length, f, null)).nearest());
   }
 
   @Override
-  public double[] combine(double[][] x, int f) {
-    return ChunkedRule.whole(this, x, f);
+  public String whyNotShardable() {
+    DenseRule inner = then;
+    while (inner instanceof PreAggregator p && p.stateful()) {
+      inner = p.then();
+    }
+    return then.stateful() ? NAME + " mixes the messages for a rule with a state it cannot cut into chunks ("
+        + inner.name() + ")" : NAME + " mixes the messages for " + then.name() + ", which needs whole messages";
   }
 
   /** Shardable when the rule it wraps is coordinate-wise or chunked. */

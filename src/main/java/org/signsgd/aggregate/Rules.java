@@ -1,6 +1,8 @@
 package org.signsgd.aggregate;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.signsgd.spec.Echo;
 import org.signsgd.spec.Params;
 import org.signsgd.spec.Registry;
@@ -26,7 +28,11 @@ public final class Rules {
           p.intValue("iterations", 3, 1, 1_000_000)))
       .register(CenteredClipping.NAME, p -> new CenteredClipping(p.doubleValue("tau", 100, 1e-12, 1e12),
           p.intValue("iterations", 1, 1, 1_000_000)))
-      .register(NearestNeighbourMixing.NAME, p -> new NearestNeighbourMixing(then(p)));
+      .register(NearestNeighbourMixing.NAME, p -> new NearestNeighbourMixing(then(NearestNeighbourMixing.NAME, p)))
+      .register(Bucketing.NAME, p -> new Bucketing(p.intValue("s", 2, 1, Integer.MAX_VALUE), then(Bucketing.NAME, p)))
+      .register(StaticClipping.NAME, p -> new StaticClipping(p.doubleValue("c", 2.0, 0, 1e12),
+          then(StaticClipping.NAME, p)))
+      .register(AdaptiveRobustClipping.NAME, p -> new AdaptiveRobustClipping(then(AdaptiveRobustClipping.NAME, p)));
 
   private Rules() {}
 
@@ -55,19 +61,41 @@ public final class Rules {
     return isSecond;
   }
 
-  /** NNM's inner rule: a dense rule by name (default mean), with its defaults. */
-  private static DenseRule then(Params p) {
+  /**
+   * A pre-aggregator's inner rule (docs/pre-aggregators.md): {@code then: median}, or {@code then: {name: krum,
+   * neighbours: 3}} whose other keys are the inner rule's parameters, checked by its own entry here (default: mean).
+   * It may itself be a pre-aggregator. Recorded with every parameter it used, {@code {name: krum, neighbours: 3,
+   * squared: true}}, so that the run's settings show the inner rule's too.
+   */
+  private static DenseRule then(String owner, Params p) {
     Object raw = p.raw("then");
-    String name = raw == null ? Mean.NAME : raw.toString();
-    if (name.isBlank()) {
-      throw new IllegalArgumentException("nnm: parameter then is empty; allowed: a dense rule other than nnm");
+    String allowed = "; allowed: a dense rule's name, or {name: RULE, ...its parameters}";
+    RuleSpec spec;
+    if (raw == null) {
+      spec = RuleSpec.of(Mean.NAME);
+    } else if (raw instanceof String s && !s.isBlank()) {
+      spec = RuleSpec.of(s);
+    } else if (raw instanceof Map<?, ?> m && m.get("name") instanceof String s && !s.isBlank()) {
+      Map<String, Object> params = new TreeMap<>();
+      m.forEach((k, v) -> params.put(String.valueOf(k), v));
+      params.remove("name");
+      spec = RuleSpec.of(s, params);
+    } else {
+      throw new IllegalArgumentException(owner + ": parameter then is " + Echo.of(raw) + allowed);
     }
-    Aggregator inner = create(new RuleSpec(name, java.util.Map.of()));
-    if (!(inner instanceof DenseRule dense) || inner instanceof NearestNeighbourMixing) {
-      throw new IllegalArgumentException("nnm: parameter then is " + Echo.of(name) + "; allowed: a dense rule "
-          + "other than nnm");
+    Registry.Built<Aggregator> inner;
+    try {
+      inner = REGISTRY.build(spec);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(owner + ": then: " + e.getMessage(), e);
     }
-    p.use("then", name);
+    if (!(inner.value() instanceof DenseRule dense)) {
+      throw new IllegalArgumentException(owner + ": parameter then is " + Echo.of(spec.name()) + ", a rule of "
+          + inner.value().kind().label() + " messages" + allowed);
+    }
+    Map<String, Object> used = new TreeMap<>(inner.params());
+    used.put("name", spec.name());
+    p.use("then", used);
     return dense;
   }
 

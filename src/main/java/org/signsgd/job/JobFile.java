@@ -172,8 +172,9 @@ public final class JobFile {
             + "Spark tasks: use engine: spark, or aggregation: driver");
       }
       if (!rule.shardable()) {
-        throw new JobException(file, "aggregation", "is sharded, but " + rule.name() + " mixes the messages for a rule "
-            + "with a state it cannot cut into chunks (centered-clipping): use aggregation: driver; allowed: "
+        String why = rule instanceof org.signsgd.aggregate.PreAggregator pre ? pre.whyNotShardable()
+            : rule.name() + " cannot be cut into chunks of coordinates";
+        throw new JobException(file, "aggregation", "is sharded, but " + why + ": use aggregation: driver; allowed: "
             + shardedRules());
       }
       if (!atk.coordinateWise()) {

@@ -14,8 +14,8 @@ import org.signsgd.model.Models;
  *         + 2 · Q · m             each worker's message and the driver's collected copy: m = 8·⌈d/64⌉ for a
  *                                 sign message (packed bits), 4d for a dense one
  *         + Q · r                 the rule's working set: dense rules combine the messages in double, one chunk of
- *                                 65,536 coordinates at a time, r = 8·min(d, 65,536) (8d for nnm over
- *                                 centered-clipping, which takes whole vectors);
+ *                                 65,536 coordinates at a time, r = 8·min(d, 65,536) (8d for the rules that
+ *                                 take whole vectors: bucketing, clipping, arc, nnm over centered-clipping);
  *                                 sign-fd and sign-fv keep agreement counts, r = 2d (4d with gamma &lt; 1)
  *         + 4d + 4d               the driver's replica x and the direction
  * </pre>

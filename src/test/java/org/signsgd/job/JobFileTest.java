@@ -86,7 +86,7 @@ class JobFileTest {
         .hasMessageMatching(".*, … \\([0-9]+ more\\)").satisfies(e -> assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(293));
     assertError(BASE + "aggregator: krun\n", f + ": aggregator: unknown aggregator 'krun' (did you mean 'krum'?); "
         + "allowed: majority-vote, mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, "
-        + "bulyan, geometric-median, centered-clipping, nnm");
+        + "bulyan, geometric-median, centered-clipping, nnm, bucketing, clipping, arc");
     String attacks = "none, blind-flip, sign-inversion, stochastic-sign-flip, omniscient, byzantine-vote, "
         + "zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, mimic, label-flip";
     // the list is cut when the temporary directory's name makes the line too long

@@ -290,7 +290,9 @@ class JobInputProperties {
   /** The dotted leaves a stated value sets, in the effective settings' form. */
   @SuppressWarnings("unchecked")
   private static void normalise(String path, Object value, Map<String, Object> out) {
-    boolean named = List.of("model", "data", "attack", "aggregator").contains(path);
+    // a pre-aggregator's then: NAME is recorded as {name: NAME, ...the inner rule's parameters}
+    boolean named = List.of("model", "data", "attack", "aggregator").contains(path)
+        || path.startsWith("aggregator.") && path.endsWith(".then");
     if (named && value instanceof String s) {
       out.put(path + ".name", s);
     } else if (path.equals("lr") && value instanceof Number n) {

@@ -1,0 +1,140 @@
+package org.signsgd.aggregate;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.signsgd.message.DenseMessage;
+import org.signsgd.message.Message;
+import org.signsgd.message.MessageKind;
+
+/**
+ * A pre-aggregation step (docs/pre-aggregators.md): it turns the n messages into m vectors (mixed, bucketed,
+ * clipped) and another dense rule, its {@code then} (itself possibly a pre-aggregator), runs on those with the
+ * same declared f. The job names both: {@code {name: nnm, then: {name: krum, neighbours: 3}}}.
+ *
+ * <p>The round's stream ({@link AggregationContext#rng()}) is handed down the chain, so that a randomised step
+ * (bucketing) draws from it wherever it sits. A stateful inner rule (centered clipping) keeps its state in its own
+ * object; this step reports and restores it for the resume points.
+ */
+public abstract class PreAggregator extends DenseRule {
+  /** The rule that runs on this step's vectors. */
+  protected final DenseRule then;
+
+  protected PreAggregator(DenseRule then) {
+    this.then = java.util.Objects.requireNonNull(then, "then");
+  }
+
+  /** The rule that runs on this step's vectors. */
+  public final DenseRule then() {
+    return then;
+  }
+
+  /**
+   * The m vectors the inner rule runs on, as fresh arrays ({@code x} untouched); {@code rng} is the round's stream,
+   * null outside a round (a step that draws refuses then).
+   */
+  abstract double[][] preAggregate(double[][] x, int f, RandomGenerator rng);
+
+  /** How many vectors {@link #preAggregate} makes of n (bucketing: ⌈n/s⌉). */
+  int count(int n) {
+    return n;
+  }
+
+  /** This step's own requirement on (n, f); the inner rule's is checked on ({@link #count}(n), f). */
+  void checkOwn(int n, int f) {
+    Requirements.basic(name(), n, f);
+  }
+
+  /** What {@link #checkRequirement} says before the inner rule's refusal: "nnm: then: ". */
+  String innerPrefix(int n) {
+    return name() + ": then: ";
+  }
+
+  @Override
+  public final void checkRequirement(int n, int f) {
+    checkOwn(n, f);
+    try {
+      then.checkRequirement(count(n), f);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(innerPrefix(n) + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public double[] combine(double[][] x, int f) {
+    return combine(x, f, null);
+  }
+
+  /** The step, then the inner rule, with the round's stream handed down ({@code rng} may be null outside a round). */
+  public double[] combine(double[][] x, int f, RandomGenerator rng) {
+    double[][] y = preAggregate(x, f, rng);
+    return then instanceof PreAggregator inner ? inner.combine(y, f, rng) : then.combine(y, f);
+  }
+
+  @Override
+  public Direction aggregate(List<Message> messages, AggregationContext ctx) {
+    int d = Requirements.sameShape(name(), messages, MessageKind.DENSE);
+    double[] y = combine(DenseMessage.rows(messages), ctx.declaredByzantine(), ctx.rng());
+    float[] out = new float[d];
+    for (int k = 0; k < d; k++) {
+      out[k] = (float) y[k];
+    }
+    return new Direction.Dense(out);
+  }
+
+  /**
+   * Why {@code aggregation: sharded} cannot run this chain, for its one-line refusal: the step needs whole
+   * messages (norms over all coordinates, one permutation of whole messages).
+   */
+  public String whyNotShardable() {
+    return name() + " needs whole messages";
+  }
+
+  @Override
+  public boolean stateful() {
+    return then.stateful();
+  }
+
+  @Override
+  public java.io.Serializable state() {
+    return then.state();
+  }
+
+  @Override
+  public void restoreState(java.io.Serializable state) {
+    then.restoreState(state);
+  }
+
+  /** ‖v‖₂, scaled by the largest |v_k| so that large finite entries do not overflow (NaN or ∞ if v has one). */
+  static double norm(double[] v) {
+    double scale = 0;
+    for (double e : v) {
+      double a = Math.abs(e);
+      if (Double.isNaN(a)) {
+        return Double.NaN;
+      }
+      scale = Math.max(scale, a);
+    }
+    if (scale == 0 || !Double.isFinite(scale)) {
+      return scale;
+    }
+    double s = 0;
+    for (double e : v) {
+      double t = e / scale;
+      s += t * t;
+    }
+    return scale * Math.sqrt(s);
+  }
+
+  /** v · min(1, c/‖v‖) as a fresh array (v itself copied when ‖v‖ ≤ c or ‖v‖ is NaN). */
+  static double[] clipped(double[] v, double norm, double c) {
+    if (!(norm > c)) {
+      return v.clone();
+    }
+    double factor = c / norm;
+    double[] out = new double[v.length];
+    for (int k = 0; k < v.length; k++) {
+      out[k] = v[k] * factor;
+    }
+    return out;
+  }
+}
