@@ -57,7 +57,8 @@ class BladesRulesWorkedExampleTest {
     // top right singular vector v = (1, 1)/√2; s_i = (c_i1 + c_i2)²/2 = 9/2, 25/2, 9/2, 25/2, 256/2
     assertVector(DivideAndConquer.scores(DNC, new int[] {0, 1, 2, 3, 4}, new int[] {0, 1}), 4.5, 12.5, 4.5, 12.5,
         128);
-    // f = 1, c = 1: drop the ⌊1⌋ highest (x_4); mean of x_0..x_3 = ((2+0+1+1)/4, (2+2+3+1)/4) = (1, 2)
+    // f = 1, c = 1: drop the ⌊1⌋ highest (x_4); mean of x_0..x_3 = ((2+0+1+1)/4, (2+2+3+1)/4) = (1, 2),
+    // also Blades' value (one round: union and intersection agree; b = d, so no draw matters)
     assertVector(rule("dnc", Map.of()).combine(DNC, 1), 1, 2);
     // f = 2, c = 0.5: ⌊1⌋ dropped again: (1, 2); f = 2, c = 1.5: ⌊3⌋ dropped, x_0 and x_2 (4.5) kept: (1.5, 2.5)
     assertVector(rule("dnc", Map.of("c", 0.5)).combine(DNC, 2), 1, 2);
@@ -305,7 +306,8 @@ class BladesRulesWorkedExampleTest {
   void clippedClusteringClipsToTheMedianNormThenClusters() {
     // median of 5 10 2 6 100 = 6: x_1 → (8,6)·6/10 = (4.8, 3.6), x_4 → (−3.6, −4.8); the others ≤ 6 stay.
     // cosines are those of CL up to relabelling (clipping keeps directions): {0,1,2,3} | {4};
-    // mean ((3+4.8+0+6)/4, (4+3.6+2+0)/4) = (3.45, 2.4) (clustering without clipping: (4.25, 3))
+    // mean ((3+4.8+0+6)/4, (4+3.6+2+0)/4) = (3.45, 2.4) (clustering without clipping: (4.25, 3)); Blades' value
+    // in its first round, when its norm history is this round's norms
     assertVector(rule("clipped-clustering", Map.of()).combine(CC, 2), 3.45, 2.4);
     assertVector(rule("clustering", Map.of()).combine(CC, 2), 4.25, 3);
     // tau = 4 caps the threshold: x_0 → (2.4, 3.2), x_1 → (3.2, 2.4), x_3 → (4, 0):
