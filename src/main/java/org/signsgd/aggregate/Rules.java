@@ -28,6 +28,14 @@ public final class Rules {
           p.intValue("iterations", 3, 1, 1_000_000)))
       .register(CenteredClipping.NAME, p -> new CenteredClipping(p.doubleValue("tau", 100, 1e-12, 1e12),
           p.intValue("iterations", 1, 1, 1_000_000)))
+      // Blades' rules
+      .register(DivideAndConquer.NAME, p -> new DivideAndConquer(p.intValue("iterations", 1, 1, 1_000_000),
+          p.intValue("sub_dim", 10_000, 1, Integer.MAX_VALUE), p.doubleValue("c", 1.0, 0, 1e6)))
+      .register(SignGuard.NAME, p -> new SignGuard(p.doubleValue("lower", 0.1, 0, 1),
+          p.doubleValue("upper", 3.0, 1, 1e12), p.doubleValue("fraction", 1.0, 1e-9, 1)))
+      .register(Clustering.NAME, p -> new Clustering(linkage(p, "average", "complete", "single")))
+      .register(ClippedClustering.NAME, p -> new ClippedClustering(p.doubleValue("tau", 1e5, 0, 1e300),
+          linkage(p, "average", "single", "complete")))
       .register(NearestNeighbourMixing.NAME, p -> new NearestNeighbourMixing(then(NearestNeighbourMixing.NAME, p)))
       .register(Bucketing.NAME, p -> new Bucketing(p.intValue("s", 2, 1, Integer.MAX_VALUE), then(Bucketing.NAME, p)))
       .register(StaticClipping.NAME, p -> new StaticClipping(p.doubleValue("c", 2.0, 0, 1e12),
@@ -45,6 +53,11 @@ public final class Rules {
   private static Aggregator krum(boolean multi, Params p) {
     return new Krum(multi, p.intValue("neighbours", 0, 1, Integer.MAX_VALUE), !choice(p, "squared", "true",
         "false"), multi ? p.intValue("m", 0, 1, Integer.MAX_VALUE) : 0);
+  }
+
+  /** An agglomerative linkage by name, the first the default. */
+  private static CosineClusters.Linkage linkage(Params p, String... allowed) {
+    return CosineClusters.Linkage.parse(p.oneOf("linkage", List.of(allowed)));
   }
 
   /** median mode: average (default) or lower. */

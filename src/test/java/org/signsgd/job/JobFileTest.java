@@ -84,9 +84,16 @@ class JobFileTest {
         .hasMessageStartingWith(f + ": iteratons: unknown key (did you mean 'iterations'?); allowed: name, seed, "
             + "model, data, workers, byzantine, declared_byzantine, attack, aggregator, momentum, weight_decay, ")
         .hasMessageMatching(".*, … \\([0-9]+ more\\)").satisfies(e -> assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(293));
-    assertError(BASE + "aggregator: krun\n", f + ": aggregator: unknown aggregator 'krun' (did you mean 'krum'?); "
-        + "allowed: majority-vote, mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, "
-        + "bulyan, geometric-median, centered-clipping, nnm, bucketing, clipping, arc");
+    String rules = "majority-vote, mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, "
+        + "bulyan, geometric-median, centered-clipping, dnc, signguard, clustering, clipped-clustering, nnm, bucketing, clipping, arc";
+    // the list is cut where the line would pass 293 characters
+    assertThatThrownBy(() -> JobFile.load(write(BASE + "aggregator: krun\n"), List.of())).satisfies(e -> {
+      String prefix = f + ": aggregator: unknown aggregator 'krun' (did you mean 'krum'?); allowed: ";
+      assertThat(e.getMessage()).startsWith(prefix).hasSizeLessThanOrEqualTo(293);
+      String list = e.getMessage().substring(prefix.length());
+      assertThat(list.equals(rules) || list.matches(".*, … \\([0-9]+ more\\)")
+          && rules.startsWith(list.substring(0, list.indexOf(", …")))).as(list).isTrue();
+    });
     String attacks = "none, blind-flip, sign-inversion, stochastic-sign-flip, omniscient, byzantine-vote, "
         + "zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, mimic, label-flip";
     // the list is cut when the temporary directory's name makes the line too long
