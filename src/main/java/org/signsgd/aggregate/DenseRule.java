@@ -21,10 +21,19 @@ public abstract class DenseRule implements Aggregator {
    */
   public abstract double[] combine(double[][] x, int f);
 
+  /**
+   * The rule with the round's seeded stream, for a rule that draws (dnc's coordinates, signguard's subset,
+   * bucketing's permutation) and for a pre-aggregator, which hands the stream down to the rule it wraps; the others
+   * ignore it. {@code rng} is null outside a round.
+   */
+  public double[] combine(double[][] x, int f, java.util.random.RandomGenerator rng) {
+    return combine(x, f);
+  }
+
   @Override
   public Direction aggregate(List<Message> messages, AggregationContext ctx) {
     int d = Requirements.sameShape(name(), messages, MessageKind.DENSE);
-    double[] y = combine(DenseMessage.rows(messages), ctx.declaredByzantine());
+    double[] y = combine(DenseMessage.rows(messages), ctx.declaredByzantine(), ctx.rng());
     float[] out = new float[d];
     for (int k = 0; k < d; k++) {
       out[k] = (float) y[k];

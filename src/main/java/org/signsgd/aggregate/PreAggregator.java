@@ -1,10 +1,6 @@
 package org.signsgd.aggregate;
 
-import java.util.List;
 import java.util.random.RandomGenerator;
-import org.signsgd.message.DenseMessage;
-import org.signsgd.message.Message;
-import org.signsgd.message.MessageKind;
 
 /**
  * A pre-aggregation step (docs/pre-aggregators.md): it turns the n messages into m vectors (mixed, bucketed,
@@ -65,20 +61,10 @@ public abstract class PreAggregator extends DenseRule {
   }
 
   /** The step, then the inner rule, with the round's stream handed down ({@code rng} may be null outside a round). */
+  @Override
   public double[] combine(double[][] x, int f, RandomGenerator rng) {
     double[][] y = preAggregate(x, f, rng);
-    return then instanceof PreAggregator inner ? inner.combine(y, f, rng) : then.combine(y, f);
-  }
-
-  @Override
-  public Direction aggregate(List<Message> messages, AggregationContext ctx) {
-    int d = Requirements.sameShape(name(), messages, MessageKind.DENSE);
-    double[] y = combine(DenseMessage.rows(messages), ctx.declaredByzantine(), ctx.rng());
-    float[] out = new float[d];
-    for (int k = 0; k < d; k++) {
-      out[k] = (float) y[k];
-    }
-    return new Direction.Dense(out);
+    return then.combine(y, f, rng);
   }
 
   /**

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
-import org.signsgd.message.DenseMessage;
-import org.signsgd.message.Message;
-import org.signsgd.message.MessageKind;
 import org.signsgd.rng.SeedStreams;
 
 /**
@@ -63,22 +60,15 @@ public final class SignGuard extends DenseRule {
   }
 
   @Override
-  public Direction aggregate(List<Message> messages, AggregationContext ctx) {
-    int d = Requirements.sameShape(NAME, messages, MessageKind.DENSE);
-    double[] y = combine(DenseMessage.rows(messages), ctx.declaredByzantine(), ctx.rng());
-    float[] out = new float[d];
-    for (int k = 0; k < d; k++) {
-      out[k] = (float) y[k];
-    }
-    return new Direction.Dense(out);
-  }
-
-  @Override
   public double[] combine(double[][] x, int f) {
     return combine(x, f, SeedStreams.of(0, 0, SeedStreams.DRIVER, SeedStreams.Purpose.TIE));
   }
 
-  double[] combine(double[][] x, int f, RandomGenerator rng) {
+  @Override
+  public double[] combine(double[][] x, int f, RandomGenerator rng) {
+    if (rng == null) {
+      return combine(x, f);
+    }
     double[] norms = CosineClusters.norms(x);
     double median = Rows.median(norms, false);
     double[] out = new double[x[0].length];

@@ -383,4 +383,24 @@ class PreAggregatorsWorkedExampleTest {
     assertThat(once.get(0).trainLoss()).isEqualTo(10.0);
     assertThat(once.get(29).trainLoss()).isLessThan(5.0);
   }
+
+  /**
+   * A randomised rule inside a pre-aggregator draws from the round's stream, not from a fixed one: clipping (with a
+   * bound no vector reaches) over dnc with one sampled coordinate of 3 gives, seed by seed, what dnc gives with that
+   * seed's stream; each coordinate has its own outlier (rows 4, 3, 2), so the seeds do not all give one answer.
+   */
+  @Test
+  void theRoundsStreamReachesARandomisedRuleInsideAPreAggregator() {
+    double[][] x = {{0, 0, 0}, {1, 1, 1}, {0, 1, 30}, {1, 30, 0}, {30, 0, 1}};
+    PreAggregator clip = (PreAggregator) rule("clipping", Map.of("c", 1e12, "then", Map.of("name", "dnc",
+        "sub_dim", 1)));
+    DenseRule dnc = rule("dnc", Map.of("sub_dim", 1));
+    java.util.Set<List<Double>> seen = new java.util.HashSet<>();
+    for (long seed = 1; seed <= 8; seed++) {
+      double[] chained = clip.combine(x, 1, ctx(5, 1, seed).rng());
+      assertThat(chained).as("seed " + seed).containsExactly(dnc.combine(x, 1, ctx(5, 1, seed).rng()));
+      seen.add(Arrays.stream(chained).boxed().toList());
+    }
+    assertThat(seen).hasSizeGreaterThan(1);
+  }
 }
