@@ -10,7 +10,8 @@ package org.signsgd.aggregate;
  * {@code byznorm}).
  *
  * <p>Requires 0 ≤ f &lt; n. Cost: n norms, O(n d), and a sort of n values. The norms are sums over coordinates: one
- * pass, so the rule runs chunk by chunk. Math: docs/aggregators.md.
+ * pass, so the rule runs chunk by chunk. The math and a worked example:
+ * docs/aggregators.md#cge.
  */
 public final class ComparativeGradientElimination extends ChunkedDenseRule {
   public static final String NAME = "cge";

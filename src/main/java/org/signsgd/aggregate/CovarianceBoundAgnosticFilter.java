@@ -26,7 +26,8 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  * eigenvector u, v ∝ Σ_j √c_j u_j (x_j − μ_c), so (x_i − μ_c)·v ∝ (G W^½ u)_i: τ_i / max τ needs no d-vector.
  * Requires n ≥ 2f + 1 (f &lt; n/2). Cost: the distances, O(n² d), then at most n steps of an n × n symmetric
  * eigenproblem, O(n⁴), and the weighted mean, O(n d). The distances are sums over coordinates: one pass, so the
- * rule runs chunk by chunk. Math: docs/aggregators.md.
+ * rule runs chunk by chunk. The math and a worked example:
+ * docs/aggregators.md#caf.
  */
 public final class CovarianceBoundAgnosticFilter extends ChunkedDenseRule {
   public static final String NAME = "caf";

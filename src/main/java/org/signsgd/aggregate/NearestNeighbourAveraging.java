@@ -9,7 +9,8 @@ package org.signsgd.aggregate;
  * worker index (ByzFL's argpartition leaves them unspecified); a non-finite distance is +∞.
  *
  * <p>Requires n ≥ 2f + 1 (f &lt; n/2) and pivot &lt; n. Cost: n distances, O(n d), and a sort of n values. The
- * distances are sums over coordinates: one pass, so the rule runs chunk by chunk. Math: docs/aggregators.md.
+ * distances are sums over coordinates: one pass, so the rule runs chunk by chunk. The math and a worked example:
+ * docs/aggregators.md#monna.
  */
 public final class NearestNeighbourAveraging extends ChunkedDenseRule {
   public static final String NAME = "monna";

@@ -21,7 +21,8 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  *
  * <p>Requires n ≥ 2f + 1 (f &lt; n/2). Cost: the distances, O(n² d), then for each of the C(n, f) subsets an
  * O((n − f)³) eigenvalue problem; refused when C(n, f) exceeds {@link #MAX_SUBSETS}. The distances are sums over
- * coordinates, so the rule runs chunk by chunk ({@link DistanceSelection}). Math: docs/aggregators.md.
+ * coordinates, so the rule runs chunk by chunk ({@link DistanceSelection}). The math and a worked example:
+ * docs/aggregators.md#smea.
  */
 public final class SmallestMaxEigenvalueAveraging extends DistanceSelection {
   public static final String NAME = "smea";

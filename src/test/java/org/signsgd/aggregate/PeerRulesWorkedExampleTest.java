@@ -336,6 +336,34 @@ class PeerRulesWorkedExampleTest {
     }
   }
 
+  /**
+   * The running example E of docs/aggregators.md (n = 7, x_7 = (10, −8) Byzantine), values from a second
+   * computation (NumPy: itertools subsets, numpy.cov with bias, eigvalsh; the filter in d = 2). f = 3, 4-sets:
+   * MDA: {x1,x2,x3,x6} and {x2,x3,x4,x6} both have diameter² 3.49 (the pair x2, x3: 1.8² + 0.5²), the lower set wins:
+   * (1.225, 1.275). SMEA: {x2,x3,x4,x6} with λ = 0.439102881569 (next {x1,x2,x3,x6}, 0.439263655924):
+   * (1.375, 0.775). CGE: norms 2.33, 2.61, 0.98, 1.60, 3.75, 1.48, 12.81, keep x3, x6, x4, x1: (1.075, 0.95).
+   * MoNNA, pivot x2 (index 1): x2, x5, x6, x1 nearest: (1.8, 1.7). CAF: step 1 on all seven, μ = (2.742857,
+   * −0.028571), λ = 19.689, zeroes x7 and leaves Σc = 5.813973; step 2, μ = (1.539792, 1.289569), λ = 0.932543,
+   * leaves Σc = 4.035184 (x5 zeroed). With f = 1 (stop at Σc ≤ 5) that is the end, and step 2 has the smaller λ:
+   * (1.539791890055, 1.289569386598). With f = 2 (stop at Σc ≤ 3) step 3 has μ = (1.345667, 1.094851) and
+   * λ = 0.472374, the smallest, and leaves Σc = 2.335092: (1.345666756589, 1.094850789286).
+   */
+  @Test
+  void onTheRunningExampleE() {
+    double[][] e = RobustRulesWorkedExampleTest.E;
+    assertThat(new MinimumDiameterAveraging().select(dist(e), 3)).containsExactly(0, 1, 2, 5);
+    assertVector(rule("mda").combine(e, 3), 1.225, 1.275);
+    assertThat(SmallestMaxEigenvalueAveraging.maxEigenvalue(dist(e), new int[] {1, 2, 3, 5})).isCloseTo(
+        0.439102881569, within(1e-11));
+    assertVector(rule("smea").combine(e, 3), 1.375, 0.775);
+    assertVector(rule("cge").combine(e, 3), 1.075, 0.95);
+    assertVector(rule("monna", Map.of("pivot", 1)).combine(e, 3), 1.8, 1.7);
+    assertThat(rule("caf").combine(e, 1)[0]).isCloseTo(1.539791890055, within(1e-11));
+    assertThat(rule("caf").combine(e, 1)[1]).isCloseTo(1.289569386598, within(1e-11));
+    assertThat(rule("caf").combine(e, 2)[0]).isCloseTo(1.345666756589, within(1e-11));
+    assertThat(rule("caf").combine(e, 2)[1]).isCloseTo(1.094850789286, within(1e-11));
+  }
+
   @Test
   void requirementsAreOneLineRefusals() {
     assertThatThrownBy(() -> rule("mda").checkRequirement(5, 3))
