@@ -10,7 +10,7 @@ package org.signsgd.aggregate;
  *
  * <p>Requires n ≥ 2f + 1 (f &lt; n/2). Cost: the n(n − 1)/2 distances, O(n² d), then a depth-first search over the
  * C(n, f) subsets in lexicographic order, pruned where a partial subset's diameter already reaches the best one
- * (at most C(n, f)·(n − f) distance look-ups); refused when C(n, f) exceeds {@link #MAX_SUBSETS}. The distances are
+ * (at most C(n, f)·(n − f)² distance look-ups); refused when C(n, f) exceeds {@link #MAX_SUBSETS}. The distances are
  * sums over coordinates, so the rule runs chunk by chunk ({@link DistanceSelection}). The math and a worked example:
  * docs/aggregators.md#mda.
  */
