@@ -36,6 +36,13 @@ public final class Rules {
       .register(Clustering.NAME, p -> new Clustering(linkage(p, "average", "complete", "single")))
       .register(ClippedClustering.NAME, p -> new ClippedClustering(p.doubleValue("tau", 1e5, 0, 1e300),
           linkage(p, "average", "single", "complete")))
+      // peers' rules: ByzFL, ByzantineMomentum
+      .register(MinimumDiameterAveraging.NAME, p -> new MinimumDiameterAveraging())
+      .register(NearestNeighbourAveraging.NAME, p -> new NearestNeighbourAveraging(p.intValue("pivot", 0, 0,
+          Integer.MAX_VALUE)))
+      .register(SmallestMaxEigenvalueAveraging.NAME, p -> new SmallestMaxEigenvalueAveraging())
+      .register(CovarianceBoundAgnosticFilter.NAME, p -> new CovarianceBoundAgnosticFilter())
+      .register(ComparativeGradientElimination.NAME, p -> new ComparativeGradientElimination())
       .register(NearestNeighbourMixing.NAME, p -> new NearestNeighbourMixing(then(NearestNeighbourMixing.NAME, p)))
       .register(Bucketing.NAME, p -> new Bucketing(p.intValue("s", 2, 1, Integer.MAX_VALUE), then(Bucketing.NAME, p)))
       .register(StaticClipping.NAME, p -> new StaticClipping(p.doubleValue("c", 2.0, 0, 1e12),

@@ -45,7 +45,8 @@ class RulesTest {
   void registryNamesAndParameters() {
     assertThat(Rules.names()).containsExactly("majority-vote", "mean", "sign-fd", "sign-fv", "krum", "multi-krum",
         "median", "trimmed-mean", "phocas", "meamed", "bulyan", "geometric-median", "centered-clipping", "dnc",
-        "signguard", "clustering", "clipped-clustering", "nnm",
+        "signguard", "clustering", "clipped-clustering", "mda",
+        "monna", "smea", "caf", "cge", "nnm",
         "bucketing", "clipping", "arc");
     assertThat(((MajorityVote) Rules.create(RuleSpec.of("majority-vote", Map.of("tie", "plus")))).tie())
         .isEqualTo(TieRule.PLUS);
@@ -57,7 +58,8 @@ class RulesTest {
     assertThatThrownBy(() -> Rules.create(RuleSpec.of("majority-vot")))
         .hasMessage("unknown aggregator 'majority-vot' (did you mean 'majority-vote'?); allowed: majority-vote, "
             + "mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, bulyan, "
-            + "geometric-median, centered-clipping, dnc, signguard, clustering, clipped-clustering, nnm, bucketing, clipping, arc");
+            + "geometric-median, centered-clipping, dnc, signguard, clustering, clipped-clustering, mda, monna, smea, "
+            + "caf, cge, nnm, bucketing, clipping, arc");
     assertThatThrownBy(() -> Rules.create(RuleSpec.of("majority-vote", Map.of("tie", "half"))))
         .hasMessage("majority-vote: parameter tie is half; allowed: one of [zero, plus, random]");
     assertThatThrownBy(() -> Rules.create(RuleSpec.of("mean", Map.of("f", 2))))

@@ -85,7 +85,8 @@ class JobFileTest {
             + "model, data, workers, byzantine, declared_byzantine, attack, aggregator, momentum, weight_decay, ")
         .hasMessageMatching(".*, … \\([0-9]+ more\\)").satisfies(e -> assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(293));
     String rules = "majority-vote, mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, "
-        + "bulyan, geometric-median, centered-clipping, dnc, signguard, clustering, clipped-clustering, nnm, bucketing, clipping, arc";
+        + "bulyan, geometric-median, centered-clipping, dnc, signguard, clustering, clipped-clustering, mda, monna, "
+        + "smea, caf, cge, nnm, bucketing, clipping, arc";
     // the list is cut where the line would pass 293 characters
     assertThatThrownBy(() -> JobFile.load(write(BASE + "aggregator: krun\n"), List.of())).satisfies(e -> {
       String prefix = f + ": aggregator: unknown aggregator 'krun' (did you mean 'krum'?); allowed: ";

@@ -93,7 +93,8 @@ class ShardedServerTest {
   void theExactnessTestCoversEveryCoordinateWiseRuleAndSeveralChunks() {
     assertThat(shardable().map(a -> (String) a.get()[0]).distinct().sorted().toList())
         .containsExactlyInAnyOrder("bulyan", "geometric-median", "krum", "majority-vote", "meamed", "mean", "median",
-            "multi-krum", "nnm", "phocas", "sign-fd", "sign-fv", "trimmed-mean", "centered-clipping");
+            "multi-krum", "nnm", "phocas", "sign-fd", "sign-fv", "trimmed-mean", "centered-clipping", "mda", "monna",
+            "smea", "caf", "cge");
     assertThat(shardable().map(a -> (String) a.get()[1]).distinct().count())
         .isEqualTo(Attacks.names().size() - 1);
     assertThat(Chunks.of(D, false).count()).isEqualTo(2);
