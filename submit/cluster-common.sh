@@ -28,7 +28,7 @@ build_cluster_jar() {
   fi
 }
 
-# The module flags Spark 3.5 needs on Java 17 (DESIGN §8), for the driver and every executor.
+# The module flags Spark 3.5 needs on Java 17, for the driver and every executor.
 java_flags="$(paste -sd' ' "$root/submit/java17-flags")"
 
 # Executor (and driver) heap from the model the job names: each worker keeps x and v (and, on reference

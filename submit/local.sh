@@ -20,7 +20,7 @@ if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ ! -f "$bench_cp_file" ] \
   touch "$cp_file"
 fi
 if [ "${1:-}" = bench ]; then cp_file="$bench_cp_file"; fi
-# the module flags Spark 3.5 needs on Java 17 (DESIGN §8), one per line, shared with the cluster launchers
+# the module flags Spark 3.5 needs on Java 17, one per line, shared with the cluster launchers
 mapfile -t flags < "$root/submit/java17-flags"
 export OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1 SIGNSGD_DATA="${SIGNSGD_DATA:-$root/data}"
 # Fetch the datasets a job names (idempotent: a no-op when the files are there with the right md5).

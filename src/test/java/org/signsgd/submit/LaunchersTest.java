@@ -31,6 +31,8 @@ class LaunchersTest {
         .contains("spark.driver.extraJavaOptions=-XX:+IgnoreUnrecognizedVMOptions\\ --add-opens=java.base/java.lang=")
         .contains("spark.executor.extraJavaOptions=-XX:+IgnoreUnrecognizedVMOptions\\ --add-opens=java.base/java.lang=")
         .contains("sun.nio.ch=ALL-UNNAMED").contains("--conf spark.executorEnv.OMP_NUM_THREADS=1")
+        // a driver out of heap ends instead of hanging (Spark's task-result threads die and the job waits forever)
+        .containsPattern("spark\\.driver\\.extraJavaOptions=(\\S|\\\\ )*-XX:\\+ExitOnOutOfMemoryError")
         .contains("--conf spark.task.cpus=1");
   }
 
