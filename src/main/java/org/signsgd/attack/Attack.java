@@ -20,12 +20,21 @@ import org.signsgd.message.MessageKind;
  * </ul>
  */
 public interface Attack {
-  String name();
+  /** The attack's name, threat model and message kinds, stated once. */
+  AttackInfo info();
 
-  ThreatModel threatModel();
+  default String name() {
+    return info().name();
+  }
+
+  default ThreatModel threatModel() {
+    return info().model();
+  }
 
   /** The message kinds the attack can forge. */
-  Set<MessageKind> kinds();
+  default Set<MessageKind> kinds() {
+    return info().kinds();
+  }
 
   /**
    * Throws an {@link IllegalArgumentException} naming the attack, the values and the allowed range when the

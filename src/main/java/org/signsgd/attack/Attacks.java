@@ -22,18 +22,26 @@ public final class Attacks {
           p.doubleValue("std", 1.0, 0.0, 1e30)))
       .register(Alie.NAME, Attacks::alie)
       .register(ScaledMean.FALL_OF_EMPIRES, p -> new ScaledMean(ScaledMean.FALL_OF_EMPIRES,
-          p.doubleValue("epsilon", 0.1, 0.0, 1e30)))
+          p.doubleValue("epsilon", 0.1, 0.0, 1e30), direction(p)))
       .register(ScaledMean.SIGN_FLIP, p -> new ScaledMean(ScaledMean.SIGN_FLIP, 1.0))
       .register(NonFinite.NAN, p -> new NonFinite(NonFinite.NAN))
       .register(NonFinite.INF, p -> new NonFinite(NonFinite.INF))
       .register(Mimic.NAME, p -> new Mimic(p.intValue("target", 0, 0, Integer.MAX_VALUE)))
       .register(LabelFlip.NAME, p -> new LabelFlip());
 
-  /** {@code {name: alie, z: paper | implementations}} or {@code {name: alie, factor: 1.5}}. */
+  /**
+   * {@code {name: alie, z: paper | implementations}} or {@code {name: alie, factor: 1.5}}, with
+   * {@code direction: minus | plus}.
+   */
   private static Attack alie(org.signsgd.spec.Params p) {
     String formula = p.oneOf("z", List.of("paper", "implementations"));
     double factor = p.raw("factor") == null ? Double.NaN : p.doubleValue("factor", 1.5, 0.0, 1e30);
-    return new Alie(formula.equals("implementations"), factor);
+    return new Alie(formula.equals("implementations"), factor, direction(p));
+  }
+
+  /** {@code direction: minus | plus}, minus by default (the side of μ the forged vector lies on). */
+  private static AttackDirection direction(org.signsgd.spec.Params p) {
+    return p.choice("direction", AttackDirection.MINUS, AttackDirection::parse, AttackDirection.values());
   }
 
   private Attacks() {}

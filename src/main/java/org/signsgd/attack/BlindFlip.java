@@ -17,29 +17,19 @@ public final class BlindFlip implements Attack {
   public static final String NAME = "blind-flip";
   /** Park and Lee 2024's name for the same rule (SIA; seed 002 code {@code attack_method='det'}). */
   public static final String SIGN_INVERSION = "sign-inversion";
-  private final String name;
+  private final AttackInfo info;
 
   public BlindFlip() {
     this(NAME);
   }
 
   public BlindFlip(String name) {
-    this.name = name;
+    this.info = AttackInfo.blindBoth(name);
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  public AttackInfo info() {
+    return info;
   }
 
   @Override

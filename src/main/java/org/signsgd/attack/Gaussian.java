@@ -16,6 +16,7 @@ import org.signsgd.vote.SignVector;
  */
 public final class Gaussian implements Attack {
   public static final String NAME = "gaussian";
+  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.BLIND, Set.of(MessageKind.SIGN, MessageKind.DENSE));
   private final double mean;
   private final double std;
 
@@ -25,18 +26,8 @@ public final class Gaussian implements Attack {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

@@ -13,20 +13,11 @@ import org.signsgd.message.MessageKind;
  */
 public final class LabelFlip implements Attack {
   public static final String NAME = "label-flip";
+  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.BLIND, Set.of(MessageKind.SIGN, MessageKind.DENSE));
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

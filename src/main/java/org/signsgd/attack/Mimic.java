@@ -13,6 +13,7 @@ import org.signsgd.message.MessageKind;
  */
 public final class Mimic implements Attack {
   public static final String NAME = "mimic";
+  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.DENSE));
 
   private final int target;
 
@@ -21,18 +22,8 @@ public final class Mimic implements Attack {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.OMNISCIENT;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

@@ -13,20 +13,11 @@ import org.signsgd.message.MessageKind;
  */
 public final class ReversedSum implements Attack {
   public static final String NAME = "reversed-sum";
+  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.DENSE));
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.OMNISCIENT;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

@@ -18,6 +18,7 @@ import org.signsgd.vote.SignVector;
  */
 public final class StochasticSignFlip implements Attack {
   public static final String NAME = "stochastic-sign-flip";
+  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.BLIND, Set.of(MessageKind.SIGN, MessageKind.DENSE));
   private final double r;
 
   public StochasticSignFlip(double r) {
@@ -28,18 +29,8 @@ public final class StochasticSignFlip implements Attack {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   /** s with coordinate n flipped where the n-th draw U_n ≤ r (zeros stay zero). */
