@@ -72,6 +72,14 @@ public interface Attack {
     return true;
   }
 
+  /**
+   * What an optimising attack's last {@link #forge} found (the factor it sent with and the candidates it evaluated),
+   * recorded in the iterations/ rows; null for an attack that searches nothing, or when there was no Byzantine worker.
+   */
+  default AttackSearch lastSearch() {
+    return null;
+  }
+
   /** True when the Byzantine workers compute their gradients on flipped labels instead of forging messages. */
   default boolean flipsLabels() {
     return false;

@@ -52,7 +52,7 @@ class EffectiveSettingsTest {
         model: {name: quadratic, x0: normal}
         """);
     assertThat(s.json()).contains("\"aggregator\":{\"name\":\"krum\",\"neighbours\":\"auto\",\"squared\":true}",
-        "\"attack\":{\"name\":\"alie\",\"z\":\"paper\"}", "\"lr\":{\"initial\":0.1,\"schedule\":\"constant\"}",
+        "\"attack\":{\"direction\":\"minus\",\"name\":\"alie\",\"z\":\"paper\"}", "\"lr\":{\"initial\":0.1,\"schedule\":\"constant\"}",
         "\"momentum\":{\"at\":\"worker\",\"beta\":0.9,\"dampening\":0.0,\"nesterov\":false}", "\"batch_size\":\"t\"",
         "\"model\":{\"dim\":1000,\"name\":\"quadratic\",\"noise_std\":1.0,\"x0\":\"normal\"}",
         "\"declared_byzantine\":2");

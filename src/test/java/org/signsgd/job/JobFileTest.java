@@ -88,7 +88,8 @@ class JobFileTest {
         + "allowed: majority-vote, mean, sign-fd, sign-fv, krum, multi-krum, median, trimmed-mean, phocas, meamed, "
         + "bulyan, geometric-median, centered-clipping, nnm");
     String attacks = "none, blind-flip, sign-inversion, stochastic-sign-flip, omniscient, byzantine-vote, "
-        + "zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, mimic, label-flip";
+        + "zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, mimic, label-flip, "
+        + "optimal-alie, optimal-fall-of-empires, bulyan-targeted, min-max, min-sum";
     // the list is cut when the temporary directory's name makes the line too long
     assertThatThrownBy(() -> JobFile.load(write(BASE.replace("attack: omniscient", "attack: blnd-flip")), List.of()))
         .satisfies(e -> {

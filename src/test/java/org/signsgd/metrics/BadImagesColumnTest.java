@@ -25,7 +25,7 @@ class BadImagesColumnTest {
 
   private static IterationRow row(String run, long t, long bad) {
     return new IterationRow(run, t, 0.1, 1.0, null, null, null, null, null, null, null, null, null, null, null,
-        null, 0, 8, 8, 1, 1, 1, "signsgd", "majority-vote", "none", 3, 0, "1", 7, 10, bad);
+        null, 0, 8, 8, 1, 1, 1, "signsgd", "majority-vote", "none", 3, 0, "1", 7, 10, bad, null, null);
   }
 
   @Test
@@ -33,11 +33,12 @@ class BadImagesColumnTest {
     SparkSession spark = SparkSessions.get("local[2]");
     MetricsTables tables = new MetricsTables(spark, OutputDir.of(dir.toString(),
         spark.sparkContext().hadoopConfiguration()));
-    // the earlier version's schema: every column but bad_images
+    // the earlier version's schema: the columns before bad_images
     StructField[] fields = IterationSchema.SCHEMA.fields();
-    StructType old = new StructType(java.util.Arrays.copyOf(fields, fields.length - 1));
+    int kept = IterationSchema.SCHEMA.fieldIndex("bad_images");
+    StructType old = new StructType(java.util.Arrays.copyOf(fields, kept));
     Row full = IterationSchema.toRow(row("old", 0, 0));
-    Object[] values = new Object[fields.length - 1];
+    Object[] values = new Object[kept];
     for (int i = 0; i < values.length; i++) {
       values[i] = full.get(i);
     }
