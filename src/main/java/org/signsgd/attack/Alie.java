@@ -1,7 +1,6 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
@@ -16,7 +15,7 @@ import org.signsgd.message.MessageKind;
  */
 public final class Alie implements Attack {
   public static final String NAME = "alie";
-  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.DENSE));
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   private final boolean implementations;
   private final double factor;

@@ -1,8 +1,6 @@
 package org.signsgd.attack;
 
 import java.util.Arrays;
-import java.util.Set;
-import org.signsgd.message.MessageKind;
 
 /**
  * {@code bulyan-targeted}: the attack of El Mhamdi, Guerraoui, Rouault, "The Hidden Vulnerability of Distributed
@@ -18,7 +16,7 @@ public final class BulyanTargeted extends FactorSearchAttack {
   public static final int ALL = -2;
   /** {@code target} value for the last coordinate. */
   public static final int LAST = -1;
-  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.DENSE));
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   private final int target;
 

@@ -1,9 +1,7 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import org.signsgd.message.Message;
-import org.signsgd.message.MessageKind;
 
 /**
  * Label flipping (data poisoning, blind; Blades {@code LabelFlipCallback}, EPFML {@code labelflipping.py}): the
@@ -13,7 +11,7 @@ import org.signsgd.message.MessageKind;
  */
 public final class LabelFlip implements Attack {
   public static final String NAME = "label-flip";
-  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.BLIND, Set.of(MessageKind.SIGN, MessageKind.DENSE));
+  private static final AttackInfo INFO = AttackInfo.blindBoth(NAME);
 
   @Override
   public AttackInfo info() {

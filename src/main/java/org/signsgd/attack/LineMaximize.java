@@ -20,7 +20,7 @@ final class LineMaximize {
 
   private LineMaximize() {}
 
-  /** The best factor found with {@code evaluations} calls of {@code objective}, starting at 0 with step {@code step}. */
+  /** The best factor found by {@code evaluations} calls of {@code objective}, from 0 with first step {@code step}. */
   static double argMax(DoubleUnaryOperator objective, int evaluations, double step) {
     double bestX = 0;
     double bestY = objective.applyAsDouble(bestX);

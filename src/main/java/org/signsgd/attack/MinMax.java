@@ -1,7 +1,5 @@
 package org.signsgd.attack;
 
-import java.util.Set;
-import org.signsgd.message.MessageKind;
 
 /**
  * {@code min-max} (Shejwalkar and Houmansadr, "Manipulating the Byzantine: Optimizing Model Poisoning Attacks and
@@ -12,7 +10,7 @@ import org.signsgd.message.MessageKind;
  */
 public final class MinMax extends DistanceBoundedAttack {
   public static final String NAME = "min-max";
-  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.DENSE));
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   public MinMax(Deviation deviation, double gamma) {
     super(deviation, gamma);

@@ -1,7 +1,5 @@
 package org.signsgd.attack;
 
-import java.util.Set;
-import org.signsgd.message.MessageKind;
 
 /**
  * {@code min-sum} (Shejwalkar and Houmansadr, "Manipulating the Byzantine: Optimizing Model Poisoning Attacks and
@@ -14,7 +12,7 @@ import org.signsgd.message.MessageKind;
  */
 public final class MinSum extends DistanceBoundedAttack {
   public static final String NAME = "min-sum";
-  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.DENSE));
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   /** Which honest vector's sum bounds b's. */
   public enum Bound {

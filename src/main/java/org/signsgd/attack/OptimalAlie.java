@@ -1,7 +1,5 @@
 package org.signsgd.attack;
 
-import java.util.Set;
-import org.signsgd.message.MessageKind;
 
 /**
  * {@code optimal-alie}: "A Little Is Enough" (Baruch, Baruch, Goldberg, NeurIPS 2019) with its factor searched
@@ -12,7 +10,7 @@ import org.signsgd.message.MessageKind;
  */
 public final class OptimalAlie extends FactorSearchAttack {
   public static final String NAME = "optimal-alie";
-  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.DENSE));
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   public OptimalAlie(int evaluations, double step, AttackDirection direction) {
     super(evaluations, step, direction);

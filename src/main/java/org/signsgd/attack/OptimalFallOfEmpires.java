@@ -1,7 +1,5 @@
 package org.signsgd.attack;
 
-import java.util.Set;
-import org.signsgd.message.MessageKind;
 
 /**
  * {@code optimal-fall-of-empires}: the inner-product manipulation of Xie, Koyejo, Gupta, "Fall of Empires: Breaking
@@ -12,7 +10,7 @@ import org.signsgd.message.MessageKind;
  */
 public final class OptimalFallOfEmpires extends FactorSearchAttack {
   public static final String NAME = "optimal-fall-of-empires";
-  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.DENSE));
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   public OptimalFallOfEmpires(int evaluations, double step, AttackDirection direction) {
     super(evaluations, step, direction);

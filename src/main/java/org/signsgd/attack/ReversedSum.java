@@ -1,7 +1,6 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
@@ -13,7 +12,7 @@ import org.signsgd.message.MessageKind;
  */
 public final class ReversedSum implements Attack {
   public static final String NAME = "reversed-sum";
-  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.DENSE));
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   @Override
   public AttackInfo info() {

@@ -190,8 +190,9 @@ public final class ChunkWork {
       r.restoreState(rule.state());
     }
     int f = Math.max(0, plan.declaredByzantine() - dropped);
-    return r.aggregate(all, new AggregationContext(plan.workers(), f, round.iteration(), SeedStreams.of(plan.seed(),
-        round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE, chunk))).toFloats();
+    java.util.random.RandomGenerator ties = SeedStreams.of(plan.seed(), round.iteration(), SeedStreams.DRIVER,
+        SeedStreams.Purpose.TIE, chunk);
+    return r.aggregate(all, new AggregationContext(plan.workers(), f, round.iteration(), ties)).toFloats();
   }
 
   /** Per worker, its message's sign agreements with {@code direction} (−1: no message of that worker). */
