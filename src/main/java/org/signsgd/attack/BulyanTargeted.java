@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * {@code bulyan-targeted}: the attack of El Mhamdi, Guerraoui, Rouault, "The Hidden Vulnerability of Distributed
- * Learning in Byzantium", ICML 2018, §3, as ByzantineMomentum's {@code bulyan} attack builds it: every Byzantine
+ * Learning in Byzantium", ICML 2018, as ByzantineMomentum's {@code bulyan} attack builds it: every Byzantine
  * worker sends the honest mean with one coordinate pushed, b = μ + λ·e_k ({@code direction: minus}: μ − λ·e_k), k the
  * {@code target} coordinate (the last one by default, as that code's index −1; {@code target: all} pushes every
  * coordinate, e = (1, …, 1)), λ ≥ 0 from {@link LineMaximize} against the run's rule over {@code evaluations} tries

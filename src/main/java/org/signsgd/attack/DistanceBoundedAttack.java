@@ -7,7 +7,7 @@ import org.signsgd.message.MessageKind;
 
 /**
  * The AGR-agnostic attacks of Shejwalkar and Houmansadr, "Manipulating the Byzantine: Optimizing Model Poisoning
- * Attacks and Defenses for Federated Learning", NDSS 2021, §IV-B (min-max, min-sum): every Byzantine worker sends
+ * Attacks and Defenses for Federated Learning", NDSS 2021, the AGR-agnostic min-max and min-sum: every Byzantine worker sends
  * b = μ + γ·∇p, ∇p a fixed perturbation of the honest mean μ, with the largest γ that keeps b's distances to the honest
  * vectors within those of the honest vectors among themselves ({@link #admits}). γ is found by the authors' search: γ
  * starts at {@code gamma} (10), and with a step starting at γ and halved each time, γ goes up by half the step when b

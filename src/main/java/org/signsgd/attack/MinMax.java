@@ -3,7 +3,7 @@ package org.signsgd.attack;
 
 /**
  * {@code min-max} (Shejwalkar and Houmansadr, "Manipulating the Byzantine: Optimizing Model Poisoning Attacks and
- * Defenses for Federated Learning", NDSS 2021, Eq. 6): the largest γ such that b = μ + γ·∇p is no farther from any
+ * Defenses for Federated Learning", NDSS 2021, the AGR-agnostic min-max): the largest γ such that b = μ + γ·∇p is no farther from any
  * honest vector than the two farthest honest vectors are from each other, max_i ‖b − x_i‖² ≤ max_{i,j} ‖x_i − x_j‖².
  * ∇p by {@code deviation} ({@code std} by default, as Blades' MinMaxAdversary; {@code unit-vec}, {@code sign}), the
  * search from {@code gamma} = 10 ({@link DistanceBoundedAttack}). Any B ≤ Q − 1. See docs/attacks.md.

@@ -3,7 +3,7 @@ package org.signsgd.attack;
 
 /**
  * {@code min-sum} (Shejwalkar and Houmansadr, "Manipulating the Byzantine: Optimizing Model Poisoning Attacks and
- * Defenses for Federated Learning", NDSS 2021, Eq. 7): the largest γ such that the sum of b's squared distances to the
+ * Defenses for Federated Learning", NDSS 2021, the AGR-agnostic min-sum): the largest γ such that the sum of b's squared distances to the
  * honest vectors, b = μ + γ·∇p, is at most that of the worst honest vector, Σ_i ‖b − x_i‖² ≤ max_i Σ_j ‖x_i − x_j‖²
  * ({@code bound: worst}, the paper's, default). The authors' code and Blades' MinsumAdversary bound by the best one,
  * min_i Σ_j ‖x_i − x_j‖² ({@code bound: best}). ∇p by {@code deviation} ({@code unit-vec} by default, as that code;

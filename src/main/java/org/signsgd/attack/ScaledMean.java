@@ -6,7 +6,7 @@ import org.signsgd.message.MessageKind;
 
 /**
  * Attacks that send a multiple of the honest mean μ: {@code fall-of-empires} (inner-product manipulation, Xie, Koyejo,
- * Gupta, "Fall of Empires: Breaking Byzantine-tolerant SGD by Inner Product Manipulation", UAI 2019, §4) b = −ε·μ,
+ * Gupta, "Fall of Empires: Breaking Byzantine-tolerant SGD by Inner Product Manipulation", UAI 2019) b = −ε·μ,
  * ε = 0.1 by default ({@code direction: plus} sends +ε·μ, the honest side); {@code sign-flip} b = −μ (ByzFL's
  * SignFlipping). See docs/attacks.md.
  */
