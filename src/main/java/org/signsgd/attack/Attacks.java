@@ -87,7 +87,12 @@ public final class Attacks {
       target = BulyanTargeted.ALL;
       p.use("target", "all");
     } else {
-      target = p.intValue("target", 0, 0, Integer.MAX_VALUE);
+      try {
+        target = p.intValue("target", 0, 0, Integer.MAX_VALUE);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(BulyanTargeted.NAME + ": parameter target is " + raw
+            + "; allowed: last, all or a coordinate index >= 0");
+      }
     }
     return new BulyanTargeted(target, evaluations(p), step(p), direction(p, AttackDirection.PLUS));
   }

@@ -107,6 +107,8 @@ class AdaptiveAttacksWorkedExampleTest {
     assertSent(attack("bulyan-targeted", Map.of("target", "all", "evaluations", 4)).forge(view("mean")), 9, 8, 0);
     assertThatThrownBy(() -> attack("bulyan-targeted", Map.of("target", 2)).forge(view("median")))
         .hasMessage("bulyan-targeted: target is 2 with d=2; allowed: 0 <= target <= 1, last or all");
+    assertThatThrownBy(() -> attack("bulyan-targeted", Map.of("target", "first")))
+        .hasMessage("bulyan-targeted: parameter target is first; allowed: last, all or a coordinate index >= 0");
   }
 
   /**
