@@ -75,6 +75,9 @@ class EffectiveSettingsTest {
         "e50ee568107d2812");
     assertRunIds("logistic-regression", 25, "logistic-regression-cad8df24", "logistic-regression-a1009d88",
         "757bc2b75efc3cb9");
+    // 44 of its 46 runs attack with alie or fall-of-empires: their direction parameter's default keeps the ids
+    assertRunIds("elmhamdi-mnist-quick", 46, "elmhamdi-mnist-quick-7b1722e1", "elmhamdi-mnist-quick-c55905ce",
+        "766dd1f2ad7fd2f6");
   }
 
   private static void assertRunIds(String job, int count, String first, String last, String digest)
