@@ -1,43 +1,41 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
 
 /**
  * "A Little Is Enough: Circumventing Defenses For Distributed Learning" (Baruch, Baruch, Goldberg, NeurIPS 2019, §3):
- * every Byzantine worker sends b = μ − z·σ (μ, σ: the honest vectors' mean and unbiased std). z = Φ⁻¹(p) with
- * s = ⌊n/2 + 1⌋ − f supporters and p = (n − s)/n (the paper's, default) or p = (n − f − s)/(n − f)
- * ({@code z: implementations}, EPFML, Blades), or a fixed {@code factor} (seed 003 / LPD: 1.5). n = Q, f = the actual
- * Byzantine count.
+ * every Byzantine worker sends b = μ − z·σ (μ, σ: the honest vectors' mean and unbiased std), or b = μ + z·σ with
+ * {@code direction: plus} (ByzFL's ALittleIsEnough, ByzantineMomentum's {@code little}, Blades' ALIE). z = Φ⁻¹(p)
+ * with s = ⌊n/2 + 1⌋ − f supporters and p = (n − s)/n (the paper's, default) or p = (n − f − s)/(n − f)
+ * ({@code z: implementations}, as EPFML's and Blades' code), or a fixed {@code factor} ≥ 0 (ByzFL's default τ = 1.5).
+ * n = Q, f = the actual Byzantine count. See docs/attacks.md.
  */
 public final class Alie implements Attack {
   public static final String NAME = "alie";
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   private final boolean implementations;
   private final double factor;
+  private final AttackDirection direction;
 
   /** @param factor a fixed z, or NaN for the formula */
   public Alie(boolean implementations, double factor) {
+    this(implementations, factor, AttackDirection.MINUS);
+  }
+
+  /** @param factor a fixed z, or NaN for the formula; {@code direction} the side of μ that b lies on */
+  public Alie(boolean implementations, double factor, AttackDirection direction) {
     this.implementations = implementations;
     this.factor = factor;
+    this.direction = direction;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.OMNISCIENT;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override
@@ -65,11 +63,11 @@ public final class Alie implements Attack {
     return new NormalDistribution(null, 0, 1).inverseCumulativeProbability(p(n, f));
   }
 
-  /** b = μ − z σ over the honest rows. */
+  /** b = μ ∓ z σ over the honest rows. */
   double[] vector(double[][] honest, int n, int f) {
     double[] mu = HonestStats.mean(honest);
     double[] sigma = HonestStats.std(honest, mu);
-    double z = z(n, f);
+    double z = direction == AttackDirection.MINUS ? z(n, f) : -z(n, f);
     double[] b = new double[mu.length];
     for (int k = 0; k < b.length; k++) {
       b[k] = mu[k] - z * sigma[k];

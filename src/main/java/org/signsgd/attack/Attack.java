@@ -20,12 +20,21 @@ import org.signsgd.message.MessageKind;
  * </ul>
  */
 public interface Attack {
-  String name();
+  /** The attack's name, threat model and message kinds, stated once. */
+  AttackInfo info();
 
-  ThreatModel threatModel();
+  default String name() {
+    return info().name();
+  }
+
+  default ThreatModel threatModel() {
+    return info().model();
+  }
 
   /** The message kinds the attack can forge. */
-  Set<MessageKind> kinds();
+  default Set<MessageKind> kinds() {
+    return info().kinds();
+  }
 
   /**
    * Throws an {@link IllegalArgumentException} naming the attack, the values and the allowed range when the
@@ -61,6 +70,14 @@ public interface Attack {
    */
   default boolean coordinateWise() {
     return true;
+  }
+
+  /**
+   * What an optimising attack's last {@link #forge} found (the factor it sent with and the candidates it evaluated),
+   * recorded in the iterations/ rows; null for an attack that searches nothing, or when there was no Byzantine worker.
+   */
+  default AttackSearch lastSearch() {
+    return null;
   }
 
   /** True when the Byzantine workers compute their gradients on flipped labels instead of forging messages. */

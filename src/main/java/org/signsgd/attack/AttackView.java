@@ -27,16 +27,39 @@ import org.signsgd.vote.TieRule;
  * @param iteration t
  * @param chunk which coordinate chunk of the messages the view holds (the server works chunk by chunk; every
  *     chunk has its own streams, chunk 0 those of the whole vector)
+ * @param rule the run's rule as an optimising attack may try it on candidate forgeries (omniscient views of whole
+ *     vectors only; null otherwise)
  */
 public record AttackView(ThreatModel model, MessageKind kind, int dimension, int workers, List<Message> own,
     List<float[]> ownVectors, List<Message> honest, float[] reference, TieRule encoding, long seed,
-    long iteration, int chunk) {
+    long iteration, int chunk, RuleTrial rule) {
+
+  /**
+   * The run's aggregation rule on the honest messages of the view and candidate Byzantine ones, as the server
+   * would run it this iteration (same n, declared f and tie stream), without changing the rule's state: a stateful
+   * rule is tried on a copy of its state.
+   */
+  @FunctionalInterface
+  public interface RuleTrial {
+    /**
+     * @param forged one candidate message per Byzantine worker, in the order of {@link AttackView#own()}
+     * @return the direction the rule would output, as floats
+     */
+    float[] aggregate(List<Message> forged);
+  }
+
+  /** A view of one chunk, without the rule. */
+  public AttackView(ThreatModel model, MessageKind kind, int dimension, int workers, List<Message> own,
+      List<float[]> ownVectors, List<Message> honest, float[] reference, TieRule encoding, long seed,
+      long iteration, int chunk) {
+    this(model, kind, dimension, workers, own, ownVectors, honest, reference, encoding, seed, iteration, chunk, null);
+  }
 
   /** A view of whole messages (chunk 0). */
   public AttackView(ThreatModel model, MessageKind kind, int dimension, int workers, List<Message> own,
       List<float[]> ownVectors, List<Message> honest, float[] reference, TieRule encoding, long seed,
       long iteration) {
-    this(model, kind, dimension, workers, own, ownVectors, honest, reference, encoding, seed, iteration, 0);
+    this(model, kind, dimension, workers, own, ownVectors, honest, reference, encoding, seed, iteration, 0, null);
   }
 
   public AttackView {
@@ -93,6 +116,23 @@ public record AttackView(ThreatModel model, MessageKind kind, int dimension, int
       throw new IllegalStateException(attack + ": no reference gradient was computed for iteration " + iteration);
     }
     return reference;
+  }
+
+  /**
+   * What the run's rule outputs on the honest messages and {@code forged} (one per Byzantine worker, in the order of
+   * {@link #own()}); throws in a blind view or when the server gave no rule (a chunked view).
+   */
+  public float[] aggregateWith(String attack, List<Message> forged) {
+    requireOmniscient(attack, "the run's rule");
+    if (rule == null) {
+      throw new IllegalStateException(attack + " tries the run's rule on whole vectors; this view holds chunk "
+          + chunk + " without the rule (the attack must not be coordinate-wise)");
+    }
+    if (forged.size() != own.size()) {
+      throw new IllegalArgumentException(attack + " tried the rule with " + forged.size() + " forged messages; "
+          + "expected one per Byzantine worker: " + own.size());
+    }
+    return rule.aggregate(forged);
   }
 
   /** The seeded stream of Byzantine worker {@code worker} for this iteration. */

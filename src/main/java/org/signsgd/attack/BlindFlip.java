@@ -1,10 +1,8 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
-import org.signsgd.message.MessageKind;
 import org.signsgd.message.SignMessage;
 
 /**
@@ -15,31 +13,21 @@ import org.signsgd.message.SignMessage;
  */
 public final class BlindFlip implements Attack {
   public static final String NAME = "blind-flip";
-  /** Park and Lee 2024's name for the same rule (SIA; seed 002 code {@code attack_method='det'}). */
+  /** Park and Lee 2024's name for the same rule (SIA; their code's {@code attack_method='det'}). */
   public static final String SIGN_INVERSION = "sign-inversion";
-  private final String name;
+  private final AttackInfo info;
 
   public BlindFlip() {
     this(NAME);
   }
 
   public BlindFlip(String name) {
-    this.name = name;
+    this.info = AttackInfo.blindBoth(name);
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  public AttackInfo info() {
+    return info;
   }
 
   @Override

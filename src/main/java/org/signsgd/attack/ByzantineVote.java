@@ -18,6 +18,7 @@ import org.signsgd.vote.VoteTally;
  */
 public final class ByzantineVote implements Attack {
   public static final String NAME = "byzantine-vote";
+  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.BLIND, Set.of(MessageKind.SIGN));
 
   /** What the Byzantines aggregate. */
   public enum Source {
@@ -36,18 +37,8 @@ public final class ByzantineVote implements Attack {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

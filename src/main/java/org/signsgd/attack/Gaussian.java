@@ -1,7 +1,6 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
@@ -11,11 +10,12 @@ import org.signsgd.vote.SignVector;
 
 /**
  * Gaussian noise: each Byzantine worker sends b_k ~ N(μ₀, σ₀²) i.i.d. per coordinate (blind; ByzFL's Gaussian
- * attack and defaults μ₀ = 0, σ₀ = 1). On a sign run it sends sign(b) (Park and Lee 2024's Gaussian attack, seed 002
- * code {@code gauss}).
+ * attack and defaults μ₀ = 0, σ₀ = 1). On a sign run it sends sign(b) (the Gaussian attack of Park and Lee,
+ * "SignSGD with Federated Defense", ICML 2024, in their code {@code gauss}).
  */
 public final class Gaussian implements Attack {
   public static final String NAME = "gaussian";
+  private static final AttackInfo INFO = AttackInfo.blindBoth(NAME);
   private final double mean;
   private final double std;
 
@@ -25,18 +25,8 @@ public final class Gaussian implements Attack {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

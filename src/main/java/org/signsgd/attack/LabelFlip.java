@@ -1,9 +1,7 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import org.signsgd.message.Message;
-import org.signsgd.message.MessageKind;
 
 /**
  * Label flipping (data poisoning, blind; Blades {@code LabelFlipCallback}, EPFML {@code labelflipping.py}): the
@@ -13,20 +11,11 @@ import org.signsgd.message.MessageKind;
  */
 public final class LabelFlip implements Attack {
   public static final String NAME = "label-flip";
+  private static final AttackInfo INFO = AttackInfo.blindBoth(NAME);
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
@@ -13,6 +12,7 @@ import org.signsgd.message.MessageKind;
  */
 public final class Mimic implements Attack {
   public static final String NAME = "mimic";
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   private final int target;
 
@@ -21,18 +21,8 @@ public final class Mimic implements Attack {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.OMNISCIENT;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

@@ -1,27 +1,16 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import org.signsgd.message.Message;
-import org.signsgd.message.MessageKind;
 
 /** No attack: the "Byzantine" workers send their honest messages. */
 public final class NoAttack implements Attack {
   public static final String NAME = "none";
+  private static final AttackInfo INFO = AttackInfo.blindBoth(NAME);
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

@@ -15,24 +15,16 @@ public final class NonFinite implements Attack {
   public static final String INF = "inf";
 
   private final String name;
+  private final AttackInfo info;
 
   public NonFinite(String name) {
     this.name = name;
+    this.info = new AttackInfo(name, ThreatModel.BLIND, Set.of(MessageKind.DENSE));
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.DENSE);
+  public AttackInfo info() {
+    return info;
   }
 
   @Override

@@ -15,20 +15,11 @@ import org.signsgd.vote.SignVector;
  */
 public final class Omniscient implements Attack {
   public static final String NAME = "omniscient";
+  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.SIGN));
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.OMNISCIENT;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

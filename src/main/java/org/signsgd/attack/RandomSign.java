@@ -14,20 +14,11 @@ import org.signsgd.vote.SignVector;
  */
 public final class RandomSign implements Attack {
   public static final String NAME = "random-sign";
+  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.BLIND, Set.of(MessageKind.SIGN));
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
@@ -13,20 +12,11 @@ import org.signsgd.message.MessageKind;
  */
 public final class ReversedSum implements Attack {
   public static final String NAME = "reversed-sum";
+  private static final AttackInfo INFO = AttackInfo.omniscientDense(NAME);
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.OMNISCIENT;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

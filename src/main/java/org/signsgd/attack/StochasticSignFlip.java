@@ -1,16 +1,15 @@
 package org.signsgd.attack;
 
 import java.util.List;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
-import org.signsgd.message.MessageKind;
 import org.signsgd.message.SignMessage;
 import org.signsgd.vote.SignVector;
 
 /**
- * Stochastic sign flip attack, SSFA(r) (Park and Lee 2024; seed 002 code {@code attack()} with {@code attack_prob}):
+ * Stochastic sign flip attack, SSFA(r) (Park and Lee, "SignSGD with Federated Defense", ICML 2024; their code's
+ * {@code attack()} with {@code attack_prob}):
  * each Byzantine worker sends its own sign with every coordinate flipped independently with probability r:
  * sent_n = sign(g_n)·(2·1[U_n > r] − 1), U_n ~ U[0, 1) from the stream (seed, iteration, worker, ATTACK). r = 1 is the
  * sign inversion attack; r = 1/2 is, in distribution, random signs (the paper's worst case for FD). Dense messages:
@@ -18,6 +17,7 @@ import org.signsgd.vote.SignVector;
  */
 public final class StochasticSignFlip implements Attack {
   public static final String NAME = "stochastic-sign-flip";
+  private static final AttackInfo INFO = AttackInfo.blindBoth(NAME);
   private final double r;
 
   public StochasticSignFlip(double r) {
@@ -28,18 +28,8 @@ public final class StochasticSignFlip implements Attack {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.BLIND;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN, MessageKind.DENSE);
+  public AttackInfo info() {
+    return INFO;
   }
 
   /** s with coordinate n flipped where the n-th draw U_n ≤ r (zeros stay zero). */

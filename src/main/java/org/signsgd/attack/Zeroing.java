@@ -25,6 +25,7 @@ import org.signsgd.vote.VoteTally;
  */
 public final class Zeroing implements Attack {
   public static final String NAME = "zeroing";
+  private static final AttackInfo INFO = new AttackInfo(NAME, ThreatModel.OMNISCIENT, Set.of(MessageKind.SIGN));
 
   /** The first alternating sign when the honest sum is exactly 0. */
   public enum Start {
@@ -43,18 +44,8 @@ public final class Zeroing implements Attack {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public ThreatModel threatModel() {
-    return ThreatModel.OMNISCIENT;
-  }
-
-  @Override
-  public Set<MessageKind> kinds() {
-    return Set.of(MessageKind.SIGN);
+  public AttackInfo info() {
+    return INFO;
   }
 
   @Override

@@ -74,9 +74,12 @@ public final class ChunkWork {
     }
 
     boolean omniscient = attack.threatModel() == ThreatModel.OMNISCIENT;
+    // an optimising attack tries the rule on whole vectors: the honest messages with its candidates
+    AttackView.RuleTrial trial = omniscient && plan.whole() && !sign
+        ? forgedTry -> trial(rule, plan, round, chunk, len, honest, forgedTry) : null;
     AttackView view = new AttackView(attack.threatModel(), plan.kind(), len, plan.workers(), own, ownVectors,
         omniscient ? honest : null, omniscient ? reference : null, plan.encoding(), plan.seed(),
-        round.iteration(), chunk);
+        round.iteration(), chunk, trial);
     List<Message> forged = attack.forge(view);
     Set<Integer> badForged = new HashSet<>();
     List<Message> all = new ArrayList<>(honest);
@@ -162,6 +165,34 @@ public final class ChunkWork {
     return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), dir, all.size(), agreement,
         honest.size(), received, sampled, workerAgreement, Set.copyOf(withZeros), statefulSums,
         stateful == null ? rule.lastWeights() : null, newState);
+  }
+
+  /**
+   * The rule's output on the honest messages and candidate forgeries, as the aggregation below would compute it (a
+   * malformed candidate dropped and f told one less, the same tie stream), leaving the rule untouched: a stateful
+   * rule is tried on a fresh instance given a copy of its state (its resume-point state).
+   */
+  private static float[] trial(Aggregator rule, ServerPlan plan, Round round, int chunk, int len,
+      List<Message> honest, List<Message> forged) {
+    List<Message> all = new ArrayList<>(honest);
+    int dropped = round.badUplinks().size();
+    for (Message m : forged) {
+      if (wellFormed(m, plan.kind(), len)) {
+        all.add(m);
+      } else {
+        dropped++;
+      }
+    }
+    all.sort(Comparator.comparingInt(Message::worker));
+    Aggregator r = rule;
+    if (rule.stateful()) {
+      r = org.signsgd.aggregate.Rules.create(plan.rule());
+      r.restoreState(rule.state());
+    }
+    int f = Math.max(0, plan.declaredByzantine() - dropped);
+    java.util.random.RandomGenerator ties = SeedStreams.of(plan.seed(), round.iteration(), SeedStreams.DRIVER,
+        SeedStreams.Purpose.TIE, chunk);
+    return r.aggregate(all, new AggregationContext(plan.workers(), f, round.iteration(), ties)).toFloats();
   }
 
   /** Per worker, its message's sign agreements with {@code direction} (−1: no message of that worker). */

@@ -345,6 +345,7 @@ public final class Driver {
       computeNs = Math.max(computeNs, u.computeNanos());
       badImages += u.badImages();
     }
+    org.signsgd.attack.AttackSearch search = attack.lastSearch();
     return new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
         eval.loss, eval.accuracy, reference == null ? null : l1(reference), agreement, failure,
         agreement == null ? null : cantelli(agreement), agreement == null ? null : exactFailure(agreement),
@@ -355,7 +356,8 @@ public final class Driver {
         served.malformed(), served.bytesUp(),
         dir.wireBytes() * spec.workers(), computeNs / 1e6, serverMs, (System.nanoTime() - startNanos) / 1e6,
         spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
-        spec.batchSize().label(), spec.seed(), d, badImages);
+        spec.batchSize().label(), spec.seed(), d, badImages, search == null ? null : search.factor(),
+        search == null ? null : search.evaluations());
   }
 
   /** What a step returns: the direction and η_t for the downlink, and the metrics row. */

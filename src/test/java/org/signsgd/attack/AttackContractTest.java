@@ -8,6 +8,8 @@ import java.util.random.RandomGenerator;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.signsgd.aggregate.AggregationContext;
+import org.signsgd.aggregate.Rules;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 import org.signsgd.message.MessageKind;
@@ -17,7 +19,7 @@ import org.signsgd.spec.RuleSpec;
 import org.signsgd.vote.SignVector;
 import org.signsgd.vote.TieRule;
 
-/** STYLE §13: every registered attack keeps the contract of {@link Attack}, on sign and dense runs. */
+/** Every registered attack keeps the contract of {@link Attack}, on sign and dense runs. */
 class AttackContractTest {
 
   @Property(tries = 60, seed = "20261123")
@@ -107,8 +109,16 @@ class AttackContractTest {
       reference[i] = (float) rng.nextGaussian();
     }
     boolean omniscient = model == ThreatModel.OMNISCIENT;
+    // an optimising attack tries the coordinate-wise median on the honest messages and its candidates
+    AttackView.RuleTrial median = forged -> {
+      List<Message> all = new ArrayList<>(honest);
+      all.addAll(forged);
+      return Rules.create(RuleSpec.of("median")).aggregate(all, new AggregationContext(honestCount + byzantine,
+          byzantine, 5, SeedStreams.of(seed, 5, SeedStreams.DRIVER, SeedStreams.Purpose.TIE))).toFloats();
+    };
     return new AttackView(model, kind, d, honestCount + byzantine, own, vectors, omniscient ? honest : null,
-        omniscient ? reference : null, TieRule.ZERO, seed, 5);
+        omniscient ? reference : null, TieRule.ZERO, seed, 5, 0, omniscient && kind == MessageKind.DENSE
+        ? median : null);
   }
 
   private static List<Message> deepCopy(List<Message> messages) {

@@ -172,12 +172,12 @@ class AttacksTest {
     assertThat(Attacks.names()).containsExactly("none", "blind-flip", "sign-inversion",
         "stochastic-sign-flip", "omniscient", "byzantine-vote", "zeroing",
         "random-sign", "reversed-sum", "gaussian", "alie", "fall-of-empires", "sign-flip", "nan", "inf", "mimic",
-        "label-flip");
+        "label-flip", "optimal-alie", "optimal-fall-of-empires", "bulyan-targeted", "min-max", "min-sum");
     assertThat(Attacks.create(RuleSpec.of("zeroing", Map.of("start", "plus")))).isInstanceOf(Zeroing.class);
     assertThatThrownBy(() -> Attacks.create(RuleSpec.of("blind-flp")))
         .hasMessage("unknown attack 'blind-flp' (did you mean 'blind-flip'?); allowed: none, blind-flip, "
             + "sign-inversion, stochastic-sign-flip, omniscient, byzantine-vote, zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, "
-        + "mimic, label-flip");
+        + "mimic, label-flip, optimal-alie, optimal-fall-of-empires, bulyan-targeted, min-max, min-sum");
     assertThatThrownBy(() -> Attacks.create(RuleSpec.of("zeroing", Map.of("start", "middle"))))
         .hasMessage("zeroing: parameter start is middle; allowed: one of [minus, plus]");
     assertThatThrownBy(() -> Attacks.create(RuleSpec.of("gaussian", Map.of("sdt", 2))))

@@ -12,7 +12,7 @@ import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
 import org.signsgd.spec.RuleSpec;
 
-/** REFERENCE Part II §2: the dense attacks on E's honest vectors H = {x_1..x_6}, n = 7, f = 1, to 1e-9. */
+/** The dense attacks on six honest vectors H = {x_1..x_6}, n = 7, f = 1, to 1e-9 (docs/attacks.md). */
 class DenseAttacksWorkedExampleTest {
   static final double[][] H = {{1.0, 2.1}, {2.2, 1.4}, {0.4, 0.9}, {1.6, 0.1}, {2.7, 2.6}, {1.3, 0.7}};
   private static final double TOL = 1e-9;
@@ -35,7 +35,7 @@ class DenseAttacksWorkedExampleTest {
     assertVector(HonestStats.std(H, mu), 0.8286535263, 0.9273618495);
   }
 
-  /** Both z formulas, the table of REFERENCE §2.1. */
+  /** Both z formulas at five (n, f) pairs (the table of docs/attacks.md). */
   @Test
   void alieZOfThePaperAndOfTheImplementations() {
     Alie paper = (Alie) attack("alie", Map.of());
@@ -63,7 +63,7 @@ class DenseAttacksWorkedExampleTest {
   @Test
   void alieVectors() {
     assertVector(((Alie) attack("alie", Map.of("factor", 1.5))).vector(H, 7, 1), 0.2903530439, -0.0910427743);
-    // REFERENCE prints this one to 9 and 8 significant digits: compare to that precision
+    // this one is known to 9 and 8 significant digits: compare to that precision
     double[] paper = ((Alie) attack("alie", Map.of())).vector(H, 7, 1);
     assertThat(paper[0]).isCloseTo(1.38416545, within(5e-9));
     assertThat(paper[1]).isCloseTo(1.1330634, within(5e-8));

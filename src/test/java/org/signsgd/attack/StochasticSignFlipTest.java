@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.signsgd.vote.SignVector;
 
-/** SSFA(r) (REFERENCE Part I §3(e)): the worked example, r = 1 as sign inversion, the flip rate. */
+/** SSFA(r) (Park and Lee, ICML 2024; docs/attacks.md): the worked example, r = 1 as sign inversion, the flip rate. */
 class StochasticSignFlipTest {
   @Test
   void referenceExample() {

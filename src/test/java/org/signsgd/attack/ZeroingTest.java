@@ -14,7 +14,7 @@ import org.signsgd.message.Message;
 import org.signsgd.rng.SeedStreams;
 import org.signsgd.vote.TieRule;
 
-/** REFERENCE Part I §3(c), worked example C: H = 3, f = 2, tie rule zero. */
+/** Akoun and Meyer's zeroing (arXiv 2202.02085, §4), the example of docs/attacks.md: H = 3, f = 2, tie rule zero. */
 class ZeroingTest {
   private static final int[][] HONEST = {{1, 1, 1, -1}, {1, -1, 0, -1}, {1, 1, -1, 0}};
 

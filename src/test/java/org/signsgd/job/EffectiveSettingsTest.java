@@ -52,7 +52,7 @@ class EffectiveSettingsTest {
         model: {name: quadratic, x0: normal}
         """);
     assertThat(s.json()).contains("\"aggregator\":{\"name\":\"krum\",\"neighbours\":\"auto\",\"squared\":true}",
-        "\"attack\":{\"name\":\"alie\",\"z\":\"paper\"}", "\"lr\":{\"initial\":0.1,\"schedule\":\"constant\"}",
+        "\"attack\":{\"direction\":\"minus\",\"name\":\"alie\",\"z\":\"paper\"}", "\"lr\":{\"initial\":0.1,\"schedule\":\"constant\"}",
         "\"momentum\":{\"at\":\"worker\",\"beta\":0.9,\"dampening\":0.0,\"nesterov\":false}", "\"batch_size\":\"t\"",
         "\"model\":{\"dim\":1000,\"name\":\"quadratic\",\"noise_std\":1.0,\"x0\":\"normal\"}",
         "\"declared_byzantine\":2");
@@ -75,6 +75,9 @@ class EffectiveSettingsTest {
         "e50ee568107d2812");
     assertRunIds("logistic-regression", 25, "logistic-regression-cad8df24", "logistic-regression-a1009d88",
         "757bc2b75efc3cb9");
+    // 44 of its 46 runs attack with alie or fall-of-empires: their direction parameter's default keeps the ids
+    assertRunIds("elmhamdi-mnist-quick", 46, "elmhamdi-mnist-quick-7b1722e1", "elmhamdi-mnist-quick-c55905ce",
+        "766dd1f2ad7fd2f6");
   }
 
   private static void assertRunIds(String job, int count, String first, String last, String digest)

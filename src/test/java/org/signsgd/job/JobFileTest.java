@@ -96,7 +96,8 @@ class JobFileTest {
           && rules.startsWith(list.substring(0, list.indexOf(", …")))).as(list).isTrue();
     });
     String attacks = "none, blind-flip, sign-inversion, stochastic-sign-flip, omniscient, byzantine-vote, "
-        + "zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, mimic, label-flip";
+        + "zeroing, random-sign, reversed-sum, gaussian, alie, fall-of-empires, sign-flip, nan, inf, mimic, label-flip, "
+        + "optimal-alie, optimal-fall-of-empires, bulyan-targeted, min-max, min-sum";
     // the list is cut when the temporary directory's name makes the line too long
     assertThatThrownBy(() -> JobFile.load(write(BASE.replace("attack: omniscient", "attack: blnd-flip")), List.of()))
         .satisfies(e -> {

@@ -17,7 +17,8 @@ import org.signsgd.train.SparkSessions;
 
 /**
  * An iterations/ Delta table written before the {@code bad_images} column existed still reads, and a run that
- * appends to it adds the column (schema merging): the earlier rows read null there, the new ones their count.
+ * appends to it adds the column (schema merging): the earlier rows read null there, the new ones their count. The
+ * same holds for the later columns attack_factor and attack_evaluations (an optimising attack's search).
  */
 class BadImagesColumnTest {
   @TempDir
@@ -25,7 +26,7 @@ class BadImagesColumnTest {
 
   private static IterationRow row(String run, long t, long bad) {
     return new IterationRow(run, t, 0.1, 1.0, null, null, null, null, null, null, null, null, null, null, null,
-        null, 0, 8, 8, 1, 1, 1, "signsgd", "majority-vote", "none", 3, 0, "1", 7, 10, bad);
+        null, 0, 8, 8, 1, 1, 1, "signsgd", "majority-vote", "none", 3, 0, "1", 7, 10, bad, bad > 0 ? 2.5 : null, bad > 0 ? 16 : null);
   }
 
   @Test
@@ -33,11 +34,12 @@ class BadImagesColumnTest {
     SparkSession spark = SparkSessions.get("local[2]");
     MetricsTables tables = new MetricsTables(spark, OutputDir.of(dir.toString(),
         spark.sparkContext().hadoopConfiguration()));
-    // the earlier version's schema: every column but bad_images
+    // the earlier version's schema: the columns before bad_images
     StructField[] fields = IterationSchema.SCHEMA.fields();
-    StructType old = new StructType(java.util.Arrays.copyOf(fields, fields.length - 1));
+    int kept = IterationSchema.SCHEMA.fieldIndex("bad_images");
+    StructType old = new StructType(java.util.Arrays.copyOf(fields, kept));
     Row full = IterationSchema.toRow(row("old", 0, 0));
-    Object[] values = new Object[fields.length - 1];
+    Object[] values = new Object[kept];
     for (int i = 0; i < values.length; i++) {
       values[i] = full.get(i);
     }
@@ -54,5 +56,10 @@ class BadImagesColumnTest {
     assertThat(after).hasSize(2);
     assertThat(after.get(0).getLong(1)).isEqualTo(3);
     assertThat(after.get(1).isNullAt(1)).isTrue();
+    List<Row> search = tables.read(Table.ITERATIONS).selectExpr("run_id", "attack_factor", "attack_evaluations")
+        .orderBy("run_id").collectAsList();
+    assertThat(search.get(0).getDouble(1)).isEqualTo(2.5);
+    assertThat(search.get(0).getInt(2)).isEqualTo(16);
+    assertThat(search.get(1).isNullAt(1) && search.get(1).isNullAt(2)).isTrue();
   }
 }

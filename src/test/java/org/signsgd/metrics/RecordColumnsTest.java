@@ -19,12 +19,14 @@ class RecordColumnsTest {
         "exact_failure", "variance_norm_ratio", "variance_norm_ratio_sampled", "variance_bound",
         "cosine_to_reference", "malformed_messages", "bytes_up", "bytes_down", "compute_ms", "aggregate_ms",
         "iteration_ms", "algorithm", "aggregator", "attack", "workers", "byzantine", "batch_size", "seed",
-        "dimension", "bad_images");
+        "dimension", "bad_images", "attack_factor", "attack_evaluations");
     StructField[] f = IterationSchema.SCHEMA.fields();
     assertThat(Arrays.stream(f).filter(StructField::nullable).map(StructField::name)).containsExactly("gap",
         "test_loss", "test_accuracy", "grad_norm_l1", "honest_agreement", "vote_failure_rate", "bound_failure",
         "exact_failure", "variance_norm_ratio", "variance_norm_ratio_sampled", "variance_bound",
-        "cosine_to_reference");
+        "cosine_to_reference", "attack_factor", "attack_evaluations");
+    assertThat(f[31].dataType()).isEqualTo(DataTypes.DoubleType);
+    assertThat(f[32].dataType()).isEqualTo(DataTypes.IntegerType);
     assertThat(f[1].dataType()).isEqualTo(DataTypes.LongType);
     assertThat(f[16].dataType()).isEqualTo(DataTypes.IntegerType);
     assertThat(f[22].dataType()).isEqualTo(DataTypes.StringType);
@@ -33,9 +35,9 @@ class RecordColumnsTest {
   @Test
   void aRowHoldsItsValuesInColumnOrder() {
     IterationRow r = new IterationRow("run", 7, 0.5, 1.25, null, null, null, 3.0, 0.75, 0.1, null, 0.2, null, null,
-        null, null, 2, 100, 200, 1.5, 2.5, 3.5, "signsgd", "majority-vote", "none", 9, 1, "1", 42, 1000, 0);
+        null, null, 2, 100, 200, 1.5, 2.5, 3.5, "signsgd", "majority-vote", "none", 9, 1, "1", 42, 1000, 0, null, null);
     Row row = IterationSchema.toRow(r);
-    assertThat(row.length()).isEqualTo(31);
+    assertThat(row.length()).isEqualTo(33);
     assertThat(row.getString(0)).isEqualTo("run");
     assertThat(row.getLong(1)).isEqualTo(7);
     assertThat(row.get(4)).isNull();

@@ -43,7 +43,7 @@ public final class TestJobs {
         r.malformedMessages(),
         r.bytesUp(), r.bytesDown(), 0, 0, 0, r.algorithm(),
         r.aggregator(), r.attack(), r.workers(), r.byzantine(), r.batchSize(), r.seed(), r.dimension(),
-        r.badImages());
+        r.badImages(), r.attackFactor(), r.attackEvaluations());
   }
 
   public static List<IterationRow> timeless(List<IterationRow> rows) {
