@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code signsgd train | sweep | analyze | bench}: exit 0 success, 2 bad input (one line on stderr), 1 a run that failed. */
 @Command(name = "signsgd", mixinStandardHelpOptions = true, version = "signsgd-spark 0.1.0",
     description = "signSGD with majority vote, Byzantine attacks and robust aggregators on Apache Spark.",
-    subcommands = {TrainCommand.class, SweepCommand.class, AnalyzeCommand.class, PlotCommand.class, BoundCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, SweepCommand.class, AnalyzeCommand.class, PlotCommand.class, BoundCommand.class, BenchCommand.class, ListCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     int code = commandLine().execute(args);
