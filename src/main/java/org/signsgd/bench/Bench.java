@@ -544,7 +544,7 @@ public final class Bench {
   private void serverAtScale() throws IOException {
     int d = serverDimension > 0 ? serverDimension : quick ? 70_000 : 25_557_032;
     int iterations = quick ? 2 : 4;
-    for (String rule : List.of("majority-vote", "median", "krum", "bulyan", "sign-fd")) {
+    for (String rule : serverRules) {
       for (String mode : serverModes) {
         note("server " + rule + " " + mode + " Q=27 d=" + d);
         double[] m;
@@ -568,7 +568,7 @@ public final class Bench {
       }
     }
     int small = quick ? 70_000 : 1_000_000;
-    for (int q : quick ? new int[] {9, 27} : new int[] {9, 27, 81}) {
+    for (int q : !serverGrowth ? new int[0] : quick ? new int[] {9, 27} : new int[] {9, 27, 81}) {
       note("server median sharded Q=" + q + " d=" + small);
       double[] m = serverRun("median", "sharded", q, small, iterations);
       add("j", "server step, median, sharded, Q=" + q + ", d=" + small, m[0], "ms", m[0] / q, "");
@@ -580,6 +580,18 @@ public final class Bench {
 
   public Bench serverDimension(int d) {
     this.serverDimension = d;
+    return this;
+  }
+
+  /** The rules section j measures (all five unless a cluster tool asks for fewer). */
+  private List<String> serverRules = List.of("majority-vote", "median", "krum", "bulyan", "sign-fd");
+
+  /** Whether section j ends with the sharded median against Q (unless a cluster tool measures one rule). */
+  private boolean serverGrowth = true;
+
+  public Bench serverRules(List<String> rules, boolean growth) {
+    this.serverRules = List.copyOf(rules);
+    this.serverGrowth = growth;
     return this;
   }
 

@@ -15,8 +15,8 @@ import org.signsgd.bench.BenchRow;
  * its own. Run with the Java 17 flags (submit/java17-flags) and the test classpath
  * ({@code mvn -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt}):
  * {@code java -Xmx8g -cp target/classes:target/test-classes:$(cat target/test-classpath.txt)
- * org.signsgd.cluster.ServerClusterBench D WORKER_MEMORY [MODES]} (e.g. {@code 25557032 9g sharded}; MODES is
- * driver, sharded or both, comma-separated). Every classpath entry must be absolute or the executors will not find it.
+ * org.signsgd.cluster.ServerClusterBench D WORKER_MEMORY [MODES [RULES]]} (e.g. {@code 25557032 9g sharded median}; MODES
+ * is driver, sharded or both, RULES some of section j's rules, comma-separated; with RULES the Q sweep is left out). Every classpath entry must be absolute or the executors will not find it.
  */
 public final class ServerClusterBench {
   private ServerClusterBench() {}
@@ -25,6 +25,7 @@ public final class ServerClusterBench {
     int d = Integer.parseInt(args[0]);
     String memory = args.length > 1 ? args[1] : "4g";
     List<String> modes = args.length > 2 ? List.of(args[2].split(",")) : List.of("driver", "sharded");
+    List<String> rules = args.length > 3 ? List.of(args[3].split(",")) : null;
     Path dir = Files.createTempDirectory("server-cluster-bench");
     try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 1, memory, memory)) {
       SparkSession.Builder b = SparkSession.builder().master(cluster.url()).appName("server-cluster-bench")
@@ -36,7 +37,8 @@ public final class ServerClusterBench {
       out.printf("driver heap limit (-Xmx): %.0f MB; the target for sharded runs: 3 x 4d + 256 MB = %.0f MB%n",
           Runtime.getRuntime().maxMemory() / 1e6, (3.0 * 4 * d + 256e6) / 1e6);
       try {
-        for (BenchRow r : new Bench(spark, dir, false, out).serverDimension(d).serverModes(modes)
+        for (BenchRow r : (rules == null ? new Bench(spark, dir, false, out) : new Bench(spark, dir, false, out)
+            .serverRules(rules, false)).serverDimension(d).serverModes(modes)
             .run(Set.of("j"))) {
           out.printf("%s  %-70s %14.3f %-3s %8.4f%n", r.section(), r.what(), r.value(), r.unit(), r.ratio());
         }
