@@ -16,6 +16,10 @@ import java.util.List;
  * between runs of one (defence, f, α, attack), other than the seed (momentum placement, a learning-rate axis, ...),
  * form the {@code setting} column, so that such runs are never averaged as if they were seeds. Only runs that
  * finished (completed, resumed or diverged) count.
+ *
+ * <p>One pass: every step reads the one before it once (a CTE read twice is computed twice), the relations between
+ * runs (parameters that differ between runs of one rule, settings that differ within a group) are windows, and
+ * {@code PARTITION BY 0} is a window over all runs.
  */
 final class WorstCase {
   private WorstCase() {}
@@ -47,109 +51,99 @@ final class WorstCase {
           "no_attack_final: final value of the runs with attack none (same defence, f, α, setting), averaged; "
               + "null without such runs"),
       """
-      WITH metric AS (
-        SELECT CASE WHEN COUNT(test_accuracy) > 0 THEN 'test_accuracy'
-                    WHEN COUNT(gap) = COUNT(*) THEN 'gap' ELSE 'train_loss' END AS metric
-        FROM iterations),
+      WITH per_run AS (
+        SELECT run_id, FIRST(aggregator) AS aggregator, FIRST(attack) AS attack, FIRST(byzantine) AS f,
+               COUNT(test_accuracy) AS n_accuracy, COUNT(gap) AS n_gap, COUNT(*) AS n,
+               MAX_BY(test_accuracy, iteration) FILTER (WHERE test_accuracy IS NOT NULL) AS final_accuracy,
+               MAX(test_accuracy) AS best_accuracy,
+               MAX_BY(gap, iteration) FILTER (WHERE gap IS NOT NULL) AS final_gap, MIN(gap) AS best_gap,
+               MAX_BY(train_loss, iteration) FILTER (WHERE train_loss IS NOT NULL) AS final_loss,
+               MIN(train_loss) AS best_loss
+        FROM iterations GROUP BY run_id),
+      measured AS (
+        SELECT p.*, CASE WHEN SUM(n_accuracy) OVER (PARTITION BY 0) > 0 THEN 'test_accuracy'
+                         WHEN SUM(n_gap) OVER (PARTITION BY 0) = SUM(n) OVER (PARTITION BY 0) THEN 'gap'
+                         ELSE 'train_loss' END AS metric
+        FROM per_run p),
       run AS (
-        SELECT run_id, FIRST(job) AS job, BOOL_OR(status = 'diverged') AS diverged
-        FROM runs GROUP BY run_id HAVING BOOL_OR(status IN ('completed', 'resumed', 'diverged'))),
-      per_run AS (
-        SELECT i.run_id, FIRST(i.aggregator) AS aggregator, FIRST(i.attack) AS attack,
-               FIRST(i.byzantine) AS f, FIRST(r.diverged) AS diverged, FIRST(r.job) AS job,
-               MAX_BY(CASE m.metric WHEN 'test_accuracy' THEN i.test_accuracy WHEN 'gap' THEN i.gap
-                      ELSE i.train_loss END, i.iteration)
-                 FILTER (WHERE CASE m.metric WHEN 'test_accuracy' THEN i.test_accuracy WHEN 'gap' THEN i.gap
-                         ELSE i.train_loss END IS NOT NULL) AS final,
-               CASE WHEN FIRST(m.metric) = 'test_accuracy' THEN MAX(i.test_accuracy)
-                    WHEN FIRST(m.metric) = 'gap' THEN MIN(i.gap) ELSE MIN(i.train_loss) END AS best
-        FROM iterations i JOIN run r ON i.run_id = r.run_id CROSS JOIN metric m
-        GROUP BY i.run_id),
-      top AS (
-        SELECT p.run_id, e.key AS k, e.value AS v
-        FROM per_run p LATERAL VIEW explode(from_json(p.job, 'map<string,string>')) e AS key, value),
-      flat AS (
-        SELECT run_id, k, v FROM top WHERE v IS NULL OR v NOT LIKE '{%'
-        UNION ALL
-        SELECT t.run_id, CONCAT(t.k, '.', e.key) AS k, e.value AS v
-        FROM (SELECT * FROM top WHERE v LIKE '{%') t
-        LATERAL VIEW explode(from_json(t.v, 'map<string,string>')) e AS key, value),
-      param AS (
-        SELECT f.run_id, substring_index(f.k, '.', 1) AS part, substr(f.k, instr(f.k, '.') + 1) AS p,
-               COALESCE(f.v, 'null') AS v,
-               CASE WHEN f.k LIKE 'aggregator.%' THEN p.aggregator ELSE p.attack END AS rule
-        FROM flat f JOIN per_run p ON f.run_id = p.run_id
-        WHERE (f.k LIKE 'aggregator.%' OR f.k LIKE 'attack.%') AND f.k NOT IN ('aggregator.name', 'attack.name')),
-      rule_runs AS (
-        SELECT 'aggregator' AS part, aggregator AS rule, COUNT(*) AS n FROM per_run GROUP BY aggregator
-        UNION ALL
-        SELECT 'attack' AS part, attack AS rule, COUNT(*) AS n FROM per_run GROUP BY attack),
+        SELECT m.run_id, m.aggregator, m.attack, m.f, m.metric, r.diverged,
+               CASE m.metric WHEN 'test_accuracy' THEN m.final_accuracy WHEN 'gap' THEN m.final_gap
+                    ELSE m.final_loss END AS final,
+               CASE m.metric WHEN 'test_accuracy' THEN m.best_accuracy WHEN 'gap' THEN m.best_gap
+                    ELSE m.best_loss END AS best,
+               map_from_entries(flatten(transform(map_entries(from_json(r.job, 'map<string,string>')),
+                 e -> CASE WHEN e.value LIKE '{%' THEN transform(map_entries(from_json(e.value,
+                        'map<string,string>')), x -> named_struct('key', CONCAT(e.key, '.', x.key), 'value', x.value))
+                      ELSE array(named_struct('key', e.key, 'value', e.value)) END))) AS settings
+        FROM measured m JOIN (
+          SELECT run_id, FIRST(job) AS job, BOOL_OR(status = 'diverged') AS diverged FROM runs GROUP BY run_id
+          HAVING BOOL_OR(status IN ('completed', 'resumed', 'diverged'))) r ON m.run_id = r.run_id),
+      parts AS (
+        SELECT r.*,
+               map_filter(settings, (k, v) -> k LIKE 'aggregator.%' AND k <> 'aggregator.name') AS rule_params,
+               map_filter(settings, (k, v) -> k LIKE 'attack.%' AND k <> 'attack.name') AS attack_params,
+               map_filter(settings, (k, v) -> NOT array_contains(array""" + NOT_A_SETTING + """
+      , k) AND k NOT LIKE 'aggregator.%' AND k NOT LIKE 'attack.%') AS other
+        FROM run r),
+      siblings AS (
+        SELECT p.*, collect_list(rule_params) OVER (PARTITION BY aggregator) AS rule_siblings,
+               collect_list(attack_params) OVER (PARTITION BY attack) AS attack_siblings
+        FROM parts p),
       told AS (
-        SELECT a.part, a.rule, a.p FROM param a JOIN rule_runs c ON a.part = c.part AND a.rule = c.rule
-        GROUP BY a.part, a.rule, a.p HAVING COUNT(DISTINCT a.v) > 1 OR COUNT(*) < FIRST(c.n)),
-      named AS (
-        SELECT p.run_id,
-               array_sort(collect_list(CASE WHEN t.part = 'aggregator' THEN CONCAT(a.p, '=', a.v) END)) AS rule_params,
-               array_sort(collect_list(CASE WHEN t.part = 'attack' THEN CONCAT(a.p, '=', a.v) END)) AS attack_params
-        FROM per_run p LEFT JOIN param a ON p.run_id = a.run_id
-        LEFT JOIN told t ON a.part = t.part AND a.rule = t.rule AND a.p = t.p
-        GROUP BY p.run_id),
+        SELECT s.*,
+               array_sort(transform(filter(map_entries(rule_params), e -> size(array_distinct(transform(
+                 rule_siblings, m -> m[e.key]))) > 1), e -> CONCAT(substr(e.key, 12), '=', COALESCE(e.value, 'null'))))
+                 AS rule_told,
+               array_sort(transform(filter(map_entries(attack_params), e -> size(array_distinct(transform(
+                 attack_siblings, m -> m[e.key]))) > 1), e -> CONCAT(substr(e.key, 8), '=', COALESCE(e.value, 'null'))))
+                 AS attack_told
+        FROM siblings s),
       labelled AS (
-        SELECT p.run_id, p.f, p.attack, p.diverged, p.final, p.best,
-               CONCAT(p.aggregator, CASE WHEN size(n.rule_params) > 0
-                      THEN CONCAT('(', array_join(n.rule_params, ', '), ')') ELSE '' END) AS defence,
-               CONCAT(p.attack, CASE WHEN size(n.attack_params) > 0
-                      THEN CONCAT('(', array_join(n.attack_params, ', '), ')') ELSE '' END) AS attack_label,
-               CASE WHEN get_json_object(p.job, '$.data.split') = 'dirichlet'
-                    THEN CAST(get_json_object(p.job, '$.data.alpha') AS DOUBLE) END AS alpha
-        FROM per_run p JOIN named n ON p.run_id = n.run_id),
-      sized AS (
-        SELECT l.*, COUNT(*) OVER (PARTITION BY l.defence, l.f, l.alpha, l.attack_label) AS group_runs
+        SELECT t.run_id, t.f, t.attack, t.metric, t.diverged, t.final, t.best, t.other,
+               CONCAT(t.aggregator, CASE WHEN size(t.rule_told) > 0
+                      THEN CONCAT('(', array_join(t.rule_told, ', '), ')') ELSE '' END) AS defence,
+               CONCAT(t.attack, CASE WHEN size(t.attack_told) > 0
+                      THEN CONCAT('(', array_join(t.attack_told, ', '), ')') ELSE '' END) AS attack_label,
+               CASE WHEN t.settings['data.split'] = 'dirichlet' THEN CAST(t.settings['data.alpha'] AS DOUBLE) END
+                 AS alpha
+        FROM told t),
+      grouped AS (
+        SELECT l.*, collect_list(other) OVER (PARTITION BY defence, f, alpha, attack_label) AS group_others
         FROM labelled l),
-      other AS (
-        SELECT f.run_id, f.k, COALESCE(f.v, 'null') AS v FROM flat f
-        WHERE f.k NOT IN """ + NOT_A_SETTING + """
-       AND f.k NOT LIKE 'aggregator.%' AND f.k NOT LIKE 'attack.%'),
-      setting_key AS (
-        SELECT DISTINCT k FROM (
-          SELECT o.k FROM other o JOIN sized s ON o.run_id = s.run_id
-          GROUP BY o.k, s.defence, s.f, s.alpha, s.attack_label
-          HAVING COUNT(DISTINCT o.v) > 1 OR COUNT(*) < FIRST(s.group_runs))),
-      setting AS (
-        SELECT l.run_id, array_join(array_sort(collect_list(CASE WHEN k.k IS NOT NULL
-               THEN CONCAT(o.k, '=', o.v) END)), ', ') AS setting
-        FROM labelled l LEFT JOIN other o ON l.run_id = o.run_id LEFT JOIN setting_key k ON o.k = k.k
-        GROUP BY l.run_id),
+      varying AS (
+        SELECT g.*, filter(array_distinct(flatten(transform(group_others, m -> map_keys(m)))),
+                           k -> size(array_distinct(transform(group_others, m -> m[k]))) > 1) AS varying_keys
+        FROM grouped g),
+      keyed AS (
+        SELECT v.*, array_sort(array_distinct(flatten(collect_list(varying_keys) OVER (PARTITION BY 0))))
+                      AS setting_keys
+        FROM varying v),
       config AS (
-        SELECT l.*, s.setting FROM labelled l JOIN setting s ON l.run_id = s.run_id),
+        SELECT defence, f, alpha, attack_label, attack, metric, diverged, final, best,
+               array_join(transform(filter(setting_keys, k -> other[k] IS NOT NULL), k -> CONCAT(k, '=', other[k])),
+                          ', ') AS setting
+        FROM keyed),
       by_attack AS (
-        SELECT defence, f, alpha, setting, attack_label AS attack, COUNT(*) AS seeds,
-               SUM(CASE WHEN diverged THEN 1 ELSE 0 END) AS diverged, AVG(final) AS final_mean,
-               AVG(best) AS best_mean
-        FROM config WHERE attack <> 'none'
-        GROUP BY defence, f, alpha, setting, attack_label),
-      baseline AS (
-        SELECT defence, f, alpha, setting, AVG(final) AS no_attack
-        FROM config WHERE attack = 'none' GROUP BY defence, f, alpha, setting),
+        SELECT defence, f, alpha, setting, attack_label AS attack, FIRST(attack) = 'none' AS baseline,
+               FIRST(metric) AS metric, COUNT(*) AS seeds, SUM(CASE WHEN diverged THEN 1 ELSE 0 END) AS diverged,
+               AVG(final) AS final_mean, AVG(best) AS best_mean
+        FROM config GROUP BY defence, f, alpha, setting, attack_label),
       ranked AS (
-        SELECT b.*, m.metric,
-               ROW_NUMBER() OVER (PARTITION BY b.defence, b.f, b.alpha, b.setting ORDER BY b.diverged / b.seeds DESC,
-                 CASE WHEN m.metric = 'test_accuracy' THEN b.final_mean ELSE -b.final_mean END ASC NULLS LAST,
-                 b.attack) AS by_final,
-               ROW_NUMBER() OVER (PARTITION BY b.defence, b.f, b.alpha, b.setting ORDER BY b.diverged / b.seeds DESC,
-                 CASE WHEN m.metric = 'test_accuracy' THEN b.best_mean ELSE -b.best_mean END ASC NULLS LAST,
-                 b.attack) AS by_best,
-               COUNT(*) OVER (PARTITION BY b.defence, b.f, b.alpha, b.setting) AS attacks
-        FROM by_attack b CROSS JOIN metric m)
-      SELECT w.defence, w.f, w.alpha, w.setting, w.metric, w.attack AS worst_attack,
-             ROUND(w.final_mean, 4) AS final_mean, ROUND(w.best_mean, 4) AS best_mean, w.seeds, w.diverged,
-             w.attacks, v.attack AS worst_best_attack, ROUND(v.best_mean, 4) AS worst_best,
-             ROUND(n.no_attack, 4) AS no_attack_final
-      FROM ranked w
-      JOIN ranked v ON v.by_best = 1 AND v.defence = w.defence AND v.f = w.f AND v.alpha <=> w.alpha
-        AND v.setting = w.setting
-      LEFT JOIN baseline n ON n.defence = w.defence AND n.f = w.f AND n.alpha <=> w.alpha
-        AND n.setting = w.setting
-      WHERE w.by_final = 1
-      ORDER BY w.setting, w.alpha, w.f, w.defence""");
+        SELECT b.*,
+               ROW_NUMBER() OVER (PARTITION BY defence, f, alpha, setting ORDER BY baseline, diverged / seeds DESC,
+                 CASE WHEN metric = 'test_accuracy' THEN final_mean ELSE -final_mean END ASC NULLS LAST, attack)
+                 AS by_final,
+               ROW_NUMBER() OVER (PARTITION BY defence, f, alpha, setting ORDER BY baseline, diverged / seeds DESC,
+                 CASE WHEN metric = 'test_accuracy' THEN best_mean ELSE -best_mean END ASC NULLS LAST, attack)
+                 AS by_best
+        FROM by_attack b)
+      SELECT defence, f, alpha, setting, FIRST(metric) AS metric, MIN_BY(attack, by_final) AS worst_attack,
+             ROUND(MIN_BY(final_mean, by_final), 4) AS final_mean, ROUND(MIN_BY(best_mean, by_final), 4) AS best_mean,
+             MIN_BY(seeds, by_final) AS seeds, MIN_BY(diverged, by_final) AS diverged,
+             COUNT(*) FILTER (WHERE NOT baseline) AS attacks, MIN_BY(attack, by_best) AS worst_best_attack,
+             ROUND(MIN_BY(best_mean, by_best), 4) AS worst_best,
+             ROUND(MAX(final_mean) FILTER (WHERE baseline), 4) AS no_attack_final
+      FROM ranked GROUP BY defence, f, alpha, setting
+      HAVING COUNT(*) FILTER (WHERE NOT baseline) > 0
+      ORDER BY setting, alpha, f, defence""");
 }
