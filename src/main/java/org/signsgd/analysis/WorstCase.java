@@ -32,6 +32,13 @@ final class WorstCase {
       + "'flush_every', 'check_every', 'checkpoint_every', 'checkpoint_dir', 'workers_per_partition', "
       + "'worker_metrics', 'aggregation', 'aggregation_shards', 'byzantine', 'aggregator', 'attack', 'data.alpha')";
 
+  /**
+   * A parameter's value as a label shows it: a nested rule ({@code then} of a pre-aggregator) as
+   * {@code {name=krum,neighbours=3,squared=true}} rather than its JSON.
+   */
+  private static final String NESTED = "CASE WHEN e.value LIKE '{%' THEN regexp_replace(replace(e.value, '\"', ''), "
+      + "':', '=') ELSE COALESCE(e.value, 'null') END";
+
   static final CannedQuery TABLE = new CannedQuery("worst-case",
       "ByzFL's comparison of defences: per defence, f and Dirichlet α, the strongest attack (lowest final test "
           + "accuracy averaged over seeds; highest final loss for the analytic models) and the no-attack baseline",
@@ -92,11 +99,11 @@ final class WorstCase {
       told AS (
         SELECT s.*,
                array_sort(transform(filter(map_entries(rule_params), e -> size(array_distinct(transform(
-                 rule_siblings, m -> m[e.key]))) > 1), e -> CONCAT(substr(e.key, 12), '=', COALESCE(e.value, 'null'))))
-                 AS rule_told,
+                 rule_siblings, m -> m[e.key]))) > 1), e -> CONCAT(substr(e.key, 12), '=', """ + NESTED + """
+                 ))) AS rule_told,
                array_sort(transform(filter(map_entries(attack_params), e -> size(array_distinct(transform(
-                 attack_siblings, m -> m[e.key]))) > 1), e -> CONCAT(substr(e.key, 8), '=', COALESCE(e.value, 'null'))))
-                 AS attack_told
+                 attack_siblings, m -> m[e.key]))) > 1), e -> CONCAT(substr(e.key, 8), '=', """ + NESTED + """
+                 ))) AS attack_told
         FROM siblings s),
       labelled AS (
         SELECT t.run_id, t.f, t.attack, t.metric, t.diverged, t.final, t.best, t.other,

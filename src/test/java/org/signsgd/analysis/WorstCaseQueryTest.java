@@ -145,6 +145,21 @@ class WorstCaseQueryTest {
   }
 
   @Test
+  void aNestedRuleIsNamedByItsParameters() {
+    // nnm over Krum with 2 or 3 neighbours: two defences, the inner rule shown without its JSON quotes
+    for (int k = 2; k <= 3; k++) {
+      String then = "\"then\":{\"name\":\"krum\",\"neighbours\":" + k + ",\"squared\":true},";
+      run("n" + k + "-alie", "completed", "nnm", then, "alie", 1, null, "worker", 1, 0.125, 0.5, 0.25 * k);
+      run("n" + k + "-gauss", "completed", "nnm", then, "gaussian", 1, null, "worker", 1, 0.125, 0.5, 0.5);
+    }
+    // neighbours 2: alie 0.5 ties gaussian 0.5, to alie; neighbours 3: alie 0.75 > gaussian 0.5; best = final
+    assertThat(rows(views())).containsExactly(
+        "nnm(then={name=krum,neighbours=2,squared=true})|1|null||test_accuracy|alie|0.5|0.5|1|0|2|alie|0.5|null",
+        "nnm(then={name=krum,neighbours=3,squared=true})|1|null||test_accuracy|gaussian|0.5|0.5|1|0|2|gaussian|"
+            + "0.5|null");
+  }
+
+  @Test
   void dirichletAlphaGivesAnFByAlphaHeatmapPerDefence() {
     // mean under alie and gaussian, f ∈ {1, 3}, α ∈ {0.5, 10}: the worst final accuracy in each cell
     double[][] alie = {{0.5, 0.75}, {0.25, 0.625}}; // [f index][α index]
