@@ -47,8 +47,8 @@ final class WorstCase {
           "alpha: the Dirichlet α of data.split: dirichlet (null for other splits)",
           "setting: other settings that differ between runs of one defence, f, α and attack (empty when none)",
           "metric: test_accuracy, else (no test set) gap = f(x) - f* where every row has it, else train_loss",
-          "worst_attack: the attack ranked worst: largest share of runs diverged, then lowest mean final accuracy (highest "
-              + "final loss), then attack name",
+          "worst_attack: the attack ranked worst: largest share of runs diverged, then lowest mean final "
+              + "accuracy (highest final loss), then attack name",
           "final_mean: the worst attack's final value (last evaluation), averaged over its seeds",
           "best_mean: the worst attack's best value (highest accuracy, lowest loss), averaged over its seeds",
           "seeds: runs of the worst attack averaged",
