@@ -170,10 +170,15 @@ class ShippedJobsTest {
     });
     assertThat(runs).extracting(s -> s.data().params().get("alpha")).containsOnly(0.5, 10.0);
     assertThat(runs).extracting(JobSpec::byzantine).containsOnly(1, 3);
-    assertThat(runs).extracting(s -> s.aggregator().name()).containsOnly("mean", "median", "trimmed-mean",
-        "geometric-median", "krum");
+    assertThat(runs).extracting(s -> s.aggregator().name()).containsOnly("mean", "median", "trimmed-mean", "nnm",
+        "caf");
     assertThat(runs).extracting(s -> s.attack().name()).containsOnly("none", "alie", "fall-of-empires",
-        "sign-flip", "gaussian");
+        "sign-flip", "min-max");
+    // ALIE as ByzFL sends it (μ + zσ), and NNM with Krum inside
+    assertThat(runs).filteredOn(s -> s.attack().name().equals("alie"))
+        .allSatisfy(s -> assertThat(s.attack().params()).containsEntry("direction", "plus"));
+    assertThat(runs).filteredOn(s -> s.aggregator().name().equals("nnm"))
+        .allSatisfy(s -> assertThat(s.aggregator().params()).containsEntry("then", "krum"));
     assertThat(runs).extracting(JobSpec::seed).containsOnly(1L, 2L);
   }
 
