@@ -12,7 +12,7 @@ public final class CannedQueries {
   static {
     for (CannedQuery q : List.of(AccuracyAndVotes.ACCURACY, AccuracyAndVotes.VOTE_FAILURE,
         AccuracyAndVotes.VOTE_FAILURE_BY_ITERATION, CostQueries.COMMUNICATION, CostQueries.TIMING,
-        WorkerTrust.TABLE, MomentumRecovery.TABLE, MomentumRecovery.SUMMARY)) {
+        WorkerTrust.TABLE, MomentumRecovery.TABLE, MomentumRecovery.SUMMARY, WorstCase.TABLE)) {
       BY_NAME.put(q.name(), q);
     }
   }

@@ -31,6 +31,8 @@ import org.signsgd.theory.VoteFailure;
  *   <li>loss and test accuracy against the iteration, one panel per algorithm (everything that varies but B),
  *       one line per Byzantine count B (seed 001 Figs 2–5, seed 004 Figs 1–4);
  *   <li>heatmaps of the final accuracy (or loss) over Byzantine fraction × batch size, and attack × aggregator;
+ *   <li>the worst case over attacks (the query {@code worst-case}) as a heatmap over defence × f, or, when the
+ *       Dirichlet α varies, over f × α per defence (ByzFL's f × heterogeneity heatmaps);
  *   <li>the measured vote failure against α = B/Q with the exact value, Cantelli's and the AM-GM bound at the
  *       measured p̂ (the Cantelli and AM-GM steps of the proofs of Akoun and Meyer 2022, Thm 2bis, and Mengoli
  *       et al. 2025, Thm 3.7), and the tolerance α &lt; 1 − 1/(2p̂) marked.
@@ -44,7 +46,8 @@ final class PaperFigures {
   private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
   private static final int MAX_TITLE = 90;
   private static final List<String> FILES = List.of("plots/loss-by-byzantine.png", "plots/accuracy-by-byzantine.png",
-      "plots/heatmap-byzantine-batch.png", "plots/heatmap-attack-aggregator.png", "plots/vote-failure.png");
+      "plots/heatmap-byzantine-batch.png", "plots/heatmap-attack-aggregator.png", "plots/heatmap-worst-case.png",
+      "plots/vote-failure.png");
 
   /** A figure written under the output directory. */
   record Figure(String file, String title, String caption) {}
@@ -90,6 +93,7 @@ final class PaperFigures {
     }
     f.byzantineByBatch(figures);
     f.attackByAggregator(figures);
+    f.worstCase(figures);
     f.voteFailure(figures);
     return figures;
   }
@@ -229,6 +233,59 @@ final class PaperFigures {
         .map(r -> new Cell(r.getString(0), "", r.getString(1), r.getString(2), r.getDouble(3))).toList();
   }
 
+  /**
+   * The worst case over attacks (see {@link WorstCase}), when some defence was run under two attacks or more:
+   * one heatmap over f × α per defence when α varies, else one over defence × f.
+   */
+  private void worstCase(List<Figure> figures) throws IOException {
+    List<Cell> cells = worstCaseCells();
+    if (cells.isEmpty()) {
+      return;
+    }
+    String note = "; each cell is the strongest attack's value for that defence (its runs diverged most often, then "
+        + "the lowest mean final accuracy or highest final loss; the table \"worst-case\" names it)";
+    if (cells.get(0).x().startsWith("f=")) {
+      heatmaps(cells, "plots/heatmap-worst-case.png", "Byzantine workers f", "defence",
+          "under the strongest attack, by defence and f", note, figures);
+    } else {
+      heatmaps(cells, "plots/heatmap-worst-case.png", "Byzantine workers f", "Dirichlet α (small: heterogeneous)",
+          "under the strongest attack, by f and Dirichlet α", note, figures);
+    }
+  }
+
+  /**
+   * The cells of the worst-case heatmaps, from the query {@code worst-case}; none unless some defence met two
+   * attacks or more. When the runs have two Dirichlet α or more: a panel per defence (and setting), x = f, y = α;
+   * otherwise a panel per α (and setting), x = "f=k", y = the defence.
+   */
+  List<Cell> worstCaseCells() {
+    List<Row> rows = spark.sql(WorstCase.TABLE.sql()).collectAsList();
+    if (rows.stream().mapToLong(r -> r.getLong(r.fieldIndex("attacks"))).max().orElse(0) < 2) {
+      return List.of();
+    }
+    boolean alphas = rows.stream().map(r -> r.get(r.fieldIndex("alpha"))).distinct().count() >= 2;
+    List<Cell> cells = new ArrayList<>();
+    for (Row r : rows) {
+      if (r.isNullAt(r.fieldIndex("final_mean"))) {
+        continue;
+      }
+      String defence = r.getString(r.fieldIndex("defence"));
+      String setting = r.getString(r.fieldIndex("setting"));
+      String f = Integer.toString(r.getInt(r.fieldIndex("f")));
+      Object alpha = r.get(r.fieldIndex("alpha"));
+      double value = r.getDouble(r.fieldIndex("final_mean"));
+      if (alphas) {
+        cells.add(new Cell(setting.isEmpty() ? defence : defence + ", " + setting, "", f, String.valueOf(alpha),
+            value));
+      } else {
+        String panel = (alpha == null ? "" : "α=" + alpha) + (alpha != null && !setting.isEmpty() ? ", " : "")
+            + setting;
+        cells.add(new Cell(panel, "", "f=" + f, defence, value));
+      }
+    }
+    return cells;
+  }
+
   /** Rows of runs that did not diverge: a diverged run's rows stop before the divergence. */
   private static final String NOT_DIVERGED = "run_id NOT IN (SELECT run_id FROM runs WHERE status = 'diverged')";
 
@@ -255,6 +312,15 @@ final class PaperFigures {
   }
 
   private void heatmaps(List<Cell> cells, String file, String xTitle, String yTitle, String by,
+      List<Figure> figures) throws IOException {
+    heatmaps(cells, file, xTitle, yTitle, by, "", figures);
+  }
+
+  /**
+   * The heatmaps of {@code cells}, one panel per cell panel; {@code note}, when not empty, ends the caption instead
+   * of the count of diverged runs left out.
+   */
+  private void heatmaps(List<Cell> cells, String file, String xTitle, String yTitle, String by, String note,
       List<Figure> figures) throws IOException {
     Map<String, List<Cell>> panels = new TreeMap<>();
     cells.forEach(c -> panels.computeIfAbsent(c.panel(), k -> new ArrayList<>()).add(c));
@@ -304,7 +370,7 @@ final class PaperFigures {
     if (!charts.isEmpty()) {
       String title = name + ": " + metric + " " + by;
       write(file, title, charts, panels.size(), figures, metric.substring(0, 1).toUpperCase()
-          + metric.substring(1) + " " + by + " (mean over seeds)" + divergedNote());
+          + metric.substring(1) + " " + by + " (mean over seeds)" + (note.isEmpty() ? divergedNote() : note));
     }
   }
 

@@ -64,6 +64,9 @@ public final class Report {
     if (accuracy) {
       section(html, spark, "accuracy", "Accuracy by configuration");
     }
+    if (comparesAttacks(spark)) {
+      section(html, spark, "worst-case", "Worst case over attacks, per defence");
+    }
     if (spark.sql("SELECT COUNT(vote_failure_rate) FROM iterations").first().getLong(0) > 0) {
       section(html, spark, "vote-failure", "Vote failure against the bounds");
     }
@@ -77,6 +80,17 @@ public final class Report {
     html.append("</body></html>\n");
     out.write("index.html", html.toString().getBytes(StandardCharsets.UTF_8));
     return out.display("index.html");
+  }
+
+  /** Whether some defence ran under two attacks or more (besides none): the worst-case table then compares them. */
+  private static boolean comparesAttacks(SparkSession spark) {
+    try {
+      Row most = spark.sql(CannedQueries.get("worst-case").sql()).agg(org.apache.spark.sql.functions.max("attacks"))
+          .first();
+      return !most.isNullAt(0) && most.getLong(0) >= 2;
+    } catch (Exception e) { // AnalysisException: metrics written before a column existed
+      return false;
+    }
   }
 
   /** A one-line error, naming the directory as {@code shownAs}, unless it holds runs/ and iterations/. */

@@ -96,7 +96,7 @@ class CannedQueriesTest {
     assertThat(typo[0]).isEqualTo("2");
     assertThat(typo[2]).isEqualTo("error: --query acuracy: no such query (did you mean 'accuracy'?); allowed: "
         + "accuracy, vote-failure, vote-failure-by-iteration, communication, timing, worker-trust, "
-        + "momentum-recovery, momentum-recovery-summary");
+        + "momentum-recovery, momentum-recovery-summary, worst-case");
     String[] empty = analyze("--query", "accuracy");
     assertThat(empty[0]).isEqualTo("2");
     assertThat(empty[2]).startsWith("error: --metrics " + dir + " holds no metrics");

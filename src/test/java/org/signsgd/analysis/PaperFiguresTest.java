@@ -90,6 +90,8 @@ class PaperFiguresTest {
   void heatmapsOverByzantineFractionAndBatchAndOverAttackAndRule() throws Exception {
     figure("plots/heatmap-byzantine-batch.png", 3, 2, 420); // a panel per (rule, attack): 4
     figure("plots/heatmap-attack-aggregator.png", 3, 2, 420); // a panel per (B, batch): 4
+    // the worst case over the two attacks: a panel per batch size (a setting, not a seed), rules × B in each
+    figure("plots/heatmap-worst-case.png", 2, 1, 420);
   }
 
   @Test
@@ -102,11 +104,12 @@ class PaperFiguresTest {
   void theReportShowsEveryFigureFromTheFileSystem() throws Exception {
     String html = Files.readString(report.resolve("index.html"));
     for (String png : new String[] {"loss.png", "loss-by-byzantine.png", "heatmap-byzantine-batch.png",
-        "heatmap-attack-aggregator.png", "vote-failure.png"}) {
+        "heatmap-attack-aggregator.png", "heatmap-worst-case.png", "vote-failure.png"}) {
       assertThat(html).contains("<img src=\"plots/" + png + "\"");
       assertThat(report.resolve("plots/" + png)).isNotEmptyFile();
     }
     assertThat(html).contains("<h2>Vote failure against the bounds</h2>", "<h2>Bytes per iteration</h2>",
+        "<h2>Worst case over attacks, per defence</h2>",
         "<h2>Time per iteration</h2>", "the tolerance α &lt; 1 − 1/(2p̂)", "16 runs")
         .doesNotContain("not available", "http://", "https://");
     // the heatmaps' cell labels: what varies besides the axes

@@ -158,6 +158,31 @@ class ShippedJobsTest {
   }
 
   @Test
+  void byzflGridIsRulesByAttacksByFByAlpha() {
+    List<JobSpec> runs = JobFile.load(Path.of("jobs", "byzfl-grid.yaml"), List.of("data.dir=" + MnistFixture.dir()));
+    // 2 α × 2 f × 5 rules × 5 attacks (none the baseline) × 2 seeds
+    assertThat(runs).hasSize(200).allSatisfy(s -> {
+      assertThat(s.model().name()).isEqualTo("mlp");
+      assertThat(s.data().params()).containsEntry("split", "dirichlet");
+      assertThat(s.workers() - s.byzantine()).isEqualTo(10); // ByzFL's n = 10 honest + f
+      assertThat(s.declaredByzantine()).isEqualTo(s.byzantine());
+      assertThat(s.iterations()).isEqualTo(40);
+    });
+    assertThat(runs).extracting(s -> s.data().params().get("alpha")).containsOnly(0.5, 10.0);
+    assertThat(runs).extracting(JobSpec::byzantine).containsOnly(1, 3);
+    assertThat(runs).extracting(s -> s.aggregator().name()).containsOnly("mean", "median", "trimmed-mean", "nnm",
+        "caf");
+    assertThat(runs).extracting(s -> s.attack().name()).containsOnly("none", "alie", "fall-of-empires",
+        "sign-flip", "min-max");
+    // ALIE as ByzFL sends it (μ + zσ), and NNM with Krum inside
+    assertThat(runs).filteredOn(s -> s.attack().name().equals("alie"))
+        .allSatisfy(s -> assertThat(s.attack().params()).containsEntry("direction", "plus"));
+    assertThat(runs).filteredOn(s -> s.aggregator().name().equals("nnm"))
+        .allSatisfy(s -> assertThat(s.aggregator().params()).containsEntry("then", "krum"));
+    assertThat(runs).extracting(JobSpec::seed).containsOnly(1L, 2L);
+  }
+
+  @Test
   void everyOtherJobLoads() {
     for (String name : List.of("toy-quadratic.yaml", "linear-regression.yaml", "logistic-regression.yaml")) {
       assertThat(load(name)).as(name).isNotEmpty();
