@@ -28,8 +28,7 @@ class RobustRulesProperties {
    * sign features take only the values k/d (d ≤ 5 here), so equal clusters and equal mean-shift intensities are
    * common. (dnc stays: sub_dim ≥ d here, so no coordinate is drawn and its scores do not tie.)
    */
-  private static final List<String> TIE_PRONE = List.of("signguard", "clustering", "clipped-clustering",
-      "bucketing:median", "clipping:median", "arc:median", "arc:trimmed-mean");
+  private static final List<String> TIE_PRONE = List.of("signguard", "clustering", "clipped-clustering");
 
   private static DenseRule rule(String name) {
     String[] parts = name.split(":");
