@@ -36,7 +36,7 @@ public final class Bucketing extends PreAggregator {
 
   @Override
   int count(int n) {
-    return (n + s - 1) / s;
+    return (n - 1) / s + 1; // ⌈n/s⌉ for n ≥ 1, without n + s overflowing at a large s
   }
 
   @Override

@@ -26,6 +26,14 @@ public interface ChunkedRule {
   /** The direction's coordinates over one chunk. */
   double[] finish(double[][] x, int f, Serializable decided);
 
+  /**
+   * The rule for rows that hold these workers' messages, in this order (a malformed message never reaches the
+   * rule, so row i need not be worker i): a rule that names a worker (MoNNA's pivot) finds its row here.
+   */
+  default ChunkedRule forWorkers(int[] workers) {
+    return this;
+  }
+
   /** The rule on all coordinates at once: one chunk. */
   static double[] whole(ChunkedRule rule, double[][] x, int f) {
     Serializable decided = null;

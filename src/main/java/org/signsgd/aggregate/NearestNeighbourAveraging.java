@@ -8,6 +8,11 @@ package org.signsgd.aggregate;
  * server the pivot is a designated worker, and the guarantee holds only while that worker is honest. Ties: lowest
  * worker index (ByzFL's argpartition leaves them unspecified); a non-finite distance is +∞.
  *
+ * <p>The pivot is a worker, not a position: when a malformed message never reached the rule, the rows are the
+ * remaining workers' and the pivot's row is found by its id; when the pivot's own message was malformed, the lowest
+ * worker whose message arrived stands in. Inside a pre-aggregator the rows are the pre-aggregator's (mixed or
+ * bucketed vectors) and {@code pivot} is a row.
+ *
  * <p>Requires n ≥ 2f + 1 (f &lt; n/2) and pivot &lt; n. Cost: n distances, O(n d), and a sort of n values. The
  * distances are sums over coordinates: one pass, so the rule runs chunk by chunk. The math and a worked example:
  * docs/aggregators.md#monna.
@@ -16,9 +21,36 @@ public final class NearestNeighbourAveraging extends ChunkedDenseRule {
   public static final String NAME = "monna";
 
   private final int pivot;
+  /** The row holding the pivot's message; -1 until the workers of the rows are known (row = pivot then). */
+  private final int row;
 
   public NearestNeighbourAveraging(int pivot) {
+    this(pivot, -1);
+  }
+
+  private NearestNeighbourAveraging(int pivot, int row) {
     this.pivot = pivot;
+    this.row = row;
+  }
+
+  /** The rule for rows of these workers: the pivot's row, or row 0 (the lowest worker there) if it is absent. */
+  @Override
+  public NearestNeighbourAveraging forWorkers(int[] workers) {
+    for (int i = 0; i < workers.length; i++) {
+      if (workers[i] == pivot) {
+        return new NearestNeighbourAveraging(pivot, i);
+      }
+    }
+    return new NearestNeighbourAveraging(pivot, 0);
+  }
+
+  @Override
+  public Direction aggregate(java.util.List<org.signsgd.message.Message> messages, AggregationContext ctx) {
+    if (row >= 0) {
+      return super.aggregate(messages, ctx);
+    }
+    return forWorkers(messages.stream().mapToInt(org.signsgd.message.Message::worker).toArray())
+        .aggregate(messages, ctx);
   }
 
   @Override
@@ -43,10 +75,15 @@ public final class NearestNeighbourAveraging extends ChunkedDenseRule {
   /** ‖x_i − x_pivot‖² over the chunk, for each row i. */
   @Override
   public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
-    checkRequirement(x.length, f);
+    int p = row >= 0 ? row : pivot;
+    if (row < 0) {
+      checkRequirement(x.length, f);
+    } else {
+      Requirements.majority(NAME, x.length, f);
+    }
     double[] out = new double[x.length];
     for (int i = 0; i < x.length; i++) {
-      out[i] = Rows.squaredDistance(x[i], x[pivot]);
+      out[i] = Rows.squaredDistance(x[i], x[p]);
     }
     return out;
   }

@@ -107,7 +107,9 @@ abstract class DistanceBoundedAttack implements Attack {
     int evaluations = 0;
     double[] b = new double[mu.length];
     double[] toHonest = new double[h.length];
-    while (Math.abs(admitted - tried) > TOLERANCE) {
+    // the authors' bisection stops at |admitted − tried| ≤ 1e-5; at a γ above ~1e10 that gap is below one double's
+    // spacing, so it also stops once the step no longer moves γ (without it, a large gamma would spin forever)
+    while (Math.abs(admitted - tried) > TOLERANCE && step / 2 >= Math.ulp(tried)) {
       for (int k = 0; k < b.length; k++) {
         b[k] = mu[k] + tried * p[k];
       }

@@ -33,8 +33,11 @@ public final class MemoryEstimate {
   static long bytes(JobSpec spec, long d, long workers) {
     boolean sign = Rules.create(spec.aggregator()).kind() == MessageKind.SIGN;
     long message = sign ? 8 * ((d + 63) / 64) : 4 * d;
-    long rule = sign ? signRuleBytes(spec, d) : 8 * (Rules.create(spec.aggregator()).shardable() ? Math.min(d,
-        org.signsgd.server.Chunks.SIZE) : d);
+    // a dense rule works chunk by chunk only when the attack does too: an optimising attack (not coordinate-wise)
+    // makes the server run on whole vectors
+    boolean chunked = Rules.create(spec.aggregator()).shardable()
+        && org.signsgd.attack.Attacks.create(spec.attack()).coordinateWise();
+    long rule = sign ? signRuleBytes(spec, d) : 8 * (chunked ? Math.min(d, org.signsgd.server.Chunks.SIZE) : d);
     return workers * (12 * d + 2 * message + rule) + 8 * d;
   }
 

@@ -131,6 +131,7 @@ public final class ChunkWork {
       newState = done.state();
     } else if (passes != null) {
       double[][] x = DenseMessage.rows(all);
+      passes = passes.forWorkers(all.stream().mapToInt(Message::worker).toArray());
       if (round.pass() < passes.passes()) {
         return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
             passes.partial(round.pass(), x, f, round.decided()));

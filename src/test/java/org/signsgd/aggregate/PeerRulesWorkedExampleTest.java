@@ -513,4 +513,42 @@ class PeerRulesWorkedExampleTest {
     System.arraycopy(e.getEigenvector(top).toArray(), 0, out, 1, a.length);
     return out;
   }
+
+  /**
+   * MoNNA's pivot is a worker, not a row: workers 0, 1, 3, 4 reached the rule (worker 2's message was malformed)
+   * with (0, 0), (10, 0), (9, 1), (1, 1), f = 1. Pivot worker 3 = (9, 1): squared distances 82, 2, 0, 64, the
+   * 3 nearest are workers 3, 1, 4, mean ((9 + 10 + 1)/3, (1 + 0 + 1)/3) = (20/3, 2/3). Read as row 3 the pivot
+   * would be worker 4's (1, 1) and the mean (10/3, 2/3). Pivot worker 2 (absent): the lowest worker that arrived,
+   * worker 0 = (0, 0), stands in: distances 0, 100, 82, 2, mean of workers 0, 4, 3 = (10/3, 2/3).
+   */
+  @Test
+  void monnasPivotIsAWorkerWhenAMessageBeforeItWasDropped() {
+    List<org.signsgd.message.Message> ms = List.of(
+        new org.signsgd.message.DenseMessage(0, new float[] {0, 0}),
+        new org.signsgd.message.DenseMessage(1, new float[] {10, 0}),
+        new org.signsgd.message.DenseMessage(3, new float[] {9, 1}),
+        new org.signsgd.message.DenseMessage(4, new float[] {1, 1}));
+    AggregationContext ctx = new AggregationContext(5, 1, 0, new SplittableRandom(1));
+    float[] byWorker = rule("monna", Map.of("pivot", 3)).aggregate(ms, ctx).toFloats();
+    assertThat(byWorker[0]).isCloseTo(20f / 3, within(1e-6f));
+    assertThat(byWorker[1]).isCloseTo(2f / 3, within(1e-6f));
+    // the chunked path (driver chunks or shards) finds the same row
+    ChunkedRule chunked = rule("monna", Map.of("pivot", 3)).chunked().forWorkers(new int[] {0, 1, 3, 4});
+    assertVector(ChunkedRule.whole(chunked, new double[][] {{0, 0}, {10, 0}, {9, 1}, {1, 1}}, 1), 20.0 / 3,
+        2.0 / 3);
+    float[] absent = rule("monna", Map.of("pivot", 2)).aggregate(ms, ctx).toFloats();
+    assertThat(absent[0]).isCloseTo(10f / 3, within(1e-6f));
+    assertThat(absent[1]).isCloseTo(2f / 3, within(1e-6f));
+  }
+
+  /** A run whose NaN-sending worker comes before the pivot (or is the pivot) keeps going: 3 rows, 1 dropped each. */
+  @Test
+  void aMonnaRunWithTheNanAttackKeepsGoing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    org.signsgd.job.JobSpec spec = org.signsgd.train.TestJobs.one(dir, org.signsgd.train.TestJobs.TOY, "workers=5",
+        "byzantine=1", "aggregator.name=monna", "aggregator.pivot=4", "attack.name=nan", "iterations=3");
+    List<org.signsgd.train.IterationRow> rows = org.signsgd.train.TestJobs.run(
+        new org.signsgd.train.InProcessEngine(), spec);
+    assertThat(rows).hasSize(3).allSatisfy(r -> assertThat(r.malformedMessages()).isEqualTo(1));
+  }
 }

@@ -403,4 +403,13 @@ class PreAggregatorsWorkedExampleTest {
     }
     assertThat(seen).hasSizeGreaterThan(1);
   }
+
+  /** ⌈n/s⌉ without overflow: s at its largest makes one bucket of all n (the mean), not a negative count. */
+  @Test
+  void aHugeBucketSizeMakesOneBucket() {
+    Bucketing one = (Bucketing) rule("bucketing", Map.of("s", Integer.MAX_VALUE));
+    assertThat(one.count(2)).isEqualTo(1);
+    assertThat(one.count(7)).isEqualTo(1);
+    assertThat(((Bucketing) rule("bucketing", Map.of("s", 2))).count(5)).isEqualTo(3);
+  }
 }

@@ -211,4 +211,25 @@ class AdaptiveAttacksWorkedExampleTest {
     assertThatThrownBy(() -> attack("alie", Map.of("direction", "up")))
         .hasMessage("alie: parameter direction is up; allowed: one of [minus, plus]");
   }
+
+  /**
+   * The bisection ends at a large γ too: the honest vectors of minMaxWithTheUnitVector scaled by 1e11 put γ* at
+   * 1.2964630e11, where one double's spacing (1.5e-5) exceeds the authors' 1e-5 tolerance; the search stops when its
+   * step no longer moves γ (about 57 halvings from 1e12) instead of spinning.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60) // a hang guard only: the search takes microseconds
+  void minMaxEndsAtALargeGamma() {
+    float[][] scaled = new float[HONEST.length][];
+    for (int i = 0; i < HONEST.length; i++) {
+      scaled[i] = new float[] {HONEST[i][0] * 1e11f, HONEST[i][1] * 1e11f};
+    }
+    List<Message> honest = AttackFixtures.denseMessages(0, scaled);
+    List<Message> own = AttackFixtures.denseMessages(HONEST.length, OWN);
+    Attack a = attack("min-max", Map.of("deviation", "unit-vec", "gamma", 1e12));
+    a.forge(new AttackView(ThreatModel.OMNISCIENT, MessageKind.DENSE, 2, 5, own, List.of(OWN[0], OWN[1]), honest,
+        null, TieRule.ZERO, 7, 3, 0, null));
+    assertThat(a.lastSearch().factor()).isCloseTo(1.2964630e11, org.assertj.core.api.Assertions.withinPercentage(1e-4));
+    assertThat(a.lastSearch().evaluations()).isBetween(40, 80);
+  }
 }
