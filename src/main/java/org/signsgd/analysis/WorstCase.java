@@ -42,7 +42,8 @@ final class WorstCase {
   static final CannedQuery TABLE = new CannedQuery("worst-case",
       "ByzFL's comparison of defences: per defence, f and Dirichlet α, the strongest attack (lowest final test "
           + "accuracy averaged over seeds; highest final loss for the analytic models) and the no-attack baseline",
-      List.of("defence: the aggregator, with the parameters that differ between its runs (krum(neighbours=5))",
+      List.of("defence: the aggregator, with the parameters that differ between its runs (krum(neighbours=5)) and "
+          + "always the rule a pre-aggregator wraps (nnm(then={name=krum,...}))",
           "f: Byzantine workers (byzantine)",
           "alpha: the Dirichlet α of data.split: dirichlet (null for other splits)",
           "setting: other settings that differ between runs of one defence, f, α and attack (empty when none)",
@@ -98,8 +99,9 @@ final class WorstCase {
         FROM parts p),
       told AS (
         SELECT s.*,
-               array_sort(transform(filter(map_entries(rule_params), e -> size(array_distinct(transform(
-                 rule_siblings, m -> m[e.key]))) > 1), e -> CONCAT(substr(e.key, 12), '=', """ + NESTED + """
+               array_sort(transform(filter(map_entries(rule_params), e -> e.key = 'aggregator.then'
+                 OR size(array_distinct(transform(rule_siblings, m -> m[e.key]))) > 1),
+                 e -> CONCAT(substr(e.key, 12), '=', """ + NESTED + """
                  ))) AS rule_told,
                array_sort(transform(filter(map_entries(attack_params), e -> size(array_distinct(transform(
                  attack_siblings, m -> m[e.key]))) > 1), e -> CONCAT(substr(e.key, 8), '=', """ + NESTED + """

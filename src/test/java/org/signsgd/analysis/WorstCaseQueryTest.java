@@ -160,6 +160,17 @@ class WorstCaseQueryTest {
   }
 
   @Test
+  void aPreAggregatorAlwaysNamesTheRuleItWraps() {
+    // every nnm run wraps the same Krum: the defence still says which rule (nnm alone would hide it)
+    String then = "\"then\":{\"name\":\"krum\",\"neighbours\":2,\"squared\":true},";
+    run("n-alie", "completed", "nnm", then, "alie", 1, null, "worker", 1, 0.125, 0.5, 0.5);
+    run("n-gauss", "completed", "nnm", then, "gaussian", 1, null, "worker", 1, 0.125, 0.25, 0.25);
+    assertThat(rows(views())).containsExactly(
+        "nnm(then={name=krum,neighbours=2,squared=true})|1|null||test_accuracy|gaussian|0.25|0.25|1|0|2|gaussian|"
+            + "0.25|null");
+  }
+
+  @Test
   void dirichletAlphaGivesAnFByAlphaHeatmapPerDefence() {
     // mean under alie and gaussian, f ∈ {1, 3}, α ∈ {0.5, 10}: the worst final accuracy in each cell
     double[][] alie = {{0.5, 0.75}, {0.25, 0.625}}; // [f index][α index]
