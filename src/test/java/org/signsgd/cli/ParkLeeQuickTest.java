@@ -32,7 +32,7 @@ class ParkLeeQuickTest {
     cmd.setErr(new PrintWriter(err));
     int code = cmd.execute("sweep", "jobs/park-lee-mnist-quick.yaml", "--out", out.toString(),
         "--set", "data.dir=" + MnistFixture.dir(), "--set", "grid.byzantine=[6]",
-        "--set", "grid.attack=[{name: sign-inversion}]", "--master", "local[2]");
+        "--set", "grid.attack=[{name: sign-inversion}]", "--master", "local[2]", "--no-report");
     assertThat(code).as(err.toString()).isZero();
 
     SparkSession spark = SparkSessions.get("local[2]");
