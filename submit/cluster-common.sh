@@ -5,6 +5,7 @@
 #   SPARK_SUBMIT             the spark-submit to run (default: spark-submit on PATH)
 #   SIGNSGD_CLUSTER_JAR      the application jar to submit instead of building the cluster jar (a jar built
 #                            elsewhere, or one whose dependencies the cluster already has)
+# Each launcher takes "--gpus N" right before the command word (see take_gpus and gpu_options below).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version="0.1.0-SNAPSHOT"
@@ -63,6 +64,50 @@ common_options() {
     --conf spark.task.cpus=1
     --conf "spark.executor.memory=$mem"
     --conf "spark.executor.memoryOverhead=$overhead")
+}
+
+# take_gpus "submit/LAUNCHER [MASTER]" ARGS...: a leading "--gpus N" (or --gpus=N) into $gpus, the other
+# arguments into the array "rest" (callers: take_gpus ... "$@"; set -- ${rest[@]+"${rest[@]}"}). A value that is
+# not a whole number of at least 1 is one line and exit code 2.
+gpus=""
+take_gpus() {
+  local launcher="$1" value
+  shift
+  case "${1:-}" in
+    --gpus) if [ $# -ge 2 ]; then value="$2"; shift 2; else value=""; shift; fi ;;
+    --gpus=*) value="${1#--gpus=}"; shift ;;
+    *) rest=("$@"); return 0 ;;
+  esac
+  if ! [[ "$value" =~ ^[1-9][0-9]*$ ]]; then
+    local got="'$value'"
+    [ -n "$value" ] || got=nothing
+    echo "error: --gpus takes the number of GPUs per executor, a whole number from 1 (got $got);" \
+      "e.g. $launcher --gpus 1 train JOB.yaml" >&2
+    exit 2
+  fi
+  gpus="$value"
+  rest=("$@")
+}
+
+# gpu_options MANAGER (standalone, yarn or k8s): with --gpus N, adds to "opts" what Spark's GPU scheduling needs:
+# N GPUs and N cores per executor and one GPU per task (with spark.task.cpus=1 that is one task per GPU: cores
+# and GPUs give the same N task slots), CUDA numbering the GPUs in PCI bus order as nvidia-smi and
+# submit/gpu-discovery.sh do, and how an executor finds its GPUs: on YARN the discovery script shipped into its
+# container (yarn.sh adds it to --files), on Kubernetes the one in the image, with the device plugin's vendor
+# (nvidia.com/gpu); on standalone none (the worker hands each executor its GPUs). Whether a task uses its GPU is
+# the job's `device:` setting, not this.
+gpu_discovery_k8s=/opt/signsgd/gpu-discovery.sh
+gpu_options() {
+  [ -n "$gpus" ] || return 0
+  opts+=(--conf "spark.executor.cores=$gpus"
+    --conf "spark.executor.resource.gpu.amount=$gpus"
+    --conf spark.task.resource.gpu.amount=1
+    --conf spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID)
+  case "$1" in
+    yarn) opts+=(--conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh) ;;
+    k8s) opts+=(--conf "spark.executor.resource.gpu.discoveryScript=$gpu_discovery_k8s"
+      --conf spark.executor.resource.gpu.vendor=nvidia.com) ;;
+  esac
 }
 
 # run_submit ARGS...: prints the command, then runs it (unless SIGNSGD_DRY_RUN=1)
