@@ -21,7 +21,7 @@
 #                 spark.worker.resource.gpu.discoveryScript /opt/signsgd-spark/submit/gpu-discovery.sh
 set -uo pipefail
 host="${HOSTNAME:-$(uname -n 2>/dev/null || echo unknown)}"
-fail() {
+fail() { # one line on stderr, exit 1
   echo "gpu-discovery: $* (host $host)" >&2
   exit 1
 }
@@ -56,8 +56,11 @@ if [ -n "${CUDA_VISIBLE_DEVICES+set}" ]; then
     [ "$known" = 1 ] || break
     addresses+=("$w")
   done
-  [ "${#addresses[@]}" -gt 0 ] ||
-    fail "CUDA_VISIBLE_DEVICES='$CUDA_VISIBLE_DEVICES' names none of the GPUs nvidia-smi lists ($(IFS=,; echo "${indices[*]}")); set it to some of those indices or unset it"
+  if [ "${#addresses[@]}" -eq 0 ]; then
+    listed="$(IFS=,; echo "${indices[*]}")"
+    fail "CUDA_VISIBLE_DEVICES='$CUDA_VISIBLE_DEVICES' names none of the GPUs nvidia-smi lists ($listed);" \
+      "set it to some of those indices or unset it"
+  fi
 fi
 
 json=""
