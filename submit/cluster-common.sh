@@ -3,6 +3,8 @@
 #   SIGNSGD_EXECUTOR_MEMORY  executor heap (default: from the job's model, see memory_for)
 #   SIGNSGD_DRY_RUN=1        print the spark-submit command and stop
 #   SPARK_SUBMIT             the spark-submit to run (default: spark-submit on PATH)
+#   SIGNSGD_CUDA_DIR         with --gpus: the directory of the CUDA natives jars on every GPU node
+#                            (default /opt/signsgd/cuda, where the CUDA image has them)
 #   SIGNSGD_CLUSTER_JAR      the application jar to submit instead of building the cluster jar (a jar built
 #                            elsewhere, or one whose dependencies the cluster already has)
 # Each launcher takes "--gpus N" right before the command word (see take_gpus and gpu_options below).
@@ -22,10 +24,14 @@ build_cluster_jar() {
   if [ "${SIGNSGD_DRY_RUN:-0}" = 1 ]; then
     return 0
   fi
-  if [ ! -f "$cluster_jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$cluster_jar" -print -quit)" ]
+  # with --gpus the jar must carry ND4J's CUDA backend classes (profile cuda; its natives stay out of the jar)
+  local profiles=cluster
+  [ -z "$gpus" ] || profiles=cluster,cuda
+  if [ ! -f "$cluster_jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$cluster_jar" -print -quit)" ] \
+    || { [ -n "$gpus" ] && ! { unzip -l "$cluster_jar" 2>/dev/null || jar tf "$cluster_jar"; } | grep -q 'org/nd4j/linalg/jcublas/JCublasBackend.class'; }
   then
-    echo "building the cluster jar (Spark, Scala and Hadoop provided; the rest shaded)..." >&2
-    (cd "$root" && mvn -B -q -ntp -Pcluster -DskipTests package) >&2
+    echo "building the cluster jar (Spark, Scala and Hadoop provided; the rest shaded; profiles $profiles)..." >&2
+    (cd "$root" && mvn -B -q -ntp -P"$profiles" -DskipTests package) >&2
   fi
 }
 
@@ -96,13 +102,17 @@ take_gpus() {
 # container (yarn.sh adds it to --files), on Kubernetes the one in the image, with the device plugin's vendor
 # (nvidia.com/gpu); on standalone none (the worker hands each executor its GPUs). Whether a task uses its GPU is
 # the job's `device:` setting, not this.
+# The CUDA natives jars (target/cuda/ of mvn -Pcluster,cuda package, see docs/gpu.md) are on the executors' class
+# path from a directory every GPU node has: /opt/signsgd/cuda in the image, SIGNSGD_CUDA_DIR elsewhere.
 gpu_discovery_k8s=/opt/signsgd/gpu-discovery.sh
+cuda_dir="${SIGNSGD_CUDA_DIR:-/opt/signsgd/cuda}"
 gpu_options() {
   [ -n "$gpus" ] || return 0
   opts+=(--conf "spark.executor.cores=$gpus"
     --conf "spark.executor.resource.gpu.amount=$gpus"
     --conf spark.task.resource.gpu.amount=1
-    --conf spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID)
+    --conf spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID
+    --conf "spark.executor.extraClassPath=$cuda_dir/*")
   case "$1" in
     yarn) opts+=(--conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh) ;;
     k8s) opts+=(--conf "spark.executor.resource.gpu.discoveryScript=$gpu_discovery_k8s"

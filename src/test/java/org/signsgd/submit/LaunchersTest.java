@@ -128,7 +128,8 @@ class LaunchersTest {
     while (m.find()) {
       String conf = m.group(1);
       String key = conf.substring(0, Math.max(conf.indexOf('='), 0));
-      if (key.contains("gpu") || key.equals("spark.executor.cores") || key.contains("CUDA")) {
+      if (key.contains("gpu") || key.equals("spark.executor.cores") || key.contains("CUDA")
+          || key.equals("spark.executor.extraClassPath")) {
         confs.add(conf);
       }
     }
@@ -136,10 +137,21 @@ class LaunchersTest {
   }
 
   // what every launcher asks with --gpus 2: 2 GPUs and 2 cores per executor, 1 GPU per task (with
-  // spark.task.cpus=1: 2 task slots by cores and 2 by GPUs, one task per GPU), CUDA numbering GPUs as nvidia-smi
+  // spark.task.cpus=1: 2 task slots by cores and 2 by GPUs, one task per GPU), CUDA numbering GPUs as nvidia-smi,
+  // and the CUDA natives jars on the executors' class path (printf %q prints the * as \*)
   private static final List<String> GPUS_2 = List.of("spark.executor.cores=2",
       "spark.executor.resource.gpu.amount=2", "spark.task.resource.gpu.amount=1",
-      "spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID");
+      "spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID", "spark.executor.extraClassPath=/opt/signsgd/cuda/\\*");
+
+  /** Outside the image the CUDA natives jars are where SIGNSGD_CUDA_DIR says, on every GPU node. */
+  @Test
+  void theCudaNativesDirectoryIsTheEnvironmentsWhenSet() throws Exception {
+    Run r = launch(Map.of("SIGNSGD_CUDA_DIR", "/nfs/cuda-jars"), "submit/standalone.sh", "spark://host:7077",
+        "--gpus", "1", "train", "jobs/mengoli-mnist-b64.yaml");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(gpuConfs(r.err().strip())).contains("spark.executor.extraClassPath=/nfs/cuda-jars/\\*")
+        .doesNotContain("spark.executor.extraClassPath=/opt/signsgd/cuda/\\*");
+  }
 
   @Test
   void standaloneWithGpusAsksTwoGpusPerExecutorAndLeavesDiscoveryToTheWorkers() throws Exception {
@@ -152,7 +164,8 @@ class LaunchersTest {
     assertThat(gpuConfs(line)).isEqualTo(GPUS_2);
     assertThat(line).contains("--conf spark.executor.memoryOverhead=2g --conf spark.executor.cores=2 "
             + "--conf spark.executor.resource.gpu.amount=2 --conf spark.task.resource.gpu.amount=1 "
-            + "--conf spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID " + ROOT
+            + "--conf spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID "
+            + "--conf spark.executor.extraClassPath=/opt/signsgd/cuda/\\* " + ROOT
             + "/target/signsgd-spark-0.1.0-SNAPSHOT-cluster.jar train jobs/mengoli-mnist-b64.yaml --out /shared/runs")
         .doesNotContain("--files").doesNotContain("--gpus");
   }
@@ -171,6 +184,7 @@ class LaunchersTest {
     expected.add("spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh");
     assertThat(gpuConfs(line)).isEqualTo(expected);
     assertThat(line).contains("--conf spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID "
+            + "--conf spark.executor.extraClassPath=/opt/signsgd/cuda/\\* "
             + "--conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh "
             + "--files jobs/mengoli-mnist-b64.yaml\\," + ROOT + "/submit/gpu-discovery.sh "
             + "--conf spark.yarn.appMasterEnv.OMP_NUM_THREADS=1")
@@ -198,6 +212,7 @@ class LaunchersTest {
     expected.add("spark.executor.resource.gpu.vendor=nvidia.com");
     assertThat(gpuConfs(line)).isEqualTo(expected);
     assertThat(line).contains("--conf spark.executorEnv.CUDA_DEVICE_ORDER=PCI_BUS_ID "
+            + "--conf spark.executor.extraClassPath=/opt/signsgd/cuda/\\* "
             + "--conf spark.executor.resource.gpu.discoveryScript=/opt/signsgd/gpu-discovery.sh "
             + "--conf spark.executor.resource.gpu.vendor=nvidia.com --conf spark.kubernetes.container.image=")
         .endsWith("local:///opt/signsgd/signsgd-spark.jar train /opt/signsgd/jobs/mengoli-mnist-b64.yaml");
