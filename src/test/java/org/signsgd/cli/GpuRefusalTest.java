@@ -33,7 +33,6 @@ class GpuRefusalTest {
         model: {name: quadratic, dim: 10}
         workers: 3
         iterations: 2
-        engine: spark
         """ + extra);
   }
 
@@ -55,11 +54,9 @@ class GpuRefusalTest {
     assertThat(train.err()).isEqualTo("error: " + job + REFUSED_DEVICE.formatted("local[2]") + "\n");
     Cli.Result sweep = refused("sweep", job.toString(), "--master", "local", "--out", dir.resolve("out").toString());
     assertThat(sweep.err()).isEqualTo("error: " + job + REFUSED_DEVICE.formatted("local") + "\n");
-    // a grid with one gpu run among cpu ones is refused for that run
-    Path grid = job("grid:\n  - {device: cpu}\n  - {device: gpu}\n");
-    Cli.Result mixed = refused("train", grid.toString(), "--master", "local[*]", "--out",
-        dir.resolve("out").toString());
-    assertThat(mixed.err()).isEqualTo("error: " + grid + REFUSED_DEVICE.formatted("local[*]") + "\n");
+    // no --master: spark-submit's, else local[*]
+    Cli.Result fallback = refused("train", job.toString(), "--out", dir.resolve("out").toString());
+    assertThat(fallback.err()).isEqualTo("error: " + job + REFUSED_DEVICE.formatted("local[*]") + "\n");
   }
 
   /** spark-submit's {@code --conf} and {@code -D} reach the driver as system properties, where SparkConf reads them. */

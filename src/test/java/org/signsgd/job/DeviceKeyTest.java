@@ -38,6 +38,15 @@ class DeviceKeyTest {
     assertThat(gpu.json()).isEqualTo(none.json().replace(",\"engine\":", ",\"device\":\"gpu\",\"engine\":"));
   }
 
+  /** A grid over the device makes one run, the first in grid order, as any two variants with one run id do. */
+  @Test
+  void aGridOverTheDeviceIsOneRun() throws Exception {
+    Path job = Files.writeString(dir.resolve("grid.yaml"), "name: t\ngrid:\n  device: [gpu, cpu]\n");
+    List<JobSpec> runs = JobFile.load(job, List.of());
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).device()).isEqualTo("gpu");
+  }
+
   @Test
   void theDeviceKeyTakesCpuOrGpu() throws Exception {
     Path job = Files.writeString(dir.resolve("bad.yaml"), "name: t\ndevice: gpus\n");

@@ -113,6 +113,12 @@ class DeviceBindingTest {
             + "cuDNN 8; see docs/gpu.md; ask spark.task.resource.gpu.amount=1, e.g. submit/standalone.sh MASTER "
             + "--gpus 1 train JOB.yaml");
     assertThat(RunLifecycle.describe(ended.error())).startsWith("DeviceError: device: gpu, but executor driver ");
+
+    // a sweep's in-process run, a task of its own, binds before it builds anything and ends failed with the line
+    List<Sweep.Done> done = jsc.parallelize(List.of(gpu), 1).map(s -> Sweep.runWhole(s, 0.0)).collect();
+    assertThat(done.get(0).status()).isEqualTo(RunStatus.FAILED);
+    assertThat(done.get(0).rows()).isEmpty();
+    assertThat(done.get(0).error()).isEqualTo("DeviceError: " + ended.error().getMessage());
   }
 
   /** A job failure whose cause did not come back (not deserializable on the driver) still gives the task's line. */
