@@ -79,9 +79,11 @@ class GpuRefusalTest {
         .hasMessageStartingWith("spark.executor.resource.gpu.amount=2 with the local master local[*]: ");
     // on a cluster master (local-cluster's executors are processes too) the same settings are Spark's to meet
     SparkConf both = executorOnly.clone().set("spark.task.resource.gpu.amount", "1");
-    for (String master : List.of("spark://10.0.0.1:7077", "yarn", "k8s://https://api:6443", "local-cluster[2,1,1024]")) {
-      assertThatCode(() -> LocalGpu.refuse(JobFile.load(job("device: gpu\n"), List.of()), job.toString(), master,
-          true, both)).as(master).doesNotThrowAnyException();
+    List<JobSpec> gpu = JobFile.load(job("device: gpu\n"), List.of());
+    for (String master : List.of("spark://10.0.0.1:7077", "yarn", "k8s://https://api:6443",
+        "local-cluster[2,1,1024]")) {
+      assertThatCode(() -> LocalGpu.refuse(gpu, job.toString(), master, true, both)).as(master)
+          .doesNotThrowAnyException();
     }
     assertThatCode(() -> LocalGpu.refuse(runs, job.toString(), "local[2]", true, new SparkConf(false)))
         .doesNotThrowAnyException();

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -18,20 +21,17 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.signsgd.cli.Main;
 import org.signsgd.job.JobSpec;
+import org.signsgd.train.DeviceBinding;
 import org.signsgd.train.Driver;
 import org.signsgd.train.IterationRow;
+import org.signsgd.train.RunLifecycle;
+import org.signsgd.train.RunStatus;
 import org.signsgd.train.SparkEngine;
 import org.signsgd.train.SparkSessions;
-import org.signsgd.train.RunLifecycle;
 import org.signsgd.train.TestJobs;
 import org.signsgd.train.WorkerRow;
-import org.signsgd.cli.Main;
-import org.signsgd.train.DeviceBinding;
-import org.signsgd.train.RunStatus;
-import org.apache.spark.SparkEnv;
-import org.apache.spark.TaskContext;
-import java.util.TreeMap;
 
 /**
  * The toy job on a real standalone cluster (a master and two workers on 127.0.0.1, authenticated) gives the same
