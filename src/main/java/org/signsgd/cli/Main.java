@@ -29,6 +29,10 @@ public final class Main {
       if (System.getenv("SIGNSGD_DEBUG") != null) {
         e.printStackTrace(c.getErr());
       }
+      if (e instanceof org.signsgd.train.DeviceBinding.DeviceError) { // its line names the executor and the fix
+        c.getErr().println("run failed: " + org.signsgd.spec.Echo.firstLine(e.getMessage()));
+        return 1;
+      }
       // one line: a Spark task's failure carries the executor's stack trace after its first line
       c.getErr().println("run failed: " + e.getClass().getName() + ": "
           + org.signsgd.spec.Echo.firstLine(e.getMessage()) + (System.getenv("SIGNSGD_DEBUG") == null

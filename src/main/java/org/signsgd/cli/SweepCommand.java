@@ -70,6 +70,7 @@ public final class SweepCommand implements Callable<Integer> {
     Training.requireWritable(OutputDir.of(out, new org.apache.hadoop.conf.Configuration()), grid.toString());
     String m = master != null ? master : Sessions.defaultMaster("local[*]");
     LocalMemory.require(runs, grid.toString(), m, parallel);
+    LocalGpu.refuse(runs, grid.toString(), m, false);
     SparkSession spark = Sessions.start(m);
     try {
       OutputDir dir = OutputDir.of(out, spark.sparkContext().hadoopConfiguration());

@@ -67,6 +67,7 @@ public final class TrainCommand implements Callable<Integer> {
     Training.requireWritable(OutputDir.of(location, new org.apache.hadoop.conf.Configuration()), job.toString());
     String m = master != null ? master : Sessions.defaultMaster("local[*]");
     LocalMemory.require(runs, job.toString(), m, 1);
+    LocalGpu.refuse(runs, job.toString(), m, true);
     SparkSession spark = Sessions.start(m);
     try {
       // from here on with Spark's Hadoop settings (spark.hadoop.*: credentials, endpoints)

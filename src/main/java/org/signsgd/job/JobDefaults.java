@@ -24,6 +24,7 @@ final class JobDefaults {
     return switch (path) {
       case "declared_byzantine" -> "the value of byzantine";
       case "checkpoint_dir" -> "none, local checkpoints";
+      case "device" -> "cpu";
       case "momentum.dampening" -> "beta for sign rules, 0 for dense rules";
       case "grid" -> null;
       default -> {

@@ -38,7 +38,7 @@ public final class JobFile {
       "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
       "eval_every", "reference_every", "engine", "checkpoint_every", "checkpoint_dir", "flush_every", "check_every",
       "gradient_clip", "l2_penalty", "worker_metrics", "workers_per_partition", "aggregation",
-      "aggregation_shards", "grid");
+      "aggregation_shards", "device", "grid");
   private static final ObjectMapper JSON = new ObjectMapper().configure(
       SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -145,6 +145,7 @@ public final class JobFile {
     String aggregation = r.choice("aggregation", "auto", Set.of("auto", "driver", "sharded"));
     int shards = "auto".equals(run.getOrDefault("aggregation_shards", "auto"))
         ? 0 : r.intValue("aggregation_shards", 1, 1, 1_000_000);
+    String device = r.choice("device", "cpu", Set.of("cpu", "gpu"));
 
     Registry.Built<Aggregator> builtRule = r.build("aggregator", () -> Rules.build(aggregator));
     Registry.Built<Attack> builtAttack = r.build("attack", () -> Attacks.build(attack));
@@ -215,6 +216,9 @@ public final class JobFile {
     effective.put("workers_per_partition", perPartition == 0 ? "auto" : perPartition);
     effective.put("aggregation", aggregation);
     effective.put("aggregation_shards", shards == 0 ? "auto" : shards);
+    if (device.equals("gpu")) { // absent: cpu, as every run recorded before the key existed
+      effective.put("device", device);
+    }
 
     // the run id hashes the settings as the file states them (with the momentum and image-data defaults
     // below), exactly as earlier versions did: output directories find their runs by it
@@ -223,6 +227,7 @@ public final class JobFile {
     canonical.remove("worker_metrics"); // nor which metrics it writes
     canonical.remove("aggregation"); // nor where the server's work runs: the rows are the same
     canonical.remove("aggregation_shards");
+    canonical.remove("device"); // nor the device its gradients run on: the same arithmetic, the same run
     Map<String, Object> m = new TreeMap<>(Map.of("beta", beta, "at", at));
     if (momentum.containsKey("dampening")) {
       m.put("dampening", dampening);
@@ -242,7 +247,7 @@ public final class JobFile {
     String runId = name + "-" + hash(toJson(canonical, file));
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
         at, dampening, nesterov, wd, clip, l2, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
-        perPartition, aggregation, shards, workerMetrics, toJson(effective, file));
+        perPartition, aggregation, shards, workerMetrics, device, toJson(effective, file));
   }
 
   /** The rules {@code aggregation: sharded} can run, comma-separated. */

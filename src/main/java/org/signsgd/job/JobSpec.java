@@ -34,6 +34,10 @@ import org.signsgd.spec.RuleSpec;
  * @param gradientClip clip each worker's sampled gradient to this norm (0: off; seed 003: 2)
  * @param l2Penalty λ of the unsquared penalty λ‖x‖₂ added to each worker's loss (0: off; seed 003: 1e-4)
  * @param workerMetrics write workers/: one row per (iteration, worker) with its agreement and weight
+ * @param device {@code cpu} or {@code gpu}: where each task runs its workers' gradients; with {@code gpu} a task
+ *     that finds no CUDA backend of ND4J or no GPU assigned by Spark fails the run at its first iteration, never
+ *     falling back to the CPU. Not part of the run's settings (the arithmetic is the same); {@link #json()}
+ *     names it only when it is {@code gpu} (absent: cpu, as in every run recorded before the key existed).
  * @param json the effective settings as JSON (provenance, {@code runs.job}): every setting with the value the
  *     run uses, defaults included, and every model, data, rule, attack and schedule parameter the run read
  */
@@ -41,8 +45,13 @@ public record JobSpec(String runId, String name, long seed, RuleSpec model, Rule
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
     String momentumAt, double momentumDampening, boolean nesterov, double weightDecay, double gradientClip, double l2Penalty, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, EngineKind engine,
     int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, String aggregation, int aggregationShards, boolean workerMetrics,
-    String json)
+    String device, String json)
     implements Serializable {
+
+  /** Whether the run asks its tasks for a GPU each ({@code device: gpu}). */
+  public boolean gpu() {
+    return device.equals("gpu");
+  }
 
   /** "signum", "signsgd" or the dense rule's name, for grouping in queries. */
   public String algorithm() {

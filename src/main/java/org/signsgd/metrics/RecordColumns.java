@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A table's columns defined once, by the row record that holds them: each component is a column, named in snake
  * case ({@code gradNormL1} → {@code grad_norm_l1}), in declaration order, nullable exactly when its type is a boxed
- * number or boolean (text is never null).
+ * number or boolean, or text marked {@link Nullable} (other text is never null).
  */
 final class RecordColumns {
   private static final Map<Class<?>, DataType> TYPES = Map.ofEntries(
@@ -36,7 +36,8 @@ final class RecordColumns {
         throw new IllegalStateException(type.getSimpleName() + "." + parts[i].getName() + " has type "
             + t.getSimpleName() + ", which no column type stands for");
       }
-      fields[i] = DataTypes.createStructField(snake(parts[i].getName()), dt, !t.isPrimitive() && t != String.class);
+      boolean nullable = t == String.class ? parts[i].isAnnotationPresent(Nullable.class) : !t.isPrimitive();
+      fields[i] = DataTypes.createStructField(snake(parts[i].getName()), dt, nullable);
     }
     return new StructType(fields);
   }

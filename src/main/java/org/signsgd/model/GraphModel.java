@@ -78,7 +78,7 @@ public final class GraphModel implements GradientModel {
   private final long seed;
   private final boolean augment;
   private final int dimension;
-  /** Per thread, one network per architecture, classes, size, precision and kernel; weights always loaded. */
+  /** Per thread, one network per architecture, classes, size, precision, kernel and device; weights always loaded. */
   private static final ThreadLocal<Map<String, Net>> NETS = ThreadLocal.withInitial(HashMap::new);
   private transient float[] initial;
 
@@ -148,7 +148,9 @@ public final class GraphModel implements GradientModel {
 
   /** This thread's network, built on first use. */
   private Net net() {
-    String key = name + "/" + classes + "/" + imageSize + "/" + type + "/" + (gemmConv ? "gemm" : "dl4j");
+    // per device too (NetworkModel's NETS): a network built on one GPU is never used on another
+    String key = name + "/" + classes + "/" + imageSize + "/" + type + "/" + (gemmConv ? "gemm" : "dl4j") + "/"
+        + Nd4j.getAffinityManager().getDeviceForCurrentThread();
     return NETS.get().computeIfAbsent(key, k -> {
       ComputationGraph g = build();
       ParamRuns runs = new ParamRuns(g);

@@ -33,8 +33,10 @@ public final class NetworkModel implements GradientModel {
   private final boolean augment;
   private final int dimension;
   /**
-   * Per thread, one network per (architecture, precision), shared by every run: the weights a network was
-   * built with never matter, because every use first loads x. A bounded set, so nothing piles up across runs.
+   * Per thread, one network per (architecture, precision, device), shared by every run: the weights a network was
+   * built with never matter, because every use first loads x. A bounded set, so nothing piles up across runs. The
+   * device is the one ND4J binds the thread to (a task's GPU, train.DeviceBinding; always 0 on the CPU backend): a
+   * thread that runs tasks of different GPUs over time never uses a network whose arrays live on another.
    */
   private static final ThreadLocal<Map<String, MultiLayerNetwork>> NETS = ThreadLocal.withInitial(HashMap::new);
   private transient float[] initial;
@@ -72,7 +74,8 @@ public final class NetworkModel implements GradientModel {
 
   /** This thread's network of this architecture and precision, built on first use. */
   private MultiLayerNetwork network() {
-    return NETS.get().computeIfAbsent(name + "/" + type + "/" + (gemmConv ? "gemm" : "dl4j"), k -> {
+    return NETS.get().computeIfAbsent(name + "/" + type + "/" + (gemmConv ? "gemm" : "dl4j") + "/"
+        + Nd4j.getAffinityManager().getDeviceForCurrentThread(), k -> {
       MultiLayerNetwork net = new MultiLayerNetwork(Networks.config(name, seed, type, gemmConv));
       net.init();
       return net;

@@ -275,7 +275,7 @@ public final class Driver {
     Evaluated eval = evaluate(t, ups);
     dir.applyTo(x, rate, spec.weightDecay());
     if (spec.workerMetrics()) {
-      workerRows(t, served);
+      workerRows(t, served, ups);
     }
     IterationRow row = row(t, ups, loss, reference, referenceSigns, served, dir, rate, eval, serverMs, startNanos);
     if (phases != null) {
@@ -408,13 +408,17 @@ public final class Driver {
   }
 
   /** workers/ rows ({@link WorkerRow}): each received message's sign agreement with the direction, and its weight. */
-  private void workerRows(long t, ServerStep.Served served) {
+  private void workerRows(long t, ServerStep.Served served, List<Uplink> ups) {
     long[] agree = served.workerAgreement();
     double[] weights = served.weights();
+    String[] devices = new String[agree.length];
+    for (Uplink u : ups) {
+      devices[u.worker()] = u.device();
+    }
     for (int w = 0; w < agree.length; w++) {
       if (agree[w] >= 0) {
         workerSink.accept(new WorkerRow(spec.runId(), t, w, (double) agree[w] / model.dimension(),
-            weights == null ? null : weights[w], plan.byzantine()[w]));
+            weights == null ? null : weights[w], plan.byzantine()[w], devices[w]));
       }
     }
   }

@@ -185,8 +185,15 @@ public final class RunLifecycle {
     }
   }
 
-  /** The exception itself when unchecked, else wrapped with its class and message as the message. */
+  /**
+   * The exception itself when unchecked, else wrapped with its class and message as the message; a task's device
+   * error ({@link DeviceBinding.DeviceError}) out of Spark's job failure, so that the user reads its one line.
+   */
   private static RuntimeException unchecked(Exception e) {
+    DeviceBinding.DeviceError device = DeviceBinding.DeviceError.of(e);
+    if (device != null) {
+      return device;
+    }
     return e instanceof RuntimeException r ? r : new IllegalStateException(describe(e), e);
   }
 
@@ -208,10 +215,14 @@ public final class RunLifecycle {
         error);
   }
 
-  /** A failed run's error as its record keeps it: the exception's class and its message's first line. */
+  /**
+   * A failed run's error as its record keeps it: the exception's class and its message's first line; a task's
+   * device error itself rather than Spark's job failure around it.
+   */
   static String describe(Throwable error) {
-    return error == null ? null : error.getClass().getSimpleName() + ": "
-        + org.signsgd.spec.Echo.firstLine(error.getMessage());
+    Throwable e = error == null || DeviceBinding.DeviceError.of(error) == null ? error
+        : DeviceBinding.DeviceError.of(error);
+    return e == null ? null : e.getClass().getSimpleName() + ": " + org.signsgd.spec.Echo.firstLine(e.getMessage());
   }
 
   /** Whether a run of this job can continue from a resume point: the Spark engine with a checkpoint_dir. */

@@ -116,8 +116,11 @@ final class SparkRun implements AutoCloseable {
     SparkEngine.DownlinkRef current = down;
     Broadcast<GradientModel> m = model;
     Broadcast<WorkerPlan> p = plan;
-    JavaRDD<WorkerSlot> next = SparkJobs.map(slots, slot -> WorkerStep.step(m.value(), p.value(), slot.state(),
-        current.get()));
+    // the task's thread is bound to its GPU before the model is read: nothing of ND4J runs before
+    JavaRDD<WorkerSlot> next = SparkJobs.map(slots, slot -> {
+      String device = DeviceBinding.bind(p.value().gpu());
+      return WorkerStep.step(m.value(), p.value(), slot.state(), current.get(), device);
+    });
     next.persist(StorageLevel.MEMORY_AND_DISK());
     boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;
     if (cut && checkpointDir != null) {

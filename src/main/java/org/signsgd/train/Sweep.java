@@ -186,6 +186,11 @@ public final class Sweep {
   /** A whole run on the in-process engine, inside a task; a run that throws ends {@code failed}, with why. */
   static Done runWhole(JobSpec spec, double optimum) {
     String start = Instant.now().toString();
+    try {
+      DeviceBinding.bind(spec.gpu()); // before the model is built: nothing of ND4J runs before
+    } catch (DeviceBinding.DeviceError e) {
+      return failed(spec, e);
+    }
     Driver driver = new Driver(spec).withOptimum(optimum);
     List<IterationRow> rows = new ArrayList<>();
     List<WorkerRow> workers = new ArrayList<>();

@@ -14,9 +14,10 @@ import org.signsgd.vote.TieRule;
  *
  * @param byzantine which workers are Byzantine, by worker id
  * @param labelFlip the Byzantine workers compute their gradients on flipped labels (the label-flip attack)
+ * @param gpu {@code device: gpu}: every task must find a GPU and ND4J's CUDA backend ({@link DeviceBinding})
  */
 public record WorkerPlan(long seed, int workers, boolean[] byzantine, BatchSize batch, LearningRate lr,
-    boolean labelFlip, Momentum momentum, Shaping shaping, Sending sending, Cadence cadence)
+    boolean labelFlip, Momentum momentum, Shaping shaping, Sending sending, Cadence cadence, boolean gpu)
     implements Serializable {
 
   /**
@@ -63,14 +64,14 @@ public record WorkerPlan(long seed, int workers, boolean[] byzantine, BatchSize 
         new Shaping(spec.weightDecay(), spec.gradientClip(), spec.l2Penalty()),
         new Sending(rule.kind(), rule.encoding(), attack.needsOwnVectors(), false),
         new Cadence(spec.checkEvery(), exact ? 0 : attack.needsReference() ? 1 : spec.referenceEvery(),
-            spec.evalEvery(), spec.iterations()));
+            spec.evalEvery(), spec.iterations()), spec.gpu());
   }
 
   /** This plan with honest workers keeping their sampled gradients (the sharded server's dense momentum runs). */
   WorkerPlan withSampledGradients() {
     boolean keep = sending.kind() == MessageKind.DENSE && momentum.beta() > 0;
     return new WorkerPlan(seed, workers, byzantine, batch, lr, labelFlip, momentum, shaping,
-        new Sending(sending.kind(), sending.encoding(), sending.ownVectors(), keep), cadence);
+        new Sending(sending.kind(), sending.encoding(), sending.ownVectors(), keep), cadence, gpu);
   }
 
   public double beta() {

@@ -18,7 +18,18 @@ import org.signsgd.vote.SignVector;
 public final class WorkerStep {
   private WorkerStep() {}
 
+  /** The step of a worker whose thread is bound here ({@link DeviceBinding}): the in-process engine's. */
   public static WorkerSlot step(GradientModel model, WorkerPlan plan, WorkerState before, Downlink down) {
+    return step(model, plan, before, down, DeviceBinding.bind(plan.gpu()));
+  }
+
+  /**
+   * The step of a worker whose task's thread is already bound.
+   *
+   * @param device where it runs ({@link DeviceBinding#bind}), recorded in its uplink
+   */
+  public static WorkerSlot step(GradientModel model, WorkerPlan plan, WorkerState before, Downlink down,
+      String device) {
     WorkerState s = before.copy();
     long t = down.iteration();
     int w = s.worker();
@@ -46,7 +57,7 @@ public final class WorkerStep {
     boolean check = t % plan.checkEvery() == 0;
     Uplink up = new Uplink(w, message, byzantine && plan.ownVectors() ? s.v().clone() : null, check,
         check ? checksum(s.x()) : 0L, batchLoss,
-        plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute, encode, badImages);
+        plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute, encode, badImages, device);
     // v_{-1} = 0: at t = 0 the recovery's "before" is null, as on the driver
     float[] sampled = previousV == null ? null : SampledGradient.recover(s.v(), t == 0 ? null : previousV, plan.beta(),
         plan.dampening());

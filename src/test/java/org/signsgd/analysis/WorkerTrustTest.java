@@ -30,7 +30,7 @@ class WorkerTrustTest {
     for (long t = 0; t < 4; t++) {
       iterations.add(RowFactory.create("r1", t, "sign-fd", "sign-fd", "sign-inversion", 3, 1, "64"));
       for (int w = 0; w < 3; w++) {
-        workers.add(RowFactory.create("r1", t, w, agreement[w][(int) t], weight[w][(int) t], w == 0));
+        workers.add(RowFactory.create("r1", t, w, agreement[w][(int) t], weight[w][(int) t], w == 0, "cpu"));
       }
     }
     SparkSession spark = SparkSessions.get("local[2]");

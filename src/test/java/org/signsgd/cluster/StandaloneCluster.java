@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  * A real Spark standalone cluster on 127.0.0.1, started from the Maven test classpath: a master
  * and {@code workers} workers as child JVMs, with {@code spark.authenticate} and a fresh secret. SPARK_HOME is a
  * directory whose {@code jars/} is empty and SPARK_DIST_CLASSPATH is this JVM's classpath, so the workers'
- * executors run this project's classes without a Spark distribution.
+ * executors run this project's classes without a Spark distribution. Its workers may advertise fake GPUs: each
+ * worker's discovery script prints addresses of its own, which the master hands to the executors of applications
+ * that ask {@code spark.executor.resource.gpu.amount} (as Spark's own standalone resource tests do).
  */
 final class StandaloneCluster implements AutoCloseable {
   /** The module flags Spark needs on Java 17: the launchers' list (the tests run in the repository root). */
@@ -52,6 +54,15 @@ final class StandaloneCluster implements AutoCloseable {
   /** The same with each worker offering {@code workerMemory} and each executor taking {@code executorMemory}. */
   StandaloneCluster(Path dir, int workerCount, int cores, String workerMemory, String executorMemory)
       throws IOException, InterruptedException {
+    this(dir, workerCount, cores, workerMemory, executorMemory, 0);
+  }
+
+  /**
+   * The same with each worker advertising {@code gpus} fake GPUs ({@code spark.worker.resource.gpu.amount} and a
+   * discovery script): worker w's addresses are w·gpus … w·gpus + gpus − 1, so that no two executors share one.
+   */
+  StandaloneCluster(Path dir, int workerCount, int cores, String workerMemory, String executorMemory, int gpus)
+      throws IOException, InterruptedException {
     this.executorMemory = executorMemory;
     home = Files.createDirectories(dir.resolve("spark-home"));
     Files.createDirectories(home.resolve("jars"));
@@ -63,18 +74,35 @@ final class StandaloneCluster implements AutoCloseable {
         "rootLogger.appenderRef.stderr.ref = console", "logger.jetty.name = org.sparkproject.jetty",
         "logger.jetty.level = warn", ""));
     port = freePort();
-    master = new Daemon("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+    master = new Daemon("master", List.of(), List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
         "--port", Integer.toString(port), "--webui-port", Integer.toString(freePort())));
     master.await("Starting Spark master at", 60);
     for (int w = 0; w < workerCount; w++) {
       Path work = Files.createDirectories(dir.resolve("worker-" + w));
-      workers.add(new Daemon("worker-" + w, List.of("org.apache.spark.deploy.worker.Worker", "--host",
+      workers.add(new Daemon("worker-" + w, gpus == 0 ? List.of() : gpuSettings(dir, w, gpus),
+          List.of("org.apache.spark.deploy.worker.Worker", "--host",
           "127.0.0.1", "--cores", Integer.toString(cores), "--memory", workerMemory, "--work-dir", work.toString(),
           "--webui-port", Integer.toString(freePort()), url())));
     }
     for (Daemon w : workers) {
       w.await("Successfully registered with master", 60);
     }
+  }
+
+  /** Worker w's fake GPUs: its amount and a discovery script printing its addresses. */
+  private static List<String> gpuSettings(Path dir, int w, int gpus) throws IOException {
+    List<String> addresses = new ArrayList<>();
+    for (int g = 0; g < gpus; g++) {
+      addresses.add("\"" + (w * gpus + g) + "\"");
+    }
+    Path script = dir.resolve("gpus-worker-" + w + ".sh");
+    Files.writeString(script, "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": ["
+        + String.join(", ", addresses) + "]}'\n");
+    if (!script.toFile().setExecutable(true)) {
+      throw new IOException("cannot make " + script + " executable");
+    }
+    return List.of("-Dspark.worker.resource.gpu.amount=" + gpus,
+        "-Dspark.worker.resource.gpu.discoveryScript=" + script);
   }
 
   String url() {
@@ -147,11 +175,12 @@ final class StandaloneCluster implements AutoCloseable {
     private final Process process;
     private final StringBuffer out = new StringBuffer();
 
-    Daemon(String name, List<String> mainAndArgs) throws IOException {
+    Daemon(String name, List<String> settings, List<String> mainAndArgs) throws IOException {
       this.name = name;
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx512m", "-cp", classpath(), "-Dspark.authenticate=true", "-Dspark.authenticate.secret=" + secret,
           "-Dlog4j2.configurationFile=" + logConfig.toUri()));
+      cmd.addAll(settings);
       cmd.addAll(List.of(JAVA_FLAGS.split(" ")));
       cmd.addAll(mainAndArgs);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -18,16 +21,23 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.signsgd.cli.Main;
 import org.signsgd.job.JobSpec;
+import org.signsgd.train.DeviceBinding;
 import org.signsgd.train.Driver;
 import org.signsgd.train.IterationRow;
+import org.signsgd.train.RunLifecycle;
+import org.signsgd.train.RunStatus;
 import org.signsgd.train.SparkEngine;
 import org.signsgd.train.SparkSessions;
 import org.signsgd.train.TestJobs;
+import org.signsgd.train.WorkerRow;
 
 /**
  * The toy job on a real standalone cluster (a master and two workers on 127.0.0.1, authenticated) gives the same
- * {@code iterations/} rows, timing aside, as on local[2]; clients without its secret are refused.
+ * {@code iterations/} rows, timing aside, as on local[2]; clients without its secret are refused. Each worker
+ * advertises two fake GPUs (worker 0 addresses 0 and 1, worker 1 addresses 2 and 3), which only the GPU tests ask
+ * for: one GPU per executor and per task, each task binding its thread to its own.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterTest {
@@ -41,7 +51,7 @@ class StandaloneClusterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new StandaloneCluster(dir, 2, 1);
+    cluster = new StandaloneCluster(dir, 2, 1, "2g", "1g", 2);
     withoutSecret = refusedClient("without-secret", null);
     wrongSecret = refusedClient("wrong-secret", "not-the-cluster-secret");
   }
@@ -108,6 +118,123 @@ class StandaloneClusterTest {
     // the tasks ran in the two workers' executors, not in this JVM
     assertThat(s.sparkContext().statusTracker().getExecutorInfos()).hasSize(3);
     assertThat(cluster.executors()).hasSize(2);
+  }
+
+  /**
+   * One GPU per executor and per task ({@code spark.executor.resource.gpu.amount=1},
+   * {@code spark.task.resource.gpu.amount=1}) and CUDA_VISIBLE_DEVICES=3,2,1,0 on the executors: every task sees
+   * exactly one address, the two executors' addresses are distinct (one of each worker's) and the same before and
+   * after the run, every worker's workers/ rows name the address its task was bound to with its CUDA ordinal
+   * through that list, and the rows, device aside, are those of local[2] (whose tasks get no GPU: {@code cpu}).
+   * ND4J's CPU backend makes the binding a no-op: what is proved is Spark's scheduling and the binding's input.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 2) // after the tests that ask no GPU, which share the session without one
+  void oneGpuPerTaskIsBoundAndRecordedAndTheRowsAreThoseOfLocal() throws Exception {
+    JobSpec spec = TestJobs.one(dir, TestJobs.TOY, "iterations=6", "workers=4", "byzantine=1",
+        "attack.name=byzantine-vote", "workers_per_partition=1", "worker_metrics=true");
+    List<WorkerRow> localWorkers = new ArrayList<>();
+    List<IterationRow> local = run(SparkSessions.get("local[2]"), spec, localWorkers);
+    assertThat(localWorkers).hasSize(6 * 4).allSatisfy(w -> assertThat(w.device()).isEqualTo("cpu"));
+
+    SparkSession s = SparkSessions.get(cluster.url(), gpuConf());
+    Map<String, String> before = addressesByExecutor(s);
+    List<WorkerRow> workers = new ArrayList<>();
+    List<IterationRow> remote = run(s, spec, workers);
+    Map<String, String> after = addressesByExecutor(s);
+
+    assertThat(before).as(cluster.logs()).hasSize(2).isEqualTo(after);
+    List<String> addresses = before.values().stream().sorted().toList();
+    assertThat(addresses.get(0)).isIn("0", "1"); // worker 0's executor
+    assertThat(addresses.get(1)).isIn("2", "3"); // worker 1's
+    // each worker's task was bound to its executor's GPU: address a is CUDA ordinal 3 − a through 3,2,1,0
+    assertThat(workers).hasSize(6 * 4);
+    assertThat(workers.stream().map(WorkerRow::device).distinct().sorted()).containsExactlyElementsOf(addresses
+        .stream().map(a -> "gpu:" + a + "/cuda:" + (3 - Integer.parseInt(a))).toList());
+    // not asserted: Spark may move a partition to the other executor (it prefers the one holding its state)
+    Map<Integer, java.util.Set<String>> byWorker = new TreeMap<>();
+    workers.forEach(w -> byWorker.computeIfAbsent(w.worker(), k -> new java.util.TreeSet<>()).add(w.device()));
+    System.out.println("GPU per executor " + before + "; devices per worker over the run " + byWorker);
+    assertThat(remote).hasSize(6).isEqualTo(local);
+    assertThat(withoutDevice(workers)).isEqualTo(withoutDevice(localWorkers));
+  }
+
+  /**
+   * {@code device: gpu} on executors with ND4J's CPU backend: the run fails at its first iteration, in seconds (Spark's
+   * attempts of the first task each fail at once), with the task's one line naming the executor, what it found and
+   * what to install, which train prints as its one line (exit code 1), not after a hang or a run on the CPU.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void deviceGpuWithoutCudaFailsTheRunAtItsFirstIterationInOneLine() throws Exception {
+    SparkSession s = SparkSessions.get(cluster.url(), gpuConf());
+    JobSpec spec = TestJobs.one(dir, TestJobs.TOY, "iterations=3", "workers=4", "workers_per_partition=1",
+        "device=gpu");
+    List<IterationRow> rows = new ArrayList<>();
+    long start = System.nanoTime();
+    RunLifecycle.Ended ended = RunLifecycle.run(new SparkEngine(JavaSparkContext.fromSparkContext(s.sparkContext())),
+        new Driver(spec), rows::add);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(rows).isEmpty(); // no iteration ended
+    assertThat(ended.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(ended.error()).isInstanceOf(DeviceBinding.DeviceError.class);
+    String line = "device: gpu, but executor \\d+ on 127\\.0\\.0\\.1 found ND4J's backend "
+        + "org\\.nd4j\\.linalg\\.cpu\\.nativecpu\\.CpuBackend, not CUDA: build with -Pcuda and give the executors a "
+        + "CUDA 11\\.x runtime with cuDNN 8; see docs/gpu\\.md";
+    assertThat(ended.error().getMessage()).matches(line);
+    // what train prints for it: that line alone, exit code 1
+    picocli.CommandLine cmd = Main.commandLine();
+    java.io.StringWriter err = new java.io.StringWriter();
+    cmd.setErr(new java.io.PrintWriter(err, true));
+    assertThat(cmd.getExecutionExceptionHandler().handleExecutionException(ended.error(), cmd, null)).isEqualTo(1);
+    assertThat(err.toString()).matches("run failed: " + line + "\\R");
+    System.out.printf("device: gpu: the run failed %.1f s after its start%n", seconds);
+    assertThat(seconds).as("seconds to the failure").isLessThan(30);
+  }
+
+  /** The executors' settings with one GPU per executor and per task, and a CUDA_VISIBLE_DEVICES that remaps them. */
+  private static Map<String, String> gpuConf() {
+    Map<String, String> conf = new HashMap<>(cluster.applicationConf());
+    conf.put("spark.executor.resource.gpu.amount", "1");
+    conf.put("spark.task.resource.gpu.amount", "1");
+    conf.put("spark.executorEnv.CUDA_VISIBLE_DEVICES", "3,2,1,0");
+    return conf;
+  }
+
+  /** Executor id → the one GPU address its tasks see (a task seeing none or several fails the job). */
+  private static Map<String, String> addressesByExecutor(SparkSession s) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(s.sparkContext());
+    Map<String, String> seen = new TreeMap<>();
+    for (String[] e : jsc.parallelize(List.of(0, 1, 2, 3, 4, 5, 6, 7), 8).map(i -> {
+      org.apache.spark.resource.ResourceInformation gpu = TaskContext.get().resourcesJMap().get("gpu");
+      if (gpu == null || gpu.addresses().length != 1) {
+        throw new IllegalStateException("a task saw GPUs " + (gpu == null ? "none"
+            : java.util.Arrays.toString(gpu.addresses())));
+      }
+      return new String[] {SparkEnv.get().executorId(), gpu.addresses()[0]};
+    }).collect()) {
+      String had = seen.put(e[0], e[1]);
+      assertThat(had == null || had.equals(e[1])).as("executor " + e[0] + " saw " + had + " and " + e[1]).isTrue();
+    }
+    return seen;
+  }
+
+  /** A run's iteration rows, timing aside, with its workers/ rows into {@code workers}. */
+  private static List<IterationRow> run(SparkSession s, JobSpec spec, List<WorkerRow> workers) {
+    Driver driver = new Driver(spec);
+    driver.onWorkerRows(workers::add);
+    List<IterationRow> rows = new ArrayList<>();
+    RunLifecycle.Ended ended = RunLifecycle.run(new SparkEngine(JavaSparkContext.fromSparkContext(
+        s.sparkContext())), driver, rows::add);
+    if (ended.error() != null) {
+      throw ended.error();
+    }
+    return TestJobs.timeless(rows);
+  }
+
+  private static List<WorkerRow> withoutDevice(List<WorkerRow> rows) {
+    return rows.stream().map(w -> new WorkerRow(w.runId(), w.iteration(), w.worker(), w.agreement(), w.weight(),
+        w.byzantine(), null)).toList();
   }
 
   /**

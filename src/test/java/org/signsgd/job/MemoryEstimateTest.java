@@ -68,6 +68,7 @@ class MemoryEstimateTest {
         s.declaredByzantine(), s.attack(), s.aggregator(), s.momentumBeta(), s.momentumAt(), s.momentumDampening(),
         s.nesterov(), s.weightDecay(), s.gradientClip(), s.l2Penalty(), s.batchSize(), s.iterations(), s.lr(),
         s.evalEvery(), s.referenceEvery(), s.engine(), s.checkpointEvery(), s.checkpointDir(), s.flushEvery(),
-        s.checkEvery(), s.workersPerPartition(), s.aggregation(), s.aggregationShards(), s.workerMetrics(), s.json());
+        s.checkEvery(), s.workersPerPartition(), s.aggregation(), s.aggregationShards(), s.workerMetrics(), s.device(),
+        s.json());
   }
 }

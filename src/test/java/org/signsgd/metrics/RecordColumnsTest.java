@@ -47,12 +47,16 @@ class RecordColumnsTest {
     assertThat(row.getLong(29)).isEqualTo(1000);
 
     assertThat(WorkerSchema.SCHEMA.fieldNames()).containsExactly("run_id", "iteration", "worker", "agreement",
-        "weight", "byzantine");
-    Row w = WorkerSchema.toRow(new WorkerRow("run", 3, 4, 0.9, null, true));
+        "weight", "byzantine", "device");
+    Row w = WorkerSchema.toRow(new WorkerRow("run", 3, 4, 0.9, null, true, "gpu:2/cuda:0"));
     assertThat(w.getInt(2)).isEqualTo(4);
     assertThat(w.get(4)).isNull();
     assertThat(w.getBoolean(5)).isTrue();
     assertThat(WorkerSchema.SCHEMA.fields()[3].nullable()).isTrue();
     assertThat(WorkerSchema.SCHEMA.fields()[5].nullable()).isFalse();
+    // a text column added after rows were written without it: those read null
+    assertThat(w.getString(6)).isEqualTo("gpu:2/cuda:0");
+    assertThat(WorkerSchema.SCHEMA.fields()[6].nullable()).isTrue();
+    assertThat(WorkerSchema.SCHEMA.fields()[0].nullable()).isFalse();
   }
 }
