@@ -14,8 +14,11 @@ import org.signsgd.job.JobSpec;
  * train's in-process engine runs the workers on the driver, which Spark gives no GPU either.
  */
 final class LocalGpu {
-  /** local, local[N], local[N,F], local[*]: one JVM (not local-cluster[...], whose executors are processes). */
-  private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+|\\*)(,\\d+)?])?");
+  /**
+   * local, local[N], local[N,F] (Spark allows spaces around the comma), local[*]: one JVM (not local-cluster[...],
+   * whose executors are processes).
+   */
+  private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+|\\*)(\\s*,\\s*\\d+)?])?");
   /** The Spark settings that ask GPUs for tasks and executors, in the order they are named in a refusal. */
   static final List<String> AMOUNTS = List.of("spark.task.resource.gpu.amount", "spark.executor.resource.gpu.amount");
 

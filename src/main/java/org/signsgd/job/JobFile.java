@@ -227,7 +227,11 @@ public final class JobFile {
     canonical.remove("worker_metrics"); // nor which metrics it writes
     canonical.remove("aggregation"); // nor where the server's work runs: the rows are the same
     canonical.remove("aggregation_shards");
-    canonical.remove("device"); // nor the device its gradients run on: the same arithmetic, the same run
+    // a GPU's arithmetic (cuDNN's convolutions, CUDA's reductions and random streams) is not the CPU's bit for
+    // bit: a run on GPUs is a run of its own (and cannot resume a CPU run); device: cpu keeps the ids of earlier runs
+    if (!"gpu".equals(device)) {
+      canonical.remove("device");
+    }
     Map<String, Object> m = new TreeMap<>(Map.of("beta", beta, "at", at));
     if (momentum.containsKey("dampening")) {
       m.put("dampening", dampening);

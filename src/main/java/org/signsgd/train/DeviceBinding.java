@@ -46,20 +46,33 @@ public final class DeviceBinding {
      * of the task's failure that the message quotes; null when there is none.
      */
     public static DeviceError of(Throwable e) {
-      for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      List<Throwable> chain = causes(e);
+      for (Throwable c : chain) {
         if (c instanceof DeviceError d) {
           return d;
         }
       }
       String marker = DeviceError.class.getName() + ": ";
-      for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      for (Throwable c : chain) {
         String m = c.getMessage();
         int at = m == null ? -1 : m.indexOf(marker);
         if (at >= 0) {
-          return new DeviceError(m.substring(at + marker.length()).lines().findFirst().orElse("").strip());
+          DeviceError d = new DeviceError(m.substring(at + marker.length()).lines().findFirst().orElse("").strip());
+          d.initCause(e); // a debug stack trace still shows Spark's failure
+          return d;
         }
       }
       return null;
+    }
+
+    /** e and its causes, each once (a cycle of causes ends the list). */
+    private static List<Throwable> causes(Throwable e) {
+      java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      List<Throwable> out = new java.util.ArrayList<>();
+      for (Throwable c = e; c != null && seen.add(c); c = c.getCause()) {
+        out.add(c);
+      }
+      return out;
     }
   }
 
@@ -90,8 +103,17 @@ public final class DeviceBinding {
     if (addresses.length == 0 && !gpu) {
       return CPU; // no ND4J call: a toy task without a GPU never loads a backend
     }
-    Bound bound = addresses.length == 0 ? Bound.NONE : resolve(addresses, System.getenv("CUDA_VISIBLE_DEVICES"),
-        task == null ? "the driver" : where());
+    Bound bound;
+    try {
+      bound = addresses.length == 0 ? Bound.NONE : resolve(addresses, System.getenv("CUDA_VISIBLE_DEVICES"),
+          task == null ? "the driver" : where());
+    } catch (DeviceError e) {
+      if (gpu) {
+        throw e;
+      }
+      // device: cpu on a cluster that hands out GPUs this task cannot map: it does not need one, so it binds none
+      return "gpu:" + String.join(",", addresses) + "/unbound";
+    }
     if (gpu) {
       require(bound, Nd4j.getBackend().getClass().getName(), task == null ? "the driver" : where(), task != null);
     }

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code device: cpu | gpu}: where the tasks run the workers' gradients, not what they compute. It does not change
- * the run id (a job's run on either device is one run), is recorded in the effective settings only as {@code gpu}
- * (absent: cpu, as in every run recorded before the key existed), and its bad values are one line.
+ * {@code device: cpu | gpu}: where the tasks run the workers' gradients. {@code cpu} keeps the run id of a job
+ * without the key (every run recorded before the key existed); {@code gpu} is a run of its own, since a GPU's
+ * arithmetic (cuDNN, CUDA's reductions) is not the CPU's bit for bit. It is recorded in the effective settings only
+ * as {@code gpu}, and its bad values are one line.
  */
 class DeviceKeyTest {
   @TempDir
@@ -24,27 +25,28 @@ class DeviceKeyTest {
   }
 
   @Test
-  void theDeviceChangesNeitherTheRunIdNorTheDefaultSettings() throws Exception {
+  void cpuKeepsTheRunIdAndTheDefaultSettingsAndGpuIsARunOfItsOwn() throws Exception {
     // EffectiveSettingsTest's base job, whose id is pinned there
     String base = "name: t\nmodel: {name: quadratic, dim: 10}\nworkers: 9\nbyzantine: 2\nattack: omniscient\n"
         + "iterations: 5\n";
     JobSpec none = load(base);
     JobSpec cpu = load(base + "device: cpu\n");
     JobSpec gpu = load(base, "device=gpu");
-    assertThat(List.of(none.runId(), cpu.runId(), gpu.runId())).containsOnly("t-2ae8dea9");
+    assertThat(List.of(none.runId(), cpu.runId())).containsOnly("t-2ae8dea9");
+    assertThat(gpu.runId()).startsWith("t-").isNotEqualTo("t-2ae8dea9");
     assertThat(List.of(none.device(), cpu.device(), gpu.device())).containsExactly("cpu", "cpu", "gpu");
     assertThat(List.of(none.gpu(), cpu.gpu(), gpu.gpu())).containsExactly(false, false, true);
     assertThat(cpu.json()).isEqualTo(none.json()).doesNotContain("device");
     assertThat(gpu.json()).isEqualTo(none.json().replace(",\"engine\":", ",\"device\":\"gpu\",\"engine\":"));
   }
 
-  /** A grid over the device makes one run, the first in grid order, as any two variants with one run id do. */
+  /** A grid over the device makes two runs, one per device. */
   @Test
-  void aGridOverTheDeviceIsOneRun() throws Exception {
+  void aGridOverTheDeviceIsTwoRuns() throws Exception {
     Path job = Files.writeString(dir.resolve("grid.yaml"), "name: t\ngrid:\n  device: [gpu, cpu]\n");
     List<JobSpec> runs = JobFile.load(job, List.of());
-    assertThat(runs).hasSize(1);
-    assertThat(runs.get(0).device()).isEqualTo("gpu");
+    assertThat(runs).extracting(JobSpec::device).containsExactly("gpu", "cpu");
+    assertThat(runs.get(0).runId()).isNotEqualTo(runs.get(1).runId());
   }
 
   @Test
