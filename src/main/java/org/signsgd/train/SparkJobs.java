@@ -63,6 +63,21 @@ final class SparkJobs {
     return out;
   }
 
+  /**
+   * Runs every partition of {@code rdd} and hands each partition's elements to {@code each} on the driver as its
+   * task's result arrives (in arrival order, one at a time): the driver then never holds every partition's result
+   * at once, as {@link #collect} does.
+   */
+  static <T> void forEachPartition(JavaRDD<T> rdd, java.util.function.Consumer<List<T>> each) {
+    int n = rdd.getNumPartitions();
+    List<Object> partitions = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      partitions.add(i);
+    }
+    rdd.context().runJob(rdd.rdd(), new ToList<T>(),
+        scala.collection.JavaConverters.asScalaBufferConverter(partitions).asScala(), new Hand<>(each), anyRef());
+  }
+
   /** Applies f to each element of a partition. */
   private static final class EachElement<T, U> extends AbstractFunction3<TaskContext, Object, Iterator<T>,
       Iterator<U>> implements Serializable {
@@ -99,6 +114,21 @@ final class SparkJobs {
         out.add(in.next());
       }
       return out;
+    }
+  }
+
+  /** Hands each partition's list on as it arrives (on the driver). */
+  private static final class Hand<T> extends AbstractFunction2<Object, List<T>, BoxedUnit> {
+    private final java.util.function.Consumer<List<T>> each;
+
+    Hand(java.util.function.Consumer<List<T>> each) {
+      this.each = each;
+    }
+
+    @Override
+    public BoxedUnit apply(Object index, List<T> part) {
+      each.accept(part);
+      return BoxedUnit.UNIT;
     }
   }
 

@@ -52,7 +52,8 @@ final class SparkRun implements AutoCloseable {
     this.driver = driver;
     this.sharded = engine.sharded(driver);
     this.shards = driver.spec().aggregationShards() > 0 ? driver.spec().aggregationShards()
-        : jsc.defaultParallelism();
+        : ShardedChunks.defaultShards(jsc.defaultParallelism(), driver.serverPlan().chunks(),
+            driver.serverPlan().kind());
     this.model = jsc.broadcast(driver.model());
     this.plan = jsc.broadcast(sharded ? driver.plan().withSampledGradients() : driver.plan());
     this.serverPlan = sharded ? jsc.broadcast(driver.serverPlan()) : null;
