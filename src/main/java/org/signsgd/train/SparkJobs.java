@@ -74,8 +74,10 @@ final class SparkJobs {
     for (int i = 0; i < n; i++) {
       partitions.add(i);
     }
+    Hand<T> hand = new Hand<>(each);
     rdd.context().runJob(rdd.rdd(), new ToList<T>(),
-        scala.collection.JavaConverters.asScalaBufferConverter(partitions).asScala(), new Hand<>(each), anyRef());
+        scala.collection.JavaConverters.asScalaBufferConverter(partitions).asScala(), hand, anyRef());
+    hand.rethrow();
   }
 
   /** Applies f to each element of a partition. */
@@ -117,9 +119,15 @@ final class SparkJobs {
     }
   }
 
-  /** Hands each partition's list on as it arrives (on the driver). */
+  /**
+   * Hands each partition's list on as it arrives (on the driver, in Spark's scheduler thread). What the consumer
+   * throws, an OutOfMemoryError included, is kept and thrown again on the caller's thread once the job has ended:
+   * thrown in the scheduler's thread, a fatal error would end that thread and leave this job, and every later one,
+   * waiting forever.
+   */
   private static final class Hand<T> extends AbstractFunction2<Object, List<T>, BoxedUnit> {
     private final java.util.function.Consumer<List<T>> each;
+    private Throwable failed;
 
     Hand(java.util.function.Consumer<List<T>> each) {
       this.each = each;
@@ -127,8 +135,26 @@ final class SparkJobs {
 
     @Override
     public BoxedUnit apply(Object index, List<T> part) {
-      each.accept(part);
+      if (failed == null) {
+        try {
+          each.accept(part);
+        } catch (Throwable e) {
+          failed = e;
+        }
+      }
       return BoxedUnit.UNIT;
+    }
+
+    void rethrow() {
+      if (failed instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failed instanceof Error e) {
+        throw e;
+      }
+      if (failed != null) {
+        throw new IllegalStateException(failed);
+      }
     }
   }
 
