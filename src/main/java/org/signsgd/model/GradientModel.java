@@ -12,8 +12,16 @@ public interface GradientModel extends Serializable {
 
   int dimension();
 
-  /** x₀. */
+  /** x₀, a copy the caller may change. */
   float[] initialParameters();
+
+  /**
+   * x₀ itself, which no caller may change: the model's own array where it keeps one (the driver broadcasts it to
+   * the workers without a further copy of d floats in its heap). By default a copy.
+   */
+  default float[] sharedInitialParameters() {
+    return initialParameters();
+  }
 
   /**
    * True when {@link #loss} and {@link #exactGradient} are available (the analytic models). A network is not

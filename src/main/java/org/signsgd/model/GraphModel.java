@@ -192,6 +192,14 @@ public final class GraphModel implements GradientModel {
   }
 
   @Override
+  public synchronized float[] sharedInitialParameters() {
+    if (initial == null) {
+      initialParameters(); // builds and keeps it (its copy is dropped once; later calls make none)
+    }
+    return initial;
+  }
+
+  @Override
   public double loss(float[] x) {
     throw new UnsupportedOperationException(name + " has no exact training loss; use the workers' batch losses");
   }

@@ -154,15 +154,12 @@ public final class Models {
     if (!build) {
       return null;
     }
-    float[] start;
     if (x0 == null) {
-      start = Quadratic.constantStart(dim, 1f);
+      return Quadratic.constant(dim, noise, 1f, seed);
     } else if ("normal".equals(x0)) {
-      start = Quadratic.normalStart(dim, seed);
-    } else {
-      start = Quadratic.constantStart(dim, (float) p.doubleValue("x0", 1.0, -1e30, 1e30));
+      return Quadratic.normal(dim, noise, seed);
     }
-    return new Quadratic(dim, noise, start, seed);
+    return Quadratic.constant(dim, noise, (float) p.doubleValue("x0", 1.0, -1e30, 1e30), seed);
   }
 
   private static GradientModel regression(String name, Params p, long seed, int workers, boolean build) {

@@ -1,7 +1,6 @@
 package org.signsgd.server;
 
 import java.io.Serializable;
-import java.io.Serializable;
 import java.util.Set;
 import org.signsgd.aggregate.Direction;
 
@@ -42,6 +41,15 @@ public record ChunkResult(int chunk, boolean complete, Set<Integer> badUplinks, 
   static ChunkResult agreements(int chunk, long[] workerAgreement) {
     return new ChunkResult(chunk, true, Set.of(), Set.of(), null, 0, 0, 0, null, null, workerAgreement, Set.of(),
         null, null, null);
+  }
+
+  /**
+   * This result with {@code placed} as its direction: the whole direction of d coordinates into which this chunk's
+   * coordinates were copied where they belong (the sharded runner assembles it as results arrive).
+   */
+  public ChunkResult withDirection(Direction placed) {
+    return new ChunkResult(chunk, complete, badUplinks, badForged, placed, reached, agreement, honest, received,
+        sampled, workerAgreement, withZeros, partial, weights, state);
   }
 
   /** This result without the chunk's state: what the driver collects. */

@@ -154,6 +154,16 @@ public final class ServerStep {
       }
       return new Direction.Signs(SignVector.concat(parts));
     }
+    float[] placed = ((Direction.Dense) results.get(0).direction()).values();
+    if (placed.length == plan.dimension()) { // the runner copied every chunk into one array as results arrived
+      for (ChunkResult r : results) {
+        if (((Direction.Dense) r.direction()).values() != placed) {
+          throw new IllegalStateException("chunk " + r.chunk() + "'s direction was not placed with chunk "
+              + results.get(0).chunk() + "'s");
+        }
+      }
+      return results.get(0).direction();
+    }
     float[] out = new float[plan.dimension()];
     int at = 0;
     for (ChunkResult r : results) {

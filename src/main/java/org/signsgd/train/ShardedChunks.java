@@ -48,6 +48,49 @@ final class ShardedChunks implements ShardedServer {
     this.states = states;
   }
 
+  /**
+   * A dense direction's chunks copied into one array of d floats as the shards' results arrive, so that the
+   * driver holds the direction once and a shard's result only until it is placed (collecting every chunk first and
+   * concatenating them after would hold it twice, and all the shards' results at once).
+   */
+  private static final class Placement {
+    private final Chunks chunks;
+    private float[] whole;
+
+    Placement(Chunks chunks) {
+      this.chunks = chunks;
+    }
+
+    ChunkResult place(ChunkResult r) {
+      if (!(r.direction() instanceof org.signsgd.aggregate.Direction.Dense dense) || chunks.count() == 1) {
+        return r;
+      }
+      if (whole == null) {
+        whole = new float[chunks.dimension()];
+      }
+      System.arraycopy(dense.values(), 0, whole, chunks.from(r.chunk()), dense.values().length);
+      return r.withDirection(new org.signsgd.aggregate.Direction.Dense(whole));
+    }
+  }
+
+  /** The most bytes of direction one shard's result should carry to the driver (see {@link #defaultShards}). */
+  static final long SHARD_RESULT_BYTES = 16L << 20;
+
+  /**
+   * {@code aggregation_shards: auto}: the default parallelism (the executors' cores), times the smallest factor that
+   * keeps each shard's part of the direction within {@link #SHARD_RESULT_BYTES}, and never more shards than
+   * chunks. The driver receives and places the shards' results as they arrive; smaller results keep fewer bytes of
+   * them in its heap at once (Spark fetches up to four task results together). At ResNet-50's d a dense direction
+   * is 102 MB: 8 shards of 12.8 MB on 2 cores; a sign direction (3.2 MB) stays at one shard per core.
+   */
+  static int defaultShards(int parallelism, Chunks chunks, org.signsgd.message.MessageKind kind) {
+    long bytes = kind == org.signsgd.message.MessageKind.DENSE ? 4L * chunks.dimension()
+        : (chunks.dimension() + 7L) / 8;
+    long perCore = (bytes + (long) parallelism * SHARD_RESULT_BYTES - 1) / ((long) parallelism * SHARD_RESULT_BYTES);
+    long k = (long) parallelism * Math.max(1, perCore);
+    return (int) Math.max(1, Math.min(k, chunks.count()));
+  }
+
   /** The chunks partitioned as the shards hold them: chunk j in shard j mod K. */
   static HashPartitioner partitioner(int shards) {
     return new HashPartitioner(shards);
@@ -74,7 +117,13 @@ final class ShardedChunks implements ShardedServer {
     Reference inline = b == null ? ref : null;
     JavaPairRDD<Integer, Iterable<ChunkPiece>> g = grouped;
     if (states == null) {
-      return round -> new ArrayList<>(g.map(e -> work(p.value(), round, e._1(), e._2(), inline, b, null)).collect());
+      return round -> {
+        List<ChunkResult> results = new ArrayList<>();
+        Placement placed = new Placement(p.value().chunks());
+        SparkJobs.forEachPartition(g.map(e -> work(p.value(), round, e._1(), e._2(), inline, b, null)),
+            part -> part.forEach(r -> results.add(placed.place(r))));
+        return results;
+      };
     }
     // a chunk-stateful rule: each chunk's state meets its messages in the same shard (no shuffle); the results
     // come back without it, and the round whose chunks finished keeps the new states where they are

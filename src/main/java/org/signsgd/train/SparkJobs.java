@@ -63,6 +63,23 @@ final class SparkJobs {
     return out;
   }
 
+  /**
+   * Runs every partition of {@code rdd} and hands each partition's elements to {@code each} on the driver as its
+   * task's result arrives (in arrival order, one at a time): the driver then never holds every partition's result
+   * at once, as {@link #collect} does.
+   */
+  static <T> void forEachPartition(JavaRDD<T> rdd, java.util.function.Consumer<List<T>> each) {
+    int n = rdd.getNumPartitions();
+    List<Object> partitions = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      partitions.add(i);
+    }
+    Hand<T> hand = new Hand<>(each);
+    rdd.context().runJob(rdd.rdd(), new ToList<T>(),
+        scala.collection.JavaConverters.asScalaBufferConverter(partitions).asScala(), hand, anyRef());
+    hand.rethrow();
+  }
+
   /** Applies f to each element of a partition. */
   private static final class EachElement<T, U> extends AbstractFunction3<TaskContext, Object, Iterator<T>,
       Iterator<U>> implements Serializable {
@@ -99,6 +116,45 @@ final class SparkJobs {
         out.add(in.next());
       }
       return out;
+    }
+  }
+
+  /**
+   * Hands each partition's list on as it arrives (on the driver, in Spark's scheduler thread). What the consumer
+   * throws, an OutOfMemoryError included, is kept and thrown again on the caller's thread once the job has ended:
+   * thrown in the scheduler's thread, a fatal error would end that thread and leave this job, and every later one,
+   * waiting forever.
+   */
+  private static final class Hand<T> extends AbstractFunction2<Object, List<T>, BoxedUnit> {
+    private final java.util.function.Consumer<List<T>> each;
+    private Throwable failed;
+
+    Hand(java.util.function.Consumer<List<T>> each) {
+      this.each = each;
+    }
+
+    @Override
+    public BoxedUnit apply(Object index, List<T> part) {
+      if (failed == null) {
+        try {
+          each.accept(part);
+        } catch (Throwable e) {
+          failed = e;
+        }
+      }
+      return BoxedUnit.UNIT;
+    }
+
+    void rethrow() {
+      if (failed instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failed instanceof Error e) {
+        throw e;
+      }
+      if (failed != null) {
+        throw new IllegalStateException(failed);
+      }
     }
   }
 

@@ -52,12 +52,14 @@ final class SparkRun implements AutoCloseable {
     this.driver = driver;
     this.sharded = engine.sharded(driver);
     this.shards = driver.spec().aggregationShards() > 0 ? driver.spec().aggregationShards()
-        : jsc.defaultParallelism();
+        : ShardedChunks.defaultShards(jsc.defaultParallelism(), driver.serverPlan().chunks(),
+            driver.serverPlan().kind());
     this.model = jsc.broadcast(driver.model());
     this.plan = jsc.broadcast(sharded ? driver.plan().withSampledGradients() : driver.plan());
     this.serverPlan = sharded ? jsc.broadcast(driver.serverPlan()) : null;
     // x₀ is broadcast once; the partitions hold only worker ids, so no task carries the parameters
-    this.x0 = jsc.broadcast(driver.model().initialParameters());
+    // (the model's own x₀: the driver's heap keeps no third copy of it beside the model's and x)
+    this.x0 = jsc.broadcast(driver.model().sharedInitialParameters());
     this.checkpointDir = driver.spec().checkpointDir();
     if (checkpointDir != null) {
       jsc.setCheckpointDir(checkpointDir);

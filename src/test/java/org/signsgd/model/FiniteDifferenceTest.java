@@ -41,7 +41,7 @@ class FiniteDifferenceTest {
 
   @Test
   void quadraticGradientAndNoise() {
-    Quadratic q = new Quadratic(50, 1.0, Quadratic.constantStart(50, 1f), 1);
+    Quadratic q = Quadratic.constant(50, 1.0, 1f, 1);
     checkExactGradient(q, point(50));
     // the minibatch noise has variance σ²/n: batch 400 gives sd 0.05 around x
     float[] x = new float[50];
