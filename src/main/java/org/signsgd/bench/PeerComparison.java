@@ -1,0 +1,242 @@
+package org.signsgd.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.signsgd.data.ImageData;
+import org.signsgd.data.Shards;
+import org.signsgd.model.GradientModel;
+import org.signsgd.model.GraphModel;
+import org.signsgd.model.Models;
+import org.signsgd.model.Networks;
+import org.signsgd.model.ResNets;
+import org.signsgd.spec.RuleSpec;
+
+/**
+ * Bench section k: the same minibatch gradients in this project's DL4J path and in PyTorch's C++ runtime (the
+ * {@link FrameworkPeer}), one thread each, same networks, shapes and batches: mengoli-cnn on MNIST at batch 64,
+ * resnet18 and resnet50 at batch 32, 224 px, 1000 classes, on {@link SyntheticImages}. A gradient is one forward
+ * and backward pass of the mean cross-entropy, no optimizer step, in both.
+ *
+ * <p>DL4J: {@link GradientModel#stochasticGradient} as a job's task calls it (the gemm convolution, the default;
+ * the parameters copied in and the gradient out), ND4J and OpenBLAS pinned to one thread. PyTorch: one intra-op
+ * and one inter-op thread. The batches: mengoli-cnn's DL4J gradient reads its worker's MNIST batch, PyTorch the
+ * first 64 training images; the ResNets' both read images 0 … 31 of the same synthetic set.
+ *
+ * <p>Before timing, the networks are checked to be the same, or the section fails: the trainable parameter
+ * counts (1,199,882; 11,689,512; 25,557,032) and the output shapes; for mengoli-cnn also the loss, in inference
+ * mode, with DL4J's initial weights loaded into PyTorch (equal to 1e-4 relative), which checks every layer's
+ * shape, order and the flattening between the convolutions and the dense layer.
+ */
+final class PeerComparison {
+  private final Path mnist;
+  private final boolean quick;
+  private final PrintWriter progress;
+  private final List<BenchRow> rows = new ArrayList<>();
+
+  PeerComparison(Path mnist, boolean quick, PrintWriter progress) {
+    this.mnist = mnist;
+    this.quick = quick;
+    this.progress = progress;
+  }
+
+  /** True when the peer (the {@code pytorch-peer} profile's classes and DJL) is on the classpath. */
+  static boolean available() {
+    try {
+      Class.forName("ai.djl.engine.Engine", false, PeerComparison.class.getClassLoader());
+      Class.forName(FrameworkPeer.IMPLEMENTATION, false, PeerComparison.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  static FrameworkPeer load() {
+    try {
+      return (FrameworkPeer) Class.forName(FrameworkPeer.IMPLEMENTATION).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("bench k: cannot start the PyTorch peer: " + e, e);
+    }
+  }
+
+  List<BenchRow> run() {
+    int ompBefore = Nd4j.getEnvironment().maxThreads();
+    int blasBefore = Nd4j.factory().blas().getMaxThreads();
+    Nd4j.getEnvironment().setMaxThreads(1);
+    Nd4j.factory().blas().setMaxThreads(1);
+    try (FrameworkPeer peer = load()) {
+      rows.add(new BenchRow("k", "peer: " + peer.describe(), Double.NaN, "", Double.NaN, ""));
+      mengoliCnn(peer);
+      for (String net : quick ? List.of("resnet18") : List.of("resnet18", "resnet50")) {
+        resNet(peer, net);
+      }
+    } finally {
+      Nd4j.getEnvironment().setMaxThreads(ompBefore);
+      Nd4j.factory().blas().setMaxThreads(blasBefore);
+    }
+    return rows;
+  }
+
+  private void note(String what) {
+    progress.println("bench: " + what + " ...");
+    progress.flush();
+  }
+
+  private void mengoliCnn(FrameworkPeer peer) {
+    int batch = quick ? 8 : 64;
+    int warmup = quick ? 1 : 3;
+    int reps = quick ? 2 : 7;
+    ImageData data = new ImageData("mnist", mnist);
+    int[] idx = new int[batch];
+    Arrays.setAll(idx, i -> i);
+    float[] x = new float[batch * data.inputs()];
+    float[] y = new float[batch * data.outputs()];
+    data.train(idx, null, x, y);
+    int[] labels = labels(y, data.outputs());
+    note("gradient mengoli-cnn batch " + batch + ", DL4J (gemm convolution)");
+    GradientModel m = Models.create(new RuleSpec("mengoli-cnn", Map.of("conv", "gemm")),
+        new RuleSpec("mnist", Map.of("dir", mnist.toString())), 1, 27);
+    double dl4j = Bench.onOwnThread(() -> {
+      float[] params = m.initialParameters();
+      float[] g = new float[m.dimension()];
+      long[] t = {0};
+      return Measure.medianMs(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g));
+    });
+    note("gradient mengoli-cnn batch " + batch + ", PyTorch");
+    double torch;
+    try (FrameworkPeer.Network net = peer.network("mengoli-cnn", 10, 1, 28, x, labels)) {
+      check("mengoli-cnn", net, m.dimension(), batch, 10);
+      sameLoss(net, x, labels);
+      torch = Measure.medianMs(warmup, reps, net::gradient);
+      checkGradient("mengoli-cnn", net);
+    }
+    add("mengoli-cnn, batch " + batch + ", 28x28x1 MNIST, 10 classes", warmup, reps, dl4j, torch);
+  }
+
+  /**
+   * Loads DL4J's initial mengoli-cnn weights into the peer and compares the inference-mode losses: DL4J's conv
+   * weights are [out, in, kh, kw] like PyTorch's, its dense weights [in, out] where PyTorch's are [out, in].
+   */
+  private static void sameLoss(FrameworkPeer.Network net, float[] x, int[] labels) {
+    MultiLayerNetwork dl4j = new MultiLayerNetwork(Networks.config("mengoli-cnn", 1, DataType.FLOAT, true));
+    dl4j.init();
+    List<float[]> values = new ArrayList<>();
+    for (int layer = 0; layer <= 4; layer++) {
+      if (layer == 2) {
+        continue; // max pool: no parameters
+      }
+      INDArray w = dl4j.getParam(layer + "_W");
+      INDArray b = dl4j.getParam(layer + "_b");
+      values.add((layer < 2 ? w : w.transpose()).dup('c').data().asFloat());
+      values.add(b.dup('c').data().asFloat());
+    }
+    List<long[]> shapes = net.parameterShapes();
+    for (int i = 0; i < values.size(); i++) {
+      long n = Arrays.stream(shapes.get(i)).reduce(1, (a, c) -> a * c);
+      if (n != values.get(i).length) {
+        throw new IllegalStateException("bench k: mengoli-cnn parameter " + i + " has shape "
+            + Arrays.toString(shapes.get(i)) + " in PyTorch and " + values.get(i).length + " values in DL4J");
+      }
+    }
+    net.setParameters(values);
+    INDArray p = dl4j.output(Nd4j.create(x, new long[] {labels.length, 784}, 'c'), false);
+    double ce = 0;
+    for (int i = 0; i < labels.length; i++) {
+      ce -= Math.log(p.getDouble(i, labels[i]));
+    }
+    ce /= labels.length;
+    double torch = net.inferenceLoss();
+    if (!(Math.abs(ce - torch) <= 1e-4 * Math.max(1, Math.abs(ce)))) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "bench k: mengoli-cnn at the same weights has"
+          + " loss %.7f in DL4J and %.7f in PyTorch: the networks differ", ce, torch));
+    }
+  }
+
+  /** The heap a ResNet-50 gradient at batch 32 wants in DL4J (as section i). */
+  private static final long RESNET50_HEAP = 8L << 30;
+
+  private void resNet(FrameworkPeer peer, String name) {
+    int size = quick ? 32 : 224;
+    int batch = quick ? 2 : 32;
+    int classes = quick ? 10 : 1000;
+    int warmup = 1;
+    int reps = quick ? 1 : 3;
+    String what = name + ", batch " + batch + ", " + size + "x" + size + "x3, " + classes + " classes";
+    if (!quick && name.equals("resnet50") && Runtime.getRuntime().maxMemory() < RESNET50_HEAP) {
+      rows.add(new BenchRow("k", "gradient " + what + ": not measured, DL4J needs -Xmx8g or more"
+          + " (SIGNSGD_JAVA_OPTS=-Xmx10g); this JVM has " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB",
+          Double.NaN, "", Double.NaN, ""));
+      return;
+    }
+    SyntheticImages images = new SyntheticImages(size, classes, 2 * batch);
+    note("gradient " + what + ", DL4J (gemm convolution)");
+    double dl4j = Bench.onOwnThread(() -> {
+      GraphModel m = new GraphModel(name, classes, size, DataType.FLOAT, true, images,
+          Shards.shared(2 * batch, 1, 1), 1, false);
+      float[] params = m.initialParameters();
+      float[] g = new float[m.dimension()];
+      long[] t = {0};
+      return Measure.medianMs(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g));
+    });
+    int[] idx = new int[batch];
+    Arrays.setAll(idx, i -> i);
+    float[] x = new float[batch * images.inputs()];
+    float[] y = new float[batch * classes];
+    images.train(idx, null, x, y);
+    note("gradient " + what + ", PyTorch");
+    double torch;
+    try (FrameworkPeer.Network net = peer.network(name, classes, 3, size, x, labels(y, classes))) {
+      check(name, net, ResNets.trainableCount(name, classes), batch, classes);
+      torch = Measure.medianMs(warmup, reps, net::gradient);
+      checkGradient(name, net);
+    }
+    add(what, warmup, reps, dl4j, torch);
+  }
+
+  private void add(String what, int warmup, int reps, double dl4j, double torch) {
+    String runs = ", 1 thread (" + warmup + " warm-up + median of " + reps + "), ";
+    rows.add(new BenchRow("k", "gradient " + what + runs + "DL4J, this project", dl4j, "ms", Double.NaN, ""));
+    rows.add(new BenchRow("k", "gradient " + what + runs + "PyTorch", torch, "ms", dl4j / torch,
+        "ratio = DL4J / PyTorch"));
+  }
+
+  private static void check(String name, FrameworkPeer.Network net, long d, int batch, int classes) {
+    if (net.parameters() != d) {
+      throw new IllegalStateException("bench k: " + name + " has " + net.parameters()
+          + " trainable parameters in PyTorch and " + d + " in DL4J: the networks differ");
+    }
+    long[] out = net.outputShape();
+    if (!Arrays.equals(out, new long[] {batch, classes})) {
+      throw new IllegalStateException("bench k: " + name + " outputs " + Arrays.toString(out) + " in PyTorch;"
+          + " expected [" + batch + ", " + classes + "]");
+    }
+  }
+
+  private static void checkGradient(String name, FrameworkPeer.Network net) {
+    double norm = net.gradientNorm();
+    if (!(norm > 0 && Double.isFinite(norm))) {
+      throw new IllegalStateException("bench k: " + name + "'s PyTorch gradient has norm " + norm
+          + "; expected finite and positive");
+    }
+  }
+
+  private static int[] labels(float[] oneHot, int classes) {
+    int[] labels = new int[oneHot.length / classes];
+    for (int i = 0; i < labels.length; i++) {
+      for (int c = 0; c < classes; c++) {
+        if (oneHot[i * classes + c] == 1f) {
+          labels[i] = c;
+        }
+      }
+    }
+    return labels;
+  }
+}
