@@ -122,12 +122,15 @@ final class PeerComparison {
   }
 
   /**
-   * Loads DL4J's initial mengoli-cnn weights into the peer and compares the inference-mode losses: DL4J's conv
-   * weights are [out, in, kh, kw] like PyTorch's, its dense weights [in, out] where PyTorch's are [out, in].
+   * Gives DL4J's mengoli-cnn and the peer's the same weights and compares the inference-mode losses: DL4J's conv
+   * weights are [out, in, kh, kw] like PyTorch's, its dense weights [in, out] where PyTorch's are [out, in]. The
+   * weights are He-scaled normals (std √(2/fan-in), biases std 0.1, seed 7), not DL4J's initial ones, whose
+   * outputs are so near uniform that every weight gives a loss near ln 10.
    */
   private static void sameLoss(FrameworkPeer.Network net, float[] x, int[] labels) {
     MultiLayerNetwork dl4j = new MultiLayerNetwork(Networks.config("mengoli-cnn", 1, DataType.FLOAT, true));
     dl4j.init();
+    java.util.Random rng = new java.util.Random(7);
     List<float[]> values = new ArrayList<>();
     for (int layer = 0; layer <= 4; layer++) {
       if (layer == 2) {
@@ -135,6 +138,9 @@ final class PeerComparison {
       }
       INDArray w = dl4j.getParam(layer + "_W");
       INDArray b = dl4j.getParam(layer + "_b");
+      long fanIn = layer < 2 ? w.length() / w.size(0) : w.size(0);
+      w.assign(normal(rng, w.shape(), Math.sqrt(2.0 / fanIn)));
+      b.assign(normal(rng, b.shape(), 0.1));
       values.add((layer < 2 ? w : w.transpose()).dup('c').data().asFloat());
       values.add(b.dup('c').data().asFloat());
     }
@@ -158,6 +164,14 @@ final class PeerComparison {
       throw new IllegalStateException(String.format(Locale.ROOT, "bench k: mengoli-cnn at the same weights has"
           + " loss %.7f in DL4J and %.7f in PyTorch: the networks differ", ce, torch));
     }
+  }
+
+  private static INDArray normal(java.util.Random rng, long[] shape, double std) {
+    INDArray a = Nd4j.create(DataType.FLOAT, shape);
+    for (long i = 0; i < a.length(); i++) {
+      a.putScalar(i, rng.nextGaussian() * std);
+    }
+    return a;
   }
 
   /** The heap a ResNet-50 gradient at batch 32 wants in DL4J (as section i). */
