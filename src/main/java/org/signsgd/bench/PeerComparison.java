@@ -31,6 +31,9 @@ import org.signsgd.spec.RuleSpec;
  * and one inter-op thread. The batches: mengoli-cnn's DL4J gradient reads its worker's MNIST batch, PyTorch the
  * first 64 training images; the ResNets' both read images 0 … 31 of the same synthetic set.
  *
+ * <p>Each is the median wall-clock time and the median CPU time of the whole process (its garbage collector
+ * and other threads included) over the same runs: on a shared machine the second is what a gradient costs.
+ *
  * <p>Before timing, the networks are checked to be the same, or the section fails: the trainable parameter
  * counts (1,199,882; 11,689,512; 25,557,032) and the output shapes; for mengoli-cnn also the loss, in inference
  * mode, with DL4J's initial weights loaded into PyTorch (equal to 1e-4 relative), which checks every layer's
@@ -104,18 +107,20 @@ final class PeerComparison {
     note("gradient mengoli-cnn batch " + batch + ", DL4J (gemm convolution)");
     GradientModel m = Models.create(new RuleSpec("mengoli-cnn", Map.of("conv", "gemm")),
         new RuleSpec("mnist", Map.of("dir", mnist.toString())), 1, 27);
-    double dl4j = Bench.onOwnThread(() -> {
+    double[] dl4j = new double[2];
+    Bench.onOwnThread(() -> {
       float[] params = m.initialParameters();
       float[] g = new float[m.dimension()];
       long[] t = {0};
-      return Measure.medianMs(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g));
+      System.arraycopy(time(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g)), 0, dl4j, 0, 2);
+      return dl4j[0];
     });
     note("gradient mengoli-cnn batch " + batch + ", PyTorch");
-    double torch;
+    double[] torch;
     try (FrameworkPeer.Network net = peer.network("mengoli-cnn", 10, 1, 28, x, labels)) {
       check("mengoli-cnn", net, m.dimension(), batch, 10);
       sameLoss(net, x, labels);
-      torch = Measure.medianMs(warmup, reps, net::gradient);
+      torch = time(warmup, reps, net::gradient);
       checkGradient("mengoli-cnn", net);
     }
     add("mengoli-cnn, batch " + batch + ", 28x28x1 MNIST, 10 classes", warmup, reps, dl4j, torch);
@@ -192,13 +197,15 @@ final class PeerComparison {
     }
     SyntheticImages images = new SyntheticImages(size, classes, 2 * batch);
     note("gradient " + what + ", DL4J (gemm convolution)");
-    double dl4j = Bench.onOwnThread(() -> {
+    double[] dl4j = new double[2];
+    Bench.onOwnThread(() -> {
       GraphModel m = new GraphModel(name, classes, size, DataType.FLOAT, true, images,
           Shards.shared(2 * batch, 1, 1), 1, false);
       float[] params = m.initialParameters();
       float[] g = new float[m.dimension()];
       long[] t = {0};
-      return Measure.medianMs(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g));
+      System.arraycopy(time(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g)), 0, dl4j, 0, 2);
+      return dl4j[0];
     });
     int[] idx = new int[batch];
     Arrays.setAll(idx, i -> i);
@@ -206,20 +213,50 @@ final class PeerComparison {
     float[] y = new float[batch * classes];
     images.train(idx, null, x, y);
     note("gradient " + what + ", PyTorch");
-    double torch;
+    double[] torch;
     try (FrameworkPeer.Network net = peer.network(name, classes, 3, size, x, labels(y, classes))) {
       check(name, net, ResNets.trainableCount(name, classes), batch, classes);
-      torch = Measure.medianMs(warmup, reps, net::gradient);
+      torch = time(warmup, reps, net::gradient);
       checkGradient(name, net);
     }
     add(what, warmup, reps, dl4j, torch);
   }
 
-  private void add(String what, int warmup, int reps, double dl4j, double torch) {
+  /** Wall-clock and process CPU time rows, each {wall ms, CPU ms}. */
+  private void add(String what, int warmup, int reps, double[] dl4j, double[] torch) {
     String runs = ", 1 thread (" + warmup + " warm-up + median of " + reps + "), ";
-    rows.add(new BenchRow("k", "gradient " + what + runs + "DL4J, this project", dl4j, "ms", Double.NaN, ""));
-    rows.add(new BenchRow("k", "gradient " + what + runs + "PyTorch", torch, "ms", dl4j / torch,
+    rows.add(new BenchRow("k", "gradient " + what + runs + "DL4J, this project", dl4j[0], "ms", Double.NaN, ""));
+    rows.add(new BenchRow("k", "gradient " + what + runs + "PyTorch", torch[0], "ms", dl4j[0] / torch[0],
         "ratio = DL4J / PyTorch"));
+    rows.add(new BenchRow("k", "  the same as process CPU time, DL4J", dl4j[1], "ms", Double.NaN, ""));
+    rows.add(new BenchRow("k", "  the same as process CPU time, PyTorch", torch[1], "ms", dl4j[1] / torch[1],
+        "ratio = DL4J / PyTorch"));
+  }
+
+  /**
+   * {median wall-clock ms, median process CPU ms} of {@code reps} runs after {@code warmup}: on a shared machine
+   * the CPU time the whole process spent (its garbage collector included) is what a run costs when other work
+   * takes turns on the cores, where the wall clock counts the waiting too.
+   */
+  static double[] time(int warmup, int reps, Runnable work) {
+    for (int i = 0; i < warmup; i++) {
+      work.run();
+    }
+    double[] wall = new double[reps];
+    double[] cpu = new double[reps];
+    for (int i = 0; i < reps; i++) {
+      long c0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      work.run();
+      wall[i] = (System.nanoTime() - t0) / 1e6;
+      cpu[i] = (processCpuNanos() - c0) / 1e6;
+    }
+    return new double[] {Measure.median(wall), Measure.median(cpu)};
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void check(String name, FrameworkPeer.Network net, long d, int batch, int classes) {
