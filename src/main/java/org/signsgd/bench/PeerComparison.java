@@ -70,6 +70,12 @@ final class PeerComparison {
     }
   }
 
+  /**
+   * The system property that picks some of the networks, comma-separated (default: all three), e.g.
+   * {@code SIGNSGD_JAVA_OPTS="-Xmx10g -Dsignsgd.bench.k.networks=resnet50"} when memory allows only one at a time.
+   */
+  static final String NETWORKS = "signsgd.bench.k.networks";
+
   List<BenchRow> run() {
     int ompBefore = Nd4j.getEnvironment().maxThreads();
     int blasBefore = Nd4j.factory().blas().getMaxThreads();
@@ -77,9 +83,21 @@ final class PeerComparison {
     Nd4j.factory().blas().setMaxThreads(1);
     try (FrameworkPeer peer = load()) {
       rows.add(new BenchRow("k", "peer: " + peer.describe(), Double.NaN, "", Double.NaN, ""));
-      mengoliCnn(peer);
-      for (String net : quick ? List.of("resnet18") : List.of("resnet18", "resnet50")) {
-        resNet(peer, net);
+      List<String> all = quick ? List.of("mengoli-cnn", "resnet18") : List.of("mengoli-cnn", "resnet18", "resnet50");
+      String chosen = System.getProperty(NETWORKS);
+      List<String> nets = chosen == null ? all : List.of(chosen.split(","));
+      for (String net : nets) {
+        if (!all.contains(net)) {
+          throw new IllegalArgumentException("bench k: -D" + NETWORKS + " names '" + net + "'; allowed: "
+              + String.join(",", all));
+        }
+      }
+      for (String net : nets) {
+        if (net.equals("mengoli-cnn")) {
+          mengoliCnn(peer);
+        } else {
+          resNet(peer, net);
+        }
       }
     } finally {
       Nd4j.getEnvironment().setMaxThreads(ompBefore);
@@ -104,17 +122,9 @@ final class PeerComparison {
     float[] y = new float[batch * data.outputs()];
     data.train(idx, null, x, y);
     int[] labels = labels(y, data.outputs());
-    note("gradient mengoli-cnn batch " + batch + ", DL4J (gemm convolution)");
     GradientModel m = Models.create(new RuleSpec("mengoli-cnn", Map.of("conv", "gemm")),
         new RuleSpec("mnist", Map.of("dir", mnist.toString())), 1, 27);
-    double[] dl4j = new double[2];
-    Bench.onOwnThread(() -> {
-      float[] params = m.initialParameters();
-      float[] g = new float[m.dimension()];
-      long[] t = {0};
-      System.arraycopy(time(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g)), 0, dl4j, 0, 2);
-      return dl4j[0];
-    });
+    // PyTorch first: its memory goes back to the system when the network closes, the JVM's heap stays
     note("gradient mengoli-cnn batch " + batch + ", PyTorch");
     double[] torch;
     try (FrameworkPeer.Network net = peer.network("mengoli-cnn", 10, 1, 28, x, labels)) {
@@ -123,6 +133,15 @@ final class PeerComparison {
       torch = time(warmup, reps, net::gradient);
       checkGradient("mengoli-cnn", net);
     }
+    note("gradient mengoli-cnn batch " + batch + ", DL4J (gemm convolution)");
+    double[] dl4j = new double[2];
+    Bench.onOwnThread(() -> {
+      float[] params = m.initialParameters();
+      float[] g = new float[m.dimension()];
+      long[] t = {0};
+      System.arraycopy(time(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g)), 0, dl4j, 0, 2);
+      return dl4j[0];
+    });
     add("mengoli-cnn, batch " + batch + ", 28x28x1 MNIST, 10 classes", warmup, reps, dl4j, torch);
   }
 
@@ -196,17 +215,6 @@ final class PeerComparison {
       return;
     }
     SyntheticImages images = new SyntheticImages(size, classes, 2 * batch);
-    note("gradient " + what + ", DL4J (gemm convolution)");
-    double[] dl4j = new double[2];
-    Bench.onOwnThread(() -> {
-      GraphModel m = new GraphModel(name, classes, size, DataType.FLOAT, true, images,
-          Shards.shared(2 * batch, 1, 1), 1, false);
-      float[] params = m.initialParameters();
-      float[] g = new float[m.dimension()];
-      long[] t = {0};
-      System.arraycopy(time(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g)), 0, dl4j, 0, 2);
-      return dl4j[0];
-    });
     int[] idx = new int[batch];
     Arrays.setAll(idx, i -> i);
     float[] x = new float[batch * images.inputs()];
@@ -219,6 +227,17 @@ final class PeerComparison {
       torch = time(warmup, reps, net::gradient);
       checkGradient(name, net);
     }
+    note("gradient " + what + ", DL4J (gemm convolution)");
+    double[] dl4j = new double[2];
+    Bench.onOwnThread(() -> {
+      GraphModel m = new GraphModel(name, classes, size, DataType.FLOAT, true, images,
+          Shards.shared(2 * batch, 1, 1), 1, false);
+      float[] params = m.initialParameters();
+      float[] g = new float[m.dimension()];
+      long[] t = {0};
+      System.arraycopy(time(warmup, reps, () -> m.stochasticGradient(params, batch, t[0]++, 0, g)), 0, dl4j, 0, 2);
+      return dl4j[0];
+    });
     add(what, warmup, reps, dl4j, torch);
   }
 
@@ -231,6 +250,11 @@ final class PeerComparison {
     rows.add(new BenchRow("k", "  the same as process CPU time, DL4J", dl4j[1], "ms", Double.NaN, ""));
     rows.add(new BenchRow("k", "  the same as process CPU time, PyTorch", torch[1], "ms", dl4j[1] / torch[1],
         "ratio = DL4J / PyTorch"));
+    // at once on the progress stream too: the table comes at the end, after a ResNet-50 that may run out of memory
+    progress.println(String.format(Locale.ROOT, "bench: k %s: DL4J %.1f ms (CPU %.0f), PyTorch %.1f ms (CPU %.0f),"
+        + " DL4J / PyTorch %.2f (CPU %.2f)", what, dl4j[0], dl4j[1], torch[0], torch[1], dl4j[0] / torch[0],
+        dl4j[1] / torch[1]));
+    progress.flush();
   }
 
   /**
