@@ -133,6 +133,7 @@ final class PeerComparison {
       torch = time(warmup, reps, net::gradient);
       checkGradient("mengoli-cnn", net);
     }
+    measured("mengoli-cnn, PyTorch", torch);
     note("gradient mengoli-cnn batch " + batch + ", DL4J (gemm convolution)");
     double[] dl4j = new double[2];
     Bench.onOwnThread(() -> {
@@ -227,6 +228,8 @@ final class PeerComparison {
       torch = time(warmup, reps, net::gradient);
       checkGradient(name, net);
     }
+    measured(name + ", PyTorch", torch);
+    System.gc();
     note("gradient " + what + ", DL4J (gemm convolution)");
     double[] dl4j = new double[2];
     Bench.onOwnThread(() -> {
@@ -239,6 +242,11 @@ final class PeerComparison {
       return dl4j[0];
     });
     add(what, warmup, reps, dl4j, torch);
+  }
+
+  private void measured(String what, double[] ms) {
+    progress.println(String.format(Locale.ROOT, "bench: k %s: %.1f ms (CPU %.0f ms)", what, ms[0], ms[1]));
+    progress.flush();
   }
 
   /** Wall-clock and process CPU time rows, each {wall ms, CPU ms}. */
