@@ -207,7 +207,8 @@ final class PeerComparison {
     int batch = quick ? 2 : 32;
     int classes = quick ? 10 : 1000;
     int warmup = 1;
-    int reps = quick ? 1 : 3;
+    // a ResNet-50 gradient holds about 13.5 GB in DL4J for tens of seconds: as few runs as give a median
+    int reps = quick ? 1 : name.equals("resnet50") ? 2 : 3;
     String what = name + ", batch " + batch + ", " + size + "x" + size + "x3, " + classes + " classes";
     if (!quick && name.equals("resnet50") && Runtime.getRuntime().maxMemory() < RESNET50_HEAP) {
       rows.add(new BenchRow("k", "gradient " + what + ": not measured, DL4J needs -Xmx8g or more"
