@@ -31,7 +31,9 @@ import org.signsgd.spec.RuleSpec;
  * and one inter-op thread. The batches: mengoli-cnn's DL4J gradient reads its worker's MNIST batch, PyTorch the
  * first 64 training images; the ResNets' both read images 0 … 31 of the same synthetic set.
  *
- * <p>Each is the median wall-clock time and the median CPU time of the whole process (its garbage collector
+ * <p>Runs: mengoli-cnn 3 warm-up + median of 7, resnet18 1 + median of 3, resnet50 1 + median of 2 (quick:
+ * mengoli-cnn at batch 8 and resnet18 at 32 px, batch 2, 10 classes). PyTorch runs first on each network: its
+ * freed memory goes back to the system, the JVM's heap stays. Each is the median wall-clock time and the median CPU time of the whole process (its garbage collector
  * and other threads included) over the same runs: on a shared machine the second is what a gradient costs.
  *
  * <p>Before timing, the networks are checked to be the same, or the section fails: the trainable parameter
