@@ -4,19 +4,51 @@
 # paths (job files, --out) are read from the directory you call it in.
 #   submit/local.sh train jobs/quickstart.yaml
 #   submit/local.sh analyze --metrics runs/quickstart --sql "SELECT * FROM runs"
+#   SIGNSGD_MAVEN_PROFILES=pytorch-peer submit/local.sh bench --only k   (bench section k: PyTorch as a peer)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/target/signsgd-spark-0.1.0-SNAPSHOT.jar"
-cp_file="$root/target/classpath.txt"
+# Maven profiles for the build, comma-separated; pytorch-peer (bench section k: PyTorch's C++ runtime through DJL,
+# about 110 MB of jars) builds into target/pytorch-peer and serves the bench only, never a job
+profiles="${SIGNSGD_MAVEN_PROFILES:-}"
+build="$root/target"
+mvn_profiles=()
+peer_flags=()
+extra=""
+if [ -n "$profiles" ]; then
+  mvn_profiles=("-P$profiles")
+  case ",$profiles," in
+    *,pytorch-peer,*)
+      if [ "${1:-}" != bench ]; then
+        echo "local.sh: SIGNSGD_MAVEN_PROFILES=$profiles: the pytorch-peer profile is for the bench only (section k);" \
+          "run '${1:-}' without it" >&2
+        exit 2
+      fi
+      build="$root/target/pytorch-peer"
+      extra=", the pytorch-peer profile ~110 MB more"
+      # natives from the pytorch-native-cpu jar, extracted under the build directory; never downloaded
+      peer_flags=("-DDJL_CACHE_DIR=$build/djl" "-Dai.djl.offline=true" "-Dai.djl.pytorch.num_threads=1"
+        "-Dai.djl.pytorch.num_interop_threads=1")
+      ;;
+  esac
+fi
+jar="$build/signsgd-spark-0.1.0-SNAPSHOT.jar"
+cp_file="$build/classpath.txt"
 # the bench's classpath adds the provided dependencies (DL4J's Spark training, its comparison)
-bench_cp_file="$root/target/bench-classpath.txt"
+bench_cp_file="$build/bench-classpath.txt"
+# the profiles the files in $build were built with: a different set rebuilds
+profiles_file="$build/maven-profiles.txt"
+sources=("$root/src/main" "$root/pom.xml")
+if [ "$build" != "$root/target" ]; then sources+=("$root/src/peer"); fi
 if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ ! -f "$bench_cp_file" ] \
-   || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$cp_file" -print -quit)" ]; then
-  echo "building signsgd-spark (first use or sources changed; the first build downloads ~430 MB)..." >&2
-  (cd "$root" && mvn -B -q -ntp -DskipTests package dependency:build-classpath -Dmdep.includeScope=runtime \
-      -Dmdep.outputFile=target/classpath.txt \
-    && mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=compile \
-      -Dmdep.outputFile=target/bench-classpath.txt) >&2
+   || [ "$(cat "$profiles_file" 2>/dev/null || true)" != "$profiles" ] \
+   || [ -n "$(find "${sources[@]}" -newer "$cp_file" -print -quit)" ]; then
+  echo "building signsgd-spark${profiles:+ with the Maven profiles $profiles} (first use or sources changed;" \
+    "the first build downloads ~430 MB$extra)..." >&2
+  (cd "$root" && mvn -B -q -ntp ${mvn_profiles[@]+"${mvn_profiles[@]}"} -DskipTests package \
+      dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file" \
+    && mvn -B -q -ntp ${mvn_profiles[@]+"${mvn_profiles[@]}"} dependency:build-classpath \
+      -Dmdep.includeScope=compile -Dmdep.outputFile="$bench_cp_file") >&2
+  printf '%s' "$profiles" > "$profiles_file"
   touch "$cp_file"
 fi
 if [ "${1:-}" = bench ]; then cp_file="$bench_cp_file"; fi
@@ -56,4 +88,4 @@ if [ "${1:-}" = train ] || [ "${1:-}" = sweep ]; then
     "$root/datasets/fetch-fashion-mnist.sh" "$SIGNSGD_DATA/fashion-mnist" >&2 || true
   fi
 fi
-exec java "${flags[@]}" ${SIGNSGD_JAVA_OPTS:--Xmx4g} -cp "$jar:$(cat "$cp_file")" org.signsgd.cli.Main "$@"
+exec java "${flags[@]}" ${peer_flags[@]+"${peer_flags[@]}"} ${SIGNSGD_JAVA_OPTS:--Xmx4g} -cp "$jar:$(cat "$cp_file")" org.signsgd.cli.Main "$@"

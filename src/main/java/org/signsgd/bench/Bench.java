@@ -35,11 +35,12 @@ import org.signsgd.train.RunStatus;
 import org.signsgd.train.SparkEngine;
 
 /**
- * The measurements of the {@code bench} command, all in one run on this machine (sections a–i): the vote
+ * The measurements of the {@code bench} command, all in one run on this machine (sections a–k): the vote
  * kernel (JMH), single-threaded gradients, a 27-worker network iteration against its gradient floor, bytes on
  * the wire, the toy quadratic on both engines and the Spark engine's per-iteration overhead, and how an
- * iteration grows with Q and d, whole ResNet gradients and image decoding (i), and the server's work at ResNet-50's d
- * on the driver against sharded (j). {@code quick} shrinks every size so that a test can run it.
+ * iteration grows with Q and d, whole ResNet gradients and image decoding (i), the server's work at ResNet-50's d
+ * on the driver against sharded (j), and the same gradients in PyTorch against this project's DL4J path (k, with
+ * the {@code pytorch-peer} profile). {@code quick} shrinks every size so that a test can run it.
  */
 public final class Bench {
   private final SparkSession spark;
@@ -59,7 +60,7 @@ public final class Bench {
 
   /** The sections, in the order they run. */
   public static final java.util.Set<String> SECTIONS = new java.util.LinkedHashSet<>(List.of("a", "b", "c", "d",
-      "e", "f", "g", "h", "i", "j"));
+      "e", "f", "g", "h", "i", "j", "k"));
 
   public List<BenchRow> run(java.util.Set<String> sections) throws IOException, RunnerException {
     if (sections.contains("a")) {
@@ -88,6 +89,9 @@ public final class Bench {
     }
     if (sections.contains("j")) {
       serverAtScale();
+    }
+    if (sections.contains("k")) {
+      pytorchPeer();
     }
     return rows;
   }
@@ -295,8 +299,26 @@ public final class Bench {
     }
   }
 
+  /**
+   * (k) The same gradients in PyTorch's C++ runtime (through DJL) and in this project's DL4J path, one thread
+   * each ({@link PeerComparison}); without the {@code pytorch-peer} profile's classes, one row saying how to get
+   * them.
+   */
+  private void pytorchPeer() {
+    if (!PeerComparison.available()) {
+      add("k", "not measured: " + FrameworkPeer.HOW_TO_ENABLE, Double.NaN, "", Double.NaN, "");
+      return;
+    }
+    rows.addAll(new PeerComparison(mnist, quick, progress).run());
+  }
+
+  /** True when section k's PyTorch peer is on the classpath (the {@code pytorch-peer} profile). */
+  public static boolean peerAvailable() {
+    return PeerComparison.available();
+  }
+
   /** Runs {@code work} on a new thread and waits; its thread-local networks and ND4J workspaces go with it. */
-  private static double onOwnThread(java.util.concurrent.Callable<Double> work) {
+  static double onOwnThread(java.util.concurrent.Callable<Double> work) {
     double[] out = {Double.NaN};
     Throwable[] failed = {null};
     Thread t = new Thread(() -> {
@@ -317,7 +339,7 @@ public final class Bench {
     }
     System.gc();
     if (failed[0] != null) {
-      throw new IllegalStateException("bench: a ResNet gradient failed: " + failed[0], failed[0]);
+      throw new IllegalStateException("bench: a gradient failed: " + failed[0], failed[0]);
     }
     return out[0];
   }

@@ -3,7 +3,7 @@ package org.signsgd.bench;
 /**
  * One line of the bench table.
  *
- * @param section the {@link Bench} section that measured it, a–h ({@link Bench#SECTIONS})
+ * @param section the {@link Bench} section that measured it, a–k ({@link Bench#SECTIONS})
  * @param what what was measured
  * @param value the measurement
  * @param unit its unit

@@ -31,7 +31,8 @@ public final class BenchCommand implements Callable<Integer> {
   Path mnist;
 
   @Option(names = "--only", paramLabel = "SECTIONS", split = ",",
-      description = "run only these sections, e.g. --only a,c (default: all of a-j; c and d run together)")
+      description = "run only these sections, e.g. --only a,c (default: all of a-k; c and d run together;"
+          + " k needs the Maven profile pytorch-peer)")
   List<String> only;
 
   @Override
@@ -42,6 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalArgumentException("bench: --only " + s + " is not a section; allowed: "
             + String.join(",", Bench.SECTIONS));
       }
+    }
+    if (only != null && sections.contains("k") && !Bench.peerAvailable()) {
+      spec.commandLine().getErr().println("bench: " + org.signsgd.bench.FrameworkPeer.HOW_TO_ENABLE);
+      return 2;
     }
     Path data = mnist != null ? mnist : Path.of(System.getenv().getOrDefault("SIGNSGD_DATA", "data"), "mnist");
     if (!org.signsgd.data.ImageDataset.present(data)) {
