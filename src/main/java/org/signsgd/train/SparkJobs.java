@@ -47,15 +47,9 @@ final class SparkJobs {
 
   /** {@code rdd.collect()}: every partition's elements, in partition order. */
   static <T> List<T> collect(JavaRDD<T> rdd) {
-    int n = rdd.getNumPartitions();
-    List<Object> partitions = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      partitions.add(i);
-    }
     @SuppressWarnings("unchecked")
-    List<T>[] parts = new List[n];
-    rdd.context().runJob(rdd.rdd(), new ToList<T>(),
-        scala.collection.JavaConverters.asScalaBufferConverter(partitions).asScala(), new Keep<>(parts), anyRef());
+    List<T>[] parts = new List[rdd.getNumPartitions()];
+    rdd.context().runJob(rdd.rdd(), new ToList<T>(), every(rdd), new Keep<>(parts), anyRef());
     List<T> out = new ArrayList<>();
     for (List<T> p : parts) {
       out.addAll(p);
@@ -69,15 +63,18 @@ final class SparkJobs {
    * at once, as {@link #collect} does.
    */
   static <T> void forEachPartition(JavaRDD<T> rdd, java.util.function.Consumer<List<T>> each) {
-    int n = rdd.getNumPartitions();
-    List<Object> partitions = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+    Hand<T> hand = new Hand<>(each);
+    rdd.context().runJob(rdd.rdd(), new ToList<T>(), every(rdd), hand, anyRef());
+    hand.rethrow();
+  }
+
+  /** The indices of every partition of {@code rdd}, as runJob takes them. */
+  private static scala.collection.Seq<Object> every(JavaRDD<?> rdd) {
+    List<Object> partitions = new ArrayList<>(rdd.getNumPartitions());
+    for (int i = 0; i < rdd.getNumPartitions(); i++) {
       partitions.add(i);
     }
-    Hand<T> hand = new Hand<>(each);
-    rdd.context().runJob(rdd.rdd(), new ToList<T>(),
-        scala.collection.JavaConverters.asScalaBufferConverter(partitions).asScala(), hand, anyRef());
-    hand.rethrow();
+    return scala.collection.JavaConverters.asScalaBufferConverter(partitions).asScala();
   }
 
   /** Applies f to each element of a partition. */
