@@ -258,11 +258,18 @@ public final class Driver {
       throw new IllegalStateException("iteration " + t + " needs the honest workers' mean gradient and none came");
     }
     SignVector referenceSigns = reference == null ? null : SignVector.pack(reference, TieRule.ZERO, null);
+    Double referenceL1 = reference == null ? null : l1(reference);
+    float[] attackReference = attack.needsReference() ? reference : null;
+    boolean remade = model.exact() && attackReference == null;
+    if (remade) {
+      // an analytic model's exact gradient is made again for the cosine below rather than held through the server
+      // step, where at a large d it would be one more d-vector on the driver's heap beside x and the direction
+      reference = null;
+    }
 
     long serverStart = System.nanoTime();
     boolean sampled = plan.kind() == MessageKind.DENSE && plan.beta() > 0
         && (t == 0 || lastServed == t - 1);
-    float[] attackReference = attack.needsReference() ? reference : null;
     ServerStep.ChunkRunner runner = sharded != null ? sharded.runner(attackReference, referenceSigns)
         : local(t, ups, sampled, attackReference, referenceSigns);
     ServerStep.Served served = ServerStep.serve(server, rule, t, sampled && (sharded != null || samplesKnown),
@@ -273,11 +280,17 @@ public final class Driver {
 
     double rate = lr.at(t);
     Evaluated eval = evaluate(t, ups);
+    Double cosine = null;
+    if (plan.kind() == MessageKind.DENSE && referenceSigns != null) {
+      cosine = DenseMetrics.cosine(floats(dir), remade ? model.exactGradient(x) : reference);
+    }
+    reference = null;
     dir.applyTo(x, rate, spec.weightDecay());
     if (spec.workerMetrics()) {
       workerRows(t, served, ups);
     }
-    IterationRow row = row(t, ups, loss, reference, referenceSigns, served, dir, rate, eval, serverMs, startNanos);
+    IterationRow row = row(t, ups, loss, referenceL1, cosine, referenceSigns, served, dir, rate, eval, serverMs,
+        startNanos);
     if (phases != null) {
       long end = System.nanoTime();
       phases.add(Phases.Phase.AGGREGATE, serverMs);
@@ -328,15 +341,16 @@ public final class Driver {
   }
 
   /** The iterations/ row of iteration t. */
-  private IterationRow row(long t, List<Uplink> ups, double loss, float[] reference, SignVector referenceSigns,
-      ServerStep.Served served, Direction dir, double rate, Evaluated eval, double serverMs, long startNanos) {
+  private IterationRow row(long t, List<Uplink> ups, double loss, Double referenceL1, Double cosine,
+      SignVector referenceSigns, ServerStep.Served served, Direction dir, double rate, Evaluated eval,
+      double serverMs, long startNanos) {
     int d = model.dimension();
     boolean dense = plan.kind() == MessageKind.DENSE;
     Double agreement = served.honestAgreement();
     Double failure = null;
     if (referenceSigns != null) {
       SignVector dirSigns = dir instanceof Direction.Signs s ? s.signs()
-          : SignVector.pack(dir.toFloats(), TieRule.ZERO, null);
+          : SignVector.pack(floats(dir), TieRule.ZERO, null);
       failure = 1 - (double) dirSigns.agreements(referenceSigns) / d;
     }
     long computeNs = 0;
@@ -347,12 +361,12 @@ public final class Driver {
     }
     org.signsgd.attack.AttackSearch search = attack.lastSearch();
     return new IterationRow(spec.runId(), t, rate, loss, Double.isNaN(optimum) ? null : loss - optimum,
-        eval.loss, eval.accuracy, reference == null ? null : l1(reference), agreement, failure,
+        eval.loss, eval.accuracy, referenceL1, agreement, failure,
         agreement == null ? null : cantelli(agreement), agreement == null ? null : exactFailure(agreement),
         dense ? served.receivedRatio() : null,
         dense ? plan.beta() == 0 ? served.receivedRatio() : served.sampledRatio() : null,
         dense ? rule.varianceBound(spec.workers(), spec.declaredByzantine()) : null,
-        dense && reference != null ? DenseMetrics.cosine(dir.toFloats(), reference) : null,
+        cosine,
         served.malformed(), served.bytesUp(),
         dir.wireBytes() * spec.workers(), computeNs / 1e6, serverMs, (System.nanoTime() - startNanos) / 1e6,
         spec.algorithm(), spec.aggregator().name(), spec.attack().name(), spec.workers(), spec.byzantine(),
@@ -454,6 +468,11 @@ public final class Driver {
 
   private Double exactFailure(double p) {
     return p >= 0 && p <= 1 ? VoteFailure.exactWithTies(spec.workers(), spec.byzantine(), p) : null;
+  }
+
+  /** The direction's values for a metric that only reads them: a dense direction's own array, not a copy. */
+  private static float[] floats(Direction dir) {
+    return dir instanceof Direction.Dense dense ? dense.values() : dir.toFloats();
   }
 
   private static double l1(float[] g) {

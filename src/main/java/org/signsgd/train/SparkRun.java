@@ -57,9 +57,10 @@ final class SparkRun implements AutoCloseable {
     this.model = jsc.broadcast(driver.model());
     this.plan = jsc.broadcast(sharded ? driver.plan().withSampledGradients() : driver.plan());
     this.serverPlan = sharded ? jsc.broadcast(driver.serverPlan()) : null;
-    // x₀ is broadcast once; the partitions hold only worker ids, so no task carries the parameters
-    // (the model's own x₀: the driver's heap keeps no third copy of it beside the model's and x)
-    this.x0 = jsc.broadcast(driver.model().sharedInitialParameters());
+    // a network's x₀ is broadcast once (the model's own array: the driver's heap keeps no third copy of it beside
+    // the model's and x); the partitions hold only worker ids, so no task carries the parameters. An analytic
+    // model's x₀ is cheap and made from the seed, so every worker makes its own and the driver keeps no copy of it
+    this.x0 = driver.model().exact() ? null : jsc.broadcast(driver.model().sharedInitialParameters());
     this.checkpointDir = driver.spec().checkpointDir();
     if (checkpointDir != null) {
       jsc.setCheckpointDir(checkpointDir);
@@ -83,8 +84,12 @@ final class SparkRun implements AutoCloseable {
       first = 0;
       List<Integer> ids = java.util.stream.IntStream.range(0, driver.spec().workers()).boxed().toList();
       Broadcast<float[]> start = x0;
+      Broadcast<GradientModel> m = model;
       slots = jsc.parallelize(ids, engine.partitions(driver.spec().workers(), driver.spec().workersPerPartition()))
-          .map(w -> WorkerSlot.of(new WorkerState(w, start.value().clone(), new float[start.value().length])))
+          .map(w -> {
+            float[] x = start == null ? m.value().initialParameters() : start.value().clone();
+            return WorkerSlot.of(new WorkerState(w, x, new float[x.length]));
+          })
           .persist(StorageLevel.MEMORY_AND_DISK());
       down = engine.ship(new Downlink(0, null, 0));
       if (chunkStateful()) {
@@ -158,6 +163,9 @@ final class SparkRun implements AutoCloseable {
 
   /** The driver's step: the server's work on the driver, or on the shards of this iteration's messages. */
   Driver.Step server(long t, WorkerStage stage, long start) {
+    // the workers have read direction_{t−1}: holding it through this step would be one more d-vector on the
+    // driver's heap; a stop before t + 1 saves the step this one returns
+    last = null;
     ShardedChunks chunks = sharded ? new ShardedChunks(jsc, stage.next(), serverPlan, shards, states) : null;
     try {
       Driver.Step step = driver.step(t, stage.uplinks(), stage.reference(), start, chunks);
@@ -249,7 +257,9 @@ final class SparkRun implements AutoCloseable {
     if (serverPlan != null) {
       serverPlan.unpersist(false);
     }
-    x0.unpersist(false);
+    if (x0 != null) {
+      x0.unpersist(false);
+    }
     if (states != null) {
       states.unpersist(false);
     }
