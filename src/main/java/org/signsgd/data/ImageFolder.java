@@ -223,6 +223,33 @@ public final class ImageFolder implements Serializable {
     return root;
   }
 
+  /**
+   * What a resume compares to tell whether the folder still holds the images the run started with:
+   * {@code "<T> training and <V> validation images, listing <16 hex digits>"}, the digits from a SHA-256 over the
+   * class names and every image's split, label and file name in listing order (not the root: the same images
+   * elsewhere are the same data). A file added, removed or renamed changes it; an image rewritten under its name
+   * does not (no image is opened to list the folder).
+   */
+  public String fingerprint() {
+    java.security.MessageDigest sha;
+    try {
+      sha = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    for (String c : classes) {
+      sha.update(("class\0" + c + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    for (Split s : new Split[] {train, val}) {
+      for (int i = 0; i < s.names().length; i++) {
+        sha.update((s.dir() + "\0" + s.labels()[i] + "\0" + s.names()[i] + "\0")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return trainSize() + " training and " + valSize() + " validation images, listing "
+        + java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+  }
+
   /** The class names; class c is label c. */
   public List<String> classes() {
     return List.of(classes);

@@ -24,6 +24,15 @@ public interface GradientModel extends Serializable {
   }
 
   /**
+   * What identifies the data this model reads where a job's settings do not (an image folder's listing,
+   * {@link org.signsgd.data.ImageFolder#fingerprint}): a resume refuses to continue over different data. Null: the
+   * settings say it all (the analytic models; MNIST, whose files are checked when fetched).
+   */
+  default String dataFingerprint() {
+    return null;
+  }
+
+  /**
    * True when {@link #loss} and {@link #exactGradient} are available (the analytic models). A network is not
    * exact: its train loss is the honest workers' mean minibatch loss and its reference gradient the honest
    * workers' mean gradient, computed only on the iterations that need it ({@link org.signsgd.train.HonestMean}).

@@ -199,6 +199,12 @@ public final class GraphModel implements GradientModel {
     return initial;
   }
 
+  /** An image folder's listing ({@link org.signsgd.data.ImageFolder#fingerprint}); null for MNIST. */
+  @Override
+  public String dataFingerprint() {
+    return data instanceof org.signsgd.data.ImageFolderData f ? f.folder().fingerprint() : null;
+  }
+
   @Override
   public double loss(float[] x) {
     throw new UnsupportedOperationException(name + " has no exact training loss; use the workers' batch losses");

@@ -144,10 +144,19 @@ public final class Driver {
     java.io.Serializable ruleState = chunkStates == null ? rule.state()
         : new ChunkedRuleState(rule.state(), sharded ? null : chunkStates.clone(), sharded);
     return new ResumePoint.DriverState(next, x.clone(), direction, rate,
-        serverMomentum == null ? null : serverMomentum.state(), ruleState);
+        serverMomentum == null ? null : serverMomentum.state(), ruleState, model.dataFingerprint());
   }
 
   void restore(ResumePoint.DriverState s, boolean sharded) {
+    String data = model.dataFingerprint();
+    if (s.data() != null && !s.data().equals(data)) {
+      // the settings are the run's (its id), but a folder's images are not in them: over other images the rest
+      // of the run would silently differ from the run it continues
+      throw new IllegalArgumentException("--resume: the data of " + spec.runId() + " changed since its resume "
+          + "point before iteration " + s.next() + ": it read " + s.data() + "; " + spec.data().name()
+          + (spec.data().params().get("dir") == null ? "" : " " + spec.data().params().get("dir")) + " now has "
+          + data + "; resume over the images it started with, or start the run again with --force");
+    }
     if (s.x().length != x.length) {
       throw new IllegalStateException("the resume point has d=" + s.x().length + "; this job's model has d="
           + x.length);

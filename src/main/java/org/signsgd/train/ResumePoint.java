@@ -25,9 +25,19 @@ import org.signsgd.aggregate.Direction;
  * to continue bit for bit.
  */
 final class ResumePoint {
-  /** The driver's part: the next iteration, x after the last step, and the downlink the workers apply next. */
+  /**
+   * The driver's part: the next iteration, x after the last step, and the downlink the workers apply next; the
+   * data the run read where its settings do not say ({@code GradientModel.dataFingerprint}; null in points written
+   * before it was kept, and for data the settings identify).
+   */
   record DriverState(long next, float[] x, Direction direction, double lr, float[] serverMomentum,
-      Serializable ruleState) implements Serializable {}
+      Serializable ruleState, String data) implements Serializable {
+    /** A point over data the settings identify. */
+    DriverState(long next, float[] x, Direction direction, double lr, float[] serverMomentum,
+        Serializable ruleState) {
+      this(next, x, direction, lr, serverMomentum, ruleState, null);
+    }
+  }
 
   private final JavaSparkContext jsc;
   private final Path dir;
