@@ -231,6 +231,16 @@ public final class ImageFolder implements Serializable {
    * does not (no image is opened to list the folder).
    */
   public String fingerprint() {
+    if (fingerprint == null) { // the listing never changes: hashed once (ImageNet's is 1.28M names)
+      fingerprint = hash();
+    }
+    return fingerprint;
+  }
+
+  /** Made once by {@link #fingerprint}; not serialised (a task never needs it). */
+  private transient volatile String fingerprint;
+
+  private String hash() {
     java.security.MessageDigest sha;
     try {
       sha = java.security.MessageDigest.getInstance("SHA-256");

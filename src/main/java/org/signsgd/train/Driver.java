@@ -147,16 +147,25 @@ public final class Driver {
         serverMomentum == null ? null : serverMomentum.state(), ruleState, model.dataFingerprint());
   }
 
-  void restore(ResumePoint.DriverState s, boolean sharded) {
+  /**
+   * Refuses a resume point over other data than this model reads (an image folder's listing changed since it was
+   * written); a point that kept none passes.
+   */
+  void checkData(ResumePoint.DriverState s) {
     String data = model.dataFingerprint();
     if (s.data() != null && !s.data().equals(data)) {
       // the settings are the run's (its id), but a folder's images are not in them: over other images the rest
       // of the run would silently differ from the run it continues
+      Object dir = spec.data().params().get("dir");
       throw new IllegalArgumentException("--resume: the data of " + spec.runId() + " changed since its resume "
           + "point before iteration " + s.next() + ": it read " + s.data() + "; " + spec.data().name()
-          + (spec.data().params().get("dir") == null ? "" : " " + spec.data().params().get("dir")) + " now has "
-          + data + "; resume over the images it started with, or start the run again with --force");
+          + (dir == null ? "" : " " + org.signsgd.spec.Echo.of(dir)) + " now has " + data + "; resume over the "
+          + "images it started with, or run the job again without --resume (the run starts over from iteration 0)");
     }
+  }
+
+  void restore(ResumePoint.DriverState s, boolean sharded) {
+    checkData(s);
     if (s.x().length != x.length) {
       throw new IllegalStateException("the resume point has d=" + s.x().length + "; this job's model has d="
           + x.length);

@@ -130,6 +130,9 @@ public final class RunLifecycle {
     // what can fail before the run (the model's data, f*) fails before anything of an earlier run is deleted
     Driver driver = new Driver(spec);
     driver.withOptimum(Optimum.of(spark, driver.model()));
+    if (d.start() == Start.RESUME) { // the resume point's data (an image folder's listing) before any row goes
+      driver.checkData(new ResumePoint(jsc(spark), spec.checkpointDir(), spec.runId()).driverState(d.from()));
+    }
     if (d.clear()) {
       clear(tables, List.of(spec.runId()), d.start() == Start.RESUME ? d.from() : 0);
     }

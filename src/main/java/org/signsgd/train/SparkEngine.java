@@ -10,10 +10,10 @@ import org.apache.spark.broadcast.Broadcast;
  * per partition, or {@code workers_per_partition} workers run in turn by one task; each iteration broadcasts
  * only the downlink (direction_{t−1}, η_{t−1}), maps every state to its next state and uplink, and collects the
  * uplinks; on reference iterations of a network, the honest workers' gradients are summed by
- * {@code treeAggregate} (never collected one by one). x₀, the model and the plan are broadcast once. The lineage
- * is cut every {@code checkpoint_every} iterations by a checkpoint: reliable, into {@code checkpoint_dir}, when
- * the job names one (a lost executor's workers are then recomputed from it, bit for bit), else local; a
- * broadcast that an RDD's lineage still references is unpersisted, never destroyed.
+ * {@code treeAggregate} (never collected one by one). The model, the plan and a network's x₀ are broadcast once
+ * (an analytic model's x₀ is made by each worker from the seed). The lineage is cut every
+ * {@code checkpoint_every} iterations by a checkpoint: reliable, into {@code checkpoint_dir}, when the job names one
+ * (a lost executor's workers are then recomputed from it, bit for bit), else local; a broadcast that an RDD's lineage still references is unpersisted, never destroyed.
  */
 public final class SparkEngine implements Engine {
   private final JavaSparkContext jsc;

@@ -9,8 +9,8 @@ import org.signsgd.model.GradientModel;
 import org.signsgd.server.ServerPlan;
 
 /**
- * One run on the {@link SparkEngine}: what it broadcast once (the model, the plans, x₀), the persisted worker states,
- * the last checkpointed state, the downlink in flight and the resume points; each iteration's worker stage, server
+ * One run on the {@link SparkEngine}: what it broadcast once (the model, the plans, a network's x₀), the persisted
+ * worker states, the last checkpointed state, the downlink in flight and the resume points; each iteration's worker stage, server
  * step and downlink. Closing it releases everything it persisted or broadcast.
  */
 final class SparkRun implements AutoCloseable {

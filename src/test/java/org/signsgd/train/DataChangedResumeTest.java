@@ -62,7 +62,8 @@ class DataChangedResumeTest {
         .hasMessageStartingWith("--resume: the data of ")
         .hasMessageContaining("changed since its resume point before iteration 1: it read " + point.data()
             + "; image-folder " + added + " now has 11 training and 10 validation images, listing ")
-        .hasMessageEndingWith("; resume over the images it started with, or start the run again with --force")
+        .hasMessageEndingWith("; resume over the images it started with, or run the job again without --resume "
+            + "(the run starts over from iteration 0)")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
 
     // a renamed image changes the listing too, with the same counts
