@@ -21,14 +21,16 @@ class CommandLineTest {
   void quickstartTrainsOnSparkAndAnalyzeReadsTheMetricsBack() throws Exception {
     Path out = dir.resolve("qs");
     MnistFixture.dir();
-    Cli.Result train = run("train", "jobs/quickstart.yaml", "--set", "iterations=40", "--out", out.toString(),
+    // 25 of the file's 150 steps: evaluated at steps 0, 10, 20 and 24, Signum's best is 0.87 (seed 1; 0.76, 0.85,
+    // 0.87 there, 0.89 at step 39); SGD stays at the initial network's 0.14
+    Cli.Result train = run("train", "jobs/quickstart.yaml", "--set", "iterations=25", "--out", out.toString(),
         "--master", "local[2]");
     assertThat(train.code()).as(train.err()).isZero();
     assertThat(train.out()).contains("metrics (Parquet): " + out.resolve("iterations").toAbsolutePath())
         .contains("plots (PNG):       " + out.resolve("plots").toAbsolutePath());
     assertThat(out.resolve("plots/loss.png")).isNotEmptyFile();
     assertThat(out.resolve("plots/test-accuracy.png")).isNotEmptyFile();
-    assertThat(train.err()).contains("[run 1/2 sgd reversed-sum B=1 batch=64]  iteration 40/40");
+    assertThat(train.err()).contains("[run 1/2 sgd reversed-sum B=1 batch=64]  iteration 25/25");
 
     Cli.Result q = run("analyze", "--metrics", out.toString(), "--format", "csv", "--sql",
         "SELECT algorithm, COUNT(*) AS n, MAX(test_accuracy) AS best FROM iterations GROUP BY algorithm "
@@ -37,9 +39,9 @@ class CommandLineTest {
     String[] lines = q.out().strip().split("\n");
     assertThat(lines[0]).isEqualTo("algorithm,n,best");
     // SGD never moves (the mean is 0): the initial network's accuracy, at chance; Signum learns
-    assertThat(lines[1]).startsWith("sgd,40,");
+    assertThat(lines[1]).startsWith("sgd,25,");
     assertThat(Double.parseDouble(lines[1].split(",")[2])).isLessThan(0.2);
-    assertThat(lines[2]).startsWith("signum,40,");
+    assertThat(lines[2]).startsWith("signum,25,");
     assertThat(Double.parseDouble(lines[2].split(",")[2])).isGreaterThan(0.8);
 
     Cli.Result runs = run("analyze", "--metrics", out.toString(), "--sql", "SELECT status, COUNT(*) FROM runs "
