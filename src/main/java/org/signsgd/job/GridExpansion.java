@@ -82,6 +82,49 @@ public final class GridExpansion {
     };
   }
 
+  /**
+   * Refuses a {@code --set} whose value the grid replaces in every run, which would otherwise be dropped without a
+   * word (e.g. {@code --set aggregator.name=krum} on a job whose every variant names its aggregator): an axis over
+   * the key or one of its parents, or {@code variants} that all set it. A key only some variants set stays (it is
+   * the others' value).
+   */
+  @SuppressWarnings("unchecked")
+  static void checkNotReplaced(Map<String, Object> job, String path, String file) {
+    if (!(job.get("grid") instanceof Map<?, ?> grid) || path.isEmpty() || path.equals("grid")
+        || path.startsWith("grid.")) {
+      return;
+    }
+    for (Object key : grid.keySet()) {
+      String axis = String.valueOf(key);
+      if (!axis.equals("variants") && (path.equals(axis) || path.startsWith(axis + "."))) {
+        throw new JobException(file, "--set " + path, "the grid's axis " + Echo.of(axis) + " sets it in every run, "
+            + "so this value would never be used; change the axis instead (e.g. --set 'grid." + axis + "=[...]')");
+      }
+    }
+    if (grid.get("variants") instanceof List<?> variants && !variants.isEmpty()
+        && variants.stream().allMatch(v -> v instanceof Map && sets((Map<String, Object>) v, path.split("\\.")))) {
+      throw new JobException(file, "--set " + path, "every entry of grid.variants sets it, so this value would never "
+          + "be used; change it in the variants instead");
+    }
+  }
+
+  /** Whether merging {@code variant} into a run replaces the setting at {@code parts}, or a map above it. */
+  @SuppressWarnings("unchecked")
+  private static boolean sets(Map<String, Object> variant, String[] parts) {
+    Map<String, Object> at = variant;
+    for (int i = 0; i < parts.length; i++) {
+      if (!at.containsKey(parts[i])) {
+        return false;
+      }
+      Object v = at.get(parts[i]);
+      if (i == parts.length - 1 || !(v instanceof Map)) {
+        return true;
+      }
+      at = (Map<String, Object>) v;
+    }
+    return false;
+  }
+
   /** Run {@code index}: its digit for axis a is (index / (product of the later axes' sizes)) mod size(a). */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> run(Map<String, Object> job, List<String> keys, List<List<Object>> axes,

@@ -63,6 +63,9 @@ public final class JobFile {
     for (String o : overrides) {
       Overrides.apply(job, o, file);
     }
+    for (String o : overrides) {
+      GridExpansion.checkNotReplaced(job, o.substring(0, Math.max(0, o.indexOf('='))).strip(), file);
+    }
     // configurations that a grid's variants make identical (e.g. an unattacked baseline that overrides the
     // attack axis) are one run: the first in grid order
     Map<String, JobSpec> runs = new LinkedHashMap<>();

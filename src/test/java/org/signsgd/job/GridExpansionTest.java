@@ -71,4 +71,43 @@ class GridExpansionTest {
   private static List<Object> range(int n) {
     return new ArrayList<>(IntStream.rangeClosed(1, n).boxed().toList());
   }
+
+  /** A --set that the grid replaces in every run would be dropped without a word: it is refused in one line. */
+  @Test
+  void aSetValueTheGridAlwaysReplacesIsRefused() throws Exception {
+    Path job = dir.resolve("variants.yaml");
+    Files.writeString(job, """
+        name: v
+        model: {name: quadratic, dim: 10}
+        workers: 5
+        attack: {name: gaussian, std: 2.0}
+        grid:
+          byzantine: [0, 1]
+          lr.initial: [0.1, 0.01]
+          variants:
+            - {aggregator: {name: mean}, attack: none}
+            - {aggregator: {name: median}, momentum: {beta: 0.9}}
+        """);
+    // every variant names its aggregator: the value would have been replaced in both runs
+    assertThatThrownBy(() -> JobFile.load(job, List.of("aggregator.name=krum"))).isInstanceOf(JobException.class)
+        .hasMessage(job + ": --set aggregator.name: every entry of grid.variants sets it, so this value would never "
+            + "be used; change it in the variants instead");
+    // so does a --set of the whole map
+    assertThatThrownBy(() -> JobFile.load(job, List.of("aggregator={name: krum}")))
+        .hasMessageContaining("--set aggregator: every entry of grid.variants sets it");
+    // an axis over the key itself, and over a parent of it
+    assertThatThrownBy(() -> JobFile.load(job, List.of("byzantine=2"))).hasMessage(job + ": --set byzantine: the "
+        + "grid's axis byzantine sets it in every run, so this value would never be used; change the axis instead "
+        + "(e.g. --set 'grid.byzantine=[...]')");
+    assertThatThrownBy(() -> JobFile.load(job, List.of("lr.initial=0.5")))
+        .hasMessageContaining("--set lr.initial: the grid's axis lr.initial sets it in every run");
+    // only the first variant replaces the attack: the second run keeps the --set one
+    List<JobSpec> runs = JobFile.load(job, List.of("attack.std=3.0"));
+    assertThat(runs).hasSize(8);
+    assertThat(runs.stream().map(r -> r.attack().params().get("std")).distinct().toList())
+        .containsExactlyInAnyOrder(null, 3.0);
+    // a key the grid leaves alone, a parent of an axis (lr's schedule stays), and the grid itself are fine
+    assertThat(JobFile.load(job, List.of("iterations=7", "lr.schedule=constant", "grid.byzantine=[2]"))).hasSize(4)
+        .allSatisfy(r -> assertThat(r.iterations()).isEqualTo(7));
+  }
 }
