@@ -50,12 +50,7 @@ class DataChangedResumeTest {
     copyTree(folder, copy);
     driver(copy).restore(point, false);
 
-    Path added = dir.resolve("added");
-    copyTree(folder, added);
-    try (var files = Files.list(added.resolve("train/3"))) {
-      Path one = files.findFirst().orElseThrow();
-      Files.copy(one, one.resolveSibling("zz-another.png"));
-    }
+    Path added = changed(folder, "added", "train/3", one -> Files.copy(one, one.resolveSibling("zz-another.png")));
     Driver over = driver(added);
     assertThatThrownBy(() -> over.restore(point, false))
         .isInstanceOf(IllegalArgumentException.class)
@@ -67,18 +62,28 @@ class DataChangedResumeTest {
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
 
     // a renamed image changes the listing too, with the same counts
-    Path renamed = dir.resolve("renamed");
-    copyTree(folder, renamed);
-    try (var files = Files.list(renamed.resolve("val/7"))) {
-      Path one = files.findFirst().orElseThrow();
-      Files.move(one, one.resolveSibling("renamed.png"));
-    }
+    Path renamed = changed(folder, "renamed", "val/7", one -> Files.move(one, one.resolveSibling("renamed.png")));
     Driver moved = driver(renamed);
     assertThatThrownBy(() -> moved.restore(point, false)).hasMessageContaining(
         "image-folder " + renamed + " now has 10 training and 10 validation images, listing ");
 
     // a point written before listings were kept continues as before
     over.restore(new ResumePoint.DriverState(point.next(), point.x(), null, 0.1, null, null), false);
+  }
+
+  /** A file operation that may fail. */
+  private interface Change {
+    void on(Path image) throws Exception;
+  }
+
+  /** A copy of {@code folder} named {@code name} with {@code change} applied to the first image of {@code sub}. */
+  private Path changed(Path folder, String name, String sub, Change change) throws Exception {
+    Path copy = dir.resolve(name);
+    copyTree(folder, copy);
+    try (var files = Files.list(copy.resolve(sub))) {
+      change.on(files.findFirst().orElseThrow());
+    }
+    return copy;
   }
 
   private static void copyTree(Path from, Path to) throws Exception {
