@@ -95,12 +95,7 @@ public final class Bulyan extends DistanceSelection {
       y[s] = x[picked[s]];
     }
     int beta = x.length - 4 * f;
-    double[] out = new double[x[0].length];
-    for (int k = 0; k < out.length; k++) {
-      double[] v = Rows.column(y, k);
-      out[k] = Rows.meanOfClosest(v, Rows.median(v, false), beta);
-    }
-    return out;
+    return Rows.byColumn(y, v -> Rows.meanOfClosest(v, Rows.median(v, false), beta));
   }
 
   private static double[] lpd(double[][] x, int f, int[] order) {
@@ -111,11 +106,6 @@ public final class Bulyan extends DistanceSelection {
       y[i] = Rows.mean(x, Arrays.copyOfRange(order, i, i + n - f - 2 - i));
     }
     int keep = n - 4 * f - 2;
-    double[] out = new double[x[0].length];
-    for (int k = 0; k < out.length; k++) {
-      double[] v = Rows.column(y, k);
-      out[k] = Rows.meanOfClosest(v, Rows.median(v, true), keep);
-    }
-    return out;
+    return Rows.byColumn(y, v -> Rows.meanOfClosest(v, Rows.median(v, true), keep));
   }
 }

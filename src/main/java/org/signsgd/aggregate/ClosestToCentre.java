@@ -37,12 +37,7 @@ public final class ClosestToCentre extends DenseRule {
 
   @Override
   public double[] combine(double[][] x, int f) {
-    double[] out = new double[x[0].length];
-    for (int k = 0; k < out.length; k++) {
-      double[] v = Rows.column(x, k);
-      double centre = phocas ? Rows.trimmedMean(v, f) : Rows.median(v, lowerMedian);
-      out[k] = Rows.meanOfClosest(v, centre, x.length - f);
-    }
-    return out;
+    return Rows.byColumn(x, v -> Rows.meanOfClosest(v, phocas ? Rows.trimmedMean(v, f)
+        : Rows.median(v, lowerMedian), x.length - f));
   }
 }

@@ -40,10 +40,6 @@ public final class Median extends DenseRule {
 
   @Override
   public double[] combine(double[][] x, int f) {
-    double[] out = new double[x[0].length];
-    for (int k = 0; k < out.length; k++) {
-      out[k] = Rows.median(Rows.column(x, k), lower);
-    }
-    return out;
+    return Rows.byColumn(x, v -> Rows.median(v, lower));
   }
 }

@@ -42,10 +42,7 @@ public final class TrimmedMean extends DenseRule {
 
   @Override
   public double[] combine(double[][] x, int f) {
-    double[] out = new double[x[0].length];
-    for (int k = 0; k < out.length; k++) {
-      out[k] = Rows.trimmedMean(Rows.column(x, k), trim(f));
-    }
-    return out;
+    int b = trim(f);
+    return Rows.byColumn(x, v -> Rows.trimmedMean(v, b));
   }
 }

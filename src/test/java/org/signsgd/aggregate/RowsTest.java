@@ -60,4 +60,39 @@ class RowsTest {
     assertThat(Rows.meanOfClosest(new double[] {3, 1, 2}, 2, 2)).isEqualTo(2.5);
     assertThat(Rows.meanOfClosest(new double[] {1, 3, 2}, 2, 2)).isEqualTo(1.5);
   }
+  @Test
+  void byColumnGivesEachCoordinateItsOwnColumnAcrossTileEdges() {
+    SplittableRandom rng = new SplittableRandom(13);
+    // d around the tile edges, and n rows that do not divide the tile
+    for (int d : new int[] {1, Rows.TILE - 1, Rows.TILE, Rows.TILE + 1, 2 * Rows.TILE + 37}) {
+      int n = 7;
+      double[][] x = new double[n][d];
+      for (double[] row : x) {
+        for (int k = 0; k < d; k++) {
+          row[k] = rng.nextGaussian();
+        }
+      }
+      // a function that reorders its buffer must not disturb the next coordinate's column
+      double[] sortedMedians = Rows.byColumn(x, v -> {
+        Arrays.sort(v);
+        return v[n / 2];
+      });
+      double[] weighted = Rows.byColumn(x, v -> {
+        double s = 0;
+        for (int i = 0; i < v.length; i++) {
+          s += (i + 1) * v[i];
+        }
+        return s;
+      });
+      for (int k = 0; k < d; k++) {
+        double[] column = Rows.column(x, k);
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+          s += (i + 1) * column[i];
+        }
+        assertThat(weighted[k]).as("d=%d k=%d", d, k).isEqualTo(s);
+        assertThat(sortedMedians[k]).as("d=%d k=%d", d, k).isEqualTo(sortedMedian(column, false));
+      }
+    }
+  }
 }
