@@ -570,6 +570,7 @@ public final class Bench {
     List<String> rules = quick ? serverRules.stream().filter(r -> List.of("majority-vote", "krum", "sign-fd")
         .contains(r)).toList() : serverRules;
     for (String rule : rules) {
+      java.util.Map<String, double[]> byMode = new java.util.HashMap<>();
       for (String mode : serverModes) {
         note("server " + rule + " " + mode + " Q=27 d=" + d);
         double[] m;
@@ -590,6 +591,26 @@ public final class Bench {
         add("j", "  bytes to the driver per iteration", m[2], "B", m[2] / (27.0 * 4 * d), "");
         add("j", "  heap peak of this JVM" + (spark.sparkContext().isLocal() ? " (driver and executors)"
             : " (the driver)"), m[3] / 1e6, "MB", m[3] / (4.0 * d), "");
+        add("j", "  the server's work in it (attack, rule, sums; sharded: less the shuffle and results' way back)",
+            m[4], "ms", m[4] / m[0], "");
+        add("j", "  moving the messages (the worker stage's collect; sharded: + the shuffle, the results back)",
+            m[5], "ms", Double.NaN, "");
+        byMode.put(mode, m);
+      }
+      double[] drv = byMode.get("driver");
+      double[] sh = byMode.get("sharded");
+      if (drv != null && sh != null) {
+        // the target: sharded <= 1.3 x (driver / cores), as the server's work, as the server step, and counting the
+        // messages' way to where the server works (the driver's collect against the sharded shuffle)
+        double work = sh[4] / (drv[4] / cores);
+        double step = sh[0] / (drv[0] / cores);
+        double whole = (sh[4] + sh[5]) / ((drv[4] + drv[5]) / cores);
+        add("j", "  " + rule + ": sharded server's work / (driver's / " + cores + " cores)", work, "x", work,
+            quick ? "" : met(work <= 1.3, "<= 1.3"));
+        add("j", "  " + rule + ": sharded server step / (driver's / " + cores + " cores)", step, "x", step,
+            quick ? "" : met(step <= 1.3, "<= 1.3"));
+        add("j", "  " + rule + ": sharded (work + moving) / (driver's / " + cores + " cores)", whole, "x", whole,
+            quick ? "" : met(whole <= 1.3, "<= 1.3"));
       }
     }
     int small = quick ? 70_000 : 1_000_000;
@@ -630,7 +651,9 @@ public final class Bench {
 
   /**
    * {median server ms, median iteration ms, mean bytes of task results per iteration, this JVM's heap peak (the sum
-   * of the heap pools' peaks, an upper bound)} from iteration 1 on.
+   * of the heap pools' peaks, an upper bound), median server work ms, median ms of moving the messages} from
+   * iteration 1 on ({@link Phases#serverWork}: the server step less the shuffle and the results' way back; the moving:
+   * the worker stage's collect plus that shuffle).
    */
   private double[] serverRun(String rule, String mode, int q, int d, int iterations) throws IOException {
     JobSpec spec = spec("""
@@ -650,9 +673,10 @@ public final class Bench {
         .stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();
     heap.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
     spark.sparkContext().addSparkListener(bytes);
-    List<IterationRow> out;
+    List<IterationRow> out = new ArrayList<>();
+    Phases phases = new Phases(jsc().defaultParallelism());
     try {
-      out = run(new SparkEngine(jsc()), spec);
+      ended(RunLifecycle.run(new SparkEngine(jsc()), new Driver(spec).recordPhases(phases), out::add));
     } finally {
       try {
         spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
@@ -664,7 +688,16 @@ public final class Bench {
     double server = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::aggregateMs).toArray());
     double iteration = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray());
     double peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-    return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak};
+    double work = phases.serverWorkMedian(1);
+    // the messages' way to where the server works: the worker stage's collect (every message to the driver, or only
+    // the small uplinks when sharded) and, sharded, the server step's shuffle and the results' way back
+    double[] moving = new double[phases.iterations() - 1];
+    for (int t = 1; t < phases.iterations(); t++) {
+      double[] at = phases.at(t);
+      moving[t - 1] = at[Phases.Phase.COLLECT.ordinal()] + at[Phases.Phase.AGGREGATE.ordinal()] - phases.workAt(t);
+    }
+    return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak, work,
+        Measure.median(moving)};
   }
 
   /** Sums the serialized size of every task result the driver received. */

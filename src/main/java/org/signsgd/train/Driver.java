@@ -312,6 +312,7 @@ public final class Driver {
     if (phases != null) {
       long end = System.nanoTime();
       phases.add(Phases.Phase.AGGREGATE, serverMs);
+      phases.serverWork(sharded != null ? serverMs - sharded.movingMs() : serverMs);
       // from where the engine's last phase ended, so that the phases leave no gap
       phases.add(Phases.Phase.METRICS, (serverStart - phases.last()) / 1e6 + (end - serverStart) / 1e6 - serverMs);
     }

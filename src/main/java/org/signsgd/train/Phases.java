@@ -30,6 +30,8 @@ public final class Phases {
 
   private final int cores;
   private final List<double[]> rows = new ArrayList<>();
+  /** Per iteration, the server's own work within {@link Phase#AGGREGATE} (see {@link #serverWork}). */
+  private final List<Double> work = new ArrayList<>();
   private double[] current;
   /** When the last recorded phase ended ({@link System#nanoTime}): the next one starts there, leaving no gap. */
   private long last;
@@ -41,6 +43,27 @@ public final class Phases {
   void begin() {
     current = new double[Phase.values().length];
     rows.add(current);
+    work.add(Double.NaN);
+  }
+
+  /**
+   * The part of this iteration's {@link Phase#AGGREGATE} that was the server's own work (the attack, the rule, the
+   * metrics' sums and putting them together): all of it on the driver; sharded, all but the chunks' shuffle to the
+   * shards and their results' way back. Not a phase of its own: the phases still add up to the iteration.
+   */
+  void serverWork(double ms) {
+    work.set(work.size() - 1, ms);
+  }
+
+  /** {@link #serverWork} of iteration t. */
+  public double workAt(int t) {
+    return work.get(t);
+  }
+
+  /** The median over iterations [from, end) of {@link #serverWork}. */
+  public double serverWorkMedian(int from) {
+    double[] v = work.stream().skip(from).mapToDouble(Double::doubleValue).sorted().toArray();
+    return median(v);
   }
 
   void add(Phase p, double ms) {
@@ -80,11 +103,15 @@ public final class Phases {
     double[] out = new double[Phase.values().length];
     for (int p = 0; p < out.length; p++) {
       int k = p;
-      double[] v = rows.stream().skip(from).mapToDouble(r -> r[k]).sorted().toArray();
-      out[p] = v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2]
-          : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+      out[p] = median(rows.stream().skip(from).mapToDouble(r -> r[k]).sorted().toArray());
     }
     return out;
+  }
+
+  private static double median(double[] sorted) {
+    double[] v = sorted;
+    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2]
+        : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   /** The phases of iteration t, in {@link Phase} order. */

@@ -37,7 +37,18 @@ final class ShardedChunks implements ShardedServer {
   private JavaPairRDD<Integer, Iterable<ChunkPiece>> grouped;
   private Broadcast<Reference> shipped;
   /** The round whose chunks finished with new states, kept persisted: the next iteration's states are read from it. */
-  private JavaPairRDD<Integer, ChunkResult> finished;
+  private JavaPairRDD<Integer, Timed> finished;
+  /** The executor cores the shards share (the default parallelism). */
+  private final int cores;
+  /** Σ over this iteration's rounds of their wall time less the shards' working time (see {@link #movingMs}). */
+  private double movingMs;
+
+  /** A chunk's result with how long the server's work on it took in its task (not counting the shuffle). */
+  record Timed(ChunkResult result, long nanos) implements Serializable {
+    Timed withoutState() {
+      return new Timed(result.withoutState(), nanos);
+    }
+  }
 
   ShardedChunks(JavaSparkContext jsc, JavaRDD<WorkerSlot> slots, Broadcast<ServerPlan> plan, int shards,
       JavaPairRDD<Integer, java.io.Serializable> states) {
@@ -46,6 +57,29 @@ final class ShardedChunks implements ShardedServer {
     this.plan = plan;
     this.shards = shards;
     this.states = states;
+    this.cores = Math.max(1, jsc.defaultParallelism());
+  }
+
+  /**
+   * How long this iteration's rounds spent on anything but the shards' work (the attack, the rule and the metrics'
+   * sums): the shuffle of the chunks (cutting, writing, reading and grouping them), scheduling the tasks, and the
+   * results' way back into the driver. A round's working time is the slowest shard's summed chunk times, or the sum
+   * over shards divided by the cores when there are more shards than cores (they then take turns).
+   */
+  @Override
+  public double movingMs() {
+    return movingMs;
+  }
+
+  /** Adds one round, which took {@code wallNanos} on the driver's clock, to {@link #movingMs}. */
+  private void addRound(long wallNanos, List<Long> shardNanos) {
+    long slowest = 0;
+    long total = 0;
+    for (long n : shardNanos) {
+      slowest = Math.max(slowest, n);
+      total += n;
+    }
+    movingMs += Math.max(0, wallNanos - Math.max(slowest, (double) total / cores)) / 1e6;
   }
 
   /**
@@ -118,10 +152,13 @@ final class ShardedChunks implements ShardedServer {
     JavaPairRDD<Integer, Iterable<ChunkPiece>> g = grouped;
     if (states == null) {
       return round -> {
+        long start = System.nanoTime();
         List<ChunkResult> results = new ArrayList<>();
         Placement placed = new Placement(p.value().chunks());
-        SparkJobs.forEachPartition(g.map(e -> work(p.value(), round, e._1(), e._2(), inline, b, null)),
-            part -> part.forEach(r -> results.add(placed.place(r))));
+        List<Long> shardNanos = new ArrayList<>();
+        SparkJobs.forEachPartition(g.map(e -> timed(() -> work(p.value(), round, e._1(), e._2(), inline, b,
+            null))), part -> shardNanos.add(each(part, r -> results.add(placed.place(r)))));
+        addRound(System.nanoTime() - start, shardNanos);
         return results;
       };
     }
@@ -129,10 +166,15 @@ final class ShardedChunks implements ShardedServer {
     // come back without it, and the round whose chunks finished keeps the new states where they are
     JavaPairRDD<Integer, scala.Tuple2<Iterable<ChunkPiece>, java.io.Serializable>> joined = g.join(states);
     return round -> {
-      JavaPairRDD<Integer, ChunkResult> done = joined.mapValues(v -> work(p.value(), round, -1, v._1(), inline, b,
-          v._2()));
+      long start = System.nanoTime();
+      JavaPairRDD<Integer, Timed> done = joined.mapValues(v -> timed(() -> work(p.value(), round, -1, v._1(),
+          inline, b, v._2())));
       done.persist(StorageLevel.MEMORY_AND_DISK());
-      List<ChunkResult> results = new ArrayList<>(done.map(e -> e._2().withoutState()).collect());
+      List<ChunkResult> results = new ArrayList<>();
+      List<Long> shardNanos = new ArrayList<>();
+      SparkJobs.forEachPartition(done.map(e -> e._2().withoutState()), part -> shardNanos.add(each(part,
+          results::add)));
+      addRound(System.nanoTime() - start, shardNanos);
       if (results.stream().allMatch(r -> r.direction() != null && r.complete())) {
         if (finished != null) {
           finished.unpersist(false);
@@ -146,8 +188,24 @@ final class ShardedChunks implements ShardedServer {
   }
 
   /** The chunk states after this iteration's round (persisted until the caller unpersists them); null: none. */
-  JavaPairRDD<Integer, ChunkResult> finished() {
+  JavaPairRDD<Integer, Timed> finished() {
     return finished;
+  }
+
+  private static Timed timed(java.util.function.Supplier<ChunkResult> work) {
+    long start = System.nanoTime();
+    ChunkResult r = work.get();
+    return new Timed(r, System.nanoTime() - start);
+  }
+
+  /** Hands each result of one shard to {@code sink}; returns the shard's summed working time. */
+  private static long each(List<Timed> shard, java.util.function.Consumer<ChunkResult> sink) {
+    long nanos = 0;
+    for (Timed t : shard) {
+      nanos += t.nanos();
+      sink.accept(t.result());
+    }
+    return nanos;
   }
 
   private static ChunkResult work(ServerPlan sp, org.signsgd.server.Round round, int chunkKey,

@@ -12,4 +12,10 @@ public interface ShardedServer {
    * @param referenceSigns its signs, for the agreement metric (else null)
    */
   ServerStep.ChunkRunner runner(float[] reference, SignVector referenceSigns);
+
+  /**
+   * How long this iteration's server step spent moving the chunks to the shards and the results back (ms), rather
+   * than on the server's own work (see {@link ShardedChunks#movingMs}).
+   */
+  double movingMs();
 }

@@ -40,7 +40,7 @@ final class SparkRun implements AutoCloseable {
   /** The shuffles since that cut, which the states' lineage reads until the next cut. */
   private final List<org.apache.spark.rdd.RDD<?>> shuffles = new java.util.ArrayList<>();
   /** The persisted round those states are read from, until a cut materialises them on their own. */
-  private org.apache.spark.api.java.JavaPairRDD<Integer, org.signsgd.server.ChunkResult> statesFrom;
+  private org.apache.spark.api.java.JavaPairRDD<Integer, ShardedChunks.Timed> statesFrom;
   /** The iteration the run's latest resume point continues at (a resume starts at one). */
   private long saved;
 
@@ -185,14 +185,13 @@ final class SparkRun implements AutoCloseable {
    * The chunk states after this iteration, read from the round that made them; at a cut they are materialised on
    * their own and checkpointed with the workers (reliably into checkpoint_dir, or locally), cutting their lineage.
    */
-  private void nextStates(org.apache.spark.api.java.JavaPairRDD<Integer, org.signsgd.server.ChunkResult> made,
-      boolean cut) {
+  private void nextStates(org.apache.spark.api.java.JavaPairRDD<Integer, ShardedChunks.Timed> made, boolean cut) {
     if (made == null) {
       throw new IllegalStateException("the sharded rule's chunks finished no round");
     }
     org.apache.spark.api.java.JavaPairRDD<Integer, java.io.Serializable> before = states;
-    org.apache.spark.api.java.JavaPairRDD<Integer, org.signsgd.server.ChunkResult> from = statesFrom;
-    states = made.mapValues(org.signsgd.server.ChunkResult::state);
+    org.apache.spark.api.java.JavaPairRDD<Integer, ShardedChunks.Timed> from = statesFrom;
+    states = made.mapValues(d -> d.result().state());
     statesFrom = made;
     if (cut) {
       states.persist(StorageLevel.MEMORY_AND_DISK());

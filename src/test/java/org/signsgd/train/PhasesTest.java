@@ -51,7 +51,28 @@ class PhasesTest {
         assertThat(Arrays.stream(at).sum()).as("%s iteration %d", engine.getClass().getSimpleName(), t)
             .isCloseTo(iteration, within(0.05 * iteration + 1));
         assertThat(at[Phases.Phase.AGGREGATE.ordinal()]).isPositive().isEqualTo(rows.get(t).aggregateMs());
+        // on the driver the whole server step is the server's own work
+        assertThat(phases.workAt(t)).isEqualTo(rows.get(t).aggregateMs());
       }
     }
+  }
+
+  @Test
+  void shardedTheServersWorkIsTheStepLessTheShuffle() throws Exception {
+    JobSpec spec = TestJobs.one(dir, TestJobs.TOY, "iterations=6", "workers=9", "byzantine=2",
+        "attack.name=byzantine-vote", "engine=spark", "aggregation=sharded", "aggregation_shards=3");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get("local[2]").sparkContext());
+    Phases phases = new Phases(2);
+    List<IterationRow> rows = new ArrayList<>();
+    new SparkEngine(jsc).run(new Driver(spec).recordPhases(phases), rows::add);
+    assertThat(rows).hasSize(6);
+    for (int t = 0; t < 6; t++) {
+      double step = rows.get(t).aggregateMs();
+      // the shuffle and the tasks' scheduling take something, and the shards' work is never negative
+      assertThat(phases.workAt(t)).as("iteration %d", t).isPositive().isLessThan(step);
+      assertThat(phases.at(t)[Phases.Phase.AGGREGATE.ordinal()]).isEqualTo(step);
+    }
+    assertThat(phases.serverWorkMedian(1)).isPositive().isLessThan(phases.medians(1)[
+        Phases.Phase.AGGREGATE.ordinal()]);
   }
 }
