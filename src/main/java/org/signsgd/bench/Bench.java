@@ -556,8 +556,9 @@ public final class Bench {
   }
 
   /**
-   * (j) The server's work at ResNet-50's d on the noiseless toy quadratic (a cheap gradient, so the server's part
-   * shows), on
+   * (j) The server's work at ResNet-50's d on the toy quadratic (a cheap gradient, so the server's part shows), with
+   * its gradient noise (σ = 1): noiseless, every worker would send the same vector, which makes every robust rule's
+   * selection trivially predictable and the shuffle compress 200-fold, neither of which a real run sees. On
    * the driver against sharded: per iteration, the server step ({@code aggregate_ms}: attack, rule and their sums;
    * sharded, the shuffle of the messages' chunks too), the whole iteration, and the bytes the driver received from
    * tasks (Spark's task result sizes: every message on the driver path, the direction's chunks and the partial sums
@@ -658,7 +659,7 @@ public final class Bench {
   private double[] serverRun(String rule, String mode, int q, int d, int iterations) throws IOException {
     JobSpec spec = spec("""
         name: bench-server
-        model: {name: quadratic, dim: %d, noise_std: 0.0}
+        model: {name: quadratic, dim: %d, noise_std: 1.0}
         workers: %d
         byzantine: 0
         aggregator: {name: %s}
