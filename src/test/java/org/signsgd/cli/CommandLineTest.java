@@ -75,8 +75,8 @@ class CommandLineTest {
         "j  server step, sign-fd, sharded, Q=27, d=70000", "j    heap peak of this JVM (driver and executors)",
         "j    the server's work in it (attack, rule, sums; sharded: less the shuffle",
         "j    moving the messages (the worker stage's collect; sharded: + the shuffle",
-        "j    krum: sharded server's work / (driver's / 2 cores)", "j    krum: sharded server step / (driver's",
-        "j    sign-fd: sharded (work + moving) / (driver's / 2 cores)"}) {
+        "j    krum: sharded server's work / (driver's / ", "j    krum: sharded server step / (driver's",
+        "j    sign-fd: sharded (work + moving) / (driver's / "}) {
       assertThat(r.out()).contains(section);
     }
     // bytes are counted, not timed: 8-byte message header + 8-byte vector header + ceil(d/8) bits, over 4d
