@@ -40,6 +40,23 @@ public final class Median extends DenseRule {
 
   @Override
   public double[] combine(double[][] x, int f) {
-    return Rows.byColumn(x, v -> Rows.median(v, lower));
+    int n = x.length;
+    if (n > Rows.NETWORK_ROWS) {
+      return Rows.byColumn(x, v -> Rows.median(v, lower));
+    }
+    // the middle value, or the two middle ones, of each column by a comparator network: the same values as the
+    // selection (a zero's sign aside), several times faster at a few dozen workers
+    int hi = n / 2;
+    if (n % 2 == 1) {
+      return Rows.byNetwork(x, SortingNetwork.selecting(n, hi),
+          (tile, len, out, from) -> System.arraycopy(tile[hi], 0, out, from, len), v -> Rows.median(v, lower));
+    }
+    return Rows.byNetwork(x, SortingNetwork.selecting(n, hi - 1, hi), (tile, len, out, from) -> {
+      double[] a = tile[hi - 1];
+      double[] b = tile[hi];
+      for (int j = 0; j < len; j++) {
+        out[from + j] = lower ? a[j] : (a[j] + b[j]) / 2;
+      }
+    }, v -> Rows.median(v, lower));
   }
 }

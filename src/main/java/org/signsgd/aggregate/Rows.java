@@ -123,6 +123,53 @@ final class Rows {
     return out;
   }
 
+  /** Up to how many rows {@link #byNetwork} orders columns with a comparator network (beyond, it is too long). */
+  static final int NETWORK_ROWS = 256;
+
+  /** What a tile of lanes ordered by a {@link SortingNetwork} gives: out[from + j] for each lane j < len. */
+  @FunctionalInterface
+  interface TileResult {
+    void write(double[][] tile, int len, double[] out, int from);
+  }
+
+  /**
+   * out[k] for every coordinate k, from its column ordered by {@code network}: each tile of {@link #TILE}
+   * coordinates is copied, the network orders every lane of it at once, and {@code result} reads the order
+   * statistics it needs. A tile with a NaN in it takes {@code exact}, the rule's definition, column by column
+   * (the network would spread the NaN).
+   */
+  static double[] byNetwork(double[][] x, SortingNetwork network, TileResult result,
+      java.util.function.ToDoubleFunction<double[]> exact) {
+    int n = x.length;
+    int d = x[0].length;
+    double[] out = new double[d];
+    double[][] tile = new double[n][TILE];
+    double[] column = new double[n];
+    for (int from = 0; from < d; from += TILE) {
+      int len = Math.min(TILE, d - from);
+      boolean nan = false;
+      for (int i = 0; i < n; i++) {
+        double[] lane = tile[i];
+        System.arraycopy(x[i], from, lane, 0, len);
+        for (int j = 0; j < len; j++) {
+          nan |= lane[j] != lane[j];
+        }
+      }
+      if (nan) {
+        for (int j = 0; j < len; j++) {
+          for (int i = 0; i < n; i++) {
+            column[i] = x[i][from + j];
+          }
+          out[from + j] = exact.applyAsDouble(column);
+        }
+        continue;
+      }
+      network.apply(tile, len);
+      result.write(tile, len, out, from);
+    }
+    return out;
+  }
+
   /** The median of v: the mean of the two middle values for an even count, or the lower one. NaN sorts last. */
   static double median(double[] v, boolean lower) {
     double[] s = v.clone();

@@ -43,6 +43,22 @@ public final class TrimmedMean extends DenseRule {
   @Override
   public double[] combine(double[][] x, int f) {
     int b = trim(f);
-    return Rows.byColumn(x, v -> Rows.trimmedMean(v, b));
+    int n = x.length;
+    if (n > Rows.NETWORK_ROWS) {
+      return Rows.byColumn(x, v -> Rows.trimmedMean(v, b));
+    }
+    int[] kept = java.util.stream.IntStream.range(b, n - b).toArray();
+    // each column's kept values in ascending order by a comparator network, added smallest first as the sort's
+    return Rows.byNetwork(x, SortingNetwork.selecting(n, kept), (tile, len, out, from) -> {
+      for (int k : kept) {
+        double[] row = tile[k];
+        for (int j = 0; j < len; j++) {
+          out[from + j] += row[j];
+        }
+      }
+      for (int j = 0; j < len; j++) {
+        out[from + j] /= kept.length;
+      }
+    }, v -> Rows.trimmedMean(v, b));
   }
 }
