@@ -95,7 +95,7 @@ public final class Bulyan extends DistanceSelection {
       y[s] = x[picked[s]];
     }
     int beta = x.length - 4 * f;
-    return Rows.byColumn(y, v -> Rows.meanOfClosest(v, Rows.median(v, false), beta));
+    return Rows.meanOfClosestSorted(y, s -> Rows.medianOfSorted(s, false), beta);
   }
 
   private static double[] lpd(double[][] x, int f, int[] order) {
@@ -106,6 +106,6 @@ public final class Bulyan extends DistanceSelection {
       y[i] = Rows.mean(x, Arrays.copyOfRange(order, i, i + n - f - 2 - i));
     }
     int keep = n - 4 * f - 2;
-    return Rows.byColumn(y, v -> Rows.meanOfClosest(v, Rows.median(v, true), keep));
+    return Rows.meanOfClosestSorted(y, s -> Rows.medianOfSorted(s, true), keep);
   }
 }

@@ -37,7 +37,7 @@ public final class ClosestToCentre extends DenseRule {
 
   @Override
   public double[] combine(double[][] x, int f) {
-    return Rows.byColumn(x, v -> Rows.meanOfClosest(v, phocas ? Rows.trimmedMean(v, f)
-        : Rows.median(v, lowerMedian), x.length - f));
+    return Rows.meanOfClosestSorted(x, s -> phocas ? Rows.trimmedMeanOfSorted(s, f)
+        : Rows.medianOfSorted(s, lowerMedian), x.length - f);
   }
 }

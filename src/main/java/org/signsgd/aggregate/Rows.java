@@ -170,6 +170,58 @@ final class Rows {
     return out;
   }
 
+  /**
+   * out[k] = {@link #meanOfClosest}(column k, centre, keep) with the centre a function of the sorted column (a
+   * median, a trimmed mean), for every k: the same values, each tile's columns sorted by a comparator network (the
+   * order {@link Arrays#sort} gives, −0.0 below 0.0) instead of one sort per column. Beyond
+   * {@link #NETWORK_ROWS} rows, column by column.
+   */
+  static double[] meanOfClosestSorted(double[][] x, java.util.function.ToDoubleFunction<double[]> centreOfSorted,
+      int keep) {
+    int n = x.length;
+    java.util.function.ToDoubleFunction<double[]> exact = v -> {
+      double[] s = v.clone();
+      Arrays.sort(s);
+      return meanOfClosest(v, centreOfSorted.applyAsDouble(s), keep);
+    };
+    if (n > NETWORK_ROWS) {
+      return byColumn(x, exact);
+    }
+    double[] sorted = new double[n];
+    double[] original = new double[n];
+    return byNetwork(x, SortingNetwork.sorting(n), (tile, len, out, from) -> {
+      for (int j = 0; j < len; j++) {
+        for (int i = 0; i < n; i++) {
+          sorted[i] = tile[i][j];
+        }
+        double centre = centreOfSorted.applyAsDouble(sorted);
+        double fast = closestWindow(sorted, centre, keep);
+        if (Double.isNaN(fast)) { // a tie or a non-finite distance: the lowest-index rule on the column as sent
+          for (int i = 0; i < n; i++) {
+            original[i] = x[i][from + j];
+          }
+          fast = meanOfClosestByIndex(original, centre, keep);
+        }
+        out[from + j] = fast;
+      }
+    }, exact);
+  }
+
+  /** The median of sorted values: the mean of the two middle ones for an even count, or the lower one. */
+  static double medianOfSorted(double[] s, boolean lower) {
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : lower ? s[n / 2 - 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  /** The trimmed mean of sorted values: the b smallest and b largest dropped, the rest added smallest first. */
+  static double trimmedMeanOfSorted(double[] s, int b) {
+    double t = 0;
+    for (int j = b; j < s.length - b; j++) {
+      t += s[j];
+    }
+    return t / (s.length - 2 * b);
+  }
+
   /** The median of v: the mean of the two middle values for an even count, or the lower one. NaN sorts last. */
   static double median(double[] v, boolean lower) {
     double[] s = v.clone();

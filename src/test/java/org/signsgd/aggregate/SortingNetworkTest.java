@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The comparator networks sort (by the 0–1 principle, every input of 0s and 1s up to 14 wires, and random inputs
- * beyond), and the median and trimmed mean computed with them equal their definitions column by column.
+ * beyond), and the median, the trimmed mean and the mean of the values closest to a centre (Bulyan, Phocas, MeaMed)
+ * computed with them equal their definitions column by column.
  */
 class SortingNetworkTest {
   /**
@@ -94,6 +95,26 @@ class SortingNetworkTest {
 
   private static void check(double[][] x) {
     int n = x.length;
+    // Bulyan's last step, Phocas and MeaMed: the mean of the values closest to a centre of the sorted column
+    for (int keep = 1; keep <= n; keep += Math.max(1, n / 3)) {
+      int k0 = keep;
+      for (boolean lower : new boolean[] {false, true}) {
+        double[] got = Rows.meanOfClosestSorted(x, s -> Rows.medianOfSorted(s, lower), k0);
+        for (int k = 0; k < got.length; k++) {
+          double[] v = Rows.column(x, k);
+          double want = Rows.meanOfClosest(v, Rows.median(v, lower), k0);
+          assertThat(unsigned(got[k])).as("closest to median n=%d keep=%d k=%d", n, k0, k).isEqualTo(unsigned(want));
+        }
+      }
+      int b = Math.min((n - 1) / 2, 2);
+      double[] got = Rows.meanOfClosestSorted(x, s -> Rows.trimmedMeanOfSorted(s, b), k0);
+      for (int k = 0; k < got.length; k++) {
+        double[] v = Rows.column(x, k);
+        double want = Rows.meanOfClosest(v, Rows.trimmedMean(v, b), k0);
+        assertThat(unsigned(got[k])).as("closest to trimmed mean n=%d keep=%d k=%d", n, k0, k)
+            .isEqualTo(unsigned(want));
+      }
+    }
     for (boolean lower : new boolean[] {false, true}) {
       double[] got = new Median(lower).combine(x, 0);
       for (int k = 0; k < got.length; k++) {
