@@ -92,7 +92,10 @@ final class Rows {
     return c;
   }
 
-  /** How many coordinates {@link #byColumn} transposes at a time: n × 256 doubles stay in the core's L2 cache. */
+  /**
+   * How many coordinates {@link #byColumn} and {@link #byNetwork} take at a time: at a few dozen rows, n × 256 doubles
+   * stay in the core's L2 cache.
+   */
   static final int TILE = 256;
 
   /**
@@ -227,7 +230,8 @@ final class Rows {
     double[] s = v.clone();
     int n = s.length;
     if (finite(s)) {
-      // selection instead of a sort (the median rule's whole cost): the same order statistics
+      // selection instead of a sort: the same order statistics (the rules take a comparator network instead up to
+      // NETWORK_ROWS rows, see byNetwork)
       double hi = select(s, n / 2);
       if (n % 2 == 1) {
         return hi;

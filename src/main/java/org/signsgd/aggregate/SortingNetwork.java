@@ -49,11 +49,12 @@ final class SortingNetwork {
     for (int c = all.size() - 1; c >= 0; c--) {
       int[] pair = all.get(c);
       if (needed[pair[0]] || needed[pair[1]]) {
-        kept.add(0, pair);
+        kept.add(pair);
         needed[pair[0]] = true;
         needed[pair[1]] = true;
       }
     }
+    java.util.Collections.reverse(kept);
     return new SortingNetwork(n, kept.stream().mapToInt(p -> p[0]).toArray(),
         kept.stream().mapToInt(p -> p[1]).toArray());
   }

@@ -692,11 +692,9 @@ public final class Bench {
     double work = phases.serverWorkMedian(1);
     // the messages' way to where the server works: the worker stage's collect (every message to the driver, or only
     // the small uplinks when sharded) and, sharded, the server step's shuffle and the results' way back
-    double[] moving = new double[phases.iterations() - 1];
-    for (int t = 1; t < phases.iterations(); t++) {
-      double[] at = phases.at(t);
-      moving[t - 1] = at[Phases.Phase.COLLECT.ordinal()] + at[Phases.Phase.AGGREGATE.ordinal()] - phases.workAt(t);
-    }
+    double[] moving = java.util.stream.IntStream.range(1, phases.iterations())
+        .filter(t -> !Double.isNaN(phases.workAt(t))).mapToDouble(t -> phases.at(t)[Phases.Phase.COLLECT.ordinal()]
+            + phases.at(t)[Phases.Phase.AGGREGATE.ordinal()] - phases.workAt(t)).toArray();
     return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak, work,
         Measure.median(moving)};
   }

@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Where one iteration's wall time goes, for the benchmark ({@code bench}, section c): per iteration, milliseconds in
- * each {@link Phase}. The engine and the driver add to it when one is attached ({@link Driver#recordPhases}); runs
- * without one pay nothing. Driver-side and single-threaded.
+ * Where one iteration's wall time goes, for the benchmark ({@code bench}, sections c and j): per iteration,
+ * milliseconds in each {@link Phase}, and how much of the server step was the server's own work. The engine and the
+ * driver add to it when one is attached ({@link Driver#recordPhases}); runs without one pay nothing. Driver-side and
+ * single-threaded.
  */
 public final class Phases {
   /** The parts of an iteration, in the order they happen. */
@@ -55,14 +56,15 @@ public final class Phases {
     work.set(work.size() - 1, ms);
   }
 
-  /** {@link #serverWork} of iteration t. */
+  /** {@link #serverWork} of iteration t (NaN: it had no server step, e.g. the run diverged before it). */
   public double workAt(int t) {
     return work.get(t);
   }
 
-  /** The median over iterations [from, end) of {@link #serverWork}. */
+  /** The median over iterations [from, end) of {@link #serverWork}, over those that had a server step. */
   public double serverWorkMedian(int from) {
-    double[] v = work.stream().skip(from).mapToDouble(Double::doubleValue).sorted().toArray();
+    double[] v = work.stream().skip(from).mapToDouble(Double::doubleValue).filter(w -> !Double.isNaN(w)).sorted()
+        .toArray();
     return median(v);
   }
 

@@ -55,7 +55,9 @@ class SortingNetworkTest {
       double[][] median = copy(rows);
       SortingNetwork selecting = SortingNetwork.selecting(n, n / 2);
       selecting.apply(median, lanes);
-      assertThat(selecting.comparators()).isLessThanOrEqualTo(SortingNetwork.sorting(n).comparators());
+      if (n >= 8) { // the median needs fewer comparisons than the whole order
+        assertThat(selecting.comparators()).isLessThan(SortingNetwork.sorting(n).comparators());
+      }
       for (int j = 0; j < lanes; j++) {
         double[] column = new double[n];
         for (int i = 0; i < n; i++) {
@@ -73,21 +75,23 @@ class SortingNetworkTest {
   @Test
   void medianAndTrimmedMeanEqualTheirDefinitions() {
     SplittableRandom rng = new SplittableRandom(22);
-    for (int n : new int[] {1, 2, 3, 4, 5, 8, 9, 15, 26, 27, 32, 51, 64}) {
+    // beyond NETWORK_ROWS the rules take the definition column by column
+    for (int n : new int[] {1, 2, 3, 4, 5, 8, 9, 15, 26, 27, 32, 51, 64, Rows.NETWORK_ROWS + 3}) {
       // d across tile edges; ties, infinities and zeros of both signs among the values
-      int d = 2 * Rows.TILE + 45;
+      int d = n > Rows.NETWORK_ROWS ? 40 : 2 * Rows.TILE + 45;
       double[][] x = new double[n][d];
       for (double[] row : x) {
         for (int k = 0; k < d; k++) {
           int kind = rng.nextInt(10);
           row[k] = kind == 0 ? rng.nextInt(3) - 1 : kind == 1 ? (rng.nextBoolean() ? 0.0 : -0.0)
-              : kind == 2 && rng.nextInt(20) == 0 ? Double.POSITIVE_INFINITY : rng.nextGaussian();
+              : kind == 2 && rng.nextInt(20) == 0 ? (rng.nextBoolean() ? Double.POSITIVE_INFINITY
+              : Double.NEGATIVE_INFINITY) : rng.nextGaussian();
         }
       }
       check(x);
       // a NaN in the middle tile only: that tile takes the definition (NaN sorts last), the others the network
       for (int i = 0; i < Math.min(n, 3); i++) {
-        x[i][Rows.TILE + 7] = Double.NaN;
+        x[i][Math.min(Rows.TILE + 7, x[i].length - 1)] = Double.NaN;
       }
       check(x);
     }

@@ -59,7 +59,8 @@ class PhasesTest {
 
   @Test
   void shardedTheServersWorkIsTheStepLessTheShuffle() throws Exception {
-    JobSpec spec = TestJobs.one(dir, TestJobs.TOY, "iterations=6", "workers=9", "byzantine=2",
+    // four chunks of coordinates on three shards over two cores: the shards take turns
+    JobSpec spec = TestJobs.one(dir, TestJobs.TOY, "model.dim=200000", "iterations=6", "workers=9", "byzantine=2",
         "attack.name=byzantine-vote", "engine=spark", "aggregation=sharded", "aggregation_shards=3");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get("local[2]").sparkContext());
     Phases phases = new Phases(2);
