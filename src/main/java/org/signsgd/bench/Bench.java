@@ -562,7 +562,9 @@ public final class Bench {
    * the driver against sharded: per iteration, the server step ({@code aggregate_ms}: attack, rule and their sums;
    * sharded, the shuffle of the messages' chunks too), the whole iteration, and the bytes the driver received from
    * tasks (Spark's task result sizes: every message on the driver path, the direction's chunks and the partial sums
-   * sharded). Then the sharded server step against Q at d = 1M.
+   * sharded), and the step split into the server's own work and moving the messages ({@link #serverRun}); where both
+   * paths ran, the sharded work, step and work plus moving against the driver path's over the cores (target 1.3).
+   * Then the sharded server step against Q at d = 1M.
    */
   private void serverAtScale() throws IOException {
     int d = serverDimension > 0 ? serverDimension : quick ? 70_000 : 25_557_032;
