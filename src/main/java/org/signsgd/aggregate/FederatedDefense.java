@@ -393,6 +393,7 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
         }
       }
     }
+    int zeroOk = zerosAgree ? 1 : 0;
     for (Message m : messages) {
       SignVector s = ((SignMessage) m).signs();
       int worker = m.worker();
@@ -406,16 +407,17 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
         int end = Math.min(64, d - base);
         for (int b = 0; b < end; b++) {
           int n = base + b;
-          // agreement: a nonzero decoded sign equal to the worker's (a decoded 0 agrees with nobody)
-          int sign = signAt(neg, zero, b);
-          if (decoded[n] == sign && (decoded[n] != 0 || zerosAgree)) {
-            if (ea != null) {
-              ea[n]++;
-            } else {
-              da[n] += 1;
-            }
-            added++;
+          // agreement: a nonzero decoded sign equal to the worker's (a decoded 0 agrees with nobody), as 0 or 1
+          // without a branch: with noisy gradients whether a worker agrees is close to a coin flip per coordinate
+          int dn = decoded[n];
+          int diff = dn - signAt(neg, zero, b);
+          int agree = (((diff | -diff) >>> 31) ^ 1) & (((dn | -dn) >>> 31) | zeroOk);
+          if (ea != null) {
+            ea[n] += agree;
+          } else {
+            da[n] += agree;
           }
+          added += agree;
         }
       }
       out[worker] = added;

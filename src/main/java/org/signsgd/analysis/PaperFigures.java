@@ -244,6 +244,12 @@ final class PaperFigures {
     }
     String note = "; each cell is the strongest attack's value for that defence (its runs diverged most often, then "
         + "the lowest mean final accuracy or highest final loss; the table \"worst-case\" names it)";
+    List<String> diverged = worstCaseDiverged();
+    if (!diverged.isEmpty()) {
+      // a diverged run's last value is from before the divergence: the cell alone would make it look fine
+      note += "; where that attack made runs diverge the cell shows their last value before it (blank if none): "
+          + String.join(", ", diverged);
+    }
     if (cells.get(0).x().startsWith("f=")) {
       heatmaps(cells, "plots/heatmap-worst-case.png", "Byzantine workers f", "defence",
           "under the strongest attack, by defence and f", note, figures);
@@ -259,8 +265,8 @@ final class PaperFigures {
    * otherwise a panel per α (and setting), x = "f=k", y = the defence.
    */
   List<Cell> worstCaseCells() {
-    List<Row> rows = spark.sql(WorstCase.TABLE.sql()).collectAsList();
-    if (rows.stream().mapToLong(r -> r.getLong(r.fieldIndex("attacks"))).max().orElse(0) < 2) {
+    List<Row> rows = worstCaseRows();
+    if (rows.isEmpty()) {
       return List.of();
     }
     boolean alphas = rows.stream().map(r -> r.get(r.fieldIndex("alpha"))).distinct().count() >= 2;
@@ -284,6 +290,32 @@ final class PaperFigures {
       }
     }
     return cells;
+  }
+
+  /** The rows of the query {@code worst-case}; none unless some defence met two attacks or more. */
+  private List<Row> worstCaseRows() {
+    List<Row> rows = spark.sql(WorstCase.TABLE.sql()).collectAsList();
+    return rows.stream().mapToLong(r -> r.getLong(r.fieldIndex("attacks"))).max().orElse(0) < 2 ? List.of() : rows;
+  }
+
+  /**
+   * The worst-case cells whose strongest attack made some of its runs diverge, for the heatmap's caption:
+   * "krum(neighbours=3) f=1: 1 of 1 runs" (with ", α=0.5" and the setting when they vary).
+   */
+  List<String> worstCaseDiverged() {
+    List<String> out = new ArrayList<>();
+    for (Row r : worstCaseRows()) {
+      long diverged = r.getLong(r.fieldIndex("diverged"));
+      if (diverged == 0) {
+        continue;
+      }
+      Object alpha = r.get(r.fieldIndex("alpha"));
+      String setting = r.getString(r.fieldIndex("setting"));
+      out.add(r.getString(r.fieldIndex("defence")) + " f=" + r.getInt(r.fieldIndex("f"))
+          + (alpha == null ? "" : ", α=" + alpha) + (setting.isEmpty() ? "" : ", " + setting) + ": " + diverged
+          + " of " + r.getLong(r.fieldIndex("seeds")) + " runs");
+    }
+    return out;
   }
 
   /** Rows of runs that did not diverge: a diverged run's rows stop before the divergence. */
