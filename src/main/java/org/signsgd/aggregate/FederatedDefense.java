@@ -393,31 +393,42 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
         }
       }
     }
-    int zeroOk = zerosAgree ? 1 : 0;
+    // the decoded signs as bit planes, a 64-bit word at a time, so that a worker's agreements are found for 64
+    // coordinates at once (with noisy gradients agreement is close to a coin flip: a branch per coordinate mispredicts)
+    int d = decoded.length;
+    int words = (d + 63) >>> 6;
+    long[] decodedNeg = new long[words];
+    long[] decodedZero = new long[words];
+    for (int n = 0; n < d; n++) {
+      decodedNeg[n >>> 6] |= (long) (decoded[n] >>> 31) << n;
+      decodedZero[n >>> 6] |= (long) (((decoded[n] | -decoded[n]) >>> 31) ^ 1) << n;
+    }
+    long zerosMayAgree = zerosAgree ? -1L : 0L;
     for (Message m : messages) {
       SignVector s = ((SignMessage) m).signs();
       int worker = m.worker();
       char[] ea = counts.exact != null ? counts.exact[worker] : null;
       float[] da = counts.exact != null ? null : counts.decayed[worker];
       long added = 0;
-      int d = decoded.length;
       for (int w = 0, base = 0; base < d; w++, base += 64) {
         long neg = s.negativeWord(w);
         long zero = s.zeroWord(w);
+        // equal signs: both zero, or both nonzero with the same negative bit; a decoded 0 agrees with nobody
+        // (unless zeros agree)
+        long equal = ~(zero ^ decodedZero[w]) & (zero | ~(neg ^ decodedNeg[w]));
+        long agree = equal & (~decodedZero[w] | zerosMayAgree);
         int end = Math.min(64, d - base);
+        if (end < 64) {
+          agree &= (1L << end) - 1;
+        }
+        added += Long.bitCount(agree);
         for (int b = 0; b < end; b++) {
-          int n = base + b;
-          // agreement: a nonzero decoded sign equal to the worker's (a decoded 0 agrees with nobody), as 0 or 1
-          // without a branch: with noisy gradients whether a worker agrees is close to a coin flip per coordinate
-          int dn = decoded[n];
-          int diff = dn - signAt(neg, zero, b);
-          int agree = (((diff | -diff) >>> 31) ^ 1) & (((dn | -dn) >>> 31) | zeroOk);
+          int one = (int) ((agree >>> b) & 1);
           if (ea != null) {
-            ea[n] += agree;
+            ea[base + b] += one;
           } else {
-            da[n] += agree;
+            da[base + b] += one;
           }
-          added += agree;
         }
       }
       out[worker] = added;

@@ -109,4 +109,43 @@ class FederatedDefenseStateTest {
         new org.signsgd.message.DenseMessage(3, new float[] {2f}));
     assertThat(new Mean().aggregate(two, new AggregationContext(5, 1, 0, null)).toFloats()).containsExactly(1.5f);
   }
+  /**
+   * The agreements a round counts, word by word on bit planes, equal the definition coordinate by coordinate: a
+   * worker agrees where its sign equals the decoded one and the decoded one is not 0 (or zeros agree); over d not
+   * a multiple of 64, with zeros in messages and in the decoded signs, exact and decayed counts.
+   */
+  @Test
+  void countedAgreementsEqualTheDefinitionPerCoordinate() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(31);
+    int q = 7;
+    int d = 200;
+    for (boolean zerosAgree : new boolean[] {false, true}) {
+      for (double gamma : new double[] {1.0, 0.5}) {
+        FederatedDefense fd = new FederatedDefense(false, 100, 10.0, gamma, false, zerosAgree);
+        List<Message> messages = new ArrayList<>();
+        int[][] signs = new int[q][d];
+        for (int m = 0; m < q; m++) {
+          for (int n = 0; n < d; n++) {
+            // mostly +1, some -1 and 0, so that decoded signs of all three kinds occur (a tie decodes to 0)
+            signs[m][n] = n % 5 == 0 ? (m < 3 ? 1 : m < 6 ? -1 : 0) : rng.nextInt(3) - 1;
+          }
+          messages.add(new SignMessage(m, SignVector.ofSigns(signs[m])));
+        }
+        ChunkStatefulRule.Finished f = fd.finish(messages, q, fd.shared(q, d), null, d);
+        int[] decoded = ((Direction.Signs) f.direction()).signs().toSigns();
+        assertThat(decoded).contains(-1, 0, 1);
+        FederatedDefense.Counts counts = (FederatedDefense.Counts) f.state();
+        for (int m = 0; m < q; m++) {
+          long added = 0;
+          for (int n = 0; n < d; n++) {
+            int want = decoded[n] == signs[m][n] && (decoded[n] != 0 || zerosAgree) ? 1 : 0;
+            added += want;
+            assertThat(counts.get(m, n)).as("zeros agree %s, gamma %s, worker %d, n %d", zerosAgree, gamma, m, n)
+                .isEqualTo(want);
+          }
+          assertThat(f.sums()[m]).as("worker %d's agreements added", m).isEqualTo(added);
+        }
+      }
+    }
+  }
 }
