@@ -238,17 +238,18 @@ final class PaperFigures {
    * one heatmap over f × α per defence when α varies, else one over defence × f.
    */
   private void worstCase(List<Figure> figures) throws IOException {
-    List<Cell> cells = worstCaseCells();
+    List<Row> rows = worstCaseRows();
+    List<Cell> cells = worstCaseCells(rows);
     if (cells.isEmpty()) {
       return;
     }
     String note = "; each cell is the strongest attack's value for that defence (its runs diverged most often, then "
         + "the lowest mean final accuracy or highest final loss; the table \"worst-case\" names it)";
-    List<String> diverged = worstCaseDiverged();
+    List<String> diverged = worstCaseDiverged(rows);
     if (!diverged.isEmpty()) {
       // a diverged run's last value is from before the divergence: the cell alone would make it look fine
-      note += "; where that attack made runs diverge the cell shows their last value before it (blank if none): "
-          + String.join(", ", diverged);
+      note += "; where that attack made runs diverge, the cell's mean takes each diverged run's last value before "
+          + "the divergence (a run without one is left out): " + String.join(", ", diverged);
     }
     if (cells.get(0).x().startsWith("f=")) {
       heatmaps(cells, "plots/heatmap-worst-case.png", "Byzantine workers f", "defence",
@@ -265,7 +266,10 @@ final class PaperFigures {
    * otherwise a panel per α (and setting), x = "f=k", y = the defence.
    */
   List<Cell> worstCaseCells() {
-    List<Row> rows = worstCaseRows();
+    return worstCaseCells(worstCaseRows());
+  }
+
+  private List<Cell> worstCaseCells(List<Row> rows) {
     if (rows.isEmpty()) {
       return List.of();
     }
@@ -300,11 +304,15 @@ final class PaperFigures {
 
   /**
    * The worst-case cells whose strongest attack made some of its runs diverge, for the heatmap's caption:
-   * "krum(neighbours=3) f=1: 1 of 1 runs" (with ", α=0.5" and the setting when they vary).
+   * "krum(neighbours=3) f=1: 1 of 1 runs" (with ", α=0.5" for a Dirichlet split, and the setting when there is one).
    */
   List<String> worstCaseDiverged() {
+    return worstCaseDiverged(worstCaseRows());
+  }
+
+  private static List<String> worstCaseDiverged(List<Row> rows) {
     List<String> out = new ArrayList<>();
-    for (Row r : worstCaseRows()) {
+    for (Row r : rows) {
       long diverged = r.getLong(r.fieldIndex("diverged"));
       if (diverged == 0) {
         continue;

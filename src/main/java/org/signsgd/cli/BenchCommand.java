@@ -35,6 +35,15 @@ public final class BenchCommand implements Callable<Integer> {
           + " k needs the Maven profile pytorch-peer)")
   List<String> only;
 
+  @Option(names = "--server-d", paramLabel = "D",
+      description = "section j's d (default: ResNet-50's 25,557,032; e.g. 2000000, where the driver path can still "
+          + "collect a dense rule's messages and the two paths are compared)")
+  Integer serverD;
+
+  @Option(names = "--server-rules", paramLabel = "RULES", split = ",",
+      description = "section j's rules (default: majority-vote, median, krum, bulyan, sign-fd)")
+  List<String> serverRules;
+
   @Override
   public Integer call() throws Exception {
     java.util.Set<String> sections = only == null ? Bench.SECTIONS : new java.util.TreeSet<>(only);
@@ -48,6 +57,15 @@ public final class BenchCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("bench: " + org.signsgd.bench.FrameworkPeer.HOW_TO_ENABLE);
       return 2;
     }
+    if (serverD != null && serverD < 1) {
+      throw new IllegalArgumentException("bench: --server-d is " + serverD + "; allowed: an integer >= 1");
+    }
+    for (String rule : serverRules == null ? List.<String>of() : serverRules) {
+      if (!org.signsgd.aggregate.Rules.names().contains(rule)) {
+        throw new IllegalArgumentException("bench: --server-rules names '" + rule + "', not a rule; allowed: "
+            + String.join(", ", org.signsgd.aggregate.Rules.names()) + " (submit/local.sh list rules)");
+      }
+    }
     Path data = mnist != null ? mnist : Path.of(System.getenv().getOrDefault("SIGNSGD_DATA", "data"), "mnist");
     if (!org.signsgd.data.ImageDataset.present(data)) {
       throw new IllegalArgumentException("bench: no MNIST idx files in " + data.toAbsolutePath()
@@ -56,7 +74,14 @@ public final class BenchCommand implements Callable<Integer> {
     String m = master != null ? master : Sessions.defaultMaster("local[2]");
     SparkSession spark = Sessions.start(m);
     try {
-      List<BenchRow> rows = new Bench(spark, data.toAbsolutePath(), quick, spec.commandLine().getErr()).run(sections);
+      Bench bench = new Bench(spark, data.toAbsolutePath(), quick, spec.commandLine().getErr());
+      if (serverD != null) {
+        bench.serverDimension(serverD);
+      }
+      if (serverRules != null) {
+        bench.serverRules(serverRules, true);
+      }
+      List<BenchRow> rows = bench.run(sections);
       var out = spec.commandLine().getOut();
       out.println("cpu: " + Cpu.model() + "; cores: " + Runtime.getRuntime().availableProcessors() + "; master: "
           + m + (quick ? "; --quick (sizes reduced)" : ""));

@@ -109,6 +109,7 @@ class FederatedDefenseStateTest {
         new org.signsgd.message.DenseMessage(3, new float[] {2f}));
     assertThat(new Mean().aggregate(two, new AggregationContext(5, 1, 0, null)).toFloats()).containsExactly(1.5f);
   }
+
   /**
    * The agreements a round counts, word by word on bit planes, equal the definition coordinate by coordinate: a
    * worker agrees where its sign equals the decoded one and the decoded one is not 0 (or zeros agree); over d not

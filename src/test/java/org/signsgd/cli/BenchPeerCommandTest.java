@@ -7,7 +7,8 @@ import org.signsgd.bench.Bench;
 
 /**
  * Bench section k without the Maven profile pytorch-peer (the default build, these tests): asked for alone, it
- * says in one line how to enable it and exits with code 2, before any Spark session or data check.
+ * says in one line how to enable it and exits with code 2, before any Spark session or data check; so do bad sizes
+ * and rules for section j.
  */
 class BenchPeerCommandTest {
   @Test
@@ -27,5 +28,16 @@ class BenchPeerCommandTest {
     Cli.Result r = Cli.run("bench", "--only", "l");
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).contains("bench: --only l is not a section; allowed: a,b,c,d,e,f,g,h,i,j,k");
+  }
+  @Test
+  void sectionJsSizeAndRulesAreCheckedBeforeAnythingRuns() {
+    Cli.Result d = Cli.run("bench", "--only", "j", "--server-d", "0", "--mnist", "/nonexistent");
+    assertThat(d.code()).isEqualTo(2);
+    assertThat(d.err().strip()).isEqualTo("error: bench: --server-d is 0; allowed: an integer >= 1");
+    Cli.Result rule = Cli.run("bench", "--only", "j", "--server-rules", "median,krumm", "--mnist", "/nonexistent");
+    assertThat(rule.code()).isEqualTo(2);
+    assertThat(rule.err().strip()).startsWith("error: bench: --server-rules names 'krumm', not a rule; allowed: "
+        + "majority-vote, ").endsWith(" (submit/local.sh list rules)");
+    assertThat(rule.err().lines().count()).isEqualTo(1);
   }
 }
