@@ -94,24 +94,9 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
       return exact != null ? exact.length : decayed.length;
     }
 
-    /** A deep copy: a round counts into its own copy, never into the state it was given. */
-    Counts copy() {
-      Counts c = new Counts(0, 0, true);
-      c.exact = exact == null ? null : java.util.Arrays.stream(exact).map(char[]::clone).toArray(char[][]::new);
-      c.decayed = decayed == null ? null : java.util.Arrays.stream(decayed).map(float[]::clone)
-          .toArray(float[][]::new);
-      return c;
-    }
-
-    private void toFloat() {
-      decayed = new float[exact.length][];
-      for (int m = 0; m < exact.length; m++) {
-        decayed[m] = new float[exact[m].length];
-        for (int n = 0; n < exact[m].length; n++) {
-          decayed[m][n] = exact[m][n];
-        }
-      }
-      exact = null;
+    /** Whether the counts are kept as 16-bit integers (else floats). */
+    boolean exact() {
+      return exact != null;
     }
   }
 
@@ -265,38 +250,68 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
    * One chunk of one round: decode with the weights of the class comment, count the agreements into this chunk's A
    * (fresh at the first round), and return per worker the agreements added, the weights summed over the chunk and 1
    * when its message reached the rule.
+   *
+   * <p>One pass over the chunk, {@link #TILE_WORDS} sign words at a time: every worker's weighted signs are added into
+   * the tile's Σ_m w_{m,n} s_{m,n} (so it stays in cache while the Q messages pass over it, instead of Q sweeps over
+   * a d-long array), the tile is decoded into sign words, and each worker's counts for the tile are written into the
+   * round's new A, read from the A it was given, which is never changed (a task that runs again counts from the same
+   * A). Per coordinate the sums are added in the messages' order, as one sweep per message would add them.
    */
   @Override
   public Finished finish(List<Message> messages, int workers, java.io.Serializable shared, java.io.Serializable state,
       int length) {
     Shared s = (Shared) shared;
-    Counts counts = state == null ? new Counts(workers, length, gamma == 1) : ((Counts) state).copy();
-    boolean[] seen = new boolean[workers];
+    Counts before = (Counts) state;
+    SignVector[] byWorker = new SignVector[workers];
     for (Message m : messages) {
-      if (m.worker() < 0 || m.worker() >= workers || counts.length() != length || m.dimension() != length) {
+      if (m.worker() < 0 || m.worker() >= workers || (before != null && before.length() != length)
+          || m.dimension() != length) {
         throw new IllegalArgumentException(name() + ": worker " + m.worker() + " with d=" + m.dimension()
-            + "; allowed: workers 0.." + (workers - 1) + " with d=" + counts.length());
+            + "; allowed: workers 0.." + (workers - 1) + " with d=" + (before != null ? before.length() : length));
       }
-      if (seen[m.worker()]) {
+      if (byWorker[m.worker()] != null) {
         throw new IllegalArgumentException(name() + ": worker " + m.worker() + " sent two messages in round "
             + s.round() + "; allowed: one message per worker");
       }
-      seen[m.worker()] = true;
+      byWorker[m.worker()] = ((SignMessage) m).signs();
     }
-    double[] table = phaseTwo(s) && counts.exact != null ? llrTable(s) : null;
-    double[] u = new double[length];
+    boolean exactBefore = before == null ? gamma == 1 : before.exact != null;
+    double[] table = phaseTwo(s) && exactBefore ? llrTable(s) : null;
+    // a 16-bit count could overflow in this round: from here on A is kept in float
+    Counts after = new Counts(workers, length, exactBefore && s.round() < EXACT_LIMIT);
+    int words = SignVector.wordsFor(length);
+    long[] decodedNeg = new long[words];
+    long[] decodedZero = new long[words];
+    double[] u = new double[Math.min(length, TILE_WORDS * 64)];
+    double[] weightSums = new double[workers];
+    long[] added = new long[workers];
+    for (int w0 = 0; w0 < words; w0 += TILE_WORDS) {
+      int w1 = Math.min(words, w0 + TILE_WORDS);
+      java.util.Arrays.fill(u, 0.0);
+      for (Message m : messages) {
+        int worker = m.worker();
+        weightSums[worker] = addWeighted(u, byWorker[worker], worker, w0, w1, length, table, s, before,
+            weightSums[worker]);
+      }
+      decode(u, w0, w1, length, decodedNeg, decodedZero);
+      for (int worker = 0; worker < workers; worker++) {
+        added[worker] += count(byWorker[worker], worker, w0, w1, length, decodedNeg, decodedZero, before, after);
+      }
+    }
     double[] out = new double[3 * workers];
     for (Message m : messages) {
-      out[workers + m.worker()] = addWeighted(u, ((SignMessage) m).signs(), m.worker(), length, table, s, counts);
-      out[2 * workers + m.worker()] = 1; // the worker's message reached the rule
+      int worker = m.worker();
+      out[worker] = added[worker];
+      // phase 1: the worker's one weight; phase 2: its weights summed over the chunk
+      out[workers + worker] = phaseTwo(s) ? weightSums[worker] : weight(s, before, worker, 0);
+      out[2 * workers + worker] = 1; // the worker's message reached the rule
     }
-    int[] decoded = new int[length];
-    for (int n = 0; n < length; n++) {
-      decoded[n] = u[n] > 0 ? 1 : u[n] < 0 ? -1 : 0;
-    }
-    count(messages, decoded, s, counts, out);
-    return new Finished(new Direction.Signs(SignVector.ofSigns(decoded)), counts, out);
+    SignVector direction = SignVector.fromWords(length, decodedNeg, decodedZero);
+    return new Finished(new Direction.Signs(direction), after, out);
   }
+
+  /** Sign words per tile of {@link #finish}: 64 words, 4,096 coordinates (32 KB of sums). */
+  static final int TILE_WORDS = 64;
 
   /**
    * After every chunk's part of a round: Σ A ← γ Σ A + the agreements added, C ← γ C + 1, r ← r + 1, and the
@@ -334,33 +349,64 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
   }
 
   /**
-   * u_n += w_{m,n} s_{m,n} for worker m; returns the sum of w_{m,n} over the chunk (phase 1: the one weight). Walks
-   * the sign's bit planes a 64-bit word at a time: s = (1 − 2·negative bit)·(1 − zero bit).
+   * u_{n − base} += w_{m,n} s_{m,n} for worker m over sign words w0..w1 (base = 64·w0); returns {@code sum} plus
+   * w_{m,n} there, added in coordinate order (phase 2; phase 1: 0). Walks the sign's bit planes a 64-bit word at a time: s = (1 − 2·negative bit)·(1 − zero bit).
    */
-  private double addWeighted(double[] u, SignVector s, int worker, int d, double[] table, Shared shared,
-      Counts counts) {
-    boolean perWorker = !phaseTwo(shared);
-    double constant = perWorker ? weight(shared, counts, worker, 0) : 0;
-    char[] a = counts.exact != null ? counts.exact[worker] : null;
-    double sum = 0;
-    for (int w = 0, base = 0; base < d; w++, base += 64) {
+  private double addWeighted(double[] u, SignVector s, int worker, int w0, int w1, int d, double[] table,
+      Shared shared, Counts counts, double sum) {
+    int offset = w0 << 6;
+    if (!phaseTwo(shared)) {
+      double constant = weight(shared, counts, worker, 0);
+      for (int w = w0, base = offset; w < w1; w++, base += 64) {
+        long neg = s.negativeWord(w);
+        long zero = s.zeroWord(w);
+        int end = Math.min(64, d - base);
+        for (int b = 0; b < end; b++) {
+          u[base - offset + b] += signed(constant, neg, zero, b);
+        }
+      }
+      return 0;
+    }
+    char[] a = counts != null && counts.exact != null ? counts.exact[worker] : null;
+    for (int w = w0, base = offset; w < w1; w++, base += 64) {
       long neg = s.negativeWord(w);
       long zero = s.zeroWord(w);
       int end = Math.min(64, d - base);
       for (int b = 0; b < end; b++) {
         int n = base + b;
-        double weight = perWorker ? constant : table != null ? table[a[n]] : weight(shared, counts, worker, n);
+        double weight = table == null ? weight(shared, counts, worker, n) : table[a == null ? 0 : a[n]];
         sum += weight;
-        double sign = signAt(neg, zero, b);
-        u[n] += weight * sign;
+        u[n - offset] += signed(weight, neg, zero, b);
       }
     }
-    return perWorker ? constant : sum;
+    return sum;
   }
 
-  /** Bit b of a sign word pair: (1 − 2·negative bit)·(1 − zero bit), branch-free. */
-  private static int signAt(long neg, long zero, int b) {
-    return (int) ((1 - 2 * ((neg >>> b) & 1)) * (1 - ((zero >>> b) & 1)));
+  /** The decoded signs of a tile, sign(u) with sign(0) = 0, into the sign words w0..w1. */
+  private static void decode(double[] u, int w0, int w1, int d, long[] negative, long[] zero) {
+    int offset = w0 << 6;
+    for (int w = w0, base = offset; w < w1; w++, base += 64) {
+      int end = Math.min(64, d - base);
+      long neg = 0;
+      long zer = 0;
+      for (int b = 0; b < end; b++) {
+        double v = u[base - offset + b];
+        neg |= (v < 0 ? 1L : 0L) << b;
+        zer |= (v > 0 || v < 0 ? 0L : 1L) << b;
+      }
+      negative[w] = neg;
+      zero[w] = zer;
+    }
+  }
+
+  /**
+   * w·s for the sign s at bit b of a sign word pair, without a multiplication: w's sign bit flipped where s is
+   * negative, and +0.0 where s is 0 (w·0 may be −0.0, but the sums start at +0.0 and x + (−x) is +0.0, so they are
+   * never −0.0, and adding either zero leaves them unchanged).
+   */
+  private static double signed(double w, long neg, long zero, int b) {
+    long bits = Double.doubleToRawLongBits(w) ^ (((neg >>> b) & 1) << 63);
+    return Double.longBitsToDouble(bits & ~(-((zero >>> b) & 1)));
   }
 
   /** w_{m,n} for the coming round r, n a coordinate of the counts kept here (tests). */
@@ -378,61 +424,48 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
       double denominator = s.dimension() * (codePhase1 ? s.round() : s.total());
       return llr(s.sums()[worker] / denominator, maxLlr);
     }
-    return llr(counts.get(worker, n) / (s.total() + EPSILON), maxLlr);
+    return llr((counts == null ? 0 : counts.get(worker, n)) / (s.total() + EPSILON), maxLlr);
   }
 
-  /** A ← γA + 1[agreement] over the chunk; out[m] = the agreements worker m added. */
-  private void count(List<Message> messages, int[] decoded, Shared shared, Counts counts, double[] out) {
-    if (counts.exact != null && shared.round() >= EXACT_LIMIT) {
-      counts.toFloat(); // a 16-bit count could overflow in this round
-    }
-    if (gamma != 1) {
-      for (float[] row : counts.decayed) {
-        for (int n = 0; n < row.length; n++) {
-          row[n] = (float) (gamma * row[n]);
-        }
-      }
-    }
-    // the decoded signs as bit planes, a 64-bit word at a time, so that a worker's agreements are found for 64
-    // coordinates at once (with noisy gradients agreement is close to a coin flip: a branch per coordinate mispredicts)
-    int d = decoded.length;
-    int words = (d + 63) >>> 6;
-    long[] decodedNeg = new long[words];
-    long[] decodedZero = new long[words];
-    for (int n = 0; n < d; n++) {
-      decodedNeg[n >>> 6] |= (long) (decoded[n] >>> 31) << n;
-      decodedZero[n >>> 6] |= (long) (((decoded[n] | -decoded[n]) >>> 31) ^ 1) << n;
-    }
+  /**
+   * A ← γA + 1[agreement] for worker m over sign words w0..w1, read from {@code before} (fresh: 0) and written into
+   * {@code after}; a worker without a message (null) agrees with nothing. Returns the agreements added.
+   */
+  private long count(SignVector s, int worker, int w0, int w1, int d, long[] decodedNeg, long[] decodedZero,
+      Counts before, Counts after) {
+    char[] ea = before != null && before.exact != null ? before.exact[worker] : null;
+    float[] da = before != null && before.decayed != null ? before.decayed[worker] : null;
+    char[] eb = after.exact != null ? after.exact[worker] : null;
+    float[] db = after.exact != null ? null : after.decayed[worker];
     long zerosMayAgree = zerosAgree ? -1L : 0L;
-    for (Message m : messages) {
-      SignVector s = ((SignMessage) m).signs();
-      int worker = m.worker();
-      char[] ea = counts.exact != null ? counts.exact[worker] : null;
-      float[] da = counts.exact != null ? null : counts.decayed[worker];
-      long added = 0;
-      for (int w = 0, base = 0; base < d; w++, base += 64) {
+    long added = 0;
+    for (int w = w0, base = w0 << 6; w < w1; w++, base += 64) {
+      long agree = 0;
+      int end = Math.min(64, d - base);
+      if (s != null) {
         long neg = s.negativeWord(w);
         long zero = s.zeroWord(w);
         // equal signs: both zero, or both nonzero with the same negative bit; a decoded 0 agrees with nobody
         // (unless zeros agree)
         long equal = ~(zero ^ decodedZero[w]) & (zero | ~(neg ^ decodedNeg[w]));
-        long agree = equal & (~decodedZero[w] | zerosMayAgree);
-        int end = Math.min(64, d - base);
+        agree = equal & (~decodedZero[w] | zerosMayAgree);
         if (end < 64) {
           agree &= (1L << end) - 1;
         }
         added += Long.bitCount(agree);
+      }
+      if (eb != null) {
         for (int b = 0; b < end; b++) {
-          int one = (int) ((agree >>> b) & 1);
-          if (ea != null) {
-            ea[base + b] += one;
-          } else {
-            da[base + b] += one;
-          }
+          eb[base + b] = (char) ((ea == null ? 0 : ea[base + b]) + (int) ((agree >>> b) & 1));
+        }
+      } else {
+        for (int b = 0; b < end; b++) {
+          float old = da != null ? (float) (gamma * da[base + b]) : ea != null ? ea[base + b] : 0f;
+          db[base + b] = old + (int) ((agree >>> b) & 1);
         }
       }
-      out[worker] = added;
     }
+    return added;
   }
 
   /** LLR(q) = sign(ℓ) · min(|ℓ|, c), ℓ = ln((q + ε)/(1 − q + ε)); q is the estimated agreement probability. */

@@ -669,7 +669,7 @@ public final class Bench {
         iterations: %d
         aggregation: %s
         lr: {schedule: constant, initial: 0.001}
-        """.formatted(d, q, rule, iterations, mode));
+        """.formatted(d, q, rule + serverRuleSettings(rule), iterations, mode));
     ResultBytes bytes = new ResultBytes();
     System.gc();
     List<java.lang.management.MemoryPoolMXBean> heap = java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
@@ -699,6 +699,15 @@ public final class Bench {
             + phases.at(t)[Phases.Phase.AGGREGATE.ordinal()] - phases.workAt(t)).toArray();
     return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak, work,
         Measure.median(moving)};
+  }
+
+  /**
+   * Section j's settings of a rule: sign-fd and sign-fv end their initial phase after one round ({@code t_in: 1}),
+   * so that the rounds measured (all but the first) weigh every coordinate by its own counts, as all rounds after
+   * the first hundred of a real run do, rather than by one weight per worker.
+   */
+  static String serverRuleSettings(String rule) {
+    return List.of("sign-fd", "sign-fv").contains(rule) ? ", t_in: 1" : "";
   }
 
   /** Sums the serialized size of every task result the driver received. */

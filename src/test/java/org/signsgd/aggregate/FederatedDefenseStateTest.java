@@ -149,4 +149,135 @@ class FederatedDefenseStateTest {
       }
     }
   }
+
+  /**
+   * Several rounds over d spanning three tiles of the rule's pass (the last word partial), through the initial phase
+   * into per-coordinate weights, with a worker missing in some rounds and zeros in the messages: the decoded signs,
+   * the counts, the agreements added and the mean weights equal the class comment's definitions computed one
+   * coordinate at a time, in the messages' order; and a round leaves the counts it was given unchanged.
+   */
+  @Test
+  void roundsOverSeveralTilesEqualTheDefinitionPerCoordinate() {
+    int q = 6;
+    int d = FederatedDefense.TILE_WORDS * 64 * 2 + 1000 + 13;
+    int tIn = 3;
+    double clip = 2.0;
+    for (double gamma : new double[] {1.0, 0.75}) {
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+      FederatedDefense fd = new FederatedDefense(false, tIn, clip, gamma);
+      double[][] a = new double[q][d];
+      double[] sums = new double[q];
+      double total = 0;
+      java.io.Serializable given = null;
+      for (int r = 0; r < 6; r++) {
+        List<Message> messages = new ArrayList<>();
+        int[][] signs = new int[q][];
+        // worker 4 sends nothing in rounds 2 and 4; the others send in a shuffled order
+        List<Integer> order = new ArrayList<>(List.of(5, 0, 3, 1, 4, 2));
+        java.util.Collections.rotate(order, r);
+        for (int m : order) {
+          if (m == 4 && (r == 2 || r == 4)) {
+            continue;
+          }
+          signs[m] = new int[d];
+          for (int n = 0; n < d; n++) {
+            // workers 0-3 mostly agree (+1 three times in four), 4-5 are random, some zeros
+            int draw = rng.nextInt(8);
+            signs[m][n] = m < 4 ? (draw < 6 ? 1 : draw == 6 ? -1 : 0) : draw % 3 - 1;
+          }
+          messages.add(new SignMessage(m, SignVector.ofSigns(signs[m])));
+        }
+        // the definition, coordinate by coordinate
+        double[] weight1 = new double[q];
+        for (int m = 0; m < q; m++) {
+          weight1[m] = r == 0 ? 1 : FederatedDefense.llr(sums[m] / (d * total), clip);
+        }
+        int[] decoded = new int[d];
+        double[] weightSum = new double[q];
+        for (int n = 0; n < d; n++) {
+          double u = 0;
+          for (Message msg : messages) {
+            int m = msg.worker();
+            double w = r < tIn ? weight1[m] : FederatedDefense.llr(a[m][n] / (total + FederatedDefense.EPSILON), clip);
+            weightSum[m] += w;
+            u += w * signs[m][n];
+          }
+          decoded[n] = u > 0 ? 1 : u < 0 ? -1 : 0;
+        }
+        long[] added = new long[q];
+        for (int m = 0; m < q; m++) {
+          for (int n = 0; n < d; n++) {
+            int agree = signs[m] != null && signs[m][n] == decoded[n] ? 1 : 0;
+            added[m] += agree;
+            a[m][n] = gamma == 1 ? a[m][n] + agree : (float) (gamma * (float) a[m][n]) + agree;
+          }
+          sums[m] = gamma * sums[m] + added[m];
+        }
+        total = gamma * total + 1;
+
+        byte[] before = given == null ? null : bytes(given);
+        ChunkStatefulRule.Finished f = fd.finish(messages, q, fd.shared(q, d), given, d);
+        if (given != null) {
+          assertThat(bytes(given)).as("gamma %s round %d: the counts given are unchanged", gamma, r)
+              .isEqualTo(before);
+        }
+        int[] got = ((Direction.Signs) f.direction()).signs().toSigns();
+        assertThat(got).as("gamma %s round %d decoded", gamma, r).isEqualTo(decoded);
+        if (r == 0) {
+          assertThat(decoded).as("the plain vote's round decodes all three signs").contains(-1, 0, 1);
+        }
+        FederatedDefense.Counts counts = (FederatedDefense.Counts) f.state();
+        for (int m = 0; m < q; m++) {
+          for (int n = 0; n < d; n++) {
+            if (counts.get(m, n) != a[m][n]) {
+              assertThat(counts.get(m, n)).as("gamma %s round %d A[%d][%d]", gamma, r, m, n).isEqualTo(a[m][n]);
+            }
+          }
+          boolean sent = signs[m] != null;
+          assertThat(f.sums()[m]).as("round %d worker %d agreements", r, m).isEqualTo(sent ? added[m] : 0);
+          assertThat(f.sums()[q + m]).as("round %d worker %d weights", r, m)
+              .isEqualTo(!sent ? 0 : r < tIn ? weight1[m] : weightSum[m]);
+          assertThat(f.sums()[2 * q + m]).isEqualTo(sent ? 1 : 0);
+        }
+        fd.advance(f.sums(), d);
+        given = f.state();
+      }
+    }
+  }
+
+  /**
+   * At round 65,535 a 16-bit count could overflow: the round reads the exact counts and writes float ones, each the
+   * old count plus the agreement (Q = 3, d = 3, counts restored by hand: worker m has 60,000 + m at every n).
+   */
+  @Test
+  void theRoundWhereExactCountsCouldOverflowCarriesThemIntoFloats() {
+    FederatedDefense fd = new FederatedDefense(false, 100, 10.0, 1.0);
+    float[][] restored = new float[3][3];
+    for (int m = 0; m < 3; m++) {
+      java.util.Arrays.fill(restored[m], 60_000 + m);
+    }
+    fd.restore(restored, 65_535, 65_535);
+    // all three workers vote +1 at n = 0; worker 2 alone votes −1 at n = 1; worker 0 sends 0 at n = 2
+    int[][] signs = {{1, 1, 0}, {1, 1, 1}, {1, -1, 1}};
+    int[] decoded = decode(fd, signs, 65_535);
+    assertThat(decoded).containsExactly(1, 1, 1);
+    assertThat(fd.state()).isNotNull();
+    FederatedDefense.Counts counts = ((FederatedDefense.State) fd.state()).whole();
+    assertThat(counts.exact()).as("kept in float from this round on").isFalse();
+    assertThat(counts.get(0, 0)).isEqualTo(60_001);
+    assertThat(counts.get(2, 1)).isEqualTo(60_002);
+    assertThat(counts.get(0, 2)).isEqualTo(60_000);
+    assertThat(counts.get(1, 2)).isEqualTo(60_002);
+    assertThat(fd.agreementSum(1)).isEqualTo(3 * 60_001 + 3);
+  }
+
+  private static byte[] bytes(java.io.Serializable value) {
+    try (var out = new java.io.ByteArrayOutputStream(); var objects = new java.io.ObjectOutputStream(out)) {
+      objects.writeObject(value);
+      objects.flush();
+      return out.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
