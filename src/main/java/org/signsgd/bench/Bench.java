@@ -62,6 +62,10 @@ public final class Bench {
   public static final java.util.Set<String> SECTIONS = new java.util.LinkedHashSet<>(List.of("a", "b", "c", "d",
       "e", "f", "g", "h", "i", "j", "k"));
 
+  /** The sections that read MNIST (the network's gradients and iterations, the comparisons with DL4J and PyTorch). */
+  public static final java.util.Set<String> NEEDS_MNIST = new java.util.LinkedHashSet<>(List.of("b", "c", "d", "h",
+      "k"));
+
   public List<BenchRow> run(java.util.Set<String> sections) throws IOException, RunnerException {
     if (sections.contains("a")) {
       voteKernel();

@@ -27,7 +27,8 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Spark master (default: spark-submit's, else local[2])")
   String master;
 
-  @Option(names = "--mnist", paramLabel = "DIR", description = "MNIST idx files (default: $SIGNSGD_DATA/mnist)")
+  @Option(names = "--mnist", paramLabel = "DIR",
+      description = "MNIST idx files, for sections b, c, d, h and k (default: $SIGNSGD_DATA/mnist)")
   Path mnist;
 
   @Option(names = "--only", paramLabel = "SECTIONS", split = ",",
@@ -67,9 +68,10 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     Path data = mnist != null ? mnist : Path.of(System.getenv().getOrDefault("SIGNSGD_DATA", "data"), "mnist");
-    if (!org.signsgd.data.ImageDataset.present(data)) {
+    if (sections.stream().anyMatch(Bench.NEEDS_MNIST::contains) && !org.signsgd.data.ImageDataset.present(data)) {
       throw new IllegalArgumentException("bench: no MNIST idx files in " + data.toAbsolutePath()
-          + "; run datasets/fetch-mnist.sh, or give --mnist DIR");
+          + " (sections " + String.join(",", Bench.NEEDS_MNIST) + " read them); run datasets/fetch-mnist.sh, give"
+          + " --mnist DIR, or leave those sections out with --only");
     }
     String m = master != null ? master : Sessions.defaultMaster("local[2]");
     SparkSession spark = Sessions.start(m);

@@ -40,4 +40,12 @@ class BenchPeerCommandTest {
         + "majority-vote, ").endsWith(" (submit/local.sh list rules)");
     assertThat(rule.err().lines().count()).isEqualTo(1);
   }
+
+  @Test
+  void aSectionThatReadsMnistNamesTheMissingFilesInOneLine() {
+    Cli.Result r = Cli.run("bench", "--only", "b", "--mnist", "/nonexistent");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("error: bench: no MNIST idx files in /nonexistent (sections b,c,d,h,k read"
+        + " them); run datasets/fetch-mnist.sh, give --mnist DIR, or leave those sections out with --only");
+  }
 }
