@@ -24,7 +24,7 @@ final class RunSettings {
   /** Keys that never name a panel: the same run under another seed, or bookkeeping. */
   private static final Set<String> NOT_A_SETTING = Set.of("name", "seed", "engine", "eval_every",
       "reference_every", "flush_every", "check_every", "checkpoint_every", "checkpoint_dir", "workers_per_partition",
-      "worker_metrics", "aggregation", "aggregation_shards", "device");
+      "worker_metrics", "aggregation", "aggregation_shards", "device", "resident_workers");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** run_id → flattened settings, in run_id order. */

@@ -30,7 +30,8 @@ final class WorstCase {
    */
   private static final String NOT_A_SETTING = "('name', 'seed', 'engine', 'eval_every', 'reference_every', "
       + "'flush_every', 'check_every', 'checkpoint_every', 'checkpoint_dir', 'workers_per_partition', "
-      + "'worker_metrics', 'aggregation', 'aggregation_shards', 'device', 'byzantine', 'aggregator', 'attack', "
+      + "'worker_metrics', 'aggregation', 'aggregation_shards', 'device', 'resident_workers', 'byzantine', "
+      + "'aggregator', 'attack', "
       + "'data.alpha')";
 
   /**

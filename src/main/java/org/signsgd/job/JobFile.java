@@ -38,7 +38,7 @@ public final class JobFile {
       "declared_byzantine", "attack", "aggregator", "momentum", "weight_decay", "batch_size", "iterations", "lr",
       "eval_every", "reference_every", "engine", "checkpoint_every", "checkpoint_dir", "flush_every", "check_every",
       "gradient_clip", "l2_penalty", "worker_metrics", "workers_per_partition", "aggregation",
-      "aggregation_shards", "device", "grid");
+      "aggregation_shards", "device", "resident_workers", "grid");
   private static final ObjectMapper JSON = new ObjectMapper().configure(
       SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -146,6 +146,7 @@ public final class JobFile {
     int perPartition = "auto".equals(run.getOrDefault("workers_per_partition", "auto"))
         ? 0 : r.intValue("workers_per_partition", 1, 1, workers);
     String aggregation = r.choice("aggregation", "auto", Set.of("auto", "driver", "sharded"));
+    String resident = r.choice("resident_workers", "auto", Set.of("auto", "true", "false"));
     int shards = "auto".equals(run.getOrDefault("aggregation_shards", "auto"))
         ? 0 : r.intValue("aggregation_shards", 1, 1, 1_000_000);
     String device = r.choice("device", "cpu", Set.of("cpu", "gpu"));
@@ -169,6 +170,15 @@ public final class JobFile {
       throw new JobException(file, "attack", atk.name() + " forges " + atk.kinds().iterator().next().label()
           + " messages but " + rule.name() + " reads " + rule.kind().label() + " messages; pick an attack for "
           + rule.kind().label() + " messages");
+    }
+    if (resident.equals("true") && engine != EngineKind.SPARK) {
+      throw new JobException(file, "resident_workers", "is true with engine " + engine.label() + "; resident "
+          + "workers are Spark tasks: use engine: spark, or resident_workers: auto");
+    }
+    if (resident.equals("true") && aggregation.equals("sharded")) {
+      throw new JobException(file, "resident_workers", "is true with aggregation: sharded; the shards read the "
+          + "workers' messages from Spark's state of them, which resident workers keep in their tasks: use "
+          + "aggregation: driver, or resident_workers: auto");
     }
     if (aggregation.equals("sharded")) {
       if (engine != EngineKind.SPARK) {
@@ -222,6 +232,9 @@ public final class JobFile {
     if (device.equals("gpu")) { // absent: cpu, as every run recorded before the key existed
       effective.put("device", device);
     }
+    if (!resident.equals("auto")) { // absent: auto, as every run recorded before the key existed
+      effective.put("resident_workers", Boolean.parseBoolean(resident));
+    }
 
     // the run id hashes the settings as the file states them (with the momentum and image-data defaults
     // below), exactly as earlier versions did: output directories find their runs by it
@@ -230,6 +243,7 @@ public final class JobFile {
     canonical.remove("worker_metrics"); // nor which metrics it writes
     canonical.remove("aggregation"); // nor where the server's work runs: the rows are the same
     canonical.remove("aggregation_shards");
+    canonical.remove("resident_workers"); // nor whether the worker tasks stay running: the rows are the same
     // a GPU's arithmetic (cuDNN's convolutions, CUDA's reductions and random streams) is not the CPU's bit for
     // bit: a run on GPUs is a run of its own (and cannot resume a CPU run); device: cpu keeps the ids of earlier runs
     if (!"gpu".equals(device)) {
@@ -254,7 +268,7 @@ public final class JobFile {
     String runId = name + "-" + hash(toJson(canonical, file));
     return new JobSpec(runId, name, seed, model, data, workers, byzantine, declared, attack, aggregator, beta,
         at, dampening, nesterov, wd, clip, l2, batch, iterations, lr, evalEvery, referenceEvery, engine, checkpointEvery, checkpointDir, flushEvery, checkEvery,
-        perPartition, aggregation, shards, workerMetrics, device, toJson(effective, file));
+        perPartition, aggregation, shards, workerMetrics, device, resident, toJson(effective, file));
   }
 
   /** The rules {@code aggregation: sharded} can run, comma-separated. */

@@ -38,6 +38,10 @@ import org.signsgd.spec.RuleSpec;
  *     that finds no CUDA backend of ND4J or no GPU assigned by Spark fails the run at its first iteration, never
  *     falling back to the CPU. Not part of the run's settings (the arithmetic is the same); {@link #json()}
  *     names it only when it is {@code gpu} (absent: cpu, as in every run recorded before the key existed).
+ * @param residentWorkers {@code true}: the worker tasks stay running from one checkpoint to the next and trade
+ *     downlinks and uplinks with the driver over a socket, instead of one Spark job per iteration (small models on
+ *     few cores, where the job's scheduling is most of an iteration); {@code false}: one job per iteration;
+ *     {@code auto}: resident on a local master where they can be (the engine decides)
  * @param json the effective settings as JSON (provenance, {@code runs.job}): every setting with the value the
  *     run uses, defaults included, and every model, data, rule, attack and schedule parameter the run read
  */
@@ -45,7 +49,7 @@ public record JobSpec(String runId, String name, long seed, RuleSpec model, Rule
     int byzantine, int declaredByzantine, RuleSpec attack, RuleSpec aggregator, double momentumBeta,
     String momentumAt, double momentumDampening, boolean nesterov, double weightDecay, double gradientClip, double l2Penalty, BatchSize batchSize, int iterations, RuleSpec lr, int evalEvery, int referenceEvery, EngineKind engine,
     int checkpointEvery, String checkpointDir, int flushEvery, int checkEvery, int workersPerPartition, String aggregation, int aggregationShards, boolean workerMetrics,
-    String device, String json)
+    String device, String residentWorkers, String json)
     implements Serializable {
 
   /** Whether the run asks its tasks for a GPU each ({@code device: gpu}). */

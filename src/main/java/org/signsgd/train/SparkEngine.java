@@ -14,6 +14,8 @@ import org.apache.spark.broadcast.Broadcast;
  * (an analytic model's x₀ is made by each worker from the seed). The lineage is cut every
  * {@code checkpoint_every} iterations by a checkpoint: reliable, into {@code checkpoint_dir}, when the job names one
  * (a lost executor's workers are then recomputed from it, bit for bit), else local; a broadcast that an RDD's lineage still references is unpersisted, never destroyed.
+ * With {@code resident_workers} the tasks stay running between checkpoints instead ({@link ResidentWorkers}): one job
+ * per stretch, the downlinks and uplinks over sockets, the states back into the RDD at the stretch's end.
  */
 public final class SparkEngine implements Engine {
   private final JavaSparkContext jsc;

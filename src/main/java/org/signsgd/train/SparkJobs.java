@@ -45,6 +45,19 @@ final class SparkJobs {
     return new JavaRDD<>(out, anyRef());
   }
 
+  /** A function of one whole partition: its index and its elements, in order; serializable. */
+  @FunctionalInterface
+  interface PartitionFn<T, U> extends Serializable {
+    List<U> apply(int partition, List<T> elements) throws Exception;
+  }
+
+  /** {@code rdd.mapPartitionsWithIndex(f)}, each partition's elements handed to f as one list. */
+  static <T, U> JavaRDD<U> mapPartitions(JavaRDD<T> rdd, PartitionFn<T, U> f) {
+    RDD<U> out = new MapPartitionsRDD<U, T>(rdd.rdd(), new WholePartition<>(f), false, false, false, anyRef(),
+        anyRef());
+    return new JavaRDD<>(out, anyRef());
+  }
+
   /** {@code rdd.collect()}: every partition's elements, in partition order. */
   static <T> List<T> collect(JavaRDD<T> rdd) {
     @SuppressWarnings("unchecked")
@@ -100,6 +113,29 @@ final class SparkJobs {
           }
         }
       });
+    }
+  }
+
+  /** Applies f to a partition's elements at once. */
+  private static final class WholePartition<T, U> extends AbstractFunction3<TaskContext, Object, Iterator<T>,
+      Iterator<U>> implements Serializable {
+    private final PartitionFn<T, U> f;
+
+    WholePartition(PartitionFn<T, U> f) {
+      this.f = f;
+    }
+
+    @Override
+    public Iterator<U> apply(TaskContext context, Object index, Iterator<T> in) {
+      List<T> elements = new ToList<T>().apply(context, in);
+      try {
+        return scala.collection.JavaConverters.asScalaIteratorConverter(f.apply((Integer) index, elements)
+            .iterator()).asScala();
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -43,6 +43,10 @@ final class SparkRun implements AutoCloseable {
   private org.apache.spark.api.java.JavaPairRDD<Integer, ShardedChunks.Timed> statesFrom;
   /** The iteration the run's latest resume point continues at (a resume starts at one). */
   private long saved;
+  /** Whether the workers stay in their tasks between checkpoints ({@code resident_workers}). */
+  private final boolean residentWorkers;
+  /** The stretch of iterations the resident workers are in, else null. */
+  private ResidentWorkers resident;
 
   /** The worker stage of one iteration: the next states, what came back, and the honest mean when one was due. */
   record WorkerStage(JavaRDD<WorkerSlot> next, List<Uplink> uplinks, float[] reference, boolean cut) {}
@@ -102,7 +106,48 @@ final class SparkRun implements AutoCloseable {
       }
     }
     saved = first;
+    this.residentWorkers = switch (driver.spec().residentWorkers()) {
+      case "true" -> {
+        checkResident();
+        yield true;
+      }
+      case "false" -> false;
+      default -> autoResident(jsc.isLocal(), sharded, slots.getNumPartitions(), jsc.defaultParallelism(),
+          driver.model().dimension());
+    };
   }
+
+  /**
+   * {@code resident_workers: auto}'s choice: resident on a local master (every task on this machine, where the
+   * per-iteration job's scheduling is most of a small model's iteration) when the server's work stays on the driver,
+   * every partition has a core and d ≤ 2^20; on a cluster, one job per iteration (Spark then reruns a lost task).
+   */
+  static boolean autoResident(boolean localMaster, boolean sharded, int partitions, int cores, int dimension) {
+    return localMaster && !sharded && partitions <= cores && dimension <= RESIDENT_MAX_DIMENSION;
+  }
+
+  /** resident_workers: the tasks must all run at once, and the driver receives the states at every stretch's end. */
+  private void checkResident() {
+    if (sharded) {
+      throw new IllegalArgumentException("resident_workers: true needs the server's work on the driver, but this run "
+          + "shards it (aggregation: auto on a cluster at d >= 2^20); set aggregation: driver");
+    }
+    int partitions = slots.getNumPartitions();
+    if (partitions > jsc.defaultParallelism()) {
+      throw new IllegalArgumentException("resident_workers: true runs every partition's task at once, but the run "
+          + "has " + partitions + " partitions and " + jsc.defaultParallelism() + " cores; set workers_per_partition "
+          + "to " + (driver.spec().workers() + jsc.defaultParallelism() - 1) / jsc.defaultParallelism()
+          + " or more, or resident_workers: false");
+    }
+    if (driver.model().dimension() > RESIDENT_MAX_DIMENSION) {
+      throw new IllegalArgumentException("resident_workers: true brings every worker's x and momentum to the driver "
+          + "at each checkpoint; d = " + driver.model().dimension() + " is above its limit of "
+          + RESIDENT_MAX_DIMENSION + " (2^20); set resident_workers: false");
+    }
+  }
+
+  /** The largest d resident workers take (their states pass through the driver at each stretch's end). */
+  static final int RESIDENT_MAX_DIMENSION = 1 << 20;
 
   /** Whether the shards keep a chunk-stateful rule's state (signSGD-FD sharded). */
   private boolean chunkStateful() {
@@ -120,6 +165,10 @@ final class SparkRun implements AutoCloseable {
    * reference iterations of a network the honest workers' mean gradient ({@code treeAggregate}).
    */
   WorkerStage workers(long t, long start, Phases phases) {
+    if (residentWorkers && !driver.plan().referenceAt(t)) {
+      return residentWorkers(t, start, phases);
+    }
+    endStretch(false); // a reference iteration sums the honest gradients in Spark: the per-iteration job runs it
     SparkEngine.DownlinkRef current = down;
     Broadcast<GradientModel> m = model;
     Broadcast<WorkerPlan> p = plan;
@@ -159,6 +208,73 @@ final class SparkRun implements AutoCloseable {
       phases.until(Phases.Phase.BROADCAST);
     }
     return new WorkerStage(next, ups, reference, cut);
+  }
+
+  /**
+   * The resident workers' step ({@link ResidentWorkers}): the downlink to the stretch's tasks (started at its first
+   * iteration) and their uplinks back; at a cut the stretch ends, and its states become the state RDD that is
+   * checkpointed and saved, as the per-iteration job's would be.
+   */
+  private WorkerStage residentWorkers(long t, long start, Phases phases) {
+    SparkEngine.DownlinkRef current = down;
+    List<Uplink> ups = null;
+    while (ups == null) {
+      if (resident == null) {
+        resident = new ResidentWorkers(jsc, slots, model, plan);
+      }
+      ups = resident.step(current.get());
+      if (ups == null) {
+        endStretch(false); // it gave its cores to another job (a flush of the metrics): a new stretch goes on
+      }
+    }
+    long collected = System.nanoTime();
+    if (phases != null) {
+      phases.stage(start, collected, ups);
+      phases.until(Phases.Phase.HONEST_MEAN);
+    }
+    boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;
+    if (cut) {
+      endStretch(true);
+    }
+    current.unpersist(false);
+    if (phases != null) {
+      phases.until(Phases.Phase.BROADCAST);
+    }
+    return new WorkerStage(cut ? slots : null, ups, null, cut);
+  }
+
+  /**
+   * Ends the resident workers' stretch, if one runs: their states become the state RDD (as many partitions as before,
+   * so the same workers share a task), checkpointed at a cut as the per-iteration job's states are.
+   */
+  private void endStretch(boolean cut) {
+    if (resident == null) {
+      return;
+    }
+    List<WorkerSlot> states;
+    try {
+      states = resident.end();
+    } finally {
+      resident = null;
+    }
+    JavaRDD<WorkerSlot> next = jsc.parallelize(states, slots.getNumPartitions())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    if (cut && checkpointDir != null) {
+      next.rdd().checkpoint();
+    } else if (cut) {
+      next.rdd().localCheckpoint();
+    }
+    next.count();
+    if (slots != anchor) {
+      slots.unpersist(false);
+    }
+    if (cut) {
+      if (anchor != null) {
+        anchor.unpersist(false);
+      }
+      anchor = next;
+    }
+    slots = next;
   }
 
   /** The driver's step: the server's work on the driver, or on the shards of this iteration's messages. */
@@ -238,14 +354,31 @@ final class SparkRun implements AutoCloseable {
 
   /** A stop before iteration t: a resume point there, so that --resume loses no iteration (rows flushed first). */
   void stopBefore(long t) {
+    endStretch(false);
     if (point != null && last != null && saved != t) {
       driver.beforeCheckpoint();
       point.save(slots, driver.state(t, last.direction(), last.lr(), sharded), states);
     }
   }
 
+  /**
+   * Closing with a resident stretch running: its tasks, waiting for the next downlink, are told to end (a run that
+   * completed or diverged); a stretch caught mid-iteration (a failure) has its job cancelled.
+   */
   @Override
   public void close() {
+    if (resident != null) {
+      try {
+        if (resident.idle()) {
+          resident.end();
+        }
+      } catch (RuntimeException e) {
+        // the run is ending anyway; its own error, if any, is the one reported
+      } finally {
+        resident.close();
+        resident = null;
+      }
+    }
     slots.unpersist(false);
     if (anchor != null) {
       anchor.unpersist(false);

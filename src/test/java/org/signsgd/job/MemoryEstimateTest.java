@@ -69,6 +69,7 @@ class MemoryEstimateTest {
         s.nesterov(), s.weightDecay(), s.gradientClip(), s.l2Penalty(), s.batchSize(), s.iterations(), s.lr(),
         s.evalEvery(), s.referenceEvery(), s.engine(), s.checkpointEvery(), s.checkpointDir(), s.flushEvery(),
         s.checkEvery(), s.workersPerPartition(), s.aggregation(), s.aggregationShards(), s.workerMetrics(), s.device(),
+        s.residentWorkers(),
         s.json());
   }
 }

@@ -1,0 +1,119 @@
+package org.signsgd.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signsgd.job.JobSpec;
+
+/**
+ * Workers resident in their tasks (one job per stretch between checkpoints, the messages over sockets) give the rows
+ * of one job per iteration: with worker momentum, whose state must cross every stretch's end; with a dense rule;
+ * with a network whose reference iterations run as per-iteration jobs; and a run stopped in a stretch resumes to the
+ * uninterrupted rows.
+ */
+class ResidentWorkersTest {
+  @TempDir
+  Path dir;
+
+  private static final String JOB = """
+      name: resident
+      seed: 11
+      model: {name: quadratic, dim: 300, noise_std: 1.0, x0: normal}
+      workers: 7
+      byzantine: 2
+      attack: {name: byzantine-vote}
+      aggregator: {name: majority-vote, tie: random}
+      momentum: {beta: 0.9}
+      weight_decay: 0.01
+      batch_size: t
+      iterations: 25
+      checkpoint_every: 10
+      check_every: 5
+      lr: {schedule: inverse-sqrt, initial: 0.5}
+      """;
+
+  private static final String NETWORK = """
+      name: resident-net
+      seed: 2
+      model: {name: linreg-net}
+      data: {name: synthetic}
+      workers: 5
+      byzantine: 1
+      attack: {name: alie, factor: 1.5}
+      aggregator: {name: median}
+      momentum: {beta: 0.9, at: worker}
+      batch_size: 16
+      iterations: 9
+      checkpoint_every: 4
+      lr: {schedule: constant, initial: 0.05}
+      reference_every: 3
+      """;
+
+  private static JavaSparkContext jsc() {
+    return JavaSparkContext.fromSparkContext(SparkSessions.get("local[2]").sparkContext());
+  }
+
+  @AfterEach
+  void clear() {
+    Interrupts.clear();
+  }
+
+  @Test
+  void residentWorkersGiveThePerIterationJobsRows() throws Exception {
+    for (String[] variant : new String[][] {{JOB}, {JOB, "aggregator={name: mean}", "attack={name: reversed-sum}"},
+        {NETWORK}}) {
+      String yaml = variant[0];
+      List<String> overrides = new ArrayList<>(List.of(variant).subList(1, variant.length));
+      JobSpec perIteration = TestJobs.one(dir, yaml, Stream.concat(overrides.stream(),
+          Stream.of("resident_workers=false")).toArray(String[]::new));
+      overrides.add("resident_workers=true");
+      JobSpec resident = TestJobs.one(dir, yaml, overrides.toArray(String[]::new));
+      assertThat(resident.residentWorkers()).isEqualTo("true");
+      assertThat(resident.runId()).as("the same run").isEqualTo(perIteration.runId());
+      List<IterationRow> want = TestJobs.timeless(TestJobs.run(new SparkEngine(jsc()), perIteration));
+      assertThat(want).hasSize(perIteration.iterations());
+      assertThat(TestJobs.timeless(TestJobs.run(new SparkEngine(jsc()), resident))).as(overrides.toString())
+          .isEqualTo(want);
+    }
+  }
+
+  @Test
+  void aResidentRunStoppedInAStretchResumesToTheUninterruptedRows() throws Exception {
+    JobSpec spec = TestJobs.one(dir, JOB, "resident_workers=true", "checkpoint_dir=" + dir.resolve("r").toUri());
+    List<IterationRow> whole = TestJobs.timeless(TestJobs.run(new SparkEngine(jsc()), TestJobs.one(dir, JOB,
+        "resident_workers=false")));
+    List<IterationRow> first = new ArrayList<>();
+    RunStatus status = new SparkEngine(jsc()).run(new Driver(spec), row -> {
+      first.add(TestJobs.timeless(row));
+      if (row.iteration() == 13) {
+        Interrupts.request(); // seen before iteration 14, three iterations into the stretch that began at 10
+      }
+    });
+    Interrupts.clear();
+    assertThat(status).isEqualTo(RunStatus.INTERRUPTED);
+    assertThat(first).hasSize(14).isEqualTo(whole.subList(0, 14));
+    List<IterationRow> rest = new ArrayList<>();
+    assertThat(new SparkEngine(jsc()).run(new Driver(spec).resumeAt(14), r -> rest.add(TestJobs.timeless(r))))
+        .isEqualTo(RunStatus.COMPLETED);
+    assertThat(rest).hasSize(11).isEqualTo(whole.subList(14, 25));
+  }
+
+  @Test
+  void moreTasksThanCoresOrTheInProcessEngineAreOneLineErrors() throws Exception {
+    JobSpec spread = TestJobs.one(dir, JOB, "resident_workers=true", "workers_per_partition=1");
+    assertThatThrownBy(() -> TestJobs.run(new SparkEngine(jsc()), spread))
+        .hasMessage("resident_workers: true runs every partition's task at once, but the run has 7 partitions and 2 "
+            + "cores; set workers_per_partition to 4 or more, or resident_workers: false");
+    assertThatThrownBy(() -> TestJobs.one(dir, JOB, "resident_workers=true", "engine=inprocess"))
+        .hasMessageContaining("resident_workers: is true with engine inprocess; resident workers are Spark tasks: "
+            + "use engine: spark, or resident_workers: auto");
+  }
+}
