@@ -680,6 +680,7 @@ public final class Bench {
         batch_size: 1
         iterations: %d
         aggregation: %s
+        resident_workers: false
         lr: {schedule: constant, initial: 0.001}
         """.formatted(d, q, rule + serverRuleSettings(rule), iterations, mode));
     ResultBytes bytes = new ResultBytes();

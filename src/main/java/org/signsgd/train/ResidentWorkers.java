@@ -34,6 +34,10 @@ final class ResidentWorkers implements AutoCloseable {
   /** How long the driver waits for every task to connect: the tasks must all run at once. */
   static final int CONNECT_TIMEOUT_MS = 120_000;
   private static final String END = "end";
+  /** Ends the tasks without their states (a run that is over has no use for them). */
+  private static final String DROP = "drop";
+  /** How long an accepted connection may take to say which task it is. */
+  private static final int HANDSHAKE_TIMEOUT_MS = 10_000;
 
   private final JavaSparkContext jsc;
   private final ServerSocket server;
@@ -41,8 +45,13 @@ final class ResidentWorkers implements AutoCloseable {
   private final Link[] links;
   private final CompletableFuture<List<WorkerSlot>> job;
   private boolean ended;
-  /** Guards {@link #idle} and {@link #told}: the listener below may end the stretch from Spark's listener thread. */
+  /**
+   * Guards {@link #idle}, {@link #told} and {@link #yieldAsked}: the listener below may end the stretch from Spark's
+   * listener thread.
+   */
   private final Object lock = new Object();
+  /** Whether another job has asked for the cores (seen at the next {@link #step} if an iteration was in flight). */
+  private boolean yieldAsked;
   /** Whether every task waits for a downlink (no iteration is in flight). */
   private boolean idle = true;
   /** Whether the tasks have been told to end. */
@@ -117,22 +126,23 @@ final class ResidentWorkers implements AutoCloseable {
   /**
    * Another job has started (the metrics' flush, a concurrent run): it needs the cores this stretch's tasks hold, and
    * the driver may be waiting for it before the next iteration. When no iteration is in flight the tasks are told to
-   * end, which frees their cores; the next {@link #step} then returns null, and the caller ends the stretch and
-   * starts another.
+   * end, which frees their cores; when one is, they are told before the next. The next {@link #step} then returns
+   * null, and the caller ends the stretch and starts another.
    */
   private void yieldCores() {
     synchronized (lock) {
+      yieldAsked = true;
       if (idle && !told) {
-        tellEnd();
+        tellEnd(END);
       }
     }
   }
 
-  private void tellEnd() {
+  private void tellEnd(String how) {
     told = true;
     try {
       for (Link l : links) {
-        l.out().writeObject(END);
+        l.out().writeObject(how);
         l.out().flush();
       }
     } catch (IOException e) {
@@ -154,9 +164,11 @@ final class ResidentWorkers implements AutoCloseable {
             + "at once: give the run as many free cores as partitions (workers_per_partition sets how many), or set "
             + "resident_workers: false");
       }
+      Socket socket = null;
       try {
-        Socket socket = server.accept();
+        socket = server.accept();
         socket.setTcpNoDelay(true);
+        socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS); // a connection that says nothing must not hold the others up
         ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
         out.flush();
         ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
@@ -165,6 +177,7 @@ final class ResidentWorkers implements AutoCloseable {
           continue;
         }
         int partition = in.readInt();
+        socket.setSoTimeout(0); // an iteration takes as long as its gradients do
         if (partition < 0 || partition >= partitions || links[partition] != null) {
           // a task that runs again after a failure: the stretch cannot continue where it was
           socket.close();
@@ -174,7 +187,8 @@ final class ResidentWorkers implements AutoCloseable {
         links[partition] = new Link(socket, out, in);
         connected++;
       } catch (SocketTimeoutException e) {
-        // look at the job and the deadline again
+        // no connection within a second (look at the job and the deadline again), or one that said nothing
+        closeQuietly(socket);
       } catch (IOException e) {
         throw new UncheckedIOException("resident_workers: a worker task's connection failed: " + e.getMessage(), e);
       }
@@ -187,6 +201,9 @@ final class ResidentWorkers implements AutoCloseable {
    */
   List<Uplink> step(Downlink down) {
     synchronized (lock) {
+      if (yieldAsked && !told) {
+        tellEnd(END); // another job asked for the cores while the last iteration was in flight
+      }
       if (told) {
         return null;
       }
@@ -221,10 +238,19 @@ final class ResidentWorkers implements AutoCloseable {
 
   /** Ends the stretch: every task returns its workers' states, in partition order. */
   List<WorkerSlot> end() {
+    return end(END);
+  }
+
+  /** Ends the stretch's tasks and drops their states: for a run that is over. */
+  void drop() {
+    end(DROP);
+  }
+
+  private List<WorkerSlot> end(String how) {
     try {
       synchronized (lock) {
         if (!told) {
-          tellEnd();
+          tellEnd(how);
         }
       }
       List<WorkerSlot> states = job.get();
@@ -265,11 +291,17 @@ final class ResidentWorkers implements AutoCloseable {
   private void closeLinks() {
     for (Link l : links) {
       if (l != null) {
-        try {
-          l.socket().close();
-        } catch (IOException e) {
-          // closing anyway
-        }
+        closeQuietly(l.socket());
+      }
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    if (socket != null) {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing anyway
       }
     }
   }
@@ -291,7 +323,10 @@ final class ResidentWorkers implements AutoCloseable {
     }
   }
 
-  /** A task's loop: connect, then step its workers for each downlink until "end", and return their states. */
+  /**
+   * A task's loop: connect, then step its workers for each downlink until "end", and return their states (only the
+   * states: the last uplinks are the driver's already), or nothing at "drop".
+   */
   private record Loop(String host, int port, long token, Broadcast<GradientModel> model, Broadcast<WorkerPlan> plan)
       implements SparkJobs.PartitionFn<WorkerSlot, WorkerSlot>, Serializable {
     @Override
@@ -312,19 +347,20 @@ final class ResidentWorkers implements AutoCloseable {
         out.writeInt(partition);
         out.flush();
         ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
-        while (in.readObject() instanceof Downlink down) {
+        Object message;
+        while ((message = in.readObject()) instanceof Downlink down) {
           List<Uplink> ups = new ArrayList<>(mine.size());
           for (int i = 0; i < mine.size(); i++) {
             WorkerSlot next = WorkerStep.step(model.value(), plan.value(), mine.get(i).state(), down, device);
-            mine.set(i, next);
+            mine.set(i, WorkerSlot.of(next.state()));
             ups.add(next.uplink());
           }
           out.writeObject(ups);
           out.reset();
           out.flush();
         }
+        return DROP.equals(message) ? List.of() : mine;
       }
-      return mine;
     }
   }
 }

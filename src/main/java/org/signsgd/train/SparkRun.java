@@ -44,7 +44,9 @@ final class SparkRun implements AutoCloseable {
   /** The iteration the run's latest resume point continues at (a resume starts at one). */
   private long saved;
   /** Whether the workers stay in their tasks between checkpoints ({@code resident_workers}). */
-  private final boolean residentWorkers;
+  private boolean residentWorkers;
+  /** Whether {@link #residentWorkers} was auto's choice: a stretch that cannot start then falls back to the jobs. */
+  private boolean residentByAuto;
   /** The stretch of iterations the resident workers are in, else null. */
   private ResidentWorkers resident;
 
@@ -78,7 +80,13 @@ final class SparkRun implements AutoCloseable {
       first = driver.resumeAt();
       ResumePoint.DriverState state = readDriverState(point, first);
       driver.restore(state, sharded);
-      slots = point.workers(first).map(WorkerSlot::of).persist(StorageLevel.MEMORY_AND_DISK());
+      // as many partitions as the run began with (the saved files may be read back in more splits); which workers
+      // share a task does not change the rows, the driver orders the uplinks by worker
+      JavaRDD<WorkerState> restored = point.workers(first);
+      int partitions = engine.partitions(driver.spec().workers(), driver.spec().workersPerPartition());
+      JavaRDD<WorkerState> grouped = restored.getNumPartitions() > partitions ? restored.coalesce(partitions)
+          : restored;
+      slots = grouped.map(WorkerSlot::of).persist(StorageLevel.MEMORY_AND_DISK());
       if (chunkStateful()) {
         states = point.chunks(first).partitionBy(ShardedChunks.partitioner(shards))
             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -113,17 +121,22 @@ final class SparkRun implements AutoCloseable {
       }
       case "false" -> false;
       default -> autoResident(jsc.isLocal(), sharded, slots.getNumPartitions(), jsc.defaultParallelism(),
-          driver.model().dimension());
+          driver.spec().workers(), driver.model().dimension());
     };
+    this.residentByAuto = residentWorkers && !"true".equals(driver.spec().residentWorkers());
   }
 
   /**
    * {@code resident_workers: auto}'s choice: resident on a local master (every task on this machine, where the
    * per-iteration job's scheduling is most of a small model's iteration) when the server's work stays on the driver,
-   * every partition has a core and d ≤ 2^20; on a cluster, one job per iteration (Spark then reruns a lost task).
+   * every partition has a core, d ≤ 2^20 and the states that reach the driver at each stretch's end (x and momentum
+   * of every worker) fit in {@link #RESIDENT_MAX_STATE_FLOATS}; on a cluster, one job per iteration (Spark then reruns
+   * a lost task).
    */
-  static boolean autoResident(boolean localMaster, boolean sharded, int partitions, int cores, int dimension) {
-    return localMaster && !sharded && partitions <= cores && dimension <= RESIDENT_MAX_DIMENSION;
+  static boolean autoResident(boolean localMaster, boolean sharded, int partitions, int cores, int workers,
+      int dimension) {
+    return localMaster && !sharded && partitions <= cores && dimension <= RESIDENT_MAX_DIMENSION
+        && 2L * workers * dimension <= RESIDENT_MAX_STATE_FLOATS;
   }
 
   /** resident_workers: the tasks must all run at once, and the driver receives the states at every stretch's end. */
@@ -144,10 +157,19 @@ final class SparkRun implements AutoCloseable {
           + "at each checkpoint; d = " + driver.model().dimension() + " is above its limit of "
           + RESIDENT_MAX_DIMENSION + " (2^20); set resident_workers: false");
     }
+    long floats = 2L * driver.spec().workers() * driver.model().dimension();
+    if (floats > RESIDENT_MAX_STATE_FLOATS) {
+      throw new IllegalArgumentException("resident_workers: true brings every worker's x and momentum to the driver "
+          + "at each checkpoint; 2 × " + driver.spec().workers() + " workers × d = " + driver.model().dimension()
+          + " is " + floats + " floats, above the limit of " + RESIDENT_MAX_STATE_FLOATS + " (2^26, 256 MB); set "
+          + "resident_workers: false");
+    }
   }
 
   /** The largest d resident workers take (their states pass through the driver at each stretch's end). */
   static final int RESIDENT_MAX_DIMENSION = 1 << 20;
+  /** The most floats of worker state (2 × workers × d) resident workers bring to the driver at a stretch's end. */
+  static final long RESIDENT_MAX_STATE_FLOATS = 1L << 26;
 
   /** Whether the shards keep a chunk-stateful rule's state (signSGD-FD sharded). */
   private boolean chunkStateful() {
@@ -166,7 +188,10 @@ final class SparkRun implements AutoCloseable {
    */
   WorkerStage workers(long t, long start, Phases phases) {
     if (residentWorkers && !driver.plan().referenceAt(t)) {
-      return residentWorkers(t, start, phases);
+      WorkerStage stage = residentWorkers(t, start, phases);
+      if (stage != null) {
+        return stage;
+      }
     }
     endStretch(false); // a reference iteration sums the honest gradients in Spark: the per-iteration job runs it
     SparkEngine.DownlinkRef current = down;
@@ -213,14 +238,30 @@ final class SparkRun implements AutoCloseable {
   /**
    * The resident workers' step ({@link ResidentWorkers}): the downlink to the stretch's tasks (started at its first
    * iteration) and their uplinks back; at a cut the stretch ends, and its states become the state RDD that is
-   * checkpointed and saved, as the per-iteration job's would be.
+   * checkpointed and saved, as the per-iteration job's would be. Null when this iteration takes the per-iteration
+   * job instead: a new stretch gave its cores away before its first step (other jobs keep starting), or, under auto,
+   * it could not start (then no stretch is tried again in this run).
    */
   private WorkerStage residentWorkers(long t, long start, Phases phases) {
     SparkEngine.DownlinkRef current = down;
     List<Uplink> ups = null;
-    while (ups == null) {
+    for (int tries = 0; ups == null; tries++) {
       if (resident == null) {
-        resident = new ResidentWorkers(jsc, slots, model, plan);
+        if (tries == 2) {
+          return null;
+        }
+        try {
+          resident = new ResidentWorkers(jsc, slots, model, plan);
+        } catch (RuntimeException e) {
+          if (!residentByAuto) {
+            throw e;
+          }
+          residentWorkers = false;
+          System.err.println("resident_workers (auto): the worker tasks could not stay resident ("
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); the run goes on with one Spark "
+              + "job per iteration");
+          return null;
+        }
       }
       ups = resident.step(current.get());
       if (ups == null) {
@@ -244,8 +285,9 @@ final class SparkRun implements AutoCloseable {
   }
 
   /**
-   * Ends the resident workers' stretch, if one runs: their states become the state RDD (as many partitions as before,
-   * so the same workers share a task), checkpointed at a cut as the per-iteration job's states are.
+   * Ends the resident workers' stretch, if one runs: their states become the state RDD (as many partitions as before:
+   * each task's workers, in order, make one partition again), checkpointed at a cut as the per-iteration job's
+   * states are.
    */
   private void endStretch(boolean cut) {
     if (resident == null) {
@@ -362,15 +404,16 @@ final class SparkRun implements AutoCloseable {
   }
 
   /**
-   * Closing with a resident stretch running: its tasks, waiting for the next downlink, are told to end (a run that
-   * completed or diverged); a stretch caught mid-iteration (a failure) has its job cancelled.
+   * Closing with a resident stretch running: its tasks, waiting for the next downlink, are told to end without
+   * returning their states (a run that completed or diverged); a stretch caught mid-iteration (a failure) has its job
+   * cancelled.
    */
   @Override
   public void close() {
     if (resident != null) {
       try {
         if (resident.idle()) {
-          resident.end();
+          resident.drop();
         }
       } catch (RuntimeException e) {
         // the run is ending anyway; its own error, if any, is the one reported

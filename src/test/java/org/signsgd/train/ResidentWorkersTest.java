@@ -107,11 +107,29 @@ class ResidentWorkersTest {
   }
 
   @Test
+  void autoIsResidentOnlyOnALocalMasterWithTheServerOnTheDriverACorePerPartitionAndSmallStates() {
+    assertThat(SparkRun.autoResident(true, false, 2, 2, 27, 1000)).isTrue();
+    assertThat(SparkRun.autoResident(false, false, 2, 2, 27, 1000)).as("a cluster").isFalse();
+    assertThat(SparkRun.autoResident(true, true, 2, 2, 27, 1000)).as("sharded").isFalse();
+    assertThat(SparkRun.autoResident(true, false, 3, 2, 27, 1000)).as("more partitions than cores").isFalse();
+    assertThat(SparkRun.autoResident(true, false, 2, 2, 2, (1 << 20) + 1)).as("d above 2^20").isFalse();
+    // 2 × Q × d floats reach the driver at a stretch's end: 2 × 32 × 2^20 = 2^26 is the most
+    assertThat(SparkRun.autoResident(true, false, 2, 2, 32, 1 << 20)).isTrue();
+    assertThat(SparkRun.autoResident(true, false, 2, 2, 33, 1 << 20)).as("states above 2^26 floats").isFalse();
+  }
+
+  @Test
   void moreTasksThanCoresOrTheInProcessEngineAreOneLineErrors() throws Exception {
     JobSpec spread = TestJobs.one(dir, JOB, "resident_workers=true", "workers_per_partition=1");
     assertThatThrownBy(() -> TestJobs.run(new SparkEngine(jsc()), spread))
         .hasMessage("resident_workers: true runs every partition's task at once, but the run has 7 partitions and 2 "
             + "cores; set workers_per_partition to 4 or more, or resident_workers: false");
+    JobSpec big = TestJobs.one(dir, JOB, "resident_workers=true", "workers=33", "workers_per_partition=17",
+        "model={name: quadratic, dim: 1048576, noise_std: 1.0}");
+    assertThatThrownBy(() -> TestJobs.run(new SparkEngine(jsc()), big))
+        .hasMessage("resident_workers: true brings every worker's x and momentum to the driver at each checkpoint; "
+            + "2 × 33 workers × d = 1048576 is 69206016 floats, above the limit of 67108864 (2^26, 256 MB); set "
+            + "resident_workers: false");
     assertThatThrownBy(() -> TestJobs.one(dir, JOB, "resident_workers=true", "engine=inprocess"))
         .hasMessageContaining("resident_workers: is true with engine inprocess; resident workers are Spark tasks: "
             + "use engine: spark, or resident_workers: auto");
