@@ -33,6 +33,8 @@ import org.signsgd.model.GradientModel;
 final class ResidentWorkers implements AutoCloseable {
   /** How long the driver waits for every task to connect: the tasks must all run at once. */
   static final int CONNECT_TIMEOUT_MS = 120_000;
+  /** The same under {@code resident_workers: auto}, which then goes on with one job per iteration. */
+  static final int AUTO_CONNECT_TIMEOUT_MS = 20_000;
   private static final String END = "end";
   /** Ends the tasks without their states (a run that is over has no use for them). */
   private static final String DROP = "drop";
@@ -50,8 +52,10 @@ final class ResidentWorkers implements AutoCloseable {
    * listener thread.
    */
   private final Object lock = new Object();
-  /** Whether another job has asked for the cores (seen at the next {@link #step} if an iteration was in flight). */
+  /** Whether another job has asked for the cores (acted on when no iteration is in flight). */
   private boolean yieldAsked;
+  /** Whether every task has connected (before that, a yield asked for is only noted). */
+  private boolean connected;
   /** Whether every task waits for a downlink (no iteration is in flight). */
   private boolean idle = true;
   /** Whether the tasks have been told to end. */
@@ -68,7 +72,7 @@ final class ResidentWorkers implements AutoCloseable {
    * @throws IllegalStateException when the tasks did not all start (too few free cores) or one failed
    */
   ResidentWorkers(JavaSparkContext jsc, JavaRDD<WorkerSlot> slots, Broadcast<GradientModel> model,
-      Broadcast<WorkerPlan> plan) {
+      Broadcast<WorkerPlan> plan, int connectTimeoutMs) {
     this.jsc = jsc;
     int partitions = slots.getNumPartitions();
     String host = jsc.getConf().get("spark.driver.host", "localhost");
@@ -81,6 +85,17 @@ final class ResidentWorkers implements AutoCloseable {
           + e.getMessage() + "; set resident_workers: false", e);
     }
     group = "resident-workers-" + Long.toHexString(token);
+    // listening before the job is submitted: a job that starts while the tasks connect is heard of too
+    listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        String of = start.properties() == null ? null : start.properties().getProperty("spark.jobGroup.id");
+        if (!group.equals(of) && start.time() >= started) {
+          yieldCores();
+        }
+      }
+    };
+    jsc.sc().addSparkListener(listener);
     Loop loop = new Loop(host, server.getLocalPort(), token, model, plan);
     JavaRDD<WorkerSlot> resident = SparkJobs.mapPartitions(slots, loop);
     job = CompletableFuture.supplyAsync(() -> {
@@ -97,7 +112,7 @@ final class ResidentWorkers implements AutoCloseable {
     });
     links = new Link[partitions];
     try {
-      accept(token, partitions);
+      accept(token, partitions, connectTimeoutMs);
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -108,16 +123,9 @@ final class ResidentWorkers implements AutoCloseable {
         closeLinks();
       }
     });
-    listener = new org.apache.spark.scheduler.SparkListener() {
-      @Override
-      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
-        String of = start.properties() == null ? null : start.properties().getProperty("spark.jobGroup.id");
-        if (!group.equals(of) && start.time() >= started) {
-          yieldCores();
-        }
-      }
-    };
-    jsc.sc().addSparkListener(listener);
+    synchronized (lock) {
+      connected = true; // a yield asked for meanwhile is done by the first step
+    }
   }
 
   /** When this stretch began (ms): jobs that started before it do not wait for its cores. */
@@ -126,13 +134,13 @@ final class ResidentWorkers implements AutoCloseable {
   /**
    * Another job has started (the metrics' flush, a concurrent run): it needs the cores this stretch's tasks hold, and
    * the driver may be waiting for it before the next iteration. When no iteration is in flight the tasks are told to
-   * end, which frees their cores; when one is, they are told before the next. The next {@link #step} then returns
-   * null, and the caller ends the stretch and starts another.
+   * end, which frees their cores; when one is (or the tasks are still connecting), they are told as soon as it is
+   * over. The next {@link #step} then returns null, and the caller ends the stretch and starts another.
    */
   private void yieldCores() {
     synchronized (lock) {
       yieldAsked = true;
-      if (idle && !told) {
+      if (connected && idle && !told) {
         tellEnd(END);
       }
     }
@@ -150,48 +158,56 @@ final class ResidentWorkers implements AutoCloseable {
     }
   }
 
-  private void accept(long token, int partitions) {
-    long deadline = System.nanoTime() + CONNECT_TIMEOUT_MS * 1_000_000L;
-    int connected = 0;
-    while (connected < partitions) {
+  private void accept(long token, int partitions, int timeoutMs) {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    int joined = 0;
+    while (joined < partitions) {
       if (job.isDone()) {
         throw new IllegalStateException("resident_workers: the workers' job ended before its tasks connected: "
             + failureOf(job));
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("resident_workers: " + connected + " of " + partitions + " worker tasks "
-            + "connected to the driver within " + CONNECT_TIMEOUT_MS / 1000 + " s; every partition's task must run "
+        throw new IllegalStateException("resident_workers: " + joined + " of " + partitions + " worker tasks "
+            + "connected to the driver within " + timeoutMs / 1000 + " s; every partition's task must run "
             + "at once: give the run as many free cores as partitions (workers_per_partition sets how many), or set "
             + "resident_workers: false");
       }
-      Socket socket = null;
+      Socket socket;
       try {
         socket = server.accept();
+      } catch (SocketTimeoutException e) {
+        continue; // no connection within a second: look at the job and the deadline again
+      } catch (IOException e) {
+        throw new UncheckedIOException("resident_workers: the driver stopped accepting the worker tasks' "
+            + "connections: " + e.getMessage(), e);
+      }
+      Link link;
+      int partition;
+      try {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS); // a connection that says nothing must not hold the others up
         ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
         out.flush();
         ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
         if (in.readLong() != token) {
-          socket.close(); // not one of this stretch's tasks
+          closeQuietly(socket); // not one of this stretch's tasks
           continue;
         }
-        int partition = in.readInt();
+        partition = in.readInt();
         socket.setSoTimeout(0); // an iteration takes as long as its gradients do
-        if (partition < 0 || partition >= partitions || links[partition] != null) {
-          // a task that runs again after a failure: the stretch cannot continue where it was
-          socket.close();
-          throw new IllegalStateException("resident_workers: the task of partition " + partition + " connected "
-              + "twice (it ran again after a failure); the run resumes from its last resume point");
-        }
-        links[partition] = new Link(socket, out, in);
-        connected++;
-      } catch (SocketTimeoutException e) {
-        // no connection within a second (look at the job and the deadline again), or one that said nothing
-        closeQuietly(socket);
+        link = new Link(socket, out, in);
       } catch (IOException e) {
-        throw new UncheckedIOException("resident_workers: a worker task's connection failed: " + e.getMessage(), e);
+        closeQuietly(socket); // a connection that said nothing, or not what a task says: not one of the tasks
+        continue;
       }
+      if (partition < 0 || partition >= partitions || links[partition] != null) {
+        // a task that runs again after a failure: the stretch cannot continue where it was
+        closeQuietly(socket);
+        throw new IllegalStateException("resident_workers: the task of partition " + partition + " connected "
+            + "twice (it ran again after a failure); the run resumes from its last resume point");
+      }
+      links[partition] = link;
+      joined++;
     }
   }
 
@@ -223,6 +239,9 @@ final class ResidentWorkers implements AutoCloseable {
       }
       synchronized (lock) {
         idle = true;
+        if (yieldAsked && !told) {
+          tellEnd(END); // another job asked for the cores during this iteration
+        }
       }
       return ups;
     } catch (IOException | ClassNotFoundException e) {

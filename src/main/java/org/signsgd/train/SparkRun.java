@@ -47,6 +47,8 @@ final class SparkRun implements AutoCloseable {
   private boolean residentWorkers;
   /** Whether {@link #residentWorkers} was auto's choice: a stretch that cannot start then falls back to the jobs. */
   private boolean residentByAuto;
+  /** Whether the iterations run as one job each until the next cut (stretches kept yielding to other jobs). */
+  private boolean perIterationUntilCut;
   /** The stretch of iterations the resident workers are in, else null. */
   private ResidentWorkers resident;
 
@@ -160,8 +162,8 @@ final class SparkRun implements AutoCloseable {
     long floats = 2L * driver.spec().workers() * driver.model().dimension();
     if (floats > RESIDENT_MAX_STATE_FLOATS) {
       throw new IllegalArgumentException("resident_workers: true brings every worker's x and momentum to the driver "
-          + "at each checkpoint; 2 × " + driver.spec().workers() + " workers × d = " + driver.model().dimension()
-          + " is " + floats + " floats, above the limit of " + RESIDENT_MAX_STATE_FLOATS + " (2^26, 256 MB); set "
+          + "at each checkpoint; 2 × " + driver.spec().workers() + " workers × d (" + driver.model().dimension()
+          + ") = " + floats + " floats, above the limit of " + RESIDENT_MAX_STATE_FLOATS + " (2^26, 256 MB); set "
           + "resident_workers: false");
     }
   }
@@ -187,7 +189,7 @@ final class SparkRun implements AutoCloseable {
    * reference iterations of a network the honest workers' mean gradient ({@code treeAggregate}).
    */
   WorkerStage workers(long t, long start, Phases phases) {
-    if (residentWorkers && !driver.plan().referenceAt(t)) {
+    if (residentWorkers && !perIterationUntilCut && !driver.plan().referenceAt(t)) {
       WorkerStage stage = residentWorkers(t, start, phases);
       if (stage != null) {
         return stage;
@@ -204,6 +206,9 @@ final class SparkRun implements AutoCloseable {
     });
     next.persist(StorageLevel.MEMORY_AND_DISK());
     boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;
+    if (cut) {
+      perIterationUntilCut = false;
+    }
     if (cut && checkpointDir != null) {
       next.rdd().checkpoint(); // reliable: written after the collect below, read back after an executor loss
     } else if (cut) {
@@ -239,27 +244,33 @@ final class SparkRun implements AutoCloseable {
    * The resident workers' step ({@link ResidentWorkers}): the downlink to the stretch's tasks (started at its first
    * iteration) and their uplinks back; at a cut the stretch ends, and its states become the state RDD that is
    * checkpointed and saved, as the per-iteration job's would be. Null when this iteration takes the per-iteration
-   * job instead: a new stretch gave its cores away before its first step (other jobs keep starting), or, under auto,
-   * it could not start (then no stretch is tried again in this run).
+   * job instead: two new stretches gave their cores away before their first step (other jobs keep starting; the
+   * per-iteration jobs then run until the next cut), or, under auto, a stretch could not start (then for the rest of
+   * the run).
    */
   private WorkerStage residentWorkers(long t, long start, Phases phases) {
     SparkEngine.DownlinkRef current = down;
     List<Uplink> ups = null;
-    for (int tries = 0; ups == null; tries++) {
+    int fresh = 0;
+    while (ups == null) {
       if (resident == null) {
-        if (tries == 2) {
+        if (fresh == 2) {
+          perIterationUntilCut = true;
           return null;
         }
+        fresh++;
         try {
-          resident = new ResidentWorkers(jsc, slots, model, plan);
+          resident = new ResidentWorkers(jsc, slots, model, plan, residentByAuto
+              ? ResidentWorkers.AUTO_CONNECT_TIMEOUT_MS : ResidentWorkers.CONNECT_TIMEOUT_MS);
         } catch (RuntimeException e) {
           if (!residentByAuto) {
             throw e;
           }
           residentWorkers = false;
-          System.err.println("resident_workers (auto): the worker tasks could not stay resident ("
-              + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); the run goes on with one Spark "
-              + "job per iteration");
+          System.err.println((System.console() != null ? "\n" : "") + "resident_workers: auto: the worker tasks "
+              + "could not all start at once, or could not reach the driver; the run goes on with one Spark job per "
+              + "iteration (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                  .replaceFirst("^resident_workers: ", "") + ")");
           return null;
         }
       }
@@ -301,21 +312,21 @@ final class SparkRun implements AutoCloseable {
     }
     JavaRDD<WorkerSlot> next = jsc.parallelize(states, slots.getNumPartitions())
         .persist(StorageLevel.MEMORY_AND_DISK());
+    // checkpointed even between cuts (locally): a parallelized RDD's partitions carry its data, which every later
+    // task would otherwise carry again. A lost executor then fails the run, as a task lost mid-stretch does
     if (cut && checkpointDir != null) {
       next.rdd().checkpoint();
-    } else if (cut) {
+    } else {
       next.rdd().localCheckpoint();
     }
     next.count();
     if (slots != anchor) {
       slots.unpersist(false);
     }
-    if (cut) {
-      if (anchor != null) {
-        anchor.unpersist(false);
-      }
-      anchor = next;
+    if (anchor != null) {
+      anchor.unpersist(false);
     }
+    anchor = next;
     slots = next;
   }
 
@@ -423,7 +434,7 @@ final class SparkRun implements AutoCloseable {
       }
     }
     slots.unpersist(false);
-    if (anchor != null) {
+    if (anchor != null && anchor != slots) {
       anchor.unpersist(false);
     }
     down.unpersist(false);

@@ -128,7 +128,7 @@ class ResidentWorkersTest {
         "model={name: quadratic, dim: 1048576, noise_std: 1.0}");
     assertThatThrownBy(() -> TestJobs.run(new SparkEngine(jsc()), big))
         .hasMessage("resident_workers: true brings every worker's x and momentum to the driver at each checkpoint; "
-            + "2 × 33 workers × d = 1048576 is 69206016 floats, above the limit of 67108864 (2^26, 256 MB); set "
+            + "2 × 33 workers × d (1048576) = 69206016 floats, above the limit of 67108864 (2^26, 256 MB); set "
             + "resident_workers: false");
     assertThatThrownBy(() -> TestJobs.one(dir, JOB, "resident_workers=true", "engine=inprocess"))
         .hasMessageContaining("resident_workers: is true with engine inprocess; resident workers are Spark tasks: "
