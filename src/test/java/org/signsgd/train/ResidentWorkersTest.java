@@ -17,7 +17,7 @@ import org.signsgd.job.JobSpec;
  * Workers resident in their tasks (one job per stretch between checkpoints, the messages over sockets) give the rows
  * of one job per iteration: with worker momentum, whose state must cross every stretch's end; with a dense rule;
  * with a network whose reference iterations run as per-iteration jobs; and a run stopped in a stretch resumes to the
- * uninterrupted rows.
+ * uninterrupted rows. auto keeps them resident on a local master: one job per stretch, not one per iteration.
  */
 class ResidentWorkersTest {
   @TempDir
@@ -104,6 +104,40 @@ class ResidentWorkersTest {
     assertThat(new SparkEngine(jsc()).run(new Driver(spec).resumeAt(14), r -> rest.add(TestJobs.timeless(r))))
         .isEqualTo(RunStatus.COMPLETED);
     assertThat(rest).hasSize(11).isEqualTo(whole.subList(14, 25));
+  }
+
+  @Test
+  void autoKeepsTheWorkersResidentOnALocalMasterOneJobPerStretch() throws Exception {
+    int[] auto = jobs(TestJobs.one(dir, JOB));
+    int[] perIteration = jobs(TestJobs.one(dir, JOB, "resident_workers=false"));
+    // 25 iterations cut every 10: the stretches [0, 10), [10, 20) and [20, 25), each one job (more if one yields)
+    assertThat(auto[0]).as("resident stretches").isBetween(3, 6);
+    assertThat(auto[0] + auto[1]).as("every job of the resident run").isLessThan(25);
+    assertThat(perIteration[0]).as("no stretch with resident_workers: false").isZero();
+    assertThat(perIteration[1]).as("a job per iteration at least").isGreaterThanOrEqualTo(25);
+  }
+
+  /** {resident stretches' jobs, other jobs} of a run of {@code spec} on local[2]. */
+  private static int[] jobs(JobSpec spec) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger stretches = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger others = new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener count = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        String group = start.properties() == null ? null : start.properties().getProperty("spark.jobGroup.id");
+        (group != null && group.startsWith("resident-workers-") ? stretches : others).incrementAndGet();
+      }
+    };
+    JavaSparkContext jsc = jsc();
+    jsc.sc().listenerBus().waitUntilEmpty(10_000);
+    jsc.sc().addSparkListener(count);
+    try {
+      assertThat(TestJobs.run(new SparkEngine(jsc), spec)).hasSize(spec.iterations());
+      jsc.sc().listenerBus().waitUntilEmpty(10_000);
+    } finally {
+      jsc.sc().removeSparkListener(count);
+    }
+    return new int[] {stretches.get(), others.get()};
   }
 
   @Test
