@@ -111,7 +111,7 @@ class ResidentWorkersTest {
     int[] auto = jobs(TestJobs.one(dir, JOB));
     int[] perIteration = jobs(TestJobs.one(dir, JOB, "resident_workers=false"));
     // 25 iterations cut every 10: the stretches [0, 10), [10, 20) and [20, 25), each one job (more if one yields)
-    assertThat(auto[0]).as("resident stretches").isBetween(3, 6);
+    assertThat(auto[0]).as("resident stretches").isGreaterThanOrEqualTo(3);
     assertThat(auto[0] + auto[1]).as("every job of the resident run").isLessThan(25);
     assertThat(perIteration[0]).as("no stretch with resident_workers: false").isZero();
     assertThat(perIteration[1]).as("a job per iteration at least").isGreaterThanOrEqualTo(25);
