@@ -56,6 +56,8 @@ final class ResidentWorkers implements AutoCloseable {
   private boolean yieldAsked;
   /** Whether every task has connected (before that, a yield asked for is only noted). */
   private boolean connected;
+  /** Whether the stretch has run an iteration: one that has not holds the states it was given. */
+  private boolean stepped;
   /** Whether every task waits for a downlink (no iteration is in flight). */
   private boolean idle = true;
   /** Whether the tasks have been told to end. */
@@ -75,15 +77,10 @@ final class ResidentWorkers implements AutoCloseable {
       Broadcast<WorkerPlan> plan, int connectTimeoutMs) {
     this.jsc = jsc;
     int partitions = slots.getNumPartitions();
+    links = new Link[partitions];
     String host = jsc.getConf().get("spark.driver.host", "localhost");
     long token = new java.security.SecureRandom().nextLong();
-    try {
-      server = new ServerSocket(0, partitions + 8, InetAddress.getByName(host));
-      server.setSoTimeout(1_000);
-    } catch (IOException e) {
-      throw new UncheckedIOException("resident_workers: cannot listen on the driver's host " + host + ": "
-          + e.getMessage() + "; set resident_workers: false", e);
-    }
+    server = listen(host, partitions);
     group = "resident-workers-" + Long.toHexString(token);
     // listening before the job is submitted: a job that starts while the tasks connect is heard of too
     listener = new org.apache.spark.scheduler.SparkListener() {
@@ -96,25 +93,24 @@ final class ResidentWorkers implements AutoCloseable {
       }
     };
     jsc.sc().addSparkListener(listener);
-    Loop loop = new Loop(host, server.getLocalPort(), token, model, plan);
-    JavaRDD<WorkerSlot> resident = SparkJobs.mapPartitions(slots, loop);
-    job = CompletableFuture.supplyAsync(() -> {
-      jsc.setJobGroup(group, "resident workers", true);
-      try {
-        return SparkJobs.collect(resident);
-      } finally {
-        jsc.clearJobGroup();
-      }
-    }, runnable -> {
-      Thread t = new Thread(runnable, group);
-      t.setDaemon(true);
-      t.start();
-    });
-    links = new Link[partitions];
     try {
+      Loop loop = new Loop(host, server.getLocalPort(), token, model, plan);
+      JavaRDD<WorkerSlot> resident = SparkJobs.mapPartitions(slots, loop);
+      job = CompletableFuture.supplyAsync(() -> {
+        jsc.setJobGroup(group, "resident workers", true);
+        try {
+          return SparkJobs.collect(resident);
+        } finally {
+          jsc.clearJobGroup();
+        }
+      }, runnable -> {
+        Thread t = new Thread(runnable, group);
+        t.setDaemon(true);
+        t.start();
+      });
       accept(token, partitions, connectTimeoutMs);
-    } catch (RuntimeException e) {
-      close();
+    } catch (Throwable e) {
+      close(); // the listener, the socket and the job go with a stretch that did not start
       throw e;
     }
     // a failed job ends every connection, so that a driver waiting for uplinks hears of it
@@ -125,6 +121,25 @@ final class ResidentWorkers implements AutoCloseable {
     });
     synchronized (lock) {
       connected = true; // a yield asked for meanwhile is done by the first step
+    }
+  }
+
+  private static ServerSocket listen(String host, int partitions) {
+    ServerSocket server = null;
+    try {
+      server = new ServerSocket(0, partitions + 8, InetAddress.getByName(host));
+      server.setSoTimeout(1_000);
+      return server;
+    } catch (IOException e) {
+      if (server != null) {
+        try {
+          server.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw new UncheckedIOException("resident_workers: cannot listen on the driver's host " + host + ": "
+          + e.getMessage() + "; set resident_workers: false", e);
     }
   }
 
@@ -224,6 +239,7 @@ final class ResidentWorkers implements AutoCloseable {
         return null;
       }
       idle = false;
+      stepped = true;
     }
     try {
       for (Link l : links) {
@@ -246,6 +262,13 @@ final class ResidentWorkers implements AutoCloseable {
       return ups;
     } catch (IOException | ClassNotFoundException e) {
       throw failed(e);
+    }
+  }
+
+  /** Whether the stretch has run at least one iteration (else its tasks' states are the ones it started from). */
+  boolean stepped() {
+    synchronized (lock) {
+      return stepped;
     }
   }
 
@@ -337,7 +360,7 @@ final class ResidentWorkers implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway
     }
-    if (!ended && !job.isDone()) {
+    if (!ended && job != null && !job.isDone()) {
       jsc.cancelJobGroup(group);
     }
   }

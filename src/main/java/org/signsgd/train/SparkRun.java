@@ -304,6 +304,15 @@ final class SparkRun implements AutoCloseable {
     if (resident == null) {
       return;
     }
+    if (!resident.stepped()) {
+      // it yielded before its first iteration: the states are still those of the state RDD
+      try {
+        resident.drop();
+      } finally {
+        resident = null;
+      }
+      return;
+    }
     List<WorkerSlot> states;
     try {
       states = resident.end();
@@ -312,21 +321,25 @@ final class SparkRun implements AutoCloseable {
     }
     JavaRDD<WorkerSlot> next = jsc.parallelize(states, slots.getNumPartitions())
         .persist(StorageLevel.MEMORY_AND_DISK());
-    // checkpointed even between cuts (locally): a parallelized RDD's partitions carry its data, which every later
-    // task would otherwise carry again. A lost executor then fails the run, as a task lost mid-stretch does
+    // on a local master checkpointed even between cuts (locally): a parallelized RDD's partitions carry its data,
+    // which every later task would otherwise carry again. On a cluster a local checkpoint would be lost with its
+    // executor, so between cuts the data stays in the partitions, from which Spark can recompute a lost task
+    boolean anchored = cut || jsc.isLocal();
     if (cut && checkpointDir != null) {
       next.rdd().checkpoint();
-    } else {
+    } else if (anchored) {
       next.rdd().localCheckpoint();
     }
     next.count();
     if (slots != anchor) {
       slots.unpersist(false);
     }
-    if (anchor != null) {
-      anchor.unpersist(false);
+    if (anchored) {
+      if (anchor != null) {
+        anchor.unpersist(false);
+      }
+      anchor = next;
     }
-    anchor = next;
     slots = next;
   }
 
