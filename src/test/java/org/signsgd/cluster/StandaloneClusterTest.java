@@ -201,10 +201,25 @@ class StandaloneClusterTest {
     return conf;
   }
 
-  /** Executor id → the one GPU address its tasks see (a task seeing none or several fails the job). */
-  private static Map<String, String> addressesByExecutor(SparkSession s) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(s.sparkContext());
+  /**
+   * Executor id → the one GPU address its tasks see (a task seeing none or several fails the job). A new session's
+   * executors register one by one (a standalone master does not wait for them), so this first waits until both
+   * have, and runs its probe job again (up to 20 times) while one executor took all of its tasks.
+   */
+  private static Map<String, String> addressesByExecutor(SparkSession s) throws InterruptedException {
+    long end = System.nanoTime() + 120_000_000_000L;
+    while (s.sparkContext().statusTracker().getExecutorInfos().length < 3 && System.nanoTime() < end) {
+      Thread.sleep(200); // the driver and the two workers' executors
+    }
     Map<String, String> seen = new TreeMap<>();
+    for (int attempt = 0; attempt < 20 && seen.size() < 2; attempt++) {
+      probe(s, seen);
+    }
+    return seen;
+  }
+
+  private static void probe(SparkSession s, Map<String, String> seen) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(s.sparkContext());
     for (String[] e : jsc.parallelize(List.of(0, 1, 2, 3, 4, 5, 6, 7), 8).map(i -> {
       org.apache.spark.resource.ResourceInformation gpu = TaskContext.get().resourcesJMap().get("gpu");
       if (gpu == null || gpu.addresses().length != 1) {
@@ -216,7 +231,6 @@ class StandaloneClusterTest {
       String had = seen.put(e[0], e[1]);
       assertThat(had == null || had.equals(e[1])).as("executor " + e[0] + " saw " + had + " and " + e[1]).isTrue();
     }
-    return seen;
   }
 
   /** A run's iteration rows, timing aside, with its workers/ rows into {@code workers}. */
