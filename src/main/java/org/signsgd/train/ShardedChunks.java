@@ -25,7 +25,8 @@ import scala.Tuple2;
  * keyed by chunk brings chunk j of every message to one task (chunk j goes to shard j mod K), and that task runs
  * {@link ChunkWork} on it: the attack's part, the rule's part and the metrics' partial sums. Only the direction's
  * chunks and the partial sums come back to the driver; the shuffled chunks stay persisted for the iteration, so a
- * second pass (a malformed message) does not shuffle again.
+ * second pass (a malformed message) does not shuffle again. On a local master the shards read the chunks from the
+ * worker stage's persisted states instead ({@link InPlaceChunks}), with no shuffle.
  */
 final class ShardedChunks implements ShardedServer {
   private final JavaSparkContext jsc;
@@ -40,6 +41,8 @@ final class ShardedChunks implements ShardedServer {
   private JavaPairRDD<Integer, Timed> finished;
   /** The executor cores the shards share (the default parallelism). */
   private final int cores;
+  /** Whether the shards read the chunks from the persisted states ({@link InPlaceChunks}) instead of a shuffle. */
+  private final boolean inPlace;
   /** Σ over this iteration's rounds of their wall time less the shards' working time (see {@link #movingMs}). */
   private double movingMs;
 
@@ -52,6 +55,12 @@ final class ShardedChunks implements ShardedServer {
 
   ShardedChunks(JavaSparkContext jsc, JavaRDD<WorkerSlot> slots, Broadcast<ServerPlan> plan, int shards,
       JavaPairRDD<Integer, java.io.Serializable> states) {
+    this(jsc, slots, plan, shards, states, inPlace(jsc));
+  }
+
+  ShardedChunks(JavaSparkContext jsc, JavaRDD<WorkerSlot> slots, Broadcast<ServerPlan> plan, int shards,
+      JavaPairRDD<Integer, java.io.Serializable> states, boolean inPlace) {
+    this.inPlace = inPlace;
     this.jsc = jsc;
     this.slots = slots;
     this.plan = plan;
@@ -109,6 +118,20 @@ final class ShardedChunks implements ShardedServer {
     }
   }
 
+  /**
+   * A thread-local Spark property ({@link JavaSparkContext#setLocalProperty}) that makes the shards shuffle the
+   * chunks even on a local master ({@code "true"}), so that tests there check the path a cluster takes.
+   */
+  static final String SHUFFLE_PROPERTY = "signsgd.sharded.shuffle";
+
+  /**
+   * On a local master the shards read the chunks in place ({@link InPlaceChunks}): executor and driver are one JVM,
+   * and a shuffle would write every message to disk and read it back. On a cluster they shuffle.
+   */
+  static boolean inPlace(JavaSparkContext jsc) {
+    return jsc.isLocal() && !"true".equals(jsc.getLocalProperty(SHUFFLE_PROPERTY));
+  }
+
   /** The most bytes of direction one shard's result should carry to the driver (see {@link #defaultShards}). */
   static final long SHARD_RESULT_BYTES = 16L << 20;
 
@@ -138,7 +161,9 @@ final class ShardedChunks implements ShardedServer {
   @Override
   public ServerStep.ChunkRunner runner(float[] reference, SignVector referenceSigns) {
     Broadcast<ServerPlan> p = plan;
-    if (grouped == null) {
+    if (grouped == null && inPlace) {
+      grouped = InPlaceChunks.of(slots, p, shards); // not persisted: a second round cuts the chunks again
+    } else if (grouped == null) {
       grouped = slots.flatMapToPair(slot -> pieces(p.value(), slot)).groupByKey(partitioner(shards));
       grouped.persist(StorageLevel.MEMORY_AND_DISK());
     }
@@ -254,14 +279,19 @@ final class ShardedChunks implements ShardedServer {
 
   /** One worker's message cut into the chunks, with its vectors. */
   private static java.util.Iterator<Tuple2<Integer, ChunkPiece>> pieces(ServerPlan sp, WorkerSlot slot) {
-    Chunks chunks = sp.chunks();
-    Uplink up = slot.uplink();
-    List<Tuple2<Integer, ChunkPiece>> out = new ArrayList<>(chunks.count());
-    for (int c = 0; c < chunks.count(); c++) {
-      out.add(new Tuple2<>(c, new ChunkPiece(up.worker(), c, chunks.slice(up.message(), c),
-          chunks.slice(up.byzantineVector(), c), chunks.slice(slot.sampled(), c))));
+    List<Tuple2<Integer, ChunkPiece>> out = new ArrayList<>(sp.chunks().count());
+    for (int c = 0; c < sp.chunks().count(); c++) {
+      out.add(new Tuple2<>(c, piece(sp, slot, c)));
     }
     return out.iterator();
+  }
+
+  /** Chunk {@code c} of one worker's message, with the same coordinates of its vectors. */
+  static ChunkPiece piece(ServerPlan sp, WorkerSlot slot, int c) {
+    Chunks chunks = sp.chunks();
+    Uplink up = slot.uplink();
+    return new ChunkPiece(up.worker(), c, chunks.slice(up.message(), c), chunks.slice(up.byzantineVector(), c),
+        chunks.slice(slot.sampled(), c));
   }
 
   /**

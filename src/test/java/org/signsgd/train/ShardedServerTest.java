@@ -28,7 +28,8 @@ import org.signsgd.spec.RuleSpec;
 /**
  * {@code aggregation: sharded} gives the rows of {@code aggregation: driver}, timing aside, for every rule and attack
  * that can be sharded: at d = 70,000 the server's work is two chunks (65,536 + 4,464 coordinates, the second not a
- * whole number of words), cut on the workers, shuffled to two shards on local[2], and put together on the driver.
+ * whole number of words), cut on the workers, read in place by two shards on local[2] (one test shuffles them, as a
+ * cluster does), and put together on the driver.
  */
 class ShardedServerTest {
   @TempDir
@@ -143,6 +144,55 @@ class ShardedServerTest {
     assertThat(driver.iterations).hasSize(6);
     assertThat(sharded.iterations).isEqualTo(driver.iterations);
     assertThat(sharded.workers).isEqualTo(driver.workers);
+  }
+
+  /**
+   * The cluster's path on local[2]: the chunks shuffled to the shards (as on a cluster master) rather than read in
+   * place from the persisted states (a local master's default), for a dense rule with a second pass (malformed
+   * messages), a rule in passes of partial sums and a chunk-stateful rule across local checkpoints. Each run also
+   * counts the bytes its stages wrote to shuffle files: less than one message in place, every message shuffled.
+   */
+  @ParameterizedTest(name = "{0} under {1}, shuffled and in place")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {"{name: median}; nan; 11",
+      "{name: krum}; alie; 11", "{name: sign-fd, t_in: 2}; stochastic-sign-flip; 6"})
+  void shuffledAndInPlaceShardsGiveTheDriversRows(String rule, String attack, int workers) throws Exception {
+    String[] set = {"aggregator=" + rule, "attack={name: " + attack + "}", "workers=" + workers, "iterations=4",
+        "checkpoint_every=2"};
+    Rows driver = run(TestJobs.one(dir, JOB, with(set, "aggregation=driver")));
+    long[] shuffled = new long[1];
+    org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted done) {
+        synchronized (shuffled) {
+          shuffled[0] += done.stageInfo().taskMetrics().shuffleWriteMetrics().bytesWritten();
+        }
+      }
+    };
+    jsc.sc().addSparkListener(counter);
+    try {
+      Rows inPlace = run(TestJobs.one(dir, JOB, with(set, "aggregation=sharded")));
+      jsc.sc().listenerBus().waitUntilEmpty();
+      long inPlaceBytes = shuffled[0];
+      jsc.setLocalProperty(ShardedChunks.SHUFFLE_PROPERTY, "true");
+      Rows shuffledRows;
+      try {
+        shuffledRows = run(TestJobs.one(dir, JOB, with(set, "aggregation=sharded")));
+      } finally {
+        jsc.setLocalProperty(ShardedChunks.SHUFFLE_PROPERTY, null);
+      }
+      jsc.sc().listenerBus().waitUntilEmpty();
+      // in place no message is shuffled (sign-fd's empty first states are partitioned by a shuffle of 240 bytes)
+      assertThat(inPlaceBytes).as("bytes shuffled in place").isLessThan(D / 8);
+      // at least every message's chunks once: 4 iterations of `workers` messages of D coordinates (signs: D bits)
+      assertThat(shuffled[0]).as("bytes shuffled").isGreaterThan(4L * workers * D / (rule.contains("sign") ? 8 : 1));
+      assertThat(driver.iterations).hasSize(4);
+      assertThat(inPlace.iterations).isEqualTo(driver.iterations);
+      assertThat(inPlace.workers).isEqualTo(driver.workers);
+      assertThat(shuffledRows.iterations).isEqualTo(driver.iterations);
+      assertThat(shuffledRows.workers).isEqualTo(driver.workers);
+    } finally {
+      jsc.sc().removeSparkListener(counter);
+    }
   }
 
   @Test
