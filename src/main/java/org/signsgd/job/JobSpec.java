@@ -17,9 +17,9 @@ import org.signsgd.spec.RuleSpec;
  *     ceil(Q / cores) on a local master (as many tasks as cores), 1 on a cluster
  * @param aggregation where the server's work runs: {@code driver} (every message collected to the driver),
  *     {@code sharded} (the messages cut into chunks of coordinates that tasks on the executors attack, aggregate
- *     and measure; the driver only puts the direction together) or {@code auto} (sharded on a cluster master when
- *     the rule and the attack can be sharded, the rule reads dense messages or keeps per-coordinate state, and
- *     d ≥ 2^20; else driver). The rows are the same either way.
+ *     and measure; the driver only puts the direction together) or {@code auto} (sharded when the rule and the
+ *     attack can be sharded, the rule reads dense messages or keeps per-coordinate state, d ≥ 2^20 and
+ *     resident_workers is not true; else driver). The rows are the same either way.
  *     Not part of the run's settings.
  * @param aggregationShards the shards of a sharded server step (tasks per iteration); 0 = auto: the default
  *     parallelism (the executors' cores). Not part of the run's settings.

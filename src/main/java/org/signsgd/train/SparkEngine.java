@@ -51,25 +51,27 @@ public final class SparkEngine implements Engine {
   }
 
   /**
-   * Whether this run's server work is sharded: as the job says, or for {@code auto} on a cluster master when the
-   * rule and the attack can be sharded, sharding pays ({@link Driver#shardingPays}: dense messages or per-coordinate
-   * state, not a stateless sign vote) and d ≥ 2^20 (below that, or on one machine, the shuffle costs more than
-   * the driver's own pass over the messages).
+   * Whether this run's server work is sharded: as the job says, or for {@code auto} when the rule and the attack can
+   * be sharded, sharding pays ({@link Driver#shardingPays}: dense messages or per-coordinate state, not a stateless
+   * sign vote), d ≥ 2^20 (below that the driver's own pass over the messages costs less than the shards' jobs) and
+   * the job does not ask for resident workers (which need the server's work on the driver). On a local master the
+   * shards read the messages in place ({@link InPlaceChunks}), on a cluster they shuffle them.
    */
   boolean sharded(Driver driver) {
     return switch (driver.spec().aggregation()) {
       case "sharded" -> true;
       case "driver" -> false;
-      default -> autoSharded(jsc.isLocal(), driver.shardingPays(), driver.model().dimension());
+      default -> autoSharded(driver.shardingPays(), driver.model().dimension(),
+          "true".equals(driver.spec().residentWorkers()));
     };
   }
 
   /** {@code aggregation: auto}'s choice. */
-  static boolean autoSharded(boolean localMaster, boolean shardingPays, int dimension) {
-    return !localMaster && shardingPays && dimension >= AUTO_SHARDED_DIMENSION;
+  static boolean autoSharded(boolean shardingPays, int dimension, boolean residentWorkers) {
+    return shardingPays && dimension >= AUTO_SHARDED_DIMENSION && !residentWorkers;
   }
 
-  /** The d from which {@code aggregation: auto} shards the server's work on a cluster. */
+  /** The d from which {@code aggregation: auto} shards the server's work. */
   static final int AUTO_SHARDED_DIMENSION = 1 << 20;
 
   /** ceil(Q / per partition); auto (0): one partition per core on a local master, one per worker otherwise. */

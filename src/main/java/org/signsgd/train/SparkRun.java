@@ -145,7 +145,7 @@ final class SparkRun implements AutoCloseable {
   private void checkResident() {
     if (sharded) {
       throw new IllegalArgumentException("resident_workers: true needs the server's work on the driver, but this run "
-          + "shards it (aggregation: auto on a cluster at d >= 2^20); set aggregation: driver");
+          + "shards it (aggregation: sharded); set aggregation: driver");
     }
     int partitions = slots.getNumPartitions();
     if (partitions > jsc.defaultParallelism()) {

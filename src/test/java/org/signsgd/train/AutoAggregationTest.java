@@ -7,8 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code aggregation: auto}: sharded only on a cluster master, at d ≥ 2^20, for a rule and attack that can run chunk
- * by chunk and for which sharding pays (dense messages or per-coordinate state, not a stateless sign vote).
+ * {@code aggregation: auto}: sharded at d ≥ 2^20, on any master, for a rule and attack that can run chunk by chunk and
+ * for which sharding pays (dense messages or per-coordinate state, not a stateless sign vote), unless the job asks for
+ * resident workers.
  */
 class AutoAggregationTest {
   @TempDir
@@ -30,11 +31,11 @@ class AutoAggregationTest {
   }
 
   @Test
-  void autoShardsOnlyOnAClusterAtLargeDimension() {
+  void autoShardsAtLargeDimensionUnlessTheWorkersAreAskedToBeResident() {
     int big = SparkEngine.AUTO_SHARDED_DIMENSION;
-    assertThat(SparkEngine.autoSharded(false, true, big)).isTrue();
-    assertThat(SparkEngine.autoSharded(false, true, big - 1)).isFalse();
-    assertThat(SparkEngine.autoSharded(true, true, big)).isFalse();
-    assertThat(SparkEngine.autoSharded(false, false, big)).isFalse();
+    assertThat(SparkEngine.autoSharded(true, big, false)).isTrue();
+    assertThat(SparkEngine.autoSharded(true, big - 1, false)).isFalse();
+    assertThat(SparkEngine.autoSharded(false, big, false)).isFalse();
+    assertThat(SparkEngine.autoSharded(true, big, true)).isFalse();
   }
 }
