@@ -38,6 +38,7 @@ public final class Report {
     requireMetrics(metrics, metrics.display(""));
     boolean workers = Views.register(spark, new MetricsTables(spark, metrics)).contains("workers");
     String name = spark.sql("SELECT COALESCE(FIRST(name), 'metrics') FROM runs").first().getString(0);
+    long runs = spark.sql("SELECT COUNT(DISTINCT run_id) FROM runs").first().getLong(0);
     curves(spark, out, name);
     List<PaperFigures.Figure> figures = PaperFigures.draw(spark, out, name);
     StringBuilder html = new StringBuilder();
@@ -47,7 +48,6 @@ public final class Report {
             + "text-align:right}th{background:#eee}img{max-width:100%;border:1px solid #ddd;margin:8px 0}"
             + ".columns{font-size:12px;color:#555}"
             + "</style></head><body>\n<h1>").append(escape(name)).append("</h1>\n");
-    long runs = spark.sql("SELECT COUNT(DISTINCT run_id) FROM runs").first().getLong(0);
     html.append("<p>").append(runs).append(" runs; metrics as Delta Lake tables (Parquet files) in <code>")
         .append(escape(metrics.display(""))).append("</code> (<code>iterations/</code>, <code>runs/</code>; query "
             + "them with <code>analyze --query NAME</code> or <code>--sql</code>).</p>\n");
@@ -64,7 +64,7 @@ public final class Report {
     if (accuracy) {
       section(html, spark, "accuracy", "Accuracy by configuration");
     }
-    if (comparesAttacks(spark)) {
+    if (runs >= 2 && comparesAttacks(spark)) { // one run meets one attack
       section(html, spark, "worst-case", "Worst case over attacks, per defence");
     }
     if (spark.sql("SELECT COUNT(vote_failure_rate) FROM iterations").first().getLong(0) > 0) {
