@@ -608,9 +608,9 @@ public final class Bench {
         add("j", "  bytes to the driver per iteration", m[2], "B", m[2] / (27.0 * 4 * d), "");
         add("j", "  heap peak of this JVM" + (spark.sparkContext().isLocal() ? " (driver and executors)"
             : " (the driver)"), m[3] / 1e6, "MB", m[3] / (4.0 * d), "");
-        add("j", "  the server's work in it (attack, rule, sums; sharded: less the shuffle and results' way back)",
+        add("j", "  the server's work in it (attack, rule, sums; sharded: less moving the chunks and results)",
             m[4], "ms", m[4] / m[0], "");
-        add("j", "  moving the messages (the worker stage's collect; sharded: + the shuffle, the results back)",
+        add("j", "  moving the messages (the worker stage's collect; sharded: + moving chunks, results back)",
             m[5], "ms", Double.NaN, "");
         byMode.put(mode, m);
       }

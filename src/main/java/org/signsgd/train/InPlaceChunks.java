@@ -25,8 +25,9 @@ import scala.reflect.ClassTag;
  * The shards' chunks read where the worker stage left them, with no shuffle: shard k's task reads every partition of
  * the persisted state RDD and cuts, from each worker's message, the chunks c with c mod K = k (the partitioning of
  * {@link ShardedChunks#partitioner}). Each shard depends on all the state RDD's partitions (a narrow dependency, as
- * Spark's own coalesce has), so it is one stage; a partition that is no longer persisted is recomputed from its
- * lineage, which the seeds make give the same messages.
+ * Spark's own coalesce has), so it is one stage. The state RDD is persisted (in memory, or spilled to the local disk)
+ * through the iteration's server step; the shards read it then, and the round that keeps a chunk-stateful rule's
+ * new states is persisted in turn, so nothing reads these shards once the run has released that RDD.
  *
  * <p>On a local master the executor is the driver's JVM: the persisted states are the worker stage's own objects,
  * and a shard's read of them is a copy of its chunks in memory, where a shuffle writes every message to disk,
@@ -38,7 +39,6 @@ final class InPlaceChunks extends RDD<Tuple2<Integer, Iterable<ChunkPiece>>> {
 
   private final Broadcast<ServerPlan> plan;
   private final int shards;
-  private final Partition[] parents;
 
   /** Shard k: which shard, and the state RDD's partitions it reads (all of them, in order). */
   private record Shard(int index, Partition[] parents) implements Partition {
@@ -76,7 +76,6 @@ final class InPlaceChunks extends RDD<Tuple2<Integer, Iterable<ChunkPiece>>> {
         tag());
     this.plan = plan;
     this.shards = shards;
-    this.parents = slots.partitions();
   }
 
   /** The chunks of this iteration's messages in {@code shards} shards, chunk j in shard j mod K. */
@@ -86,8 +85,10 @@ final class InPlaceChunks extends RDD<Tuple2<Integer, Iterable<ChunkPiece>>> {
         classTag(Iterable.class));
   }
 
+  /** Called once, when the first job on these shards is submitted: the state RDD's partitions as they are then. */
   @Override
   public Partition[] getPartitions() {
+    Partition[] parents = dependencies().head().rdd().partitions();
     Partition[] out = new Partition[shards];
     for (int k = 0; k < shards; k++) {
       out[k] = new Shard(k, parents);

@@ -71,7 +71,8 @@ final class ShardedChunks implements ShardedServer {
 
   /**
    * How long this iteration's rounds spent on anything but the shards' work (the attack, the rule and the metrics'
-   * sums): the shuffle of the chunks (cutting, writing, reading and grouping them), scheduling the tasks, and the
+   * sums): the shuffle of the chunks (cutting, writing, reading and grouping them; in place, cutting them from the
+   * persisted states), scheduling the tasks, and the
    * results' way back into the driver, and broadcasting a large reference. A round's working time is the slowest
    * shard's summed chunk times, or the sum over shards divided by the cores (the default parallelism) when that is
    * more: with more shards than cores they take turns, so this is a lower bound on the work's wall time, and an
@@ -260,7 +261,10 @@ final class ShardedChunks implements ShardedServer {
     return pieces.get(0).chunk();
   }
 
-  /** This iteration's shuffled chunks (a chunk-stateful run removes their shuffle once a cut no longer needs it). */
+  /**
+   * This iteration's chunks, shuffled (a chunk-stateful run removes their shuffle once a cut no longer needs it) or
+   * read in place (no shuffle to remove).
+   */
   JavaPairRDD<Integer, Iterable<ChunkPiece>> grouped() {
     return grouped;
   }

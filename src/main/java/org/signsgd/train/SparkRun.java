@@ -58,7 +58,17 @@ final class SparkRun implements AutoCloseable {
   SparkRun(JavaSparkContext jsc, SparkEngine engine, Driver driver) {
     this.jsc = jsc;
     this.driver = driver;
-    this.sharded = engine.sharded(driver);
+    this.checkpointDir = driver.spec().checkpointDir();
+    if (checkpointDir != null) {
+      jsc.setCheckpointDir(checkpointDir);
+    }
+    this.point = checkpointDir == null ? null : new ResumePoint(jsc, checkpointDir, driver.spec().runId());
+    ResumePoint.DriverState resumed = driver.resumeAt() != null && point != null
+        ? readDriverState(point, driver.resumeAt()) : null;
+    this.sharded = resumed != null && "auto".equals(driver.spec().aggregation())
+        && resumed.ruleState() instanceof Driver.ChunkedRuleState kept
+        ? kept.sharded() // a rule's counts resume where the run kept them (auto's choice may have changed since)
+        : engine.sharded(driver);
     this.shards = driver.spec().aggregationShards() > 0 ? driver.spec().aggregationShards()
         : ShardedChunks.defaultShards(jsc.defaultParallelism(), driver.serverPlan().chunks(),
             driver.serverPlan().kind());
@@ -69,18 +79,13 @@ final class SparkRun implements AutoCloseable {
     // the model's and x); the partitions hold only worker ids, so no task carries the parameters. An analytic
     // model's x₀ is cheap and made from the seed, so every worker makes its own and the driver keeps no copy of it
     this.x0 = driver.model().exact() ? null : jsc.broadcast(driver.model().sharedInitialParameters());
-    this.checkpointDir = driver.spec().checkpointDir();
-    if (checkpointDir != null) {
-      jsc.setCheckpointDir(checkpointDir);
-    }
-    this.point = checkpointDir == null ? null : new ResumePoint(jsc, checkpointDir, driver.spec().runId());
     if (driver.resumeAt() != null) {
       if (point == null) {
         throw new IllegalArgumentException("--resume needs the job's checkpoint_dir, where the run wrote its "
             + "resume points");
       }
       first = driver.resumeAt();
-      ResumePoint.DriverState state = readDriverState(point, first);
+      ResumePoint.DriverState state = resumed;
       driver.restore(state, sharded);
       // as many partitions as the run began with (the saved files may be read back in more splits); which workers
       // share a task does not change the rows, the driver orders the uplinks by worker

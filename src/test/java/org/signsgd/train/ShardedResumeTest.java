@@ -75,4 +75,30 @@ class ShardedResumeTest {
         .isEqualTo(RunStatus.COMPLETED);
     assertThat(rest).hasSize(3).isEqualTo(whole.subList(5, 8));
   }
+
+  /**
+   * {@code aggregation: auto} resumes a run where its resume point keeps the rule's counts, whatever auto would
+   * choose for a new run (here the driver, below 2^20 coordinates): a run started sharded goes on sharded.
+   */
+  @Test
+  void autoResumesWhereThePointKeepsTheCounts() throws Exception {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessions.get("local[2]").sparkContext());
+    JobSpec whole = TestJobs.one(dir, JOB, "aggregation=driver", "iterations=4");
+    List<IterationRow> expected = TestJobs.timeless(TestJobs.run(new SparkEngine(jsc), whole));
+    JobSpec stopped = TestJobs.one(dir, JOB, "iterations=4", "checkpoint_dir=" + dir.resolve("auto").toUri());
+    RunStatus status = new SparkEngine(jsc).run(new Driver(stopped), row -> {
+      if (row.iteration() == 1) {
+        Interrupts.request(); // a resume point at 2, its counts in the shards' files
+      }
+    });
+    Interrupts.clear();
+    assertThat(status).isEqualTo(RunStatus.INTERRUPTED);
+    JobSpec auto = TestJobs.one(dir, JOB, "iterations=4", "checkpoint_dir=" + dir.resolve("auto").toUri(),
+        "aggregation=auto");
+    assertThat(new SparkEngine(jsc).sharded(new Driver(auto))).as("auto's choice for a new run").isFalse();
+    List<IterationRow> rest = new ArrayList<>();
+    assertThat(new SparkEngine(jsc).run(new Driver(auto).resumeAt(2), r -> rest.add(TestJobs.timeless(r))))
+        .isEqualTo(RunStatus.COMPLETED);
+    assertThat(rest).hasSize(2).isEqualTo(expected.subList(2, 4));
+  }
 }

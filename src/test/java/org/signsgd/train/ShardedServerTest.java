@@ -149,22 +149,29 @@ class ShardedServerTest {
   /**
    * The cluster's path on local[2]: the chunks shuffled to the shards (as on a cluster master) rather than read in
    * place from the persisted states (a local master's default), for a dense rule with a second pass (malformed
-   * messages), a rule in passes of partial sums and a chunk-stateful rule across local checkpoints. Each run also
-   * counts the bytes its stages wrote to shuffle files: less than one message in place, every message shuffled.
+   * messages), a rule in passes of partial sums and a chunk-stateful rule across local checkpoints, each with one
+   * shard for the two chunks. Each run also counts the records its stages wrote to shuffle files and the stages
+   * that read the chunks in place: in place, no message's chunk is shuffled; shuffled, every one is, and no stage
+   * reads in place.
    */
   @ParameterizedTest(name = "{0} under {1}, shuffled and in place")
   @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {"{name: median}; nan; 11",
       "{name: krum}; alie; 11", "{name: sign-fd, t_in: 2}; stochastic-sign-flip; 6"})
   void shuffledAndInPlaceShardsGiveTheDriversRows(String rule, String attack, int workers) throws Exception {
     String[] set = {"aggregator=" + rule, "attack={name: " + attack + "}", "workers=" + workers, "iterations=4",
-        "checkpoint_every=2"};
+        "checkpoint_every=2", "aggregation_shards=1"};
     Rows driver = run(TestJobs.one(dir, JOB, with(set, "aggregation=driver")));
-    long[] shuffled = new long[1];
+    long[] records = new long[1];
+    long[] inPlaceStages = new long[1];
     org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
       @Override
       public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted done) {
-        synchronized (shuffled) {
-          shuffled[0] += done.stageInfo().taskMetrics().shuffleWriteMetrics().bytesWritten();
+        synchronized (records) {
+          records[0] += done.stageInfo().taskMetrics().shuffleWriteMetrics().recordsWritten();
+          if (scala.collection.JavaConverters.seqAsJavaList(done.stageInfo().rddInfos()).stream()
+              .anyMatch(r -> r.name().equals(InPlaceChunks.class.getSimpleName()))) {
+            inPlaceStages[0]++;
+          }
         }
       }
     };
@@ -172,7 +179,12 @@ class ShardedServerTest {
     try {
       Rows inPlace = run(TestJobs.one(dir, JOB, with(set, "aggregation=sharded")));
       jsc.sc().listenerBus().waitUntilEmpty();
-      long inPlaceBytes = shuffled[0];
+      long[] inPlaceCounts;
+      synchronized (records) {
+        inPlaceCounts = new long[] {records[0], inPlaceStages[0]};
+        records[0] = 0;
+        inPlaceStages[0] = 0;
+      }
       jsc.setLocalProperty(ShardedChunks.SHUFFLE_PROPERTY, "true");
       Rows shuffledRows;
       try {
@@ -181,10 +193,12 @@ class ShardedServerTest {
         jsc.setLocalProperty(ShardedChunks.SHUFFLE_PROPERTY, null);
       }
       jsc.sc().listenerBus().waitUntilEmpty();
-      // in place no message is shuffled (sign-fd's empty first states are partitioned by a shuffle of 240 bytes)
-      assertThat(inPlaceBytes).as("bytes shuffled in place").isLessThan(D / 8);
-      // at least every message's chunks once: 4 iterations of `workers` messages of D coordinates (signs: D bits)
-      assertThat(shuffled[0]).as("bytes shuffled").isGreaterThan(4L * workers * D / (rule.contains("sign") ? 8 : 1));
+      // in place no message's chunk is shuffled (sign-fd's empty first states, one per chunk, are)
+      assertThat(inPlaceCounts[0]).as("records shuffled in place").isLessThanOrEqualTo(2);
+      assertThat(inPlaceCounts[1]).as("stages reading the chunks in place").isGreaterThanOrEqualTo(4);
+      // shuffled, at least every message's two chunks in each of the 4 iterations
+      assertThat(records[0]).as("records shuffled").isGreaterThanOrEqualTo(4L * workers * 2);
+      assertThat(inPlaceStages[0]).as("stages reading the chunks in place while shuffling").isZero();
       assertThat(driver.iterations).hasSize(4);
       assertThat(inPlace.iterations).isEqualTo(driver.iterations);
       assertThat(inPlace.workers).isEqualTo(driver.workers);
