@@ -74,8 +74,8 @@ class CommandLineTest {
         "j  server step, majority-vote, driver, Q=27, d=70000", "j  server step, krum, sharded, Q=27, d=70000",
         "j    bytes to the driver per iteration", "j  server step, median, sharded, Q=9, d=70000",
         "j  server step, sign-fd, sharded, Q=27, d=70000", "j    heap peak of this JVM (driver and executors)",
-        "j    the server's work in it (attack, rule, sums; sharded: less the shuffle",
-        "j    moving the messages (the worker stage's collect; sharded: + the shuffle",
+        "j    the server's work in it (attack, rule, sums; sharded: less moving the chunks",
+        "j    moving the messages (the worker stage's collect; sharded: + moving chunks",
         "j    krum: sharded server's work / (driver's / ", "j    krum: sharded server step / (driver's",
         "j    sign-fd: sharded (work + moving) / (driver's / "}) {
       assertThat(r.out()).contains(section);
