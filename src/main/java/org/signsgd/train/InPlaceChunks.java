@@ -85,7 +85,10 @@ final class InPlaceChunks extends RDD<Tuple2<Integer, Iterable<ChunkPiece>>> {
         classTag(Iterable.class));
   }
 
-  /** Called once, when the first job on these shards is submitted: the state RDD's partitions as they are then. */
+  /**
+   * Called once, on the driver, when the shards' partitions are first asked for (a join's partitioner, or the first
+   * job's submission): the state RDD's partitions as they are then, after the worker stage checkpointed it.
+   */
   @Override
   public Partition[] getPartitions() {
     Partition[] parents = dependencies().head().rdd().partitions();

@@ -150,7 +150,8 @@ final class SparkRun implements AutoCloseable {
   private void checkResident() {
     if (sharded) {
       throw new IllegalArgumentException("resident_workers: true needs the server's work on the driver, but this run "
-          + "shards it (aggregation: sharded); set aggregation: driver");
+          + "shards it (aggregation: sharded, or auto resuming a point that keeps the rule's counts in the shards); set "
+          + "resident_workers: auto");
     }
     int partitions = slots.getNumPartitions();
     if (partitions > jsc.defaultParallelism()) {

@@ -175,6 +175,7 @@ class ShardedServerTest {
         }
       }
     };
+    jsc.sc().listenerBus().waitUntilEmpty(); // no stage of an earlier run is counted
     jsc.sc().addSparkListener(counter);
     try {
       Rows inPlace = run(TestJobs.one(dir, JOB, with(set, "aggregation=sharded")));
