@@ -55,12 +55,7 @@ final class ShardedChunks implements ShardedServer {
 
   ShardedChunks(JavaSparkContext jsc, JavaRDD<WorkerSlot> slots, Broadcast<ServerPlan> plan, int shards,
       JavaPairRDD<Integer, java.io.Serializable> states) {
-    this(jsc, slots, plan, shards, states, inPlace(jsc));
-  }
-
-  ShardedChunks(JavaSparkContext jsc, JavaRDD<WorkerSlot> slots, Broadcast<ServerPlan> plan, int shards,
-      JavaPairRDD<Integer, java.io.Serializable> states, boolean inPlace) {
-    this.inPlace = inPlace;
+    this.inPlace = inPlace(jsc);
     this.jsc = jsc;
     this.slots = slots;
     this.plan = plan;
