@@ -26,8 +26,13 @@ import java.util.stream.Collectors;
  * that ask {@code spark.executor.resource.gpu.amount} (as Spark's own standalone resource tests do).
  */
 final class StandaloneCluster implements AutoCloseable {
-  /** The module flags Spark needs on Java 17: the launchers' list (the tests run in the repository root). */
-  static final String JAVA_FLAGS = readFlags();
+  /**
+   * The flags of the JVMs the tests start (drivers, daemons, executors): the module flags Spark needs on Java 17
+   * (the launchers' list; the tests run in the repository root), and C1 only. These JVMs live for seconds to a
+   * minute: with C2 a toy run's driver spent 61 of its 100 CPU seconds compiling (-XX:+CITime), on 2 cores
+   * shared with the test JVM and the other daemons.
+   */
+  static final String JAVA_FLAGS = readFlags() + " -XX:TieredStopAtLevel=1";
 
   private static String readFlags() {
     try {

@@ -15,10 +15,9 @@ final class TrainProcess {
 
   /** Starts {@code train JOB --out OUT --master local[2] --no-report MORE...}. */
   TrainProcess(Path job, Path out, Path logDir, String... more) throws IOException {
-    // C1 only: a short run's JVM otherwise spends more CPU compiling than running (22 s against 13 s of CPU
-    // for a 50-iteration toy)
+    // C1 only (in JAVA_FLAGS): a short run's JVM otherwise spends more CPU compiling than running
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", StandaloneCluster.classpath()));
+        "-Xmx1g", "-cp", StandaloneCluster.classpath()));
     cmd.addAll(List.of(StandaloneCluster.JAVA_FLAGS.split(" ")));
     // no report: these runs are about rows and records, and a report costs a child JVM most of its time
     cmd.addAll(List.of("org.signsgd.cli.Main", "train", job.toString(), "--out", out.toString(), "--master",
