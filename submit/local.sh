@@ -92,6 +92,6 @@ fi
 # the JIT's second tier compiles more than it saves (plot of one run: 52 -> 25-30 s of CPU, 31 -> 22-27 s). The
 # commands that train and the bench keep it.
 jit=()
-case "${1:-}" in analyze|plot|bound|list|help|"") jit=(-XX:TieredStopAtLevel=1) ;; esac
+case "${1:-}" in analyze|plot|bound|list|help|-h|--help|-V|--version|"") jit=(-XX:TieredStopAtLevel=1) ;; esac
 exec java "${flags[@]}" ${jit[@]+"${jit[@]}"} ${peer_flags[@]+"${peer_flags[@]}"} ${SIGNSGD_JAVA_OPTS:--Xmx4g} \
   -cp "$jar:$(cat "$cp_file")" org.signsgd.cli.Main "$@"

@@ -31,7 +31,7 @@ public final class ServerClusterBench {
       SparkSession.Builder b = SparkSession.builder().master(cluster.url()).appName("server-cluster-bench")
           .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1");
-      cluster.applicationConf().forEach(b::config);
+      cluster.applicationConf(false).forEach(b::config); // executors at work for minutes: C2
       SparkSession spark = b.getOrCreate();
       PrintWriter out = new PrintWriter(System.out, true);
       out.printf("driver heap limit (-Xmx): %.0f MB; the target for sharded runs: 3 x 4d + 256 MB = %.0f MB%n",

@@ -26,13 +26,16 @@ import java.util.stream.Collectors;
  * that ask {@code spark.executor.resource.gpu.amount} (as Spark's own standalone resource tests do).
  */
 final class StandaloneCluster implements AutoCloseable {
+  /** The module flags Spark needs on Java 17: the launchers' list (the tests run in the repository root). */
+  static final String MODULE_FLAGS = readFlags();
+
   /**
-   * The flags of the JVMs the tests start (drivers, daemons, executors): the module flags Spark needs on Java 17
-   * (the launchers' list; the tests run in the repository root), and C1 only. These JVMs live for seconds to a
-   * minute: with C2 a toy run's driver spent 61 of its 100 CPU seconds compiling (-XX:+CITime), on 2 cores
-   * shared with the test JVM and the other daemons.
+   * The flags of the JVMs the tests start (drivers, daemons, executors): the module flags and C1 only. These JVMs
+   * live for seconds to a minute: with C2 a toy run's driver spent 61 of its 100 CPU seconds compiling
+   * (-XX:+CITime), on 2 cores shared with the test JVM and the other daemons. The bench's executors, which do
+   * the server's work for minutes, keep C2 ({@link #applicationConf(boolean)}).
    */
-  static final String JAVA_FLAGS = readFlags() + " -XX:TieredStopAtLevel=1";
+  static final String JAVA_FLAGS = MODULE_FLAGS + " -XX:TieredStopAtLevel=1";
 
   private static String readFlags() {
     try {
@@ -114,11 +117,16 @@ final class StandaloneCluster implements AutoCloseable {
     return "spark://127.0.0.1:" + port;
   }
 
-  /** What an application needs to join: the secret and the executors' JVM flags and size. */
+  /** What a test's application needs to join: the secret and the executors' JVM flags (C1 only) and size. */
   Map<String, String> applicationConf() {
+    return applicationConf(true);
+  }
+
+  /** What an application needs to join; {@code shortLived}: its executors compile with C1 only. */
+  Map<String, String> applicationConf(boolean shortLived) {
     return Map.of("spark.authenticate", "true", "spark.authenticate.secret", secret,
-        "spark.executor.extraJavaOptions", JAVA_FLAGS, "spark.executor.memory", executorMemory,
-        "spark.executorEnv.OMP_NUM_THREADS", "1");
+        "spark.executor.extraJavaOptions", shortLived ? JAVA_FLAGS : MODULE_FLAGS,
+        "spark.executor.memory", executorMemory, "spark.executorEnv.OMP_NUM_THREADS", "1");
   }
 
   /** The executor JVMs the workers launched (children of the worker processes). */
