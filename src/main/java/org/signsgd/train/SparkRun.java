@@ -85,8 +85,7 @@ final class SparkRun implements AutoCloseable {
             + "resume points");
       }
       first = driver.resumeAt();
-      ResumePoint.DriverState state = resumed;
-      driver.restore(state, sharded);
+      driver.restore(resumed, sharded);
       // as many partitions as the run began with (the saved files may be read back in more splits); which workers
       // share a task does not change the rows, the driver orders the uplinks by worker
       JavaRDD<WorkerState> restored = point.workers(first);
@@ -98,7 +97,7 @@ final class SparkRun implements AutoCloseable {
         states = point.chunks(first).partitionBy(ShardedChunks.partitioner(shards))
             .persist(StorageLevel.MEMORY_AND_DISK());
       }
-      down = engine.ship(new Downlink(first, state.direction(), state.lr()));
+      down = engine.ship(new Downlink(first, resumed.direction(), resumed.lr()));
     } else {
       first = 0;
       List<Integer> ids = java.util.stream.IntStream.range(0, driver.spec().workers()).boxed().toList();
