@@ -21,8 +21,10 @@ public final class InProcessEngine implements Engine {
       }
       List<Uplink> ups = new ArrayList<>(states.size());
       HonestMean reference = new HonestMean();
+      ReplicaUpdate replicas = new ReplicaUpdate(down, driver.plan().weightDecay());
       for (int w = 0; w < states.size(); w++) {
-        WorkerSlot slot = WorkerStep.step(driver.model(), driver.plan(), states.get(w), down);
+        WorkerSlot slot = WorkerStep.step(driver.model(), driver.plan(), states.get(w), DeviceBinding.bind(
+            driver.plan().gpu()), replicas);
         states.set(w, slot.state());
         ups.add(slot.uplink());
         if (slot.gradient() != null) {

@@ -392,8 +392,9 @@ final class ResidentWorkers implements AutoCloseable {
         Object message;
         while ((message = in.readObject()) instanceof Downlink down) {
           List<Uplink> ups = new ArrayList<>(mine.size());
+          ReplicaUpdate replicas = new ReplicaUpdate(down, plan.value().weightDecay());
           for (int i = 0; i < mine.size(); i++) {
-            WorkerSlot next = WorkerStep.step(model.value(), plan.value(), mine.get(i).state(), down, device);
+            WorkerSlot next = WorkerStep.step(model.value(), plan.value(), mine.get(i).state(), device, replicas);
             mine.set(i, WorkerSlot.of(next.state()));
             ups.add(next.uplink());
           }

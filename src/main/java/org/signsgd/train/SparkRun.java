@@ -205,9 +205,15 @@ final class SparkRun implements AutoCloseable {
     Broadcast<GradientModel> m = model;
     Broadcast<WorkerPlan> p = plan;
     // the task's thread is bound to its GPU before the model is read: nothing of ND4J runs before
-    JavaRDD<WorkerSlot> next = SparkJobs.map(slots, slot -> {
+    // the task's workers update their equal replicas once, and share the result (ReplicaUpdate)
+    JavaRDD<WorkerSlot> next = SparkJobs.mapPartitions(slots, (partition, part) -> {
       String device = DeviceBinding.bind(p.value().gpu());
-      return WorkerStep.step(m.value(), p.value(), slot.state(), current.get(), device);
+      ReplicaUpdate replicas = new ReplicaUpdate(current.get(), p.value().weightDecay());
+      List<WorkerSlot> out = new java.util.ArrayList<>(part.size());
+      for (WorkerSlot slot : part) {
+        out.add(WorkerStep.step(m.value(), p.value(), slot.state(), device, replicas));
+      }
+      return out;
     });
     next.persist(StorageLevel.MEMORY_AND_DISK());
     boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;

@@ -30,12 +30,19 @@ public final class WorkerStep {
    */
   public static WorkerSlot step(GradientModel model, WorkerPlan plan, WorkerState before, Downlink down,
       String device) {
-    WorkerState s = before.copy();
+    return step(model, plan, before, device, new ReplicaUpdate(down, plan.weightDecay()));
+  }
+
+  /**
+   * The step of one of several workers a task steps at this iteration, all given the same {@code replicas}: their
+   * replicas are updated once, and shared ({@link ReplicaUpdate}).
+   */
+  static WorkerSlot step(GradientModel model, WorkerPlan plan, WorkerState before, String device,
+      ReplicaUpdate replicas) {
+    Downlink down = replicas.downlink();
+    WorkerState s = new WorkerState(before.worker(), replicas.apply(before.x()), before.v().clone());
     long t = down.iteration();
     int w = s.worker();
-    if (down.previous() != null) {
-      down.previous().applyTo(s.x(), down.previousLr(), plan.weightDecay());
-    }
     long start = System.nanoTime();
     float[] g = new float[s.x().length];
     float[] point = at(plan, s, down);
@@ -52,11 +59,11 @@ public final class WorkerStep {
     Message message = plan.kind() == MessageKind.SIGN
         ? new SignMessage(w, SignVector.pack(s.v(), plan.encoding(),
             SeedStreams.of(plan.seed(), t, w, SeedStreams.Purpose.TIE)))
-        : new DenseMessage(w, s.v().clone());
+        : new DenseMessage(w, s.v()); // v is not written after this step (the next one copies it): shared
     long encode = System.nanoTime() - encodeStart;
     boolean check = t % plan.checkEvery() == 0;
-    Uplink up = new Uplink(w, message, byzantine && plan.ownVectors() ? s.v().clone() : null, check,
-        check ? checksum(s.x()) : 0L, batchLoss,
+    Uplink up = new Uplink(w, message, byzantine && plan.ownVectors() ? s.v() : null, check,
+        check ? replicas.checksum(s.x()) : 0L, batchLoss,
         plan.evalAt(t) ? model.testSlice(s.x(), w, plan.workers()) : null, compute, encode, badImages, device);
     // v_{-1} = 0: at t = 0 the recovery's "before" is null, as on the driver
     float[] sampled = previousV == null ? null : SampledGradient.recover(s.v(), t == 0 ? null : previousV, plan.beta(),
