@@ -74,7 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
           + " --mnist DIR, or leave those sections out with --only");
     }
     String m = master != null ? master : Sessions.defaultMaster("local[2]");
-    SparkSession spark = Sessions.start(m);
+    // section j runs the driver path at ResNet-50's d too, which collects Q x 4d bytes of messages (2.76 GB at Q = 27):
+    // past Spark's default 1 GB limit on a job's results, so the bench lifts it unless spark-submit set one
+    SparkSession spark = Sessions.start(m, System.getProperty(MAX_RESULT_SIZE) != null ? java.util.Map.of()
+        : java.util.Map.of(MAX_RESULT_SIZE, "0"));
     try {
       Bench bench = new Bench(spark, data.toAbsolutePath(), quick, spec.commandLine().getErr());
       if (serverD != null) {
@@ -99,6 +102,9 @@ public final class BenchCommand implements Callable<Integer> {
       spark.stop();
     }
   }
+
+  /** Spark's limit on the bytes of one job's task results the driver accepts ("0": none). */
+  static final String MAX_RESULT_SIZE = "spark.driver.maxResultSize";
 
   /** The CPU's model name from /proc/cpuinfo, or the architecture. */
   static final class Cpu {
