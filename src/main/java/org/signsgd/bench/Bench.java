@@ -601,13 +601,14 @@ public final class Bench {
           continue;
         }
         progress.printf("bench: server %s %s: step %.1f ms, iteration %.1f ms, %.0f bytes to the driver, heap peak "
-            + "%.0f MB%n", rule, mode, m[0], m[1], m[2], m[3] / 1e6);
+            + "%.0f MB (after collections %.0f MB)%n", rule, mode, m[0], m[1], m[2], m[3] / 1e6, m[6] / 1e6);
         progress.flush();
         add("j", "server step, " + rule + ", " + mode + ", Q=27, d=" + d, m[0], "ms", Double.NaN, "");
         add("j", "  iteration", m[1], "ms", Double.NaN, "");
         add("j", "  bytes to the driver per iteration", m[2], "B", m[2] / (27.0 * 4 * d), "");
-        add("j", "  heap peak of this JVM" + (spark.sparkContext().isLocal() ? " (driver and executors)"
-            : " (the driver)"), m[3] / 1e6, "MB", m[3] / (4.0 * d), "");
+        String jvm = spark.sparkContext().isLocal() ? " (driver and executors)" : " (the driver)";
+        add("j", "  heap peak of this JVM" + jvm + ", the pools' peaks", m[3] / 1e6, "MB", m[3] / (4.0 * d), "");
+        add("j", "  heap in use after a collection, its most" + jvm, m[6] / 1e6, "MB", m[6] / (4.0 * d), "");
         add("j", "  the server's work in it (attack, rule, sums; sharded: less moving the chunks and results)",
             m[4], "ms", m[4] / m[0], "");
         add("j", "  moving the messages (the worker stage's collect; sharded: + moving chunks, results back)",
@@ -668,7 +669,8 @@ public final class Bench {
 
   /**
    * {median server ms, median iteration ms, mean bytes of task results per iteration, this JVM's heap peak (the sum
-   * of the heap pools' peaks, an upper bound), median server work ms, median ms of moving the messages} from
+   * of the heap pools' peaks, an upper bound), median server work ms, median ms of moving the messages, the most
+   * heap in use after a collection ({@link HeapAfterCollections}, a lower bound)} from
    * iteration 1 on ({@link Phases#serverWork}: the server step less the shuffle and the results' way back; the moving:
    * the worker stage's collect plus that shuffle).
    */
@@ -693,7 +695,8 @@ public final class Bench {
     spark.sparkContext().addSparkListener(bytes);
     List<IterationRow> out = new ArrayList<>();
     Phases phases = new Phases(jsc().defaultParallelism());
-    try {
+    HeapAfterCollections afterGc = new HeapAfterCollections();
+    try (afterGc) {
       ended(RunLifecycle.run(new SparkEngine(jsc()), new Driver(spec).recordPhases(phases), out::add));
     } finally {
       try {
@@ -713,7 +716,7 @@ public final class Bench {
         .filter(t -> !Double.isNaN(phases.workAt(t))).mapToDouble(t -> phases.at(t)[Phases.Phase.COLLECT.ordinal()]
             + phases.at(t)[Phases.Phase.AGGREGATE.ordinal()] - phases.workAt(t)).toArray();
     return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak, work,
-        Measure.median(moving)};
+        Measure.median(moving), afterGc.max()};
   }
 
   /**
@@ -723,6 +726,64 @@ public final class Bench {
    */
   static String serverRuleSettings(String rule) {
     return List.of("sign-fd", "sign-fv").contains(rule) ? ", t_in: 1" : "";
+  }
+
+  /**
+   * The most heap in use right after a garbage collection while it listens: what the collections could not free, a
+   * lower bound on the heap a run needs (the pools' peaks are the upper one, and with a fixed heap they mostly show
+   * how full the collector let it get before collecting).
+   */
+  static final class HeapAfterCollections implements javax.management.NotificationListener, AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Set<String> heapPools = new java.util.HashSet<>();
+    private final List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
+
+    HeapAfterCollections() {
+      for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        if (p.getType() == java.lang.management.MemoryType.HEAP) {
+          heapPools.add(p.getName());
+        }
+      }
+      for (java.lang.management.GarbageCollectorMXBean gc
+          : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof javax.management.NotificationEmitter e) {
+          e.addNotificationListener(this, null, null);
+          emitters.add(e);
+        }
+      }
+    }
+
+    @Override
+    public void handleNotification(javax.management.Notification n, Object handback) {
+      if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+        return;
+      }
+      var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+          (javax.management.openmbean.CompositeData) n.getUserData());
+      long used = 0;
+      for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+        if (heapPools.contains(e.getKey())) {
+          used += e.getValue().getUsed();
+        }
+      }
+      max.accumulateAndGet(used, Math::max);
+    }
+
+    /** Bytes; 0 when no collection ran. */
+    long max() {
+      return max.get();
+    }
+
+    @Override
+    public void close() {
+      for (javax.management.NotificationEmitter e : emitters) {
+        try {
+          e.removeNotificationListener(this);
+        } catch (javax.management.ListenerNotFoundException ignored) {
+          // not added: nothing to remove
+        }
+      }
+    }
   }
 
   /** Sums the serialized size of every task result the driver received. */
