@@ -193,7 +193,7 @@ final class ShardedChunks implements ShardedServer {
     }
     // a chunk-stateful rule: each chunk's state meets its messages in the same shard (no shuffle); the results
     // come back without it, and the round whose chunks finished keeps the new states where they are
-    JavaPairRDD<Integer, scala.Tuple2<Iterable<ChunkPiece>, java.io.Serializable>> joined = g.join(states);
+    JavaPairRDD<Integer, scala.Tuple2<Iterable<ChunkPiece>, java.io.Serializable>> joined = withStates(g, states);
     return round -> {
       long start = System.nanoTime();
       JavaPairRDD<Integer, Timed> done = joined.mapValues(v -> {
@@ -217,6 +217,58 @@ final class ShardedChunks implements ShardedServer {
       }
       return results;
     };
+  }
+
+  /**
+   * Each chunk with its state, shard by shard: the chunks and the states are partitioned alike (chunk j in shard
+   * j mod K), so shard k pairs its own chunks with its own states as the chunks come (in place, as each is cut),
+   * with no cogroup that would first gather all of a shard's chunks. The result keeps that partitioning.
+   */
+  static JavaPairRDD<Integer, scala.Tuple2<Iterable<ChunkPiece>, java.io.Serializable>> withStates(
+      JavaPairRDD<Integer, Iterable<ChunkPiece>> chunks, JavaPairRDD<Integer, java.io.Serializable> states) {
+    if (chunks.getNumPartitions() != states.getNumPartitions()) {
+      throw new IllegalStateException("the chunks are in " + chunks.getNumPartitions() + " shards, their states in "
+          + states.getNumPartitions());
+    }
+    org.apache.spark.rdd.RDD<Tuple2<Integer, Tuple2<Iterable<ChunkPiece>, java.io.Serializable>>> zipped =
+        chunks.rdd().zipPartitions(states.rdd(), true, new PairWithStates(), tag(), tag());
+    return JavaPairRDD.fromRDD(zipped, tag(), tag());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> scala.reflect.ClassTag<T> tag() {
+    return (scala.reflect.ClassTag<T>) scala.reflect.ClassTag$.MODULE$.AnyRef();
+  }
+
+  /** One shard's chunks, each with its state (a chunk with no state entry is an error: every chunk has one). */
+  private static final class PairWithStates extends scala.runtime.AbstractFunction2<
+      scala.collection.Iterator<Tuple2<Integer, Iterable<ChunkPiece>>>,
+      scala.collection.Iterator<Tuple2<Integer, java.io.Serializable>>,
+      scala.collection.Iterator<Tuple2<Integer, Tuple2<Iterable<ChunkPiece>, java.io.Serializable>>>>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public scala.collection.Iterator<Tuple2<Integer, Tuple2<Iterable<ChunkPiece>, java.io.Serializable>>> apply(
+        scala.collection.Iterator<Tuple2<Integer, Iterable<ChunkPiece>>> chunks,
+        scala.collection.Iterator<Tuple2<Integer, java.io.Serializable>> states) {
+      java.util.Map<Integer, java.io.Serializable> byChunk = new java.util.HashMap<>();
+      while (states.hasNext()) {
+        Tuple2<Integer, java.io.Serializable> e = states.next();
+        byChunk.put(e._1(), e._2());
+      }
+      return chunks.map(new scala.runtime.AbstractFunction1<Tuple2<Integer, Iterable<ChunkPiece>>,
+          Tuple2<Integer, Tuple2<Iterable<ChunkPiece>, java.io.Serializable>>>() {
+        @Override
+        public Tuple2<Integer, Tuple2<Iterable<ChunkPiece>, java.io.Serializable>> apply(
+            Tuple2<Integer, Iterable<ChunkPiece>> c) {
+          if (!byChunk.containsKey(c._1())) {
+            throw new IllegalStateException("chunk " + c._1() + " has no state in its shard");
+          }
+          return new Tuple2<>(c._1(), new Tuple2<>(c._2(), byChunk.get(c._1())));
+        }
+      });
+    }
   }
 
   /** The chunk states after this iteration's round (persisted until the caller unpersists them); null: none. */
