@@ -122,6 +122,9 @@ public final class Bench {
         .forks(quick ? 0 : 1).warmupIterations(quick ? 1 : 3).measurementIterations(quick ? 2 : 5)
         .warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
         .measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
+        // the fork inherits this JVM's flags: not the fixed, pre-touched heap local.sh gives the bench (two JVMs
+        // touching 19 GB each would not fit the machine); the kernel's vectors take a few MB
+        .jvmArgsAppend("-Xms64m", "-Xmx1g", "-XX:-AlwaysPreTouch")
         .verbosity(VerboseMode.SILENT).build();
     Collection<RunResult> results = new Runner(opt).run();
     double bit = Double.NaN;
@@ -670,7 +673,7 @@ public final class Bench {
   /**
    * {median server ms, median iteration ms, mean bytes of task results per iteration, this JVM's heap peak (the sum
    * of the heap pools' peaks, an upper bound), median server work ms, median ms of moving the messages, the most
-   * heap in use after a collection ({@link HeapAfterCollections}, a lower bound)} from
+   * heap in use after a collection ({@link HeapAfterCollections})} from
    * iteration 1 on ({@link Phases#serverWork}: the server step less the shuffle and the results' way back; the moving:
    * the worker stage's collect plus that shuffle).
    */
@@ -729,9 +732,9 @@ public final class Bench {
   }
 
   /**
-   * The most heap in use right after a garbage collection while it listens: what the collections could not free, a
-   * lower bound on the heap a run needs (the pools' peaks are the upper one, and with a fixed heap they mostly show
-   * how full the collector let it get before collecting).
+   * The most heap in use right after a garbage collection while it listens: the live data, plus the old garbage
+   * a young collection does not reclaim. Closer to what a run needs than the pools' peaks, which with a fixed heap
+   * mostly show how full the collector let it get before collecting.
    */
   static final class HeapAfterCollections implements javax.management.NotificationListener, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
@@ -769,9 +772,10 @@ public final class Bench {
       max.accumulateAndGet(used, Math::max);
     }
 
-    /** Bytes; 0 when no collection ran. */
-    long max() {
-      return max.get();
+    /** Bytes; NaN when no collection ran. */
+    double max() {
+      long m = max.get();
+      return m == 0 ? Double.NaN : m;
     }
 
     @Override

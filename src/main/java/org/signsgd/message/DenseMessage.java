@@ -2,7 +2,8 @@ package org.signsgd.message;
 
 /**
  * A worker's dense vector (plain distributed SGD and the classic robust rules): 4 bytes per coordinate. The
- * array is owned by the message and MUST NOT be modified once the message is built.
+ * array MUST NOT be modified once the message is built: on the worker it is also the worker's momentum, which its
+ * state keeps for the next step.
  */
 public record DenseMessage(int worker, float[] values) implements Message {
   public static final int HEADER_BYTES = 16;

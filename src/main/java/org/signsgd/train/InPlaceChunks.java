@@ -22,8 +22,8 @@ import scala.reflect.ClassTag;
 /**
  * The shards' chunks read where the worker stage left them, with no shuffle: shard k's task reads every partition of
  * the persisted state RDD and cuts, from each worker's message, the chunks c with c mod K = k (the partitioning of
- * {@link ShardedChunks#partitioner}), one chunk at a time as the work reaches it. Each shard depends on all the state RDD's partitions (a narrow dependency, as
- * Spark's own coalesce has), so it is one stage. The state RDD is persisted (in memory, or spilled to the local disk)
+ * {@link ShardedChunks#partitioner}), one chunk at a time as the work reaches it. Each shard depends on all the state
+ * RDD's partitions (a narrow dependency, as Spark's own coalesce has), so it is one stage. The state RDD is persisted (in memory, or spilled to the local disk)
  * through the iteration's server step; the shards read it then, and the round that keeps a chunk-stateful rule's
  * new states is persisted in turn, so nothing reads these shards once the run has released that RDD.
  *
@@ -84,7 +84,7 @@ final class InPlaceChunks extends RDD<Tuple2<Integer, Iterable<ChunkPiece>>> {
   }
 
   /**
-   * Called once, on the driver, when the shards' partitions are first asked for (a join's partitioner, or the first
+   * Called once, on the driver, when the shards' partitions are first asked for (the zip with a chunk-stateful rule's states, or the first
    * job's submission): the state RDD's partitions as they are then, after the worker stage checkpointed it.
    */
   @Override
@@ -105,8 +105,8 @@ final class InPlaceChunks extends RDD<Tuple2<Integer, Iterable<ChunkPiece>>> {
   /**
    * Shard k's chunks, each cut when the consumer reaches it: the shard holds its workers' states (the persisted
    * objects, read once) and one chunk of every message at a time, so a chunk is cut just before its work reads it
-   * (Q · 256 kB, in the cache) rather than all of the shard's chunks at once (at ResNet-50's d and Q = 27, 1.4 GB
-   * per shard of 2).
+   * (Q · 256 kB, in the cache) rather than all of the shard's chunks at once (at ResNet-50's d and Q = 27, the
+   * shards' chunks together are 2.76 GB).
    */
   @Override
   @SuppressWarnings("unchecked")

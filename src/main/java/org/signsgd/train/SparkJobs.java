@@ -40,6 +40,20 @@ final class SparkJobs {
 
   /** {@code rdd.map(f)}. */
   static <T, U> JavaRDD<U> map(JavaRDD<T> rdd, Fn<T, U> f) {
+    return mapEach(rdd, partition -> f);
+  }
+
+  /** Makes the function a partition's elements go through, once per partition (on the executor); serializable. */
+  @FunctionalInterface
+  interface PerPartition<T, U> extends Serializable {
+    Fn<T, U> forPartition(int partition) throws Exception;
+  }
+
+  /**
+   * {@code rdd.map}, each partition's elements through a function {@code f} makes for that partition (which may keep
+   * what the partition's elements share), one element at a time as they are read.
+   */
+  static <T, U> JavaRDD<U> mapEach(JavaRDD<T> rdd, PerPartition<T, U> f) {
     RDD<U> out = new MapPartitionsRDD<U, T>(rdd.rdd(), new EachElement<>(f), false, false, false, anyRef(),
         anyRef());
     return new JavaRDD<>(out, anyRef());
@@ -93,19 +107,27 @@ final class SparkJobs {
   /** Applies f to each element of a partition. */
   private static final class EachElement<T, U> extends AbstractFunction3<TaskContext, Object, Iterator<T>,
       Iterator<U>> implements Serializable {
-    private final Fn<T, U> f;
+    private final PerPartition<T, U> f;
 
-    EachElement(Fn<T, U> f) {
+    EachElement(PerPartition<T, U> f) {
       this.f = f;
     }
 
     @Override
     public Iterator<U> apply(TaskContext context, Object index, Iterator<T> in) {
+      Fn<T, U> each;
+      try {
+        each = f.forPartition((Integer) index);
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
       return in.map(new AbstractFunction1<T, U>() {
         @Override
         public U apply(T t) {
           try {
-            return f.apply(t);
+            return each.apply(t);
           } catch (RuntimeException | Error e) {
             throw e;
           } catch (Exception e) {

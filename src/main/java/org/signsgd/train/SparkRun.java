@@ -206,14 +206,10 @@ final class SparkRun implements AutoCloseable {
     Broadcast<WorkerPlan> p = plan;
     // the task's thread is bound to its GPU before the model is read: nothing of ND4J runs before
     // the task's workers update their equal replicas once, and share the result (ReplicaUpdate)
-    JavaRDD<WorkerSlot> next = SparkJobs.mapPartitions(slots, (partition, part) -> {
+    JavaRDD<WorkerSlot> next = SparkJobs.mapEach(slots, partition -> {
       String device = DeviceBinding.bind(p.value().gpu());
       ReplicaUpdate replicas = new ReplicaUpdate(current.get(), p.value().weightDecay());
-      List<WorkerSlot> out = new java.util.ArrayList<>(part.size());
-      for (WorkerSlot slot : part) {
-        out.add(WorkerStep.step(m.value(), p.value(), slot.state(), device, replicas));
-      }
-      return out;
+      return slot -> WorkerStep.step(m.value(), p.value(), slot.state(), device, replicas);
     });
     next.persist(StorageLevel.MEMORY_AND_DISK());
     boolean cut = (t + 1) % driver.spec().checkpointEvery() == 0;
