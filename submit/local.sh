@@ -101,7 +101,7 @@ heap=()
 if [ "${1:-}" = bench ]; then
   opts="${SIGNSGD_JAVA_OPTS:--Xmx4g}"
   xmx="$(grep -oE -- '-Xmx[0-9]+[kKmMgGtT]?' <<< "$opts" | tail -n 1 || true)"
-  case "$opts" in *-Xms*|*AlwaysPreTouch*) ;; *) if [ -n "$xmx" ]; then heap=("-Xms${xmx#-Xmx}" -XX:+AlwaysPreTouch); fi ;; esac
+  case "$opts" in *-Xms*|*InitialHeapSize*|*MinHeapSize*|*AlwaysPreTouch*) ;; *) if [ -n "$xmx" ]; then heap=("-Xms${xmx#-Xmx}" -XX:+AlwaysPreTouch); fi ;; esac
 fi
 exec java "${flags[@]}" ${jit[@]+"${jit[@]}"} ${peer_flags[@]+"${peer_flags[@]}"} ${SIGNSGD_JAVA_OPTS:--Xmx4g} \
   ${heap[@]+"${heap[@]}"} \
