@@ -23,9 +23,10 @@ import scala.reflect.ClassTag;
  * The shards' chunks read where the worker stage left them, with no shuffle: shard k's task reads every partition of
  * the persisted state RDD and cuts, from each worker's message, the chunks c with c mod K = k (the partitioning of
  * {@link ShardedChunks#partitioner}), one chunk at a time as the work reaches it. Each shard depends on all the state
- * RDD's partitions (a narrow dependency, as Spark's own coalesce has), so it is one stage. The state RDD is persisted (in memory, or spilled to the local disk)
- * through the iteration's server step; the shards read it then, and the round that keeps a chunk-stateful rule's
- * new states is persisted in turn, so nothing reads these shards once the run has released that RDD.
+ * RDD's partitions (a narrow dependency, as Spark's own coalesce has), so it is one stage. The state RDD is
+ * persisted (in memory, or spilled to the local disk) through the iteration's server step; the shards read it then,
+ * and the round that keeps a chunk-stateful rule's new states is persisted in turn, so nothing reads these shards
+ * once the run has released that RDD.
  *
  * <p>On a local master the executor is the driver's JVM: the persisted states are the worker stage's own objects,
  * and a shard's read of them is a copy of its chunks in memory, where a shuffle writes every message to disk,
@@ -84,8 +85,9 @@ final class InPlaceChunks extends RDD<Tuple2<Integer, Iterable<ChunkPiece>>> {
   }
 
   /**
-   * Called once, on the driver, when the shards' partitions are first asked for (the zip with a chunk-stateful rule's states, or the first
-   * job's submission): the state RDD's partitions as they are then, after the worker stage checkpointed it.
+   * Called once, on the driver, when the shards' partitions are first asked for (the zip with a chunk-stateful
+   * rule's states, or the first job's submission): the state RDD's partitions as they are then, after the worker
+   * stage checkpointed it.
    */
   @Override
   public Partition[] getPartitions() {
