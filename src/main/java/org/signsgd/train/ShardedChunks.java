@@ -231,13 +231,8 @@ final class ShardedChunks implements ShardedServer {
           + states.getNumPartitions());
     }
     org.apache.spark.rdd.RDD<Tuple2<Integer, Tuple2<Iterable<ChunkPiece>, java.io.Serializable>>> zipped =
-        chunks.rdd().zipPartitions(states.rdd(), true, new PairWithStates(), tag(), tag());
-    return JavaPairRDD.fromRDD(zipped, tag(), tag());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> scala.reflect.ClassTag<T> tag() {
-    return (scala.reflect.ClassTag<T>) scala.reflect.ClassTag$.MODULE$.AnyRef();
+        chunks.rdd().zipPartitions(states.rdd(), true, new PairWithStates(), SparkJobs.anyRef(), SparkJobs.anyRef());
+    return JavaPairRDD.fromRDD(zipped, SparkJobs.anyRef(), SparkJobs.anyRef());
   }
 
   /** One shard's chunks, each with its state (a chunk with no state entry is an error: every chunk has one). */

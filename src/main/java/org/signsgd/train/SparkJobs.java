@@ -32,7 +32,8 @@ final class SparkJobs {
     U apply(T t) throws Exception;
   }
 
-  private static <T> ClassTag<T> anyRef() {
+  /** The class tag of any object: what Scala's RDD methods take for Java types. */
+  static <T> ClassTag<T> anyRef() {
     @SuppressWarnings("unchecked")
     ClassTag<T> tag = (ClassTag<T>) ClassTag$.MODULE$.AnyRef();
     return tag;
