@@ -35,6 +35,17 @@ final class ResidentWorkers implements AutoCloseable {
   static final int CONNECT_TIMEOUT_MS = 120_000;
   /** The same under {@code resident_workers: auto}, which then goes on with one job per iteration. */
   static final int AUTO_CONNECT_TIMEOUT_MS = 20_000;
+  /**
+   * A thread-local Spark property ({@link JavaSparkContext#setLocalProperty}) that replaces
+   * {@link #AUTO_CONNECT_TIMEOUT_MS} (milliseconds), so that a test of the fallback need not wait 20 s.
+   */
+  static final String AUTO_TIMEOUT_PROPERTY = "signsgd.resident.autoConnectTimeoutMs";
+
+  /** How long auto waits for the tasks to connect: {@link #AUTO_TIMEOUT_PROPERTY} when set, else 20 s. */
+  static int autoConnectTimeoutMs(JavaSparkContext jsc) {
+    String set = jsc.getLocalProperty(AUTO_TIMEOUT_PROPERTY);
+    return set == null ? AUTO_CONNECT_TIMEOUT_MS : Integer.parseInt(set);
+  }
   private static final String END = "end";
   /** Ends the tasks without their states (a run that is over has no use for them). */
   private static final String DROP = "drop";

@@ -268,7 +268,7 @@ final class SparkRun implements AutoCloseable {
         fresh++;
         try {
           resident = new ResidentWorkers(jsc, slots, model, plan, residentByAuto
-              ? ResidentWorkers.AUTO_CONNECT_TIMEOUT_MS : ResidentWorkers.CONNECT_TIMEOUT_MS);
+              ? ResidentWorkers.autoConnectTimeoutMs(jsc) : ResidentWorkers.CONNECT_TIMEOUT_MS);
         } catch (RuntimeException e) {
           if (!residentByAuto) {
             throw e;

@@ -17,7 +17,8 @@ import org.signsgd.job.JobSpec;
  * Workers resident in their tasks (one job per stretch between checkpoints, the messages over sockets) give the rows
  * of one job per iteration: with worker momentum, whose state must cross every stretch's end; with a dense rule;
  * with a network whose reference iterations run as per-iteration jobs; and a run stopped in a stretch resumes to the
- * uninterrupted rows. auto keeps them resident on a local master: one job per stretch, not one per iteration.
+ * uninterrupted rows. auto keeps them resident on a local master: one job per stretch, not one per iteration; and
+ * when their tasks cannot all start, it goes on with one job per iteration.
  */
 class ResidentWorkersTest {
   @TempDir
@@ -117,6 +118,53 @@ class ResidentWorkersTest {
     assertThat(perIteration[1]).as("a job per iteration at least").isGreaterThanOrEqualTo(25);
   }
 
+  /** Holds a core of local[2] until counted down ({@link #autoFallsBackToOneJobPerIterationWhenACoreIsBusy}). */
+  private static java.util.concurrent.CountDownLatch busy;
+  private static java.util.concurrent.CountDownLatch holding;
+
+  /**
+   * auto with a core taken by another job: the stretch's second task cannot start, so after the (shortened) wait the
+   * run says so on stderr in one line and goes on with one job per iteration, to the rows of resident_workers: false;
+   * it does not start another stretch.
+   */
+  @Test
+  void autoFallsBackToOneJobPerIterationWhenACoreIsBusy() throws Exception {
+    JobSpec auto = TestJobs.one(dir, JOB);
+    List<IterationRow> want = TestJobs.timeless(TestJobs.run(new SparkEngine(jsc()), TestJobs.one(dir, JOB,
+        "resident_workers=false")));
+    JavaSparkContext jsc = jsc();
+    busy = new java.util.concurrent.CountDownLatch(1);
+    holding = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(
+        () -> jsc.parallelize(List.of(1), 1).foreach(i -> {
+          holding.countDown();
+          busy.await();
+        }));
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    try {
+      assertThat(holding.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the other job holds a core").isTrue();
+      jsc.setLocalProperty(ResidentWorkers.AUTO_TIMEOUT_PROPERTY, "1500");
+      System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+      int[] jobs = jobs(auto);
+      System.setErr(err);
+      assertThat(jobs[0]).as("the one stretch that could not start").isEqualTo(1);
+      assertThat(jobs[1]).as("then a job per iteration").isGreaterThanOrEqualTo(auto.iterations());
+      assertThat(said.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("resident_workers: auto: the "
+          + "worker tasks could not all start at once, or could not reach the driver; the run goes on with one Spark "
+          + "job per iteration (1 of 2 worker tasks connected to the driver within 1 s;");
+    } finally {
+      System.setErr(err);
+      jsc.setLocalProperty(ResidentWorkers.AUTO_TIMEOUT_PROPERTY, null);
+      busy.countDown();
+      other.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(lastRun).isEqualTo(want);
+  }
+
+  /** The timeless rows of the last run {@link #jobs} made. */
+  private static List<IterationRow> lastRun;
+
   /** {resident stretches' jobs, other jobs} of a run of {@code spec} on local[2]. */
   private static int[] jobs(JobSpec spec) throws Exception {
     java.util.concurrent.atomic.AtomicInteger stretches = new java.util.concurrent.atomic.AtomicInteger();
@@ -132,7 +180,8 @@ class ResidentWorkersTest {
     jsc.sc().listenerBus().waitUntilEmpty(10_000);
     jsc.sc().addSparkListener(count);
     try {
-      assertThat(TestJobs.run(new SparkEngine(jsc), spec)).hasSize(spec.iterations());
+      lastRun = TestJobs.timeless(TestJobs.run(new SparkEngine(jsc), spec));
+      assertThat(lastRun).hasSize(spec.iterations());
       jsc.sc().listenerBus().waitUntilEmpty(10_000);
     } finally {
       jsc.sc().removeSparkListener(count);
