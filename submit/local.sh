@@ -97,12 +97,12 @@ case "${1:-}" in analyze|plot|bound|list|help|-h|--help|-V|--version|"") jit=(-X
 # (-Xms = -Xmx, AlwaysPreTouch). On a virtual machine the first touch of a page costs a fault; a heap that shrinks
 # at the bench's System.gc() between runs and grows again paid those faults inside the measured iterations
 # (section j, median at d = 2M: the driver's step 338-352 ms against 503-642 ms, and far less spread between runs)
+opts="${SIGNSGD_JAVA_OPTS:--Xmx4g}"
 heap=()
 if [ "${1:-}" = bench ]; then
-  opts="${SIGNSGD_JAVA_OPTS:--Xmx4g}"
   xmx="$(grep -oE -- '-Xmx[0-9]+[kKmMgGtT]?' <<< "$opts" | tail -n 1 || true)"
   case "$opts" in *-Xms*|*InitialHeapSize*|*MinHeapSize*|*AlwaysPreTouch*) ;; *) if [ -n "$xmx" ]; then heap=("-Xms${xmx#-Xmx}" -XX:+AlwaysPreTouch); fi ;; esac
 fi
-exec java "${flags[@]}" ${jit[@]+"${jit[@]}"} ${peer_flags[@]+"${peer_flags[@]}"} ${SIGNSGD_JAVA_OPTS:--Xmx4g} \
+exec java "${flags[@]}" ${jit[@]+"${jit[@]}"} ${peer_flags[@]+"${peer_flags[@]}"} $opts \
   ${heap[@]+"${heap[@]}"} \
   -cp "$jar:$(cat "$cp_file")" org.signsgd.cli.Main "$@"
