@@ -16,7 +16,9 @@ import org.signsgd.model.Models;
  *         + Q · r                 the rule's working set: dense rules combine the messages in double, one chunk of
  *                                 65,536 coordinates at a time, r = 8·min(d, 65,536) (8d for the rules that
  *                                 take whole vectors: bucketing, clipping, arc, nnm over centered-clipping);
- *                                 sign-fd and sign-fv keep agreement counts, r = 2d (4d with gamma &lt; 1)
+ *                                 sign-fd and sign-fv keep agreement counts, 2 bytes per coordinate (4 with
+ *                                 gamma &lt; 1), and a round writes new counts while it reads the old ones:
+ *                                 r = 2 · 2d (2 · 4d)
  *         + 4d + 4d               the driver's replica x and the direction
  * </pre>
  * The data set, a network's activations and the JVM's own memory come on top: a run this passes can still run
@@ -46,8 +48,9 @@ public final class MemoryEstimate {
     if (!name.equals(FederatedDefense.NAME) && !name.equals(FederatedDefense.NAME_MV_INIT)) {
       return 0;
     }
+    // the counts before the round and after it (a task that runs again reads the old ones, which stay unchanged)
     Object gamma = spec.aggregator().params().get("gamma");
-    return gamma instanceof Number g && g.doubleValue() < 1 ? 4 * d : 2 * d;
+    return 2 * (gamma instanceof Number g && g.doubleValue() < 1 ? 4 * d : 2 * d);
   }
 
   /**
