@@ -18,7 +18,8 @@ import org.signsgd.model.Models;
  *                                 take whole vectors: bucketing, clipping, arc, nnm over centered-clipping);
  *                                 sign-fd and sign-fv keep agreement counts, 2 bytes per coordinate (4 with
  *                                 gamma &lt; 1), and a round writes new counts while it reads the old ones:
- *                                 r = 2 · 2d (2 · 4d)
+ *                                 r = 2 · 2d (2 · 4d); sharded, between checkpoints, a third generation may
+ *                                 stay persisted (in memory or spilled to disk)
  *         + 4d + 4d               the driver's replica x and the direction
  * </pre>
  * The data set, a network's activations and the JVM's own memory come on top: a run this passes can still run

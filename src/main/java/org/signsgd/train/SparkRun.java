@@ -266,9 +266,9 @@ final class SparkRun implements AutoCloseable {
           return null;
         }
         fresh++;
+        int wait = residentByAuto ? ResidentWorkers.autoConnectTimeoutMs(jsc) : ResidentWorkers.CONNECT_TIMEOUT_MS;
         try {
-          resident = new ResidentWorkers(jsc, slots, model, plan, residentByAuto
-              ? ResidentWorkers.autoConnectTimeoutMs(jsc) : ResidentWorkers.CONNECT_TIMEOUT_MS);
+          resident = new ResidentWorkers(jsc, slots, model, plan, wait);
         } catch (RuntimeException e) {
           if (!residentByAuto) {
             throw e;

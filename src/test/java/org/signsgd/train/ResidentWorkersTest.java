@@ -138,7 +138,7 @@ class ResidentWorkersTest {
     java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(
         () -> jsc.parallelize(List.of(1), 1).foreach(i -> {
           holding.countDown();
-          busy.await();
+          busy.await(5, java.util.concurrent.TimeUnit.MINUTES);
         }));
     java.io.PrintStream err = System.err;
     java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
