@@ -616,6 +616,14 @@ public final class Bench {
             m[4], "ms", m[4] / m[0], "");
         add("j", "  moving the messages (the worker stage's collect; sharded: + moving chunks, results back)",
             m[5], "ms", Double.NaN, "");
+        if (m[7] > 0) {
+          // where a sharded step's time goes outside the work: Spark's job for each round, and in it the tasks
+          add("j", "  the shards' Spark jobs per iteration (one per round: the rule's passes)", m[7], "", Double.NaN,
+              "");
+          add("j", "  a round's Spark job, submission to end (median)", m[8], "ms", m[8] / m[0], "");
+          add("j", "  its slowest task's run: reading the chunks, the work, the results (median)", m[9], "ms",
+              m[9] / m[0], "");
+        }
         byMode.put(mode, m);
       }
       double[] drv = byMode.get("driver");
@@ -673,7 +681,8 @@ public final class Bench {
   /**
    * {median server ms, median iteration ms, mean bytes of task results per iteration, this JVM's heap peak (the sum
    * of the heap pools' peaks, an upper bound), median server work ms, median ms of moving the messages, the most
-   * heap in use after a collection ({@link HeapAfterCollections})} from
+   * heap in use after a collection ({@link HeapAfterCollections}), the shards' jobs per iteration (0 on the driver),
+   * the median of their wall time and of their slowest task's run time ({@link ShardRounds}; NaN without them)} from
    * iteration 1 on ({@link Phases#serverWork}: the server step less the shuffle and the results' way back; the moving:
    * the worker stage's collect plus that shuffle).
    */
@@ -691,16 +700,23 @@ public final class Bench {
         lr: {schedule: constant, initial: 0.001}
         """.formatted(d, q, rule + serverRuleSettings(rule), iterations, mode));
     ResultBytes bytes = new ResultBytes();
+    ShardRounds rounds = new ShardRounds();
     System.gc();
     List<java.lang.management.MemoryPoolMXBean> heap = java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
         .stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();
     heap.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
     spark.sparkContext().addSparkListener(bytes);
+    spark.sparkContext().addSparkListener(rounds);
     List<IterationRow> out = new ArrayList<>();
     Phases phases = new Phases(jsc().defaultParallelism());
     HeapAfterCollections afterGc = new HeapAfterCollections();
+    // when iteration 0's row came: every round of iteration 0 was submitted before it, every later one after
+    java.util.concurrent.atomic.AtomicLong firstRowAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
     try (afterGc) {
-      ended(RunLifecycle.run(new SparkEngine(jsc()), new Driver(spec).recordPhases(phases), out::add));
+      ended(RunLifecycle.run(new SparkEngine(jsc()), new Driver(spec).recordPhases(phases), row -> {
+        firstRowAt.compareAndSet(Long.MAX_VALUE, System.currentTimeMillis());
+        out.add(row);
+      }));
     } finally {
       try {
         spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
@@ -708,7 +724,14 @@ public final class Bench {
         // the listener's count may then miss the last tasks; the row says what it counted
       }
       spark.sparkContext().removeSparkListener(bytes);
+      spark.sparkContext().removeSparkListener(rounds);
     }
+    // the shards' jobs from iteration 1 on
+    List<ShardRounds.Round> measured = rounds.rounds().stream().filter(r -> r.submittedAt() >= firstRowAt.get())
+        .toList();
+    double perIteration = (double) measured.size() / Math.max(1, out.size() - 1);
+    double[] jobMs = measured.stream().mapToDouble(ShardRounds.Round::jobMs).toArray();
+    double[] taskMs = measured.stream().mapToDouble(ShardRounds.Round::slowestTaskMs).toArray();
     double server = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::aggregateMs).toArray());
     double iteration = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray());
     double peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
@@ -719,7 +742,8 @@ public final class Bench {
         .filter(t -> !Double.isNaN(phases.workAt(t))).mapToDouble(t -> phases.at(t)[Phases.Phase.COLLECT.ordinal()]
             + phases.at(t)[Phases.Phase.AGGREGATE.ordinal()] - phases.workAt(t)).toArray();
     return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak, work,
-        Measure.median(moving), afterGc.max()};
+        Measure.median(moving), afterGc.max(), perIteration, jobMs.length == 0 ? Double.NaN : Measure.median(jobMs),
+        taskMs.length == 0 ? Double.NaN : Measure.median(taskMs)};
   }
 
   /**

@@ -186,7 +186,7 @@ final class ShardedChunks implements ShardedServer {
           ServerPlan sp = p.value();
           Reference r = inline != null ? inline : b.value();
           return timed(() -> work(sp, round, e._1(), e._2(), r, null));
-        }), part -> shardNanos.add(each(part, r -> results.add(placed.place(r)))));
+        }).setName(RDD_NAME), part -> shardNanos.add(each(part, r -> results.add(placed.place(r)))));
         addRound(System.nanoTime() - start, shardNanos);
         return results;
       };
@@ -204,7 +204,7 @@ final class ShardedChunks implements ShardedServer {
       done.persist(StorageLevel.MEMORY_AND_DISK());
       List<ChunkResult> results = new ArrayList<>();
       List<Long> shardNanos = new ArrayList<>();
-      SparkJobs.forEachPartition(done.map(e -> e._2().withoutState()), part -> shardNanos.add(each(part,
+      SparkJobs.forEachPartition(done.map(e -> e._2().withoutState()).setName(RDD_NAME), part -> shardNanos.add(each(part,
           results::add)));
       addRound(System.nanoTime() - start, shardNanos);
       if (results.stream().allMatch(r -> r.direction() != null && r.complete())) {

@@ -6,6 +6,12 @@ import org.signsgd.vote.SignVector;
 /** {@code aggregation: sharded}: the messages of the current iteration, cut into chunks and spread over the shards. */
 public interface ShardedServer {
   /**
+   * The name of the RDD whose job is one round of the shards: what Spark's UI shows for it, and how a listener
+   * finds the rounds' jobs (the bench's section j times them).
+   */
+  String RDD_NAME = "server shards";
+
+  /**
    * The runner over this iteration's chunks.
    *
    * @param reference the reference gradient, for an attack that reads it (else null)

@@ -77,8 +77,15 @@ class CommandLineTest {
         "j    the server's work in it (attack, rule, sums; sharded: less moving the chunks",
         "j    moving the messages (the worker stage's collect; sharded: + moving chunks",
         "j    krum: sharded server's work / (driver's / ", "j    krum: sharded server step / (driver's",
-        "j    sign-fd: sharded (work + moving) / (driver's / "}) {
+        "j    sign-fd: sharded (work + moving) / (driver's / ",
+        "j    a round's Spark job, submission to end (median)", "j    its slowest task's run: reading the chunks"}) {
       assertThat(r.out()).contains(section);
+    }
+    // the shards' jobs are counted, not timed: one per round, and Krum's distances take a pass before its finish
+    for (String[] rounds : new String[][] {{"majority-vote", "1"}, {"krum", "2"}, {"sign-fd", "1"}}) {
+      assertThat(r.out()).containsPattern("j  server step, " + rounds[0] + ", sharded, Q=27, d=70000 (?:(?!j  server "
+          + "step)[\\s\\S])*j    the shards' Spark jobs per iteration \\(one per round: the rule's passes\\) +"
+          + rounds[1] + "\\.000 ");
     }
     // bytes are counted, not timed: 8-byte message header + 8-byte vector header + ceil(d/8) bits, over 4d
     assertThat(r.out()).containsPattern("e  bytes up per worker-iteration, d=1199882 \\(vs 4d = 4799528\\) +"

@@ -1,0 +1,66 @@
+package org.signsgd.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.StageInfo;
+import org.apache.spark.storage.RDDInfo;
+import org.signsgd.train.ShardedServer;
+import scala.collection.JavaConverters;
+
+/**
+ * The Spark jobs of the sharded server's rounds (the jobs of an RDD named {@link ShardedServer#RDD_NAME}), in the
+ * order they ended: each job's time from its submission to its end on the scheduler's clock, and its slowest task's
+ * run time on its executor (reading its chunks, the server's work on them, building the results). What lies between
+ * the two is Spark's: scheduling, shipping the task, and the results' way back to the driver.
+ */
+final class ShardRounds extends SparkListener {
+  /** A round's job: when it was submitted (epoch ms), its wall time and its slowest task's run time (ms). */
+  record Round(long submittedAt, long jobMs, long slowestTaskMs) {}
+
+  private final Map<Integer, Long> submitted = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> jobOfStage = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> slowest = new ConcurrentHashMap<>();
+  private final List<Round> rounds = new ArrayList<>();
+
+  @Override
+  public void onJobStart(SparkListenerJobStart start) {
+    List<StageInfo> stages = JavaConverters.seqAsJavaList(start.stageInfos());
+    boolean round = stages.stream().anyMatch(s -> JavaConverters.seqAsJavaList(s.rddInfos()).stream()
+        .map(RDDInfo::name).anyMatch(ShardedServer.RDD_NAME::equals));
+    if (round) {
+      submitted.put(start.jobId(), start.time());
+      stages.forEach(s -> jobOfStage.put(s.stageId(), start.jobId()));
+    }
+  }
+
+  @Override
+  public void onTaskEnd(SparkListenerTaskEnd end) {
+    Integer job = jobOfStage.get(end.stageId());
+    if (job != null && end.taskMetrics() != null) {
+      slowest.merge(job, end.taskMetrics().executorRunTime(), Math::max);
+    }
+  }
+
+  @Override
+  public void onJobEnd(SparkListenerJobEnd end) {
+    Long at = submitted.remove(end.jobId());
+    if (at != null) {
+      synchronized (rounds) {
+        rounds.add(new Round(at, end.time() - at, slowest.getOrDefault(end.jobId(), 0L)));
+      }
+    }
+  }
+
+  /** The rounds' jobs so far, in the order they ended. */
+  List<Round> rounds() {
+    synchronized (rounds) {
+      return List.copyOf(rounds);
+    }
+  }
+}
