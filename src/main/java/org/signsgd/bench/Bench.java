@@ -611,7 +611,8 @@ public final class Bench {
         add("j", "  bytes to the driver per iteration", m[2], "B", m[2] / (27.0 * 4 * d), "");
         String jvm = spark.sparkContext().isLocal() ? " (driver and executors)" : " (the driver)";
         add("j", "  heap peak of this JVM" + jvm + ", the pools' peaks", m[3] / 1e6, "MB", m[3] / (4.0 * d), "");
-        add("j", "  heap in use after a collection, its most" + jvm, m[6] / 1e6, "MB", m[6] / (4.0 * d), "");
+        add("j", "  heap in use after a collection, its most (from iteration 1)" + jvm, m[6] / 1e6, "MB",
+            m[6] / (4.0 * d), "");
         add("j", "  the server's work in it (attack, rule, sums; sharded: less moving the chunks and results)",
             m[4], "ms", m[4] / m[0], "");
         add("j", "  moving the messages (the worker stage's collect; sharded: + moving chunks, results back)",
@@ -742,7 +743,7 @@ public final class Bench {
         .filter(t -> !Double.isNaN(phases.workAt(t))).mapToDouble(t -> phases.at(t)[Phases.Phase.COLLECT.ordinal()]
             + phases.at(t)[Phases.Phase.AGGREGATE.ordinal()] - phases.workAt(t)).toArray();
     return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak, work,
-        Measure.median(moving), afterGc.max(), perIteration, jobMs.length == 0 ? Double.NaN : Measure.median(jobMs),
+        Measure.median(moving), afterGc.max(firstRowAt.get()), perIteration, jobMs.length == 0 ? Double.NaN : Measure.median(jobMs),
         taskMs.length == 0 ? Double.NaN : Measure.median(taskMs)};
   }
 
@@ -756,12 +757,14 @@ public final class Bench {
   }
 
   /**
-   * The most heap in use right after a garbage collection while it listens: the live data, plus the old garbage
-   * a young collection does not reclaim. Closer to what a run needs than the pools' peaks, which with a fixed heap
-   * mostly show how full the collector let it get before collecting.
+   * The most heap in use right after a garbage collection while it listens, from a given instant on: the live data,
+   * plus the old garbage a young collection does not reclaim. Closer to what a run needs than the pools' peaks, which
+   * with a fixed heap mostly show how full the collector let it get before collecting.
    */
   static final class HeapAfterCollections implements javax.management.NotificationListener, AutoCloseable {
-    private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
+    /** Each collection heard of: when it ended (epoch ms) and the heap in use after it (bytes). */
+    private final List<long[]> collections = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     private final java.util.Set<String> heapPools = new java.util.HashSet<>();
     private final List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
 
@@ -793,13 +796,16 @@ public final class Bench {
           used += e.getValue().getUsed();
         }
       }
-      max.accumulateAndGet(used, Math::max);
+      collections.add(new long[] {jvmStart + info.getGcInfo().getEndTime(), used});
     }
 
-    /** Bytes; NaN when no collection ran. */
-    double max() {
-      long m = max.get();
-      return m == 0 ? Double.NaN : m;
+    /** Bytes, over the collections that ended at or after {@code fromEpochMs}; NaN when none did. */
+    double max(long fromEpochMs) {
+      synchronized (collections) {
+        java.util.OptionalLong most = collections.stream().filter(c -> c[0] >= fromEpochMs).mapToLong(c -> c[1])
+            .max();
+        return most.isPresent() ? most.getAsLong() : Double.NaN;
+      }
     }
 
     @Override
