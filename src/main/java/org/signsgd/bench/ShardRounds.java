@@ -15,9 +15,12 @@ import scala.collection.JavaConverters;
 
 /**
  * The Spark jobs of the sharded server's rounds (the jobs of an RDD named {@link ShardedServer#RDD_NAME}), in the
- * order they ended: each job's time from its submission to its end on the scheduler's clock, and its slowest task's
- * run time on its executor (reading its chunks, the server's work on them, building the results). What lies between
- * the two is Spark's: scheduling, shipping the task, and the results' way back to the driver.
+ * order they ended: each job's time from its submission to its end on the scheduler's clock, and the run time on its
+ * executor of the slowest task of the shards' stage (reading its chunks, the server's work on them, building the
+ * results; a shuffle stage of the same job, which cuts the chunks on a cluster, is not that stage). With no more
+ * shards than cores (one wave of tasks) what lies between the two is Spark's: scheduling, shipping the tasks, the
+ * results' way back to the driver, and the driver's handling of each result but the last (the job ends before it
+ * hands over the last).
  */
 final class ShardRounds extends SparkListener {
   /** A round's job: when it was submitted (epoch ms), its wall time and its slowest task's run time (ms). */
@@ -30,12 +33,12 @@ final class ShardRounds extends SparkListener {
 
   @Override
   public void onJobStart(SparkListenerJobStart start) {
-    List<StageInfo> stages = JavaConverters.seqAsJavaList(start.stageInfos());
-    boolean round = stages.stream().anyMatch(s -> JavaConverters.seqAsJavaList(s.rddInfos()).stream()
-        .map(RDDInfo::name).anyMatch(ShardedServer.RDD_NAME::equals));
-    if (round) {
-      submitted.put(start.jobId(), start.time());
-      stages.forEach(s -> jobOfStage.put(s.stageId(), start.jobId()));
+    for (StageInfo s : JavaConverters.seqAsJavaList(start.stageInfos())) {
+      if (JavaConverters.seqAsJavaList(s.rddInfos()).stream().map(RDDInfo::name)
+          .anyMatch(ShardedServer.RDD_NAME::equals)) {
+        submitted.put(start.jobId(), start.time());
+        jobOfStage.put(s.stageId(), start.jobId());
+      }
     }
   }
 
@@ -51,8 +54,10 @@ final class ShardRounds extends SparkListener {
   public void onJobEnd(SparkListenerJobEnd end) {
     Long at = submitted.remove(end.jobId());
     if (at != null) {
+      jobOfStage.values().removeIf(job -> job == end.jobId());
+      Long task = slowest.remove(end.jobId());
       synchronized (rounds) {
-        rounds.add(new Round(at, end.time() - at, slowest.getOrDefault(end.jobId(), 0L)));
+        rounds.add(new Round(at, end.time() - at, task == null ? 0L : task));
       }
     }
   }
