@@ -48,7 +48,8 @@ final class StandaloneCluster implements AutoCloseable {
   private final Path home;
   private final Path logConfig;
   private final String secret = UUID.randomUUID().toString();
-  private final int port;
+  /** The master's URL as it logged it: the port it bound (a port freed for it may have been taken meanwhile). */
+  private final String url;
   private final Daemon master;
   private final List<Daemon> workers = new ArrayList<>();
 
@@ -81,10 +82,15 @@ final class StandaloneCluster implements AutoCloseable {
         "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n", "rootLogger.level = info",
         "rootLogger.appenderRef.stderr.ref = console", "logger.jetty.name = org.sparkproject.jetty",
         "logger.jetty.level = warn", ""));
-    port = freePort();
     master = new Daemon("master", List.of(), List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-        "--port", Integer.toString(port), "--webui-port", Integer.toString(freePort())));
+        "--port", Integer.toString(freePort()), "--webui-port", Integer.toString(freePort())));
     master.await("Starting Spark master at", 60);
+    java.util.regex.Matcher at = java.util.regex.Pattern.compile("Starting Spark master at (spark://\\S+)")
+        .matcher(master.out);
+    if (!at.find()) {
+      throw new IllegalStateException("the master's log names no URL:\n" + master.log());
+    }
+    url = at.group(1);
     for (int w = 0; w < workerCount; w++) {
       Path work = Files.createDirectories(dir.resolve("worker-" + w));
       workers.add(new Daemon("worker-" + w, gpus == 0 ? List.of() : gpuSettings(dir, w, gpus),
@@ -114,7 +120,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   String url() {
-    return "spark://127.0.0.1:" + port;
+    return url;
   }
 
   /** What a test's application needs to join: the secret and the executors' JVM flags (C1 only) and size. */
