@@ -12,7 +12,8 @@ import org.signsgd.model.Models;
  * <pre>
  *   bytes = Q · (4d + 4d + 4d)    each worker's replica x, momentum v and gradient g
  *         + 2 · Q · m             each worker's message and the driver's collected copy: m = 8·⌈d/64⌉ for a
- *                                 sign message (packed bits), 4d for a dense one
+ *                                 sign message (packed bits), 4d for a dense one; Q · m when the server's work
+ *                                 is sharded ({@link AutoAggregation}), as the driver then collects no message
  *         + Q · r                 the rule's working set: dense rules combine the messages in double, one chunk of
  *                                 65,536 coordinates at a time, r = 8·min(d, 65,536) (8d for the rules that
  *                                 take whole vectors: bucketing, clipping, arc, nnm over centered-clipping);
@@ -34,14 +35,16 @@ public final class MemoryEstimate {
   }
 
   static long bytes(JobSpec spec, long d, long workers) {
-    boolean sign = Rules.create(spec.aggregator()).kind() == MessageKind.SIGN;
+    org.signsgd.aggregate.Aggregator aggregator = Rules.create(spec.aggregator());
+    org.signsgd.attack.Attack attack = org.signsgd.attack.Attacks.create(spec.attack());
+    boolean sign = aggregator.kind() == MessageKind.SIGN;
     long message = sign ? 8 * ((d + 63) / 64) : 4 * d;
     // a dense rule works chunk by chunk only when the attack does too: an optimising attack (not coordinate-wise)
     // makes the server run on whole vectors
-    boolean chunked = Rules.create(spec.aggregator()).shardable()
-        && org.signsgd.attack.Attacks.create(spec.attack()).coordinateWise();
+    boolean chunked = AutoAggregation.shardable(aggregator, attack);
     long rule = sign ? signRuleBytes(spec, d) : 8 * (chunked ? Math.min(d, org.signsgd.server.Chunks.SIZE) : d);
-    return workers * (12 * d + 2 * message + rule) + 8 * d;
+    long copies = AutoAggregation.sharded(spec, aggregator, attack, d) ? 1 : 2;
+    return workers * (12 * d + copies * message + rule) + 8 * d;
   }
 
   private static long signRuleBytes(JobSpec spec, long d) {
@@ -79,6 +82,10 @@ public final class MemoryEstimate {
         size(need), spec.workers(), spec.model().name(), d, size(availableBytes), fits));
   }
 
+  /**
+   * The largest d that fits, by bisection. The bytes grow with d except at auto's threshold, where a dense rule
+   * starts to shard and drops the collected copy: around it a smaller d than the one named may need more.
+   */
   private static long largestDimension(JobSpec spec, long available) {
     long lo = 0;
     long hi = 100_000_000;

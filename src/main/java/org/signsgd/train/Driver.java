@@ -456,20 +456,14 @@ public final class Driver {
     }
   }
 
-  /** True when the rule and the attack run chunk by chunk, so that the server's work can be sharded. */
+  /** True when the rule and the attack run chunk by chunk ({@link org.signsgd.job.AutoAggregation#shardable}). */
   public boolean shardable() {
-    return rule.shardable() && attack.coordinateWise();
+    return org.signsgd.job.AutoAggregation.shardable(rule, attack);
   }
 
-  /**
-   * True when sharding pays for itself at a large d: the rule reads dense messages (Q × 4d bytes the driver need not
-   * collect, and a pass over them it need not make alone) or keeps state over all of d (signSGD-FD's Q × d counts).
-   * A stateless sign rule does not: its Q messages are d/8 bytes each and its pass is a popcount, cheaper on the
-   * driver than the shards' jobs (majority-vote at d = 25.6M and Q = 27 on local[2]: 0.08 s on the driver, 0.11 s
-   * sharded reading the messages in place, 1.05 s through a shuffle).
-   */
+  /** True when sharding pays for itself at a large d ({@link org.signsgd.job.AutoAggregation#pays}). */
   public boolean shardingPays() {
-    return shardable() && (rule.kind() == MessageKind.DENSE || rule.chunkStateful() != null);
+    return org.signsgd.job.AutoAggregation.pays(rule, attack);
   }
 
   /** What the server's chunks need to know about the run. */

@@ -66,13 +66,13 @@ public final class SparkEngine implements Engine {
     };
   }
 
-  /** {@code aggregation: auto}'s choice. */
+  /** {@code aggregation: auto}'s choice ({@link org.signsgd.job.AutoAggregation}). */
   static boolean autoSharded(boolean shardingPays, int dimension, boolean residentWorkers) {
-    return shardingPays && dimension >= AUTO_SHARDED_DIMENSION && !residentWorkers;
+    return org.signsgd.job.AutoAggregation.sharded(shardingPays, dimension, residentWorkers);
   }
 
   /** The d from which {@code aggregation: auto} shards the server's work. */
-  static final int AUTO_SHARDED_DIMENSION = 1 << 20;
+  static final int AUTO_SHARDED_DIMENSION = org.signsgd.job.AutoAggregation.SHARDED_FROM_DIMENSION;
 
   /** ceil(Q / per partition); auto (0): one partition per core on a local master, one per worker otherwise. */
   int partitions(int workers, int perPartition) {

@@ -43,6 +43,32 @@ class MemoryEstimateTest {
   }
 
   @Test
+  void aShardedRunsDriverCollectsNoCopyOfTheMessages() throws Exception {
+    long d = 1 << 20; // where aggregation: auto starts to shard a rule that reads dense messages or keeps counts
+    String toy = "workers: 9\nmodel: {name: quadratic, dim: %d}\n";
+    long chunk = 8L * 65_536;
+    // median, auto: sharded, so each worker's message once: 9 · (12d + 4d + 8 · 65,536) + 8d
+    long sharded = 9 * (16 * d + chunk) + 8 * d;
+    assertThat(MemoryEstimate.bytes(load("name: a\n" + toy.formatted(d) + "aggregator: median\n")))
+        .isEqualTo(sharded).isEqualTo(164_102_144L);
+    // the same on the driver: the collected copy too, 9 · 4d more
+    long driver = 9 * (20 * d + chunk) + 8 * d;
+    for (String onTheDriver : List.of("aggregation: driver\n", "engine: inprocess\n", "resident_workers: true\n")) {
+      assertThat(MemoryEstimate.bytes(load("name: b\n" + toy.formatted(d) + "aggregator: median\n" + onTheDriver)))
+          .as(onTheDriver).isEqualTo(driver).isEqualTo(201_850_880L);
+    }
+    // one coordinate less: auto keeps it on the driver
+    assertThat(MemoryEstimate.bytes(load("name: c\n" + toy.formatted(d - 1) + "aggregator: median\n")))
+        .isEqualTo(9 * (20 * (d - 1) + chunk) + 8 * (d - 1));
+    // a stateless sign vote stays on the driver (two copies of 8·d/64 bytes); sign-fd, whose counts shard, one
+    long signs = 8 * (d / 64);
+    assertThat(MemoryEstimate.bytes(load("name: d\n" + toy.formatted(d))))
+        .isEqualTo(9 * (12 * d + 2 * signs) + 8 * d);
+    assertThat(MemoryEstimate.bytes(load("name: e\n" + toy.formatted(d) + "aggregator: sign-fd\n")))
+        .isEqualTo(9 * (12 * d + signs + 2 * 2 * d) + 8 * d);
+  }
+
+  @Test
   void aRunThatCannotFitIsOneLineWithWhatWouldFit() throws Exception {
     // used to pass validation and die with OutOfMemoryError
     JobSpec big = load("name: big\nmodel: {name: quadratic, dim: 100000000}\n");
