@@ -21,6 +21,10 @@ public final class Sessions {
     return System.getProperty("spark.master", fallback);
   }
 
+  /** local, local[N], local[N,F], local[*]: a master whose executor is this JVM (not local-cluster[...]). */
+  private static final java.util.regex.Pattern ONE_JVM =
+      java.util.regex.Pattern.compile("local(\\[(\\d+|\\*)(\\s*,\\s*\\d+)?])?");
+
   /** A session on this master (null: spark-submit's), with {@code conf} on top of the defaults. */
   public static SparkSession start(String master, java.util.Map<String, String> conf) {
     SparkSession.Builder b = SparkSession.builder().appName("signsgd-spark")
@@ -48,12 +52,13 @@ public final class Sessions {
     if (master == null || master.startsWith("local")) {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
-    if (master != null && master.startsWith("local")) {
+    if (master != null && ONE_JVM.matcher(master).matches()) {
       // a task's result above 1 MB (Spark's default) is put in the block manager and fetched from it over the
-      // loopback's block transfer service, though executor and driver are one JVM; up to Spark's 128 MB cap it comes
-      // back in the task's status instead (at ResNet-50's d the sharded vote's two shard results of 1.7 MB each
-      // took 10-25 ms each to fetch, and a round's job went from 84-88 to 69-74 ms)
-      b.config("spark.task.maxDirectResultSize", "128m");
+      // loopback's block transfer service, though executor and driver are one JVM; up to 32 MB it comes back in the
+      // task's status instead: every shard's result of the sharded server (at most 16 MB of direction and its sums),
+      // while a worker stage's larger results keep the block manager's way (at ResNet-50's d the sharded vote's two
+      // 1.7 MB shard results took 10-25 ms each to fetch; the bench's median job went from 91 to 74-76 ms)
+      b.config("spark.task.maxDirectResultSize", "32m");
     }
     conf.forEach(b::config);
     SparkSession spark;
