@@ -83,15 +83,21 @@ public final class MemoryEstimate {
   }
 
   /**
-   * The largest d that fits, by bisection. The bytes grow with d except at auto's threshold, where a dense rule
-   * starts to shard and drops the collected copy: around it a smaller d than the one named may need more.
+   * The largest d such that every d up to it fits, by bisection. The bytes grow with d except at auto's threshold,
+   * where a dense rule starts to shard and drops the collected copy, so a d past it needs at least what the d just
+   * below it does (the most any smaller d needs).
    */
   private static long largestDimension(JobSpec spec, long available) {
     long lo = 0;
     long hi = 100_000_000;
+    long below = AutoAggregation.SHARDED_FROM_DIMENSION - 1L;
     while (lo < hi) {
       long mid = (lo + hi + 1) / 2;
-      if (bytes(spec, mid, spec.workers()) <= available) {
+      long need = bytes(spec, mid, spec.workers());
+      if (mid > below) {
+        need = Math.max(need, bytes(spec, below, spec.workers()));
+      }
+      if (need <= available) {
         lo = mid;
       } else {
         hi = mid - 1;

@@ -69,6 +69,16 @@ class MemoryEstimateTest {
   }
 
   @Test
+  void theDimensionNamedFitsWithEverySmallerOne() throws Exception {
+    // median, 9 workers: 188d + 4,718,592 bytes on the driver (d < 2^20), 152d + 4,718,592 sharded (d >= 2^20).
+    // With 190,000,000 bytes, d <= 985,539 fits, d from there to 2^20 - 1 does not (201,850,692 bytes at 2^20 - 1),
+    // and d from 2^20 to 1,218,956 does again: the refusal names the range where every smaller d fits
+    JobSpec big = load("name: big\nworkers: 9\nmodel: {name: quadratic, dim: 2000000}\naggregator: median\n");
+    assertThatThrownBy(() -> MemoryEstimate.require(big, "jobs/big.yaml", 190_000_000L))
+        .hasMessageContaining("9 workers fit with dim <= 985,539, or 5 workers fit with this d;");
+  }
+
+  @Test
   void aRunThatCannotFitIsOneLineWithWhatWouldFit() throws Exception {
     // used to pass validation and die with OutOfMemoryError
     JobSpec big = load("name: big\nmodel: {name: quadratic, dim: 100000000}\n");
