@@ -743,8 +743,8 @@ public final class Bench {
         .filter(t -> !Double.isNaN(phases.workAt(t))).mapToDouble(t -> phases.at(t)[Phases.Phase.COLLECT.ordinal()]
             + phases.at(t)[Phases.Phase.AGGREGATE.ordinal()] - phases.workAt(t)).toArray();
     return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak, work,
-        Measure.median(moving), afterGc.max(firstRowAt.get()), perIteration, jobMs.length == 0 ? Double.NaN : Measure.median(jobMs),
-        taskMs.length == 0 ? Double.NaN : Measure.median(taskMs)};
+        Measure.median(moving), afterGc.max(firstRowAt.get()), perIteration,
+        jobMs.length == 0 ? Double.NaN : Measure.median(jobMs), taskMs.length == 0 ? Double.NaN : Measure.median(taskMs)};
   }
 
   /**

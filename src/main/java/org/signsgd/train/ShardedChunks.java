@@ -204,8 +204,8 @@ final class ShardedChunks implements ShardedServer {
       done.persist(StorageLevel.MEMORY_AND_DISK());
       List<ChunkResult> results = new ArrayList<>();
       List<Long> shardNanos = new ArrayList<>();
-      SparkJobs.forEachPartition(done.map(e -> e._2().withoutState()).setName(RDD_NAME), part -> shardNanos.add(each(part,
-          results::add)));
+      SparkJobs.forEachPartition(done.map(e -> e._2().withoutState()).setName(RDD_NAME),
+          part -> shardNanos.add(each(part, results::add)));
       addRound(System.nanoTime() - start, shardNanos);
       if (results.stream().allMatch(r -> r.direction() != null && r.complete())) {
         if (finished != null) {
