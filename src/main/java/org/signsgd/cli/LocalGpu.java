@@ -1,7 +1,6 @@
 package org.signsgd.cli;
 
 import java.util.List;
-import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.signsgd.job.EngineKind;
 import org.signsgd.job.JobException;
@@ -14,11 +13,6 @@ import org.signsgd.job.JobSpec;
  * train's in-process engine runs the workers on the driver, which Spark gives no GPU either.
  */
 final class LocalGpu {
-  /**
-   * local, local[N], local[N,F] (Spark allows spaces around the comma), local[*]: one JVM (not local-cluster[...],
-   * whose executors are processes).
-   */
-  private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+|\\*)(\\s*,\\s*\\d+)?])?");
   /** The Spark settings that ask GPUs for tasks and executors, in the order they are named in a refusal. */
   static final List<String> AMOUNTS = List.of("spark.task.resource.gpu.amount", "spark.executor.resource.gpu.amount");
 
@@ -33,7 +27,7 @@ final class LocalGpu {
    * @param train whether the runs are train's (its in-process runs are on the driver; a sweep's are Spark tasks)
    */
   static void refuse(List<JobSpec> runs, String file, String master, boolean train, SparkConf conf) {
-    boolean local = master != null && LOCAL.matcher(master).matches();
+    boolean local = org.signsgd.train.Sessions.oneJvm(master);
     JobSpec gpu = runs.stream().filter(JobSpec::gpu).findFirst().orElse(null);
     if (local && gpu != null) {
       throw new JobException(file, "device", "is gpu with the local master " + master + ", whose tasks get no GPU; "

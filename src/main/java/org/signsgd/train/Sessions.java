@@ -21,9 +21,17 @@ public final class Sessions {
     return System.getProperty("spark.master", fallback);
   }
 
-  /** local, local[N], local[N,F], local[*]: a master whose executor is this JVM (not local-cluster[...]). */
+  /**
+   * local, local[N], local[N,F] (Spark allows spaces around the comma), local[*]: one JVM (not local-cluster[...],
+   * whose executors are processes).
+   */
   private static final java.util.regex.Pattern ONE_JVM =
       java.util.regex.Pattern.compile("local(\\[(\\d+|\\*)(\\s*,\\s*\\d+)?])?");
+
+  /** Whether {@code master} runs its executor in the driver's JVM (null: spark-submit's, not known here). */
+  public static boolean oneJvm(String master) {
+    return master != null && ONE_JVM.matcher(master).matches();
+  }
 
   /** A session on this master (null: spark-submit's), with {@code conf} on top of the defaults. */
   public static SparkSession start(String master, java.util.Map<String, String> conf) {
@@ -52,7 +60,7 @@ public final class Sessions {
     if (master == null || master.startsWith("local")) {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
-    if (master != null && ONE_JVM.matcher(master).matches()) {
+    if (oneJvm(master)) {
       // a task's result above 1 MB (Spark's default) is put in the block manager and fetched from it over the
       // loopback's block transfer service, though executor and driver are one JVM; up to 32 MB it comes back in the
       // task's status instead: every shard's result of the sharded server (at most 16 MB of direction and its sums),
