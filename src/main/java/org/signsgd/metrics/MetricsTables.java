@@ -20,8 +20,9 @@ import org.signsgd.spec.Echo;
  * The metrics tables of one output directory as Delta Lake tables: every write is one transaction of Delta's
  * log, so concurrent runs into one directory (other processes included) never lose or half-see each other's
  * rows, a run's rows are deleted or replaced atomically, and a new column is added to a table by the write that
- * brings it (schema merging). Delta's conflict exceptions are retried; on HDFS and object stores with a
- * suitable log store the log's atomicity is the file system's (see the README on concurrent writers).
+ * brings it (schema merging). Delta's conflict exceptions are retried. A commit is atomic on a local disk through
+ * {@link LocalFileLogStore} (every session sets it), on HDFS through its rename, and on object stores with a
+ * suitable log store (see the README on concurrent writers).
  * Directories written by earlier versions of this project (plain Parquet, no {@code _delta_log}) are read as
  * Parquet, and converted in place to Delta tables before the first write ({@link #prepareForWriting}).
  */
