@@ -92,13 +92,41 @@ class LocalFileLogStoreTest {
   /** An existing version is refused with Delta's exception, naming the file, and its content is kept. */
   @Test
   void anExistingVersionIsRefused() throws Exception {
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("_delta_log/"
-        + "00000000000000000000.json").toUri());
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(Files.createDirectories(dir.resolve(
+        "_delta_log")).resolve("00000000000000000000.json").toUri());
     LocalFileLogStore store = new LocalFileLogStore(conf);
     store.write(file, List.of("first").iterator(), false, conf);
     assertThatThrownBy(() -> store.write(file, List.of("second").iterator(), false, conf))
         .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("00000000000000000000.json");
     assertThat(read(store, file, conf)).containsExactly("first");
+  }
+
+  /**
+   * A version file deleted by hand leaves Hadoop's checksum file of its old content: a new commit of that version
+   * removes it (left, every read of the new entry would fail its check).
+   */
+  @Test
+  void aNewVersionRemovesAStaleChecksum() throws Exception {
+    Path target = Files.createDirectories(dir.resolve("_delta_log")).resolve("00000000000000000003.json");
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(target.toUri());
+    try (FSDataOutputStream out = FileSystem.getLocal(conf).create(file)) {
+      out.write("{\"old\":true}\n".getBytes(StandardCharsets.UTF_8));
+    }
+    Files.delete(target);
+    assertThat(LocalFileLogStore.checksumFile(target)).exists();
+    LocalFileLogStore store = new LocalFileLogStore(conf);
+    store.write(file, List.of("{\"new\":true}").iterator(), false, conf);
+    assertThat(read(store, file, conf)).containsExactly("{\"new\":true}");
+  }
+
+  /** As with Delta's own stores, a log directory that is gone fails the commit rather than being made anew. */
+  @Test
+  void aMissingLogDirectoryFailsTheCommit() {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("gone/_delta_log/"
+        + "00000000000000000001.json").toUri());
+    assertThatThrownBy(() -> new LocalFileLogStore(conf).write(file, List.of("{}").iterator(), false, conf))
+        .isInstanceOf(java.io.IOException.class).isNotInstanceOf(FileAlreadyExistsException.class);
+    assertThat(dir.resolve("gone")).doesNotExist();
   }
 
   /**
