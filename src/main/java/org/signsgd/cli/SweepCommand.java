@@ -69,6 +69,7 @@ public final class SweepCommand implements Callable<Integer> {
     List<JobSpec> runs = JobFile.load(grid, overrides, maxRuns);
     Training.requireWritable(OutputDir.of(out, new org.apache.hadoop.conf.Configuration()), grid.toString());
     String m = master != null ? master : Sessions.defaultMaster("local[*]");
+    DriverCollect.refuse(runs, grid.toString());
     LocalMemory.require(runs, grid.toString(), m, parallel);
     LocalGpu.refuse(runs, grid.toString(), m, false);
     SparkSession spark = Sessions.start(m);

@@ -66,6 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
     String location = out != null ? out : "runs/" + runs.get(0).name();
     Training.requireWritable(OutputDir.of(location, new org.apache.hadoop.conf.Configuration()), job.toString());
     String m = master != null ? master : Sessions.defaultMaster("local[*]");
+    DriverCollect.refuse(runs, job.toString());
     LocalMemory.require(runs, job.toString(), m, 1);
     LocalGpu.refuse(runs, job.toString(), m, true);
     SparkSession spark = Sessions.start(m);

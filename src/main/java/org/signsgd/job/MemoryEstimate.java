@@ -38,13 +38,18 @@ public final class MemoryEstimate {
     org.signsgd.aggregate.Aggregator aggregator = Rules.create(spec.aggregator());
     org.signsgd.attack.Attack attack = org.signsgd.attack.Attacks.create(spec.attack());
     boolean sign = aggregator.kind() == MessageKind.SIGN;
-    long message = sign ? 8 * ((d + 63) / 64) : 4 * d;
+    long message = messageBytes(sign, d);
     // a dense rule works chunk by chunk only when the attack does too: an optimising attack (not coordinate-wise)
     // makes the server run on whole vectors
     boolean chunked = AutoAggregation.shardable(aggregator, attack);
     long rule = sign ? signRuleBytes(spec, d) : 8 * (chunked ? Math.min(d, org.signsgd.server.Chunks.SIZE) : d);
     long copies = AutoAggregation.sharded(spec, aggregator, attack, d) ? 1 : 2;
     return workers * (12 * d + copies * message + rule) + 8 * d;
+  }
+
+  /** One message's bytes: packed signs (8 bytes per 64 coordinates), or d floats. */
+  public static long messageBytes(boolean sign, long d) {
+    return sign ? 8 * ((d + 63) / 64) : 4 * d;
   }
 
   private static long signRuleBytes(JobSpec spec, long d) {
@@ -113,7 +118,7 @@ public final class MemoryEstimate {
   }
 
   /** "61.3 GiB". */
-  static String size(long bytes) {
+  public static String size(long bytes) {
     String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
     double v = bytes;
     int u = 0;

@@ -1,0 +1,71 @@
+package org.signsgd.cli;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.SparkConf;
+import org.apache.spark.network.util.JavaUtils;
+import org.signsgd.aggregate.Aggregator;
+import org.signsgd.aggregate.Rules;
+import org.signsgd.attack.Attack;
+import org.signsgd.attack.Attacks;
+import org.signsgd.job.AutoAggregation;
+import org.signsgd.job.EngineKind;
+import org.signsgd.job.JobException;
+import org.signsgd.job.JobSpec;
+import org.signsgd.job.MemoryEstimate;
+import org.signsgd.message.MessageKind;
+import org.signsgd.model.Models;
+
+/**
+ * Before Spark starts: a run whose server works on the driver collects every worker's message each iteration as one
+ * job's task results, and Spark aborts a job whose results add up to more than {@code spark.driver.maxResultSize}
+ * (1 GB unless set). A run whose messages alone are more (a dense rule at ResNet-50's d with 27 workers: 2.76 GB)
+ * would fail at its first iteration, after its first worker stage; it is refused in one line instead, saying what
+ * runs (the shards, where the rule and attack allow) or what limit would do.
+ */
+final class DriverCollect {
+  static final String LIMIT = "spark.driver.maxResultSize";
+
+  private DriverCollect() {}
+
+  /** With the Spark settings of this JVM ({@code spark.*} system properties, as spark-submit passes them). */
+  static void refuse(List<JobSpec> runs, String file) {
+    refuse(runs, file, new SparkConf());
+  }
+
+  static void refuse(List<JobSpec> runs, String file, SparkConf conf) {
+    String set = conf.get(LIMIT, "1g");
+    long limit;
+    try {
+      limit = JavaUtils.byteStringAsBytes(set);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(LIMIT + " is '" + set + "', not a size; allowed: bytes or a size such as "
+          + "512m or 4g (0 for no limit)");
+    }
+    if (limit <= 0) {
+      return; // Spark's 0: no limit
+    }
+    for (JobSpec spec : runs) {
+      if (spec.engine() == EngineKind.INPROCESS) {
+        continue; // no Spark job collects its messages
+      }
+      long d = Models.dimension(spec.model());
+      Aggregator rule = Rules.create(spec.aggregator());
+      Attack attack = Attacks.create(spec.attack());
+      if (AutoAggregation.sharded(spec, rule, attack, d)) {
+        continue; // the driver collects the direction's chunks, no message
+      }
+      boolean sign = rule.kind() == MessageKind.SIGN;
+      long collected = spec.workers() * MemoryEstimate.messageBytes(sign, d);
+      if (collected > limit) {
+        long gib = (long) Math.ceil(collected * 1.25 / (1L << 30));
+        String way = AutoAggregation.shardable(rule, attack) ? "use aggregation: sharded, or " : "set ";
+        throw new JobException(file, "aggregation", String.format(Locale.ROOT, "%s: it collects %d %s messages per "
+            + "iteration (%s), more than %s (%s), and would fail; %s%s=%dg (-D or --conf)",
+            spec.aggregation().equals("driver") ? "is driver" : "is auto, so " + spec.aggregator().name()
+                + " runs on the driver", spec.workers(), sign ? "sign" : "dense", MemoryEstimate.size(collected),
+            LIMIT, MemoryEstimate.size(limit), way, LIMIT, gib));
+      }
+    }
+  }
+}
