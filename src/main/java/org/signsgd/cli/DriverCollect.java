@@ -15,13 +15,16 @@ import org.signsgd.job.JobSpec;
 import org.signsgd.job.MemoryEstimate;
 import org.signsgd.message.MessageKind;
 import org.signsgd.model.Models;
+import org.signsgd.train.SparkEngine;
 
 /**
  * Before Spark starts: a run whose server works on the driver collects every worker's message each iteration as one
  * job's task results, and Spark aborts a job whose results add up to more than {@code spark.driver.maxResultSize}
  * (1 GB unless set). A run whose messages alone are more (a dense rule at ResNet-50's d with 27 workers: 2.76 GB)
  * would fail at its first iteration, after its first worker stage; it is refused in one line instead, saying what
- * runs (the shards, where the rule and attack allow) or what limit would do.
+ * runs (the shards, where the rule and attack allow) or what limit would do. A run small enough for resident workers
+ * (d ≤ 2^20, 2 × Q × d floats ≤ 2^26) is let through unless it sets {@code resident_workers: false}: its messages
+ * then travel over the tasks' own connections, and even collected they are at most 128 MB.
  */
 final class DriverCollect {
   static final String LIMIT = "spark.driver.maxResultSize";
@@ -54,6 +57,9 @@ final class DriverCollect {
       Attack attack = Attacks.create(spec.attack());
       if (AutoAggregation.sharded(spec, rule, attack, d)) {
         continue; // the driver collects the direction's chunks, no message
+      }
+      if (!"false".equals(spec.residentWorkers()) && SparkEngine.residentFits(spec.workers(), d)) {
+        continue; // resident workers send their messages over connections of their own, not as task results
       }
       boolean sign = rule.kind() == MessageKind.SIGN;
       long collected = spec.workers() * MemoryEstimate.messageBytes(sign, d);

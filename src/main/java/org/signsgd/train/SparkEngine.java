@@ -66,6 +66,14 @@ public final class SparkEngine implements Engine {
     };
   }
 
+  /**
+   * Whether a run of this size may have resident workers ({@code resident_workers: true}, or auto's choice on a
+   * local master), whose messages reach the driver over their own connections rather than as task results.
+   */
+  public static boolean residentFits(long workers, long dimension) {
+    return SparkRun.residentFits(workers, dimension);
+  }
+
   /** {@code aggregation: auto}'s choice ({@link org.signsgd.job.AutoAggregation}). */
   static boolean autoSharded(boolean shardingPays, int dimension, boolean residentWorkers) {
     return org.signsgd.job.AutoAggregation.sharded(shardingPays, dimension, residentWorkers);

@@ -141,8 +141,12 @@ final class SparkRun implements AutoCloseable {
    */
   static boolean autoResident(boolean localMaster, boolean sharded, int partitions, int cores, int workers,
       int dimension) {
-    return localMaster && !sharded && partitions <= cores && dimension <= RESIDENT_MAX_DIMENSION
-        && 2L * workers * dimension <= RESIDENT_MAX_STATE_FLOATS;
+    return localMaster && !sharded && partitions <= cores && residentFits(workers, dimension);
+  }
+
+  /** Whether resident workers take a run of this size: d ≤ 2^20, and 2 × workers × d floats of state. */
+  static boolean residentFits(long workers, long dimension) {
+    return dimension <= RESIDENT_MAX_DIMENSION && 2L * workers * dimension <= RESIDENT_MAX_STATE_FLOATS;
   }
 
   /** resident_workers: the tasks must all run at once, and the driver receives the states at every stretch's end. */

@@ -23,11 +23,15 @@ class DriverCollectTest {
   Path dir;
 
   private List<JobSpec> runs(String extra) throws Exception {
+    return runs(27, extra);
+  }
+
+  private List<JobSpec> runs(int workers, String extra) throws Exception {
     Path job = Files.writeString(dir.resolve("job.yaml"), """
         name: collect
-        workers: 27
         iterations: 2
-        """ + extra);
+        workers: %d
+        """.formatted(workers) + extra);
     return JobFile.load(job, List.of());
   }
 
@@ -35,7 +39,9 @@ class DriverCollectTest {
     return new SparkConf(false).set(DriverCollect.LIMIT, size);
   }
 
-  private static final String DENSE_1M = "model: {name: quadratic, dim: 1000000}\naggregator: {name: median}\n";
+  /** One job per iteration: the workers' messages come back as its tasks' results. */
+  private static final String DENSE_1M = "model: {name: quadratic, dim: 1000000}\naggregator: {name: median}\n"
+      + "resident_workers: false\n";
 
   @Test
   void denseMessagesPastTheLimitAreRefusedWithTheShards() throws Exception {
@@ -60,6 +66,13 @@ class DriverCollectTest {
     assertThatCode(() -> DriverCollect.refuse(sharded, "job.yaml", limit("100m"))).doesNotThrowAnyException();
     List<JobSpec> asked = runs(DENSE_1M + "aggregation: sharded\n");
     assertThatCode(() -> DriverCollect.refuse(asked, "job.yaml", limit("100m"))).doesNotThrowAnyException();
+    // resident workers (auto on a local master, or true) take d <= 2^20 with 2 · 27 · d <= 2^26 floats: their
+    // messages come over their own connections
+    List<JobSpec> resident = runs("model: {name: quadratic, dim: 1000000}\naggregator: {name: median}\n");
+    assertThatCode(() -> DriverCollect.refuse(resident, "job.yaml", limit("100m"))).doesNotThrowAnyException();
+    List<JobSpec> tooLarge = runs(34, "model: {name: quadratic, dim: 1000000}\naggregator: {name: median}\n");
+    assertThatThrownBy(() -> DriverCollect.refuse(tooLarge, "job.yaml", limit("100m")))
+        .hasMessageContaining("it collects 34 dense messages per iteration (129.7 MiB)");
     // the in-process engine collects nothing through Spark
     List<JobSpec> inProcess = runs(DENSE_1M + "aggregation: driver\nengine: inprocess\n");
     assertThatCode(() -> DriverCollect.refuse(inProcess, "job.yaml", limit("100m"))).doesNotThrowAnyException();
