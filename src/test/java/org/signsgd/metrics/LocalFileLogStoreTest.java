@@ -41,6 +41,15 @@ class LocalFileLogStoreTest {
     return lines;
   }
 
+  /** A log file written through Hadoop's local file system, which puts its checksum file beside it. */
+  private Path writtenByHadoop(String name, String line) throws Exception {
+    Path target = Files.createDirectories(dir.resolve("_delta_log")).resolve(name);
+    try (FSDataOutputStream out = FileSystem.getLocal(conf).create(new org.apache.hadoop.fs.Path(target.toUri()))) {
+      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return target;
+  }
+
   /**
    * Six writers, each with its own store (as in six processes: nothing shared but the directory), commit one
    * version at the same moment, 60 times: each time one succeeds, the other five are refused, and the file holds
@@ -107,11 +116,8 @@ class LocalFileLogStoreTest {
    */
   @Test
   void aNewVersionRemovesAStaleChecksum() throws Exception {
-    Path target = Files.createDirectories(dir.resolve("_delta_log")).resolve("00000000000000000003.json");
+    Path target = writtenByHadoop("00000000000000000003.json", "{\"old\":true}");
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(target.toUri());
-    try (FSDataOutputStream out = FileSystem.getLocal(conf).create(file)) {
-      out.write("{\"old\":true}\n".getBytes(StandardCharsets.UTF_8));
-    }
     Files.delete(target);
     assertThat(LocalFileLogStore.checksumFile(target)).exists();
     LocalFileLogStore store = new LocalFileLogStore(conf);
@@ -135,11 +141,8 @@ class LocalFileLogStoreTest {
    */
   @Test
   void anOverwriteReplacesTheContentAndItsStaleChecksum() throws Exception {
-    Path target = Files.createDirectories(dir.resolve("_delta_log")).resolve("_last_checkpoint");
+    Path target = writtenByHadoop("_last_checkpoint", "{\"version\":10,\"size\":12}");
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(target.toUri());
-    try (FSDataOutputStream out = FileSystem.getLocal(conf).create(file)) {
-      out.write("{\"version\":10,\"size\":12}\n".getBytes(StandardCharsets.UTF_8));
-    }
     assertThat(LocalFileLogStore.checksumFile(target)).exists();
     LocalFileLogStore store = new LocalFileLogStore(conf);
     store.write(file, List.of("{\"version\":20,\"size\":24}").iterator(), true, conf);
