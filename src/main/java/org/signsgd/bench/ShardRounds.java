@@ -18,9 +18,10 @@ import scala.collection.JavaConverters;
  * order they ended: each job's time from its submission to its end on the scheduler's clock, and the run time on its
  * executor of the slowest task of the shards' stage (reading its chunks, the server's work on them, building the
  * results; a shuffle stage of the same job, which cuts the chunks on a cluster, is not that stage). With no more
- * shards than cores (one wave of tasks) what lies between the two is Spark's: scheduling, shipping the tasks, the
- * results' way back to the driver, and the driver's handling of each result but the last (the job ends before it
- * hands over the last).
+ * shards than cores (one wave of tasks) on a local master, where the shards read the messages in place, what lies
+ * between the two is Spark's: scheduling, shipping the tasks, the results' way back to the driver, and the driver's
+ * handling of each result but the last (the job ends before it hands over the last). On a cluster the first round's
+ * job also holds the shuffle's map stage.
  */
 final class ShardRounds extends SparkListener {
   /** A round's job: when it was submitted (epoch ms), its wall time and its slowest task's run time (ms). */

@@ -23,8 +23,9 @@ import org.signsgd.train.SparkEngine;
  * (1 GB unless set). A run whose messages alone are more (a dense rule at ResNet-50's d with 27 workers: 2.76 GB)
  * would fail at its first iteration, after its first worker stage; it is refused in one line instead, saying what
  * runs (the shards, where the rule and attack allow) or what limit would do. A run small enough for resident workers
- * (d ≤ 2^20, 2 × Q × d floats ≤ 2^26) is let through unless it sets {@code resident_workers: false}: its messages
- * then travel over the tasks' own connections, and even collected they are at most 128 MB.
+ * (d ≤ 2^20, 2 × Q × d floats ≤ 2^26) that does not set {@code resident_workers: false} is counted by what those
+ * collect instead: every worker's x and momentum at each stretch's end, 8 × Q × d bytes (at most 256 MiB; the
+ * messages travel over the tasks' own connections, or, where the workers are not resident, are half of that).
  */
 final class DriverCollect {
   static final String LIMIT = "spark.driver.maxResultSize";
@@ -58,20 +59,32 @@ final class DriverCollect {
       if (AutoAggregation.sharded(spec, rule, attack, d)) {
         continue; // the driver collects the direction's chunks, no message
       }
-      if (!"false".equals(spec.residentWorkers()) && SparkEngine.residentFits(spec.workers(), d)) {
-        continue; // resident workers send their messages over connections of their own, not as task results
-      }
       boolean sign = rule.kind() == MessageKind.SIGN;
-      long collected = spec.workers() * MemoryEstimate.messageBytes(sign, d);
-      if (collected > limit) {
-        long gib = (long) Math.ceil(collected * 1.25 / (1L << 30));
-        String way = AutoAggregation.shardable(rule, attack) ? "use aggregation: sharded, or " : "set ";
+      long messages = spec.workers() * MemoryEstimate.messageBytes(sign, d);
+      if (!"false".equals(spec.residentWorkers()) && SparkEngine.residentFits(spec.workers(), d)) {
+        // resident workers send their messages over connections of their own, but every stretch's end (a
+        // checkpoint, a reference iteration, a flush) brings each worker's x and momentum back as task results
+        long states = 8L * spec.workers() * d;
+        if (states > limit) {
+          throw new JobException(file, "resident_workers", String.format(Locale.ROOT, "is %s: at each checkpoint "
+              + "the driver collects %d workers' x and momentum (%s), more than %s (%s), and would fail; set "
+              + "resident_workers: false, or %s=%s (-D or --conf)", spec.residentWorkers(), spec.workers(),
+              MemoryEstimate.size(states), LIMIT, MemoryEstimate.size(limit), LIMIT, suggested(states)));
+        }
+      } else if (messages > limit) {
+        String way = AutoAggregation.shardable(rule, attack) ? "use aggregation: sharded, or set " : "set ";
         throw new JobException(file, "aggregation", String.format(Locale.ROOT, "%s: it collects %d %s messages per "
-            + "iteration (%s), more than %s (%s), and would fail; %s%s=%dg (-D or --conf)",
+            + "iteration (%s), more than %s (%s), and would fail; %s%s=%s (-D or --conf)",
             spec.aggregation().equals("driver") ? "is driver" : "is auto, so " + spec.aggregator().name()
-                + " runs on the driver", spec.workers(), sign ? "sign" : "dense", MemoryEstimate.size(collected),
-            LIMIT, MemoryEstimate.size(limit), way, LIMIT, gib));
+                + " runs on the driver", spec.workers(), sign ? "sign" : "dense", MemoryEstimate.size(messages),
+            LIMIT, MemoryEstimate.size(limit), way, LIMIT, suggested(messages)));
       }
     }
+  }
+
+  /** A limit with a quarter to spare: whole GiB, or MiB below one. */
+  private static String suggested(long bytes) {
+    double spare = bytes * 1.25;
+    return spare >= 1L << 30 ? (long) Math.ceil(spare / (1L << 30)) + "g" : (long) Math.ceil(spare / (1 << 20)) + "m";
   }
 }

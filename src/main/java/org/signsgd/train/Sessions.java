@@ -67,7 +67,9 @@ public final class Sessions {
         .config("spark.sql.codegen.wholeStage", "false")
         // reliable checkpoints (checkpoint_dir) are deleted once their RDD is gone: they would pile up
         .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true");
-    if (setsLocalLogStore(new org.apache.spark.SparkConf())) {
+    org.apache.spark.SparkConf given = new org.apache.spark.SparkConf(); // spark.* system properties
+    conf.forEach(given::set);
+    if (setsLocalLogStore(given)) {
       b.config(LOCAL_LOG_STORE, org.signsgd.metrics.LocalFileLogStore.class.getName());
     }
     if (master != null) {

@@ -49,7 +49,7 @@ class DriverCollectTest {
     assertThatThrownBy(() -> DriverCollect.refuse(driver, "job.yaml", limit("100m"))).hasMessage("job.yaml: "
         + "aggregation: is driver: it collects 27 dense messages per iteration (103.0 MiB), more than "
         + "spark.driver.maxResultSize (100.0 MiB), and would fail; use aggregation: sharded, or "
-        + "spark.driver.maxResultSize=1g (-D or --conf)");
+        + "set spark.driver.maxResultSize=129m (-D or --conf)");
     // 110 MiB = 115,343,360 bytes holds them
     assertThatCode(() -> DriverCollect.refuse(driver, "job.yaml", limit("110m"))).doesNotThrowAnyException();
     // Spark's 0: no limit
@@ -67,9 +67,13 @@ class DriverCollectTest {
     List<JobSpec> asked = runs(DENSE_1M + "aggregation: sharded\n");
     assertThatCode(() -> DriverCollect.refuse(asked, "job.yaml", limit("100m"))).doesNotThrowAnyException();
     // resident workers (auto on a local master, or true) take d <= 2^20 with 2 · 27 · d <= 2^26 floats: their
-    // messages come over their own connections
+    // messages come over their own connections, but each stretch's end brings x and momentum, 8 · 27 · d bytes
     List<JobSpec> resident = runs("model: {name: quadratic, dim: 1000000}\naggregator: {name: median}\n");
-    assertThatCode(() -> DriverCollect.refuse(resident, "job.yaml", limit("100m"))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> DriverCollect.refuse(resident, "job.yaml", limit("100m"))).hasMessage("job.yaml: "
+        + "resident_workers: is auto: at each checkpoint the driver collects 27 workers' x and momentum (206.0 MiB), "
+        + "more than spark.driver.maxResultSize (100.0 MiB), and would fail; set resident_workers: false, or "
+        + "spark.driver.maxResultSize=258m (-D or --conf)");
+    assertThatCode(() -> DriverCollect.refuse(resident, "job.yaml", limit("210m"))).doesNotThrowAnyException();
     List<JobSpec> tooLarge = runs(34, "model: {name: quadratic, dim: 1000000}\naggregator: {name: median}\n");
     assertThatThrownBy(() -> DriverCollect.refuse(tooLarge, "job.yaml", limit("100m")))
         .hasMessageContaining("it collects 34 dense messages per iteration (129.7 MiB)");
@@ -92,7 +96,7 @@ class DriverCollectTest {
   void aRunThatCannotBeShardedIsOfferedTheLimitOnly() throws Exception {
     List<JobSpec> minMax = runs(DENSE_1M + "byzantine: 5\nattack: {name: min-max}\n");
     assertThatThrownBy(() -> DriverCollect.refuse(minMax, "job.yaml", limit("100m"))).hasMessageEndingWith(
-        "and would fail; set spark.driver.maxResultSize=1g (-D or --conf)");
+        "and would fail; set spark.driver.maxResultSize=129m (-D or --conf)");
     assertThatThrownBy(() -> DriverCollect.refuse(minMax, "job.yaml", limit("lots"))).hasMessage(
         "spark.driver.maxResultSize is 'lots', not a size; allowed: bytes or a size such as 512m or 4g (0 for no "
             + "limit)");

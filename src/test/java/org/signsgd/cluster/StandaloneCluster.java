@@ -84,22 +84,28 @@ final class StandaloneCluster implements AutoCloseable {
         "logger.jetty.level = warn", ""));
     master = new Daemon("master", List.of(), List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
         "--port", Integer.toString(freePort()), "--webui-port", Integer.toString(freePort())));
-    master.await("Starting Spark master at", 60);
-    java.util.regex.Matcher at = java.util.regex.Pattern.compile("Starting Spark master at (spark://\\S+)")
-        .matcher(master.out);
-    if (!at.find()) {
-      throw new IllegalStateException("the master's log names no URL:\n" + master.log());
-    }
-    url = at.group(1);
-    for (int w = 0; w < workerCount; w++) {
-      Path work = Files.createDirectories(dir.resolve("worker-" + w));
-      workers.add(new Daemon("worker-" + w, gpus == 0 ? List.of() : gpuSettings(dir, w, gpus),
-          List.of("org.apache.spark.deploy.worker.Worker", "--host",
-          "127.0.0.1", "--cores", Integer.toString(cores), "--memory", workerMemory, "--work-dir", work.toString(),
-          "--webui-port", Integer.toString(freePort()), url())));
-    }
-    for (Daemon w : workers) {
-      w.await("Successfully registered with master", 60);
+    // a cluster that did not come up stops the daemons it started: they would outlive the test JVM's use of them
+    try {
+      master.await("Starting Spark master at", 60);
+      java.util.regex.Matcher at = java.util.regex.Pattern.compile("Starting Spark master at (spark://\\S+)")
+          .matcher(master.out);
+      if (!at.find()) {
+        throw new IllegalStateException("the master's log names no URL:\n" + master.log());
+      }
+      url = at.group(1);
+      for (int w = 0; w < workerCount; w++) {
+        Path work = Files.createDirectories(dir.resolve("worker-" + w));
+        workers.add(new Daemon("worker-" + w, gpus == 0 ? List.of() : gpuSettings(dir, w, gpus),
+            List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores",
+            Integer.toString(cores), "--memory", workerMemory, "--work-dir", work.toString(), "--webui-port",
+            Integer.toString(freePort()), url)));
+      }
+      for (Daemon w : workers) {
+        w.await("Successfully registered with master", 60);
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      close();
+      throw e;
     }
   }
 
