@@ -641,6 +641,19 @@ public final class Bench {
             quick ? "" : met(step <= 1.3, "<= 1.3"));
         add("j", "  " + rule + ": sharded (work + moving) / (driver's / " + cores + " cores)", whole, "x", whole,
             quick ? "" : met(whole <= 1.3, "<= 1.3"));
+        if (sh[7] > 0) {
+          // what one Spark job per round costs by itself here, whatever its tasks do: the step can be no faster
+          // than the work plus that job (with no more shards than cores, one wave of tasks)
+          long bytes = Math.round(sh[2] / sh[7]); // what a round's tasks returned, on average
+          double[] floor = jobFloor(bytes, quick ? 5 : 30);
+          add("j", "  a Spark job of " + cores + " empty tasks on this master (median)", floor[0], "ms",
+              floor[0] / (1.3 * drv[0] / cores), "");
+          add("j", "  a Spark job of " + cores + " tasks returning " + bytes + " bytes, as a round's do (median)",
+              floor[1], "ms", floor[1] / (1.3 * drv[0] / cores), "");
+          double best = (sh[4] + floor[1]) / (drv[0] / cores);
+          add("j", "  " + rule + ": (sharded work + that job) / (driver's step / " + cores + " cores): the least one"
+              + " job per round allows", best, "x", best, "");
+        }
       }
     }
     int small = quick ? 70_000 : 1_000_000;
@@ -649,6 +662,43 @@ public final class Bench {
       double[] m = serverRun("median", "sharded", q, small, quick ? 2 : 8);
       add("j", "server step, median, sharded, Q=" + q + ", d=" + small, m[0], "ms", m[0] / q, "");
     }
+  }
+
+  /**
+   * {median wall time of a Spark job of one task per core that does nothing, the same with the tasks returning
+   * {@code bytes} between them} over {@code trials} jobs each (ms, on the driver's clock, after two of each to warm
+   * up): the cost of one job per round before any work, on this master, in a quiet JVM (a lower bound: during a
+   * run the heap is fuller and the previous iteration's blocks are being removed).
+   */
+  private double[] jobFloor(long bytes, int trials) {
+    JavaSparkContext jsc = jsc();
+    List<Integer> tasks = java.util.stream.IntStream.range(0, cores).boxed().toList();
+    org.apache.spark.api.java.JavaRDD<Integer> rdd = jsc.parallelize(tasks, cores);
+    int words = (int) Math.min(Integer.MAX_VALUE - 8, (bytes + 8L * cores - 1) / (8L * cores));
+    // a quiet JVM, as a floor should be: the run's garbage collected and its blocks' removal under way before
+    System.gc();
+    try {
+      Thread.sleep(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    double[] empty = new double[trials];
+    double[] returning = new double[trials];
+    for (int t = -2; t < trials; t++) {
+      long start = System.nanoTime();
+      rdd.foreachPartition(it -> { });
+      long mid = System.nanoTime();
+      List<long[]> back = rdd.map(task -> new long[words]).collect();
+      long end = System.nanoTime();
+      if (back.size() != cores) {
+        throw new IllegalStateException(back.size() + " results from " + cores + " tasks");
+      }
+      if (t >= 0) {
+        empty[t] = (mid - start) / 1e6;
+        returning[t] = (end - mid) / 1e6;
+      }
+    }
+    return new double[] {Measure.median(empty), Measure.median(returning)};
   }
 
   /** The d of section j (0: ResNet-50's, or the quick size); a cluster tool sets it to fit its machines. */
