@@ -645,11 +645,12 @@ public final class Bench {
           // what one Spark job per round costs by itself here, whatever its tasks do: the step can be no faster
           // than the work plus that job (with no more shards than cores, one wave of tasks)
           long bytes = Math.round(sh[2] / sh[7]); // what a round's tasks returned, on average
-          double[] floor = jobFloor(bytes, quick ? 5 : 30);
-          add("j", "  a Spark job of " + cores + " empty tasks on this master (median)", floor[0], "ms",
+          int tasks = (int) Math.min(4096, SparkEngine.autoShards(cores, bytes)); // as many as the round's shards
+          double[] floor = jobFloor(tasks, bytes, quick ? 5 : 30);
+          add("j", "  a Spark job of " + tasks + " empty tasks on this master (median)", floor[0], "ms",
               floor[0] / (1.3 * drv[0] / cores), "");
-          add("j", "  a Spark job of " + cores + " tasks returning " + bytes + " bytes, as a round's do (median)",
-              floor[1], "ms", floor[1] / (1.3 * drv[0] / cores), "");
+          add("j", "  a Spark job of " + tasks + " tasks returning " + bytes + " bytes between them, as a round's "
+              + "(median)", floor[1], "ms", floor[1] / (1.3 * drv[0] / cores), "");
           double best = (sh[4] + floor[1]) / (drv[0] / cores);
           add("j", "  " + rule + ": (sharded work + that job) / (driver's step / " + cores + " cores): the least one"
               + " job per round allows", best, "x", best, "");
@@ -665,16 +666,16 @@ public final class Bench {
   }
 
   /**
-   * {median wall time of a Spark job of one task per core that does nothing, the same with the tasks returning
+   * {median wall time of a Spark job of {@code tasks} tasks that do nothing, the same with the tasks returning
    * {@code bytes} between them} over {@code trials} jobs each (ms, on the driver's clock, after two of each to warm
    * up): the cost of one job per round before any work, on this master, in a quiet JVM (a lower bound: during a
    * run the heap is fuller and the previous iteration's blocks are being removed).
    */
-  private double[] jobFloor(long bytes, int trials) {
+  private double[] jobFloor(int tasks, long bytes, int trials) {
     JavaSparkContext jsc = jsc();
-    List<Integer> tasks = java.util.stream.IntStream.range(0, cores).boxed().toList();
-    org.apache.spark.api.java.JavaRDD<Integer> rdd = jsc.parallelize(tasks, cores);
-    int words = (int) Math.min(Integer.MAX_VALUE - 8, (bytes + 8L * cores - 1) / (8L * cores));
+    org.apache.spark.api.java.JavaRDD<Integer> rdd = jsc.parallelize(
+        java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks);
+    int words = (int) Math.min(Integer.MAX_VALUE - 8, (bytes + 8L * tasks - 1) / (8L * tasks));
     // a quiet JVM, as a floor should be: the run's garbage collected and its blocks' removal under way before
     System.gc();
     try {
@@ -690,8 +691,8 @@ public final class Bench {
       long mid = System.nanoTime();
       List<long[]> back = rdd.map(task -> new long[words]).collect();
       long end = System.nanoTime();
-      if (back.size() != cores) {
-        throw new IllegalStateException(back.size() + " results from " + cores + " tasks");
+      if (back.size() != tasks) {
+        throw new IllegalStateException(back.size() + " results from " + tasks + " tasks");
       }
       if (t >= 0) {
         empty[t] = (mid - start) / 1e6;

@@ -43,10 +43,19 @@ public final class AutoAggregation {
     if (spec.engine() == EngineKind.INPROCESS) {
       return false;
     }
-    return switch (spec.aggregation()) {
+    return sharded(spec.aggregation(), pays(rule, attack), dimension, spec.residentWorkers());
+  }
+
+  /**
+   * The choice on a Spark engine: as {@code aggregation} says ({@code sharded}, {@code driver}), or for {@code auto}
+   * {@link #sharded(boolean, long, boolean)} with whether sharding {@code pays} and the job's
+   * {@code resident_workers} setting.
+   */
+  public static boolean sharded(String aggregation, boolean pays, long dimension, String residentWorkers) {
+    return switch (aggregation) {
       case "sharded" -> true;
       case "driver" -> false;
-      default -> sharded(pays(rule, attack), dimension, "true".equals(spec.residentWorkers()));
+      default -> sharded(pays, dimension, "true".equals(residentWorkers));
     };
   }
 }

@@ -141,9 +141,13 @@ final class ShardedChunks implements ShardedServer {
   static int defaultShards(int parallelism, Chunks chunks, org.signsgd.message.MessageKind kind) {
     long bytes = kind == org.signsgd.message.MessageKind.DENSE ? 4L * chunks.dimension()
         : (chunks.dimension() + 7L) / 8;
+    return (int) Math.max(1, Math.min(shardsFor(parallelism, bytes), chunks.count()));
+  }
+
+  /** The parallelism times the smallest factor that keeps each shard's part of {@code bytes} within 16 MB. */
+  static long shardsFor(int parallelism, long bytes) {
     long perCore = (bytes + (long) parallelism * SHARD_RESULT_BYTES - 1) / ((long) parallelism * SHARD_RESULT_BYTES);
-    long k = (long) parallelism * Math.max(1, perCore);
-    return (int) Math.max(1, Math.min(k, chunks.count()));
+    return (long) parallelism * Math.max(1, perCore);
   }
 
   /** The chunks partitioned as the shards hold them: chunk j in shard j mod K. */

@@ -58,12 +58,8 @@ public final class SparkEngine implements Engine {
    * shards read the messages in place ({@link InPlaceChunks}), on a cluster they shuffle them.
    */
   boolean sharded(Driver driver) {
-    return switch (driver.spec().aggregation()) {
-      case "sharded" -> true;
-      case "driver" -> false;
-      default -> autoSharded(driver.shardingPays(), driver.model().dimension(),
-          "true".equals(driver.spec().residentWorkers()));
-    };
+    return org.signsgd.job.AutoAggregation.sharded(driver.spec().aggregation(), driver.shardingPays(),
+        driver.model().dimension(), driver.spec().residentWorkers());
   }
 
   /**
@@ -72,6 +68,15 @@ public final class SparkEngine implements Engine {
    */
   public static boolean residentFits(long workers, long dimension) {
     return SparkRun.residentFits(workers, dimension);
+  }
+
+  /**
+   * How many shards {@code aggregation_shards: auto} makes for a direction of {@code bytes} on {@code parallelism}
+   * cores (before the cap at the number of chunks): one per core, or a multiple that keeps each shard's result within
+   * 16 MB.
+   */
+  public static long autoShards(int parallelism, long bytes) {
+    return ShardedChunks.shardsFor(parallelism, bytes);
   }
 
   /** {@code aggregation: auto}'s choice ({@link org.signsgd.job.AutoAggregation}). */
