@@ -50,6 +50,7 @@ final class DriverCollect {
       return; // Spark's 0: no limit
     }
     for (JobSpec spec : runs) {
+      String where = LocalMemory.where(runs, file, spec);
       if (spec.engine() == EngineKind.INPROCESS) {
         continue; // no Spark job collects its messages
       }
@@ -66,14 +67,14 @@ final class DriverCollect {
         // checkpoint, a reference iteration, a flush) brings each worker's x and momentum back as task results
         long states = 8L * spec.workers() * d;
         if (states > limit) {
-          throw new JobException(file, "resident_workers", String.format(Locale.ROOT, "is %s: at each checkpoint "
+          throw new JobException(where, "resident_workers", String.format(Locale.ROOT, "is %s: at each checkpoint "
               + "the driver collects %d workers' x and momentum (%s), more than %s (%s), and would fail; set "
               + "resident_workers: false, or %s=%s (-D or --conf)", spec.residentWorkers(), spec.workers(),
               MemoryEstimate.size(states), LIMIT, MemoryEstimate.size(limit), LIMIT, suggested(states)));
         }
       } else if (messages > limit) {
         String way = AutoAggregation.shardable(rule, attack) ? "use aggregation: sharded, or set " : "set ";
-        throw new JobException(file, "aggregation", String.format(Locale.ROOT, "%s: it collects %d %s messages per "
+        throw new JobException(where, "aggregation", String.format(Locale.ROOT, "%s: it collects %d %s messages per "
             + "iteration (%s), more than %s (%s), and would fail; %s%s=%s (-D or --conf)",
             spec.aggregation().equals("driver") ? "is driver" : "is auto, so " + spec.aggregator().name()
                 + " runs on the driver", spec.workers(), sign ? "sign" : "dense", MemoryEstimate.size(messages),

@@ -29,8 +29,13 @@ final class LocalMemory {
     long inFlight = Math.max(1, Math.min(inProcess, parallel != null ? parallel : cores(master)));
     long heap = Runtime.getRuntime().maxMemory();
     for (JobSpec spec : runs) {
-      MemoryEstimate.require(spec, file, spec.engine() == EngineKind.INPROCESS ? heap / inFlight : heap);
+      MemoryEstimate.require(spec, where(runs, file, spec), spec.engine() == EngineKind.INPROCESS ? heap / inFlight : heap);
     }
+  }
+
+  /** Where a refusal of {@code spec} points: the job file, and in a grid of several runs which run it is. */
+  static String where(List<JobSpec> runs, String file, JobSpec spec) {
+    return runs.size() > 1 ? file + " (run " + spec.runId() + ")" : file;
   }
 
   /** The cores of a local master: local → 1, local[N] → N, local[*] → this machine's. */

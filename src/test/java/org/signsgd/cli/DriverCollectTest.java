@@ -129,6 +129,25 @@ class DriverCollectTest {
     }
   }
 
+  /**
+   * In a grid of several runs the line says which run it refuses: here the median run of two variants (the
+   * majority-vote run's 27 sign messages at d = 1M are 3.2 MiB).
+   */
+  @Test
+  void aGridsRefusalNamesTheRun() throws Exception {
+    List<JobSpec> grid = runs("model: {name: quadratic, dim: 1000000}\nresident_workers: false\n"
+        + "aggregation: driver\ngrid:\n  variants:\n    - {aggregator: {name: majority-vote}}\n"
+        + "    - {aggregator: {name: median}}\n");
+    assertThat(grid).hasSize(2);
+    String median = grid.get(1).runId();
+    assertThat(grid.get(0).runId()).isNotEqualTo(median);
+    assertThatThrownBy(() -> DriverCollect.refuse(grid, "grid.yaml", limit("100m"))).hasMessageStartingWith(
+        "grid.yaml (run " + median + "): aggregation: is driver: it collects 27 dense messages per iteration");
+    // one run: the file alone, as train's line
+    assertThatThrownBy(() -> DriverCollect.refuse(grid.subList(1, 2), "grid.yaml", limit("100m")))
+        .hasMessageStartingWith("grid.yaml: aggregation: is driver");
+  }
+
   /** train and sweep refuse it before Spark starts: exit code 2, one line, no table. */
   @Test
   void trainAndSweepRefuseItInOneLine() throws Exception {
