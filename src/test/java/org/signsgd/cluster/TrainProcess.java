@@ -45,7 +45,14 @@ final class TrainProcess {
 
   /** Sends a signal by name (INT, TERM, KILL) with kill(1), as a shell or a resource manager does. */
   void signal(String name) throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    // kill's own output (none, unless the process is gone) must not reach this JVM's descriptors: in a forked test
+    // JVM they carry surefire's channel
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true)
+        .start();
+    String said = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + said);
+    }
   }
 
   String output() {

@@ -37,7 +37,7 @@ public final class MnistFixture {
           p.destroy();
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) { // lines() wraps a failed read of the script's output
       throw new IllegalStateException("cannot run datasets/fetch-mnist.sh: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
