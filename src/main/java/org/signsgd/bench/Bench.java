@@ -641,19 +641,20 @@ public final class Bench {
             quick ? "" : met(step <= 1.3, "<= 1.3"));
         add("j", "  " + rule + ": sharded (work + moving) / (driver's / " + cores + " cores)", whole, "x", whole,
             quick ? "" : met(whole <= 1.3, "<= 1.3"));
-        if (sh[7] > 0) {
-          // what one Spark job per round costs by itself here, whatever its tasks do: the step can be no faster
-          // than the work plus that job (with no more shards than cores, one wave of tasks)
-          long bytes = Math.round(sh[2] / sh[7]); // what a round's tasks returned, on average
-          int tasks = (int) Math.min(4096, SparkEngine.autoShards(cores, bytes)); // as many as the round's shards
+        if (sh[7] > 0 && sh[10] > 0) {
+          // what the rounds' Spark jobs cost by themselves here, whatever their tasks do: a job of the shards'
+          // tasks returning the largest round's results (the direction's), and one returning nothing for each other
+          // round (their partial sums are small); the step can be no faster than the work plus those jobs
+          int tasks = (int) sh[10];
+          long bytes = (long) sh[11];
           double[] floor = jobFloor(tasks, bytes, quick ? 5 : 30);
           add("j", "  a Spark job of " + tasks + " empty tasks on this master (median)", floor[0], "ms",
               floor[0] / (1.3 * drv[0] / cores), "");
-          add("j", "  a Spark job of " + tasks + " tasks returning " + bytes + " bytes between them, as a round's "
-              + "(median)", floor[1], "ms", floor[1] / (1.3 * drv[0] / cores), "");
-          double best = (sh[4] + floor[1]) / (drv[0] / cores);
-          add("j", "  " + rule + ": (sharded work + that job) / (driver's step / " + cores + " cores): the least one"
-              + " job per round allows", best, "x", best, "");
+          add("j", "  a Spark job of " + tasks + " tasks returning " + bytes + " bytes between them, as the "
+              + "direction's round (median)", floor[1], "ms", floor[1] / (1.3 * drv[0] / cores), "");
+          double best = (sh[4] + floor[1] + Math.max(0, sh[7] - 1) * floor[0]) / (drv[0] / cores);
+          add("j", "  " + rule + ": (sharded work + those jobs per round) / (driver's step / " + cores + " cores): "
+              + "the least one job per round allows", best, "x", best, "");
         }
       }
     }
@@ -734,7 +735,8 @@ public final class Bench {
    * {median server ms, median iteration ms, mean bytes of task results per iteration, this JVM's heap peak (the sum
    * of the heap pools' peaks, an upper bound), median server work ms, median ms of moving the messages, the most
    * heap in use after a collection ({@link HeapAfterCollections}), the shards' jobs per iteration (0 on the driver),
-   * the median of their wall time and of their slowest task's run time ({@link ShardRounds}; NaN without them)} from
+   * the median of their wall time and of their slowest task's run time ({@link ShardRounds}; NaN without them), the
+   * shards' tasks in a round and the bytes of the largest round's results (0 without them)} from
    * iteration 1 on ({@link Phases#serverWork}: the server step less the shuffle and the results' way back; the moving:
    * the worker stage's collect plus that shuffle).
    */
@@ -784,6 +786,9 @@ public final class Bench {
     double perIteration = (double) measured.size() / Math.max(1, out.size() - 1);
     double[] jobMs = measured.stream().mapToDouble(ShardRounds.Round::jobMs).toArray();
     double[] taskMs = measured.stream().mapToDouble(ShardRounds.Round::slowestTaskMs).toArray();
+    // the shards' tasks per round (the most, as every round of a run has as many) and the largest round's results
+    double shards = measured.stream().mapToInt(ShardRounds.Round::tasks).max().orElse(0);
+    double largest = measured.stream().mapToLong(ShardRounds.Round::resultBytes).max().orElse(0);
     double server = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::aggregateMs).toArray());
     double iteration = Measure.median(out.stream().skip(1).mapToDouble(IterationRow::iterationMs).toArray());
     double peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
@@ -795,7 +800,8 @@ public final class Bench {
             + phases.at(t)[Phases.Phase.AGGREGATE.ordinal()] - phases.workAt(t)).toArray();
     return new double[] {server, iteration, (double) bytes.total.get() / iterations, peak, work,
         Measure.median(moving), afterGc.max(firstRowAt.get()), perIteration,
-        jobMs.length == 0 ? Double.NaN : Measure.median(jobMs), taskMs.length == 0 ? Double.NaN : Measure.median(taskMs)};
+        jobMs.length == 0 ? Double.NaN : Measure.median(jobMs), taskMs.length == 0 ? Double.NaN : Measure.median(taskMs),
+        shards, largest};
   }
 
   /**

@@ -24,12 +24,17 @@ import scala.collection.JavaConverters;
  * job also holds the shuffle's map stage.
  */
 final class ShardRounds extends SparkListener {
-  /** A round's job: when it was submitted (epoch ms), its wall time and its slowest task's run time (ms). */
-  record Round(long submittedAt, long jobMs, long slowestTaskMs) {}
+  /**
+   * A round's job: when it was submitted (epoch ms), its wall time and its slowest task's run time (ms), the shards'
+   * tasks and the bytes of their results together.
+   */
+  record Round(long submittedAt, long jobMs, long slowestTaskMs, int tasks, long resultBytes) {}
 
   private final Map<Integer, Long> submitted = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> jobOfStage = new ConcurrentHashMap<>();
   private final Map<Integer, Long> slowest = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> tasks = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> bytes = new ConcurrentHashMap<>();
   private final List<Round> rounds = new ArrayList<>();
 
   @Override
@@ -39,6 +44,7 @@ final class ShardRounds extends SparkListener {
           .anyMatch(ShardedServer.RDD_NAME::equals)) {
         submitted.put(start.jobId(), start.time());
         jobOfStage.put(s.stageId(), start.jobId());
+        tasks.put(start.jobId(), s.numTasks());
       }
     }
   }
@@ -48,6 +54,7 @@ final class ShardRounds extends SparkListener {
     Integer job = jobOfStage.get(end.stageId());
     if (job != null && end.taskMetrics() != null) {
       slowest.merge(job, end.taskMetrics().executorRunTime(), Math::max);
+      bytes.merge(job, end.taskMetrics().resultSize(), Long::sum);
     }
   }
 
@@ -57,8 +64,10 @@ final class ShardRounds extends SparkListener {
     if (at != null) {
       jobOfStage.values().removeIf(job -> job == end.jobId());
       Long task = slowest.remove(end.jobId());
+      Integer n = tasks.remove(end.jobId());
+      Long b = bytes.remove(end.jobId());
       synchronized (rounds) {
-        rounds.add(new Round(at, end.time() - at, task == null ? 0L : task));
+        rounds.add(new Round(at, end.time() - at, task == null ? 0L : task, n == null ? 0 : n, b == null ? 0L : b));
       }
     }
   }

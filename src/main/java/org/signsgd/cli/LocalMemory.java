@@ -29,7 +29,8 @@ final class LocalMemory {
     long inFlight = Math.max(1, Math.min(inProcess, parallel != null ? parallel : cores(master)));
     long heap = Runtime.getRuntime().maxMemory();
     for (JobSpec spec : runs) {
-      MemoryEstimate.require(spec, where(runs, file, spec), spec.engine() == EngineKind.INPROCESS ? heap / inFlight : heap);
+      long available = spec.engine() == EngineKind.INPROCESS ? heap / inFlight : heap;
+      MemoryEstimate.require(spec, where(runs, file, spec), available);
     }
   }
 

@@ -13,6 +13,8 @@ public final class JobException extends RuntimeException {
   /** The longest message: 300 characters on stderr, less the command line's "error: ". */
   public static final int MAX = 293;
   private static final int MAX_FILE = 100;
+  /** The fewest characters of the file's name a long message keeps (its end: the name, and a grid's run). */
+  private static final int MIN_FILE = 40;
   private static final String ALLOWED = "; allowed: ";
 
   public JobException(String file, String key, String problem) {
@@ -25,7 +27,14 @@ public final class JobException extends RuntimeException {
       f = "…" + f.substring(f.length() - MAX_FILE + 1);
     }
     String k = key == null || key.isEmpty() ? "" : Echo.of(key) + ": ";
-    String message = f + ": " + k + Echo.escape(String.valueOf(problem));
+    String p = Echo.escape(String.valueOf(problem));
+    String message = f + ": " + k + p;
+    if (message.length() > MAX && f.length() > MIN_FILE) {
+      // the problem's end (how to fix it) matters more than the file's leading directories
+      int keep = Math.max(MIN_FILE, f.length() - (message.length() - MAX));
+      f = "…" + f.substring(f.length() - keep + 1);
+      message = f + ": " + k + p;
+    }
     if (message.length() <= MAX) {
       return message;
     }

@@ -80,7 +80,8 @@ class CommandLineTest {
         "j    sign-fd: sharded (work + moving) / (driver's / ",
         "j    a round's Spark job, submission to end (median)", "j    its slowest task's run: reading the chunks",
         "j    a Spark job of 2 empty tasks on this master (median)",
-        "j    krum: (sharded work + that job) / (driver's step / 2 cores): the least one job per round allows"}) {
+        "j    krum: (sharded work + those jobs per round) / (driver's step / 2 cores): the least one job per round allows",
+        "j    a Spark job of 2 tasks returning "}) {
       assertThat(r.out()).contains(section);
     }
     // the shards' jobs are counted, not timed: one per round, and Krum's distances take a pass before its finish

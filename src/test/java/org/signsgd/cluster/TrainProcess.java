@@ -51,7 +51,8 @@ final class TrainProcess {
         .start();
     String said = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     if (kill.waitFor() != 0) {
-      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + said);
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + said + "; the run's "
+          + "output:\n" + output());
     }
   }
 

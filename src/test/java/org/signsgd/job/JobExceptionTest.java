@@ -34,6 +34,24 @@ class JobExceptionTest {
         + "x".repeat(284) + "…").hasSize(293);
   }
 
+  /** A long file part gives way to the problem's end (how to fix it), down to its last 40 characters. */
+  @Test
+  void aLongFileGivesWayToTheProblemsEnd() {
+    String file = "/data/experiments/" + "d".repeat(50) + "/grid.yaml (run grid-0123abcd)"; // 98 characters
+    String problem = "x".repeat(180) + "; set y=4g";
+    String message = new JobException(file, "k", problem).getMessage();
+    // 98 + 2 + 3 + 190 = 293: fits as it is
+    assertThat(message).isEqualTo(file + ": k: " + problem).hasSize(293);
+    // 10 more characters of problem: the file loses its first 11 and gains "…"
+    String longer = "z".repeat(10) + problem;
+    assertThat(new JobException(file, "k", longer).getMessage()).isEqualTo("…" + file.substring(11) + ": k: "
+        + longer).hasSize(293).endsWith("; set y=4g");
+    // the file keeps its last 40 characters; then the problem is cut at the end as before
+    String huge = "z".repeat(150) + problem;
+    assertThat(new JobException(file, "k", huge).getMessage()).startsWith("…" + file.substring(file.length() - 39)
+        + ": k: zzz").endsWith("…").hasSize(293);
+  }
+
   @Test
   void echoedValuesAreCutToSixtyCharactersWithTheirLength() {
     assertThat(Echo.of("x".repeat(60))).isEqualTo("x".repeat(60));
