@@ -70,6 +70,18 @@ final class Panels {
     return bytes.toByteArray();
   }
 
+  /** {@code text}, or its longest beginning with "…" after it, that is at most {@code width} pixels wide in {@code font}. */
+  static String fit(String text, Font font, int width) {
+    if (textWidth(text, font) <= width) {
+      return text;
+    }
+    int n = text.length() - 1;
+    while (n > 0 && textWidth(text.substring(0, n) + "…", font) > width) {
+      n--;
+    }
+    return text.substring(0, n) + "…";
+  }
+
   private static int textWidth(String text, Font font) {
     Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
     try {

@@ -22,6 +22,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.signsgd.metrics.CurvePlot;
 import org.signsgd.metrics.OutputDir;
 import org.signsgd.theory.VoteFailure;
 
@@ -44,7 +45,6 @@ final class PaperFigures {
   private static final int H = 420;
   private static final Font PANEL_TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 12);
   private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
-  private static final int MAX_TITLE = 90;
   private static final List<String> FILES = List.of("plots/loss-by-byzantine.png", "plots/accuracy-by-byzantine.png",
       "plots/heatmap-byzantine-batch.png", "plots/heatmap-attack-aggregator.png", "plots/heatmap-worst-case.png",
       "plots/vote-failure.png");
@@ -150,7 +150,8 @@ final class PaperFigures {
     String rest = label.equals(algorithm) ? "" : label.startsWith(algorithm + ", ") ? label.substring(
         algorithm.length() + 2) : label;
     String title = rest.isEmpty() ? algorithm : algorithm + ": " + rest;
-    return title.length() <= MAX_TITLE ? title : title.substring(0, MAX_TITLE - 1) + "…"; // a panel is 620 px
+    // XChart centres a title over the plot area (the panel less its y axis, about 90 px) and clips what overflows
+    return Panels.fit(title, PANEL_TITLE, W - 110);
   }
 
   /**
@@ -192,6 +193,7 @@ final class PaperFigures {
       lines.forEach((line, pts) -> c.addSeries(line, pts.stream().mapToDouble(p -> p[0]).toArray(),
           pts.stream().mapToDouble(p -> log && !(p[1] > 0) ? Double.NaN : p[1]).toArray())
           .setMarker(SeriesMarkers.NONE));
+      CurvePlot.roundIterationTicks(c);
       charts.add(c);
     });
     String what = column.equals("test_accuracy") ? "Test accuracy" : lossTitle.startsWith("f(") ? "Suboptimality"

@@ -128,10 +128,11 @@ public final class Report {
             r.getDouble(3)});
       }
     }
-    String subtitle = "mean over up to " + seeds + " seed" + (seeds == 1 ? "" : "s")
+    String subtitle = (seeds == 1 ? "one seed each" : "mean over up to " + seeds + " seeds")
         + (loss.size() >= MAX_CURVES ? ", first " + MAX_CURVES + " configurations" : "");
-    CurvePlot.write(out, "plots/loss.png", name, subtitle, "training loss (honest workers' minibatch mean; f(x) "
-        + "for the analytic models)", true, columns(loss));
+    // a 600-pixel y axis holds about 85 characters of its title
+    CurvePlot.write(out, "plots/loss.png", name, subtitle, "training loss (honest workers' batch mean; f(x) for "
+        + "analytic models)", true, columns(loss));
     if (!accuracy.isEmpty()) {
       CurvePlot.write(out, "plots/test-accuracy.png", name, subtitle, "test accuracy", false, columns(accuracy));
     } else if (out.exists("plots/test-accuracy.png")) {

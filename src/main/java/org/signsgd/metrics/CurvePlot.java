@@ -33,8 +33,23 @@ public final class CurvePlot {
         chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.NONE);
       }
     }
+    roundIterationTicks(chart);
     out.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     return out.display(file);
+  }
+
+  /**
+   * XChart labels the x axis of equally spaced data (a point per iteration) at data points, as densely as the labels
+   * fit with a tenth of their width between them (0 8 16 … 144, touching at three digits). With the axis' end half a
+   * step past the last point the values are no longer equally spaced to it, and it picks round steps (0 20 40 …) as
+   * for any other data. Call it once the series are in.
+   */
+  public static void roundIterationTicks(XYChart chart) {
+    double min = chart.getSeriesMap().values().stream().mapToDouble(s -> s.getXMin()).min().orElse(Double.NaN);
+    double max = chart.getSeriesMap().values().stream().mapToDouble(s -> s.getXMax()).max().orElse(Double.NaN);
+    if (Double.isFinite(min) && Double.isFinite(max) && max > min) {
+      chart.getStyler().setXAxisMax(max + 0.5);
+    }
   }
 
   private static double[] positiveOrGap(double[] ys) {
