@@ -70,16 +70,24 @@ final class Panels {
     return bytes.toByteArray();
   }
 
-  /** {@code text}, or its longest beginning with "…" after it, that is at most {@code width} pixels wide in {@code font}. */
+  /**
+   * {@code text}, or its longest beginning with "…" after it (less a trailing comma or space), that is at most
+   * {@code width} pixels wide in {@code font}; empty when not even "…" fits.
+   */
   static String fit(String text, Font font, int width) {
     if (textWidth(text, font) <= width) {
       return text;
     }
-    int n = text.length() - 1;
-    while (n > 0 && textWidth(text.substring(0, n) + "…", font) > width) {
-      n--;
+    for (int n = text.length() - 1; n > 0; n--) {
+      if (Character.isLowSurrogate(text.charAt(n))) {
+        continue; // never split a pair
+      }
+      String kept = text.substring(0, n).replaceAll("[,\\s]+$", "") + "…";
+      if (textWidth(kept, font) <= width) {
+        return kept;
+      }
     }
-    return text.substring(0, n) + "…";
+    return textWidth("…", font) <= width ? "…" : "";
   }
 
   private static int textWidth(String text, Font font) {

@@ -43,6 +43,13 @@ import org.signsgd.theory.VoteFailure;
 final class PaperFigures {
   private static final int W = 620;
   private static final int H = 420;
+  /**
+   * The widths a panel's title may take: XChart centres a title over the plot area and clips what overflows. A
+   * curve panel's plot is the panel less its y axis (about 90 px) and margins; a heatmap's also leaves room for
+   * its category labels and its colour scale.
+   */
+  static final int PLOT_WIDTH = W - 110;
+  private static final int HEATMAP_WIDTH = W - 220;
   private static final Font PANEL_TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 12);
   private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
   private static final List<String> FILES = List.of("plots/loss-by-byzantine.png", "plots/accuracy-by-byzantine.png",
@@ -150,8 +157,7 @@ final class PaperFigures {
     String rest = label.equals(algorithm) ? "" : label.startsWith(algorithm + ", ") ? label.substring(
         algorithm.length() + 2) : label;
     String title = rest.isEmpty() ? algorithm : algorithm + ": " + rest;
-    // XChart centres a title over the plot area (the panel less its y axis, about 90 px) and clips what overflows
-    return Panels.fit(title, PANEL_TITLE, W - 110);
+    return Panels.fit(title, PANEL_TITLE, PLOT_WIDTH);
   }
 
   /**
@@ -390,8 +396,8 @@ final class PaperFigures {
       }
       String algorithm = p.getValue().get(0).algorithm();
       HeatMapChart c = new HeatMapChartBuilder().width(W).height(H)
-          .title(p.getKey().isEmpty() ? (algorithm.isEmpty() ? metric : algorithm)
-              : (algorithm.isEmpty() ? p.getKey() : panelTitle(algorithm, p.getKey())))
+          .title(Panels.fit(p.getKey().isEmpty() ? (algorithm.isEmpty() ? metric : algorithm)
+              : (algorithm.isEmpty() ? p.getKey() : panelTitle(algorithm, p.getKey())), PANEL_TITLE, HEATMAP_WIDTH))
           .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
       c.getStyler().setChartTitleFont(PANEL_TITLE);
       c.getStyler().setAxisTitleFont(SMALL);

@@ -641,7 +641,7 @@ public final class Bench {
             quick ? "" : met(step <= 1.3, "<= 1.3"));
         add("j", "  " + rule + ": sharded (work + moving) / (driver's / " + cores + " cores)", whole, "x", whole,
             quick ? "" : met(whole <= 1.3, "<= 1.3"));
-        if (sh[7] > 0 && sh[10] > 0) {
+        if (sh[7] > 0 && sh[10] > 0 && sh[11] > 0) { // no rounds' jobs seen: nothing measured to compare with
           // what the rounds' Spark jobs cost by themselves here, whatever their tasks do: a job of the shards'
           // tasks returning the largest round's results (the direction's), and one returning nothing for each other
           // round (their partial sums are small); the step can be no faster than the work plus those jobs

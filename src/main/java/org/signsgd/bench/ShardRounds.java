@@ -52,7 +52,8 @@ final class ShardRounds extends SparkListener {
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
     Integer job = jobOfStage.get(end.stageId());
-    if (job != null && end.taskMetrics() != null) {
+    // a failed or killed attempt runs again: only the attempt whose result the round used counts
+    if (job != null && end.taskMetrics() != null && end.reason() instanceof org.apache.spark.Success$) {
       slowest.merge(job, end.taskMetrics().executorRunTime(), Math::max);
       bytes.merge(job, end.taskMetrics().resultSize(), Long::sum);
     }

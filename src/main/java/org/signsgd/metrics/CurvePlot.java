@@ -40,17 +40,21 @@ public final class CurvePlot {
 
   /**
    * XChart labels the x axis of equally spaced data (a point per iteration) at data points, as densely as the labels
-   * fit with a tenth of their width between them (0 8 16 … 144, touching at three digits). With the axis' end half a
-   * step past the last point the values are no longer equally spaced to it, and it picks round steps (0 20 40 …) as
-   * for any other data. Call it once the series are in.
+   * fit with a tenth of their width between them (0 8 16 … 144, touching at three digits). With the axis' end half an
+   * iteration past the last point the values are no longer equally spaced to it, and it picks round steps (0 20 40 …)
+   * as for any other data. Short curves keep XChart's ticks: below {@value #ROUND_TICKS_FROM} iterations its round
+   * steps would be fractions (0 0.5 1 …). Call it once the series are in.
    */
   public static void roundIterationTicks(XYChart chart) {
     double min = chart.getSeriesMap().values().stream().mapToDouble(s -> s.getXMin()).min().orElse(Double.NaN);
     double max = chart.getSeriesMap().values().stream().mapToDouble(s -> s.getXMax()).max().orElse(Double.NaN);
-    if (Double.isFinite(min) && Double.isFinite(max) && max > min) {
+    if (Double.isFinite(min) && Double.isFinite(max) && max - min >= ROUND_TICKS_FROM) {
       chart.getStyler().setXAxisMax(max + 0.5);
     }
   }
+
+  /** The span of iterations from which {@link #roundIterationTicks} moves the axis' end. */
+  static final int ROUND_TICKS_FROM = 20;
 
   private static double[] positiveOrGap(double[] ys) {
     double[] out = ys.clone();

@@ -70,20 +70,6 @@ public final class SparkEngine implements Engine {
     return SparkRun.residentFits(workers, dimension);
   }
 
-  /**
-   * How many shards {@code aggregation_shards: auto} makes for a direction of {@code bytes} on {@code parallelism}
-   * cores (before the cap at the number of chunks): one per core, or a multiple that keeps each shard's result within
-   * 16 MB.
-   */
-  public static long autoShards(int parallelism, long bytes) {
-    return ShardedChunks.shardsFor(parallelism, bytes);
-  }
-
-  /** {@code aggregation: auto}'s choice ({@link org.signsgd.job.AutoAggregation}). */
-  static boolean autoSharded(boolean shardingPays, int dimension, boolean residentWorkers) {
-    return org.signsgd.job.AutoAggregation.sharded(shardingPays, dimension, residentWorkers);
-  }
-
   /** The d from which {@code aggregation: auto} shards the server's work. */
   static final int AUTO_SHARDED_DIMENSION = org.signsgd.job.AutoAggregation.SHARDED_FROM_DIMENSION;
 

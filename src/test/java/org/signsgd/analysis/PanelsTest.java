@@ -21,17 +21,32 @@ class PanelsTest {
   }
 
   @Test
-  void aTitleFitsItsWidthWithTheLongestBeginningThatDoes() {
+  void aTitleFitsThePlotsWidthWithTheLongestBeginningThatDoes() {
+    int plot = PaperFigures.PLOT_WIDTH;
     String shortTitle = "signum: majority-vote";
-    assertThat(Panels.fit(shortTitle, BOLD, 596)).isEqualTo(shortTitle);
-    // the quickstart's panel: 90 characters, wider than 596 pixels in bold 12-point type
-    String title = "signum: majority-vote, byzantine-vote, lr.initial=0.001, momentum.beta=0.9, momentum.dampen";
-    assertThat(width(title)).isGreaterThan(596);
-    String fitted = Panels.fit(title, BOLD, 596);
-    assertThat(fitted).endsWith("…");
+    assertThat(Panels.fit(shortTitle, BOLD, plot)).isEqualTo(shortTitle);
+    // a sweep's panel: far wider than the plot in any sans-serif font
+    String title = "signum: majority-vote, byzantine-vote, lr.initial=0.001, momentum.beta=0.9, "
+        + "momentum.dampening=0.9, weight_decay=0.0001, gradient_clip=1.0";
+    assertThat(width(title)).isGreaterThan(plot);
+    String fitted = Panels.fit(title, BOLD, plot);
+    assertThat(fitted).endsWith("…").doesNotEndWith(",…").doesNotEndWith(" …");
     String kept = fitted.substring(0, fitted.length() - 1);
     assertThat(title).startsWith(kept);
-    assertThat(width(fitted)).isLessThanOrEqualTo(596);
-    assertThat(width(title.substring(0, kept.length() + 1) + "…")).isGreaterThan(596); // one more would not fit
+    assertThat(width(fitted)).isLessThanOrEqualTo(plot);
+    // one more character would not fit (where it is not a comma or space, which the cut drops)
+    String next = title.substring(0, kept.length() + 1);
+    if (!next.endsWith(",") && !next.endsWith(" ")) {
+      assertThat(width(next + "…")).isGreaterThan(plot);
+    }
+  }
+
+  @Test
+  void aWidthTooSmallForTheEllipsisGivesNothingAndAnEmptyTitleStaysEmpty() {
+    assertThat(Panels.fit("signum: majority-vote", BOLD, width("…"))).isEqualTo("…");
+    assertThat(Panels.fit("signum: majority-vote", BOLD, width("…") - 1)).isEmpty();
+    assertThat(Panels.fit("", BOLD, -1)).isEmpty();
+    // a cut never ends on a comma: "a, b" at the width of "a,…" keeps "a…"
+    assertThat(Panels.fit("a, bbbbbbbbbbbbbbbbbb", BOLD, width("a,…"))).isEqualTo("a…");
   }
 }

@@ -33,9 +33,9 @@ class AutoAggregationTest {
   @Test
   void autoShardsAtLargeDimensionUnlessTheWorkersAreAskedToBeResident() {
     int big = SparkEngine.AUTO_SHARDED_DIMENSION;
-    assertThat(SparkEngine.autoSharded(true, big, false)).isTrue();
-    assertThat(SparkEngine.autoSharded(true, big - 1, false)).isFalse();
-    assertThat(SparkEngine.autoSharded(false, big, false)).isFalse();
-    assertThat(SparkEngine.autoSharded(true, big, true)).isFalse();
+    assertThat(org.signsgd.job.AutoAggregation.sharded(true, big, false)).isTrue();
+    assertThat(org.signsgd.job.AutoAggregation.sharded(true, big - 1, false)).isFalse();
+    assertThat(org.signsgd.job.AutoAggregation.sharded(false, big, false)).isFalse();
+    assertThat(org.signsgd.job.AutoAggregation.sharded(true, big, true)).isFalse();
   }
 }
