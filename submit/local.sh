@@ -97,7 +97,9 @@ case "${1:-}" in analyze|plot|bound|list|help|-h|--help|-V|--version|"") jit=(-X
 # (-Xms = -Xmx, AlwaysPreTouch). On a virtual machine the first touch of a page costs a fault; a heap that shrinks
 # at the bench's System.gc() between runs and grows again paid those faults inside the measured iterations
 # (section j, median at d = 2M: the driver's step 338-352 ms against 503-642 ms, and far less spread between runs)
-opts="${SIGNSGD_JAVA_OPTS:--Xmx4g}"
+# SIGNSGD_JAVA_OPTS adds JVM options (a Spark setting as -Dspark.x=y); the heap stays 4 GB unless it sets -Xmx
+opts="${SIGNSGD_JAVA_OPTS:-}"
+case "$opts" in *-Xmx*|*MaxHeapSize*|*MaxRAMPercentage*) ;; *) opts="-Xmx4g $opts" ;; esac
 heap=()
 if [ "${1:-}" = bench ]; then
   xmx="$(grep -oE -- '-Xmx[0-9]+[kKmMgGtT]?' <<< "$opts" | tail -n 1 || true)"
