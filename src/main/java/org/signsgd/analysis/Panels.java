@@ -75,19 +75,25 @@ final class Panels {
    * {@code width} pixels wide in {@code font}; empty when not even "…" fits.
    */
   static String fit(String text, Font font, int width) {
-    if (textWidth(text, font) <= width) {
-      return text;
-    }
-    for (int n = text.length() - 1; n > 0; n--) {
-      if (Character.isLowSurrogate(text.charAt(n))) {
-        continue; // never split a pair
+    Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+    try {
+      FontMetrics fm = g.getFontMetrics(font);
+      if (fm.stringWidth(text) <= width) {
+        return text;
       }
-      String kept = text.substring(0, n).replaceAll("[,\\s]+$", "") + "…";
-      if (textWidth(kept, font) <= width) {
-        return kept;
+      for (int n = text.length() - 1; n > 0; n--) {
+        if (Character.isLowSurrogate(text.charAt(n))) {
+          continue; // never split a pair
+        }
+        String kept = text.substring(0, n).replaceAll("[,\\s]+$", "") + "…";
+        if (fm.stringWidth(kept) <= width) {
+          return kept;
+        }
       }
+      return fm.stringWidth("…") <= width ? "…" : "";
+    } finally {
+      g.dispose();
     }
-    return textWidth("…", font) <= width ? "…" : "";
   }
 
   private static int textWidth(String text, Font font) {

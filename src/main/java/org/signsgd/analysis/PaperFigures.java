@@ -151,13 +151,15 @@ final class PaperFigures {
     spark.createDataFrame(rows, schema).createOrReplaceTempView("labels");
   }
 
-  /** Panel title: the algorithm, then what else varies; the algorithm alone when nothing does. */
+  /**
+   * Panel title: the algorithm, then what else varies; the algorithm alone when nothing does. Unfitted: the caller
+   * fits it to its panel's width.
+   */
   private static String panelTitle(String algorithm, String label) {
     // "sign-fd: sign-fd, x" says the rule twice: the algorithm is the rule's name for dense rules and sign-fd
     String rest = label.equals(algorithm) ? "" : label.startsWith(algorithm + ", ") ? label.substring(
         algorithm.length() + 2) : label;
-    String title = rest.isEmpty() ? algorithm : algorithm + ": " + rest;
-    return Panels.fit(title, PANEL_TITLE, PLOT_WIDTH);
+    return rest.isEmpty() ? algorithm : algorithm + ": " + rest;
   }
 
   /**
@@ -178,7 +180,8 @@ final class PaperFigures {
       if (!panels.containsKey(panel) && panels.size() >= Panels.MAX_PANELS) {
         continue;
       }
-      titles.putIfAbsent(panel, panelTitle(r.getString(1), panel));
+      String algorithm = r.getString(1);
+      titles.computeIfAbsent(panel, k -> Panels.fit(panelTitle(algorithm, k), PANEL_TITLE, PLOT_WIDTH)); // once
       String line = "B=" + r.getInt(2) + "/" + r.getInt(3);
       panels.computeIfAbsent(panel, k -> new LinkedHashMap<>()).computeIfAbsent(line, k -> new ArrayList<>())
           .add(new double[] {r.getLong(4), r.getDouble(5)});
@@ -477,8 +480,8 @@ final class PaperFigures {
       List<Row> pts = p.getValue();
       int q = pts.get(0).getInt(3);
       double pHat = pts.stream().mapToDouble(r -> r.getDouble(5)).average().orElse(Double.NaN);
-      XYChart c = new XYChartBuilder().width(W).height(H + 110).title(panelTitle(pts.get(0).getString(1),
-          p.getKey()))
+      XYChart c = new XYChartBuilder().width(W).height(H + 110).title(Panels.fit(panelTitle(
+          pts.get(0).getString(1), p.getKey()), PANEL_TITLE, PLOT_WIDTH))
           .xAxisTitle("Byzantine fraction α = B/Q").yAxisTitle("P[vote sign wrong] per coordinate").build();
       style(c);
       c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
