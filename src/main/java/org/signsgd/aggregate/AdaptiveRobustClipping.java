@@ -1,7 +1,5 @@
 package org.signsgd.aggregate;
 
-import java.util.random.RandomGenerator;
-
 /**
  * ARC, adaptive robust clipping (Allouah, Guerraoui, Gupta, Jellouli, Rizk, Stephan, "Adaptive Gradient Clipping
  * for Robust Federated Learning", ICLR 2025, arXiv:2405.14432, the ARC algorithm; ByzFL's {@code ARC}): with
@@ -9,10 +7,11 @@ import java.util.random.RandomGenerator;
  * x_i ← x_i · min(1, ‖x_{(k+1)}‖₂ / ‖x_i‖₂), the others left as they are; then the inner rule ({@code then},
  * default mean) with the same f. The norms are ordered by (norm, worker index), as ByzFL sorts (norm, id); which
  * of several equal norms counts as "largest" cannot change the result, since clipping to one's own norm is the
- * identity. k = 0 (f = 0) clips nothing; k ≤ n/2 < n always. Requires the inner rule's requirement on (n, f). Not
- * shardable: the norms span all coordinates. See docs/pre-aggregators.md.
+ * identity. k = 0 (f = 0) clips nothing; k ≤ n/2 < n always. Requires the inner rule's requirement on (n, f). The
+ * norms are sums over chunks ({@link NormClipping}), so it runs sharded over a coordinate-wise or chunked inner
+ * rule. See docs/pre-aggregators.md.
  */
-public final class AdaptiveRobustClipping extends PreAggregator {
+public final class AdaptiveRobustClipping extends NormClipping {
   public static final String NAME = "arc";
 
   public AdaptiveRobustClipping(DenseRule then) {
@@ -29,29 +28,19 @@ public final class AdaptiveRobustClipping extends PreAggregator {
     return (int) (2L * f * (n - f) / n);
   }
 
+  /** 1 for the n − k smallest norms, min(1, ‖x_(k+1)‖/‖x_i‖) for the k largest. */
   @Override
-  double[][] preAggregate(double[][] x, int f, RandomGenerator rng) {
-    int n = x.length;
-    double[] norms = new double[n];
-    for (int i = 0; i < n; i++) {
-      norms[i] = norm(x[i]);
-    }
+  double[] factors(double[] norms, int f) {
+    int n = norms.length;
     int k = clippedCount(n, f);
     int[] ascending = Rows.byScore(norms); // NaN norms sort last: among the clipped, and left non-finite
     double threshold = norms[ascending[n - k - 1]];
-    double[][] y = new double[n][];
-    for (int i = 0; i < n; i++) {
-      y[i] = x[i].clone();
-    }
+    double[] out = new double[n];
+    java.util.Arrays.fill(out, 1);
     for (int r = n - k; r < n; r++) {
       int i = ascending[r];
-      y[i] = clipped(x[i], norms[i], threshold);
+      out[i] = factor(norms[i], threshold);
     }
-    return y;
-  }
-
-  @Override
-  public String whyNotShardable() {
-    return NAME + " clips by the norms of whole messages";
+    return out;
   }
 }

@@ -37,12 +37,7 @@ public final class NearestNeighbourMixing extends PreAggregator implements Chunk
 
   @Override
   public String whyNotShardable() {
-    DenseRule inner = then;
-    while (inner instanceof PreAggregator p && p.stateful()) {
-      inner = p.then();
-    }
-    return then.stateful() ? NAME + " mixes the messages for a rule with a state it cannot cut into chunks ("
-        + inner.name() + ")" : NAME + " mixes the messages for " + then.name() + ", which needs whole messages";
+    return whyInnerNotShardable("mixes");
   }
 
   /** Shardable when the rule it wraps is coordinate-wise or chunked. */

@@ -75,6 +75,21 @@ public abstract class PreAggregator extends DenseRule {
     return name() + " needs whole messages";
   }
 
+  /**
+   * Why a step that runs chunk by chunk over a coordinate-wise or chunked inner rule cannot shard this chain: its
+   * inner rule ({@code then}) keeps a state it cannot cut into chunks, or needs whole messages. {@code verb} says
+   * what the step does to the messages ("mixes").
+   */
+  final String whyInnerNotShardable(String verb) {
+    DenseRule inner = then;
+    while (inner instanceof PreAggregator p && p.stateful()) {
+      inner = p.then();
+    }
+    return then.stateful() ? name() + " " + verb + " the messages for a rule with a state it cannot cut into chunks ("
+        + inner.name() + ")" : name() + " " + verb + " the messages for " + then.name()
+        + ", which needs whole messages";
+  }
+
   @Override
   public boolean stateful() {
     return then.stateful();
@@ -88,39 +103,5 @@ public abstract class PreAggregator extends DenseRule {
   @Override
   public void restoreState(java.io.Serializable state) {
     then.restoreState(state);
-  }
-
-  /** ‖v‖₂, scaled by the largest |v_k| so that large finite entries do not overflow (NaN or ∞ if v has one). */
-  static double norm(double[] v) {
-    double scale = 0;
-    for (double e : v) {
-      double a = Math.abs(e);
-      if (Double.isNaN(a)) {
-        return Double.NaN;
-      }
-      scale = Math.max(scale, a);
-    }
-    if (scale == 0 || !Double.isFinite(scale)) {
-      return scale;
-    }
-    double s = 0;
-    for (double e : v) {
-      double t = e / scale;
-      s += t * t;
-    }
-    return scale * Math.sqrt(s);
-  }
-
-  /** v · min(1, c/‖v‖) as a fresh array (v itself copied when ‖v‖ ≤ c or ‖v‖ is NaN). */
-  static double[] clipped(double[] v, double norm, double c) {
-    if (!(norm > c)) {
-      return v.clone();
-    }
-    double factor = c / norm;
-    double[] out = new double[v.length];
-    for (int k = 0; k < v.length; k++) {
-      out[k] = v[k] * factor;
-    }
-    return out;
   }
 }

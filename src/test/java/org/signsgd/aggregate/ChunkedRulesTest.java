@@ -28,7 +28,12 @@ class ChunkedRulesTest {
     for (RuleSpec spec : List.of(new RuleSpec("krum", Map.of()), new RuleSpec("multi-krum", Map.of()),
         new RuleSpec("bulyan", Map.of()), new RuleSpec("bulyan", Map.of("variant", "lpd")),
         new RuleSpec("geometric-median", Map.of("iterations", 4)), new RuleSpec("nnm", Map.of()),
-        new RuleSpec("nnm", Map.of("then", "krum")), new RuleSpec("nnm", Map.of("then", "geometric-median")))) {
+        new RuleSpec("nnm", Map.of("then", "krum")), new RuleSpec("nnm", Map.of("then", "geometric-median")),
+        // norms about 14 (row 9: 570): c = 15 clips some rows and not others; ARC's k = ⌊2·2·9/11⌋ = 3 of them
+        new RuleSpec("clipping", Map.of("c", 15)), new RuleSpec("clipping", Map.of("c", 15, "then", "krum")),
+        new RuleSpec("arc", Map.of()), new RuleSpec("arc", Map.of("then", "bulyan")),
+        new RuleSpec("nnm", Map.of("then", Map.of("name", "clipping", "c", 15))),
+        new RuleSpec("clipping", Map.of("c", 15, "then", Map.of("name", "arc", "then", "median"))))) {
       DenseRule rule = (DenseRule) Rules.create(spec);
       ChunkedRule chunked = rule.chunked();
       assertThat(chunked).as(spec.toString()).isNotNull();
@@ -47,9 +52,11 @@ class ChunkedRulesTest {
   void statefulRulesShardTheirStateAndNnmOverOneDoesNot() {
     assertThat(Rules.create(new RuleSpec("centered-clipping", Map.of())).chunkStateful()).isNotNull();
     assertThat(Rules.create(new RuleSpec("sign-fd", Map.of())).chunkStateful()).isNotNull();
-    Aggregator nnmCc = Rules.create(new RuleSpec("nnm", Map.of("then", "centered-clipping")));
-    assertThat(nnmCc.shardable()).isFalse();
-    assertThat(nnmCc.chunked()).isNull();
+    for (String step : List.of("nnm", "clipping", "arc")) {
+      Aggregator overCc = Rules.create(new RuleSpec(step, Map.of("then", "centered-clipping")));
+      assertThat(overCc.shardable()).as(step).isFalse();
+      assertThat(overCc.chunked()).as(step).isNull();
+    }
     assertThat(Rules.create(new RuleSpec("median", Map.of())).shardable()).isTrue();
     assertThat(Rules.create(new RuleSpec("median", Map.of())).chunked()).isNull();
   }
