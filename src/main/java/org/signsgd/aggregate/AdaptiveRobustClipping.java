@@ -15,7 +15,16 @@ public final class AdaptiveRobustClipping extends NormClipping {
   public static final String NAME = "arc";
 
   public AdaptiveRobustClipping(DenseRule then) {
-    super(then);
+    this(then, then.chunked());
+  }
+
+  private AdaptiveRobustClipping(DenseRule then, ChunkedRule inner) {
+    super(then, inner);
+  }
+
+  @Override
+  NormClipping over(ChunkedRule inner) {
+    return new AdaptiveRobustClipping(then, inner);
   }
 
   @Override

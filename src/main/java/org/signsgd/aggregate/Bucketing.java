@@ -11,18 +11,34 @@ import java.util.random.RandomGenerator;
  * rule is told the same f, as in the paper (a Byzantine message spoils at most one bucket) and in ByzFL's
  * benchmark, which gives every pre-aggregator and the aggregator the one declared f. Requires the inner rule's
  * requirement on (⌈n/s⌉, f).
- * Randomised, so not invariant under permuting the messages; not shardable (one permutation of whole messages).
- * See docs/pre-aggregators.md.
+ * Randomised, so not invariant under permuting the messages. A bucket's mean is coordinate-wise once π is drawn,
+ * so it runs chunk by chunk ({@link ChunkedRule}) over a coordinate-wise or chunked inner rule: every chunk draws π
+ * from the round's stream of chunk 0 ({@link #forRound}), the stream the rule on whole vectors draws from, so all
+ * chunks bucket alike; the inner rule's passes then run on the chunk's bucket means. See docs/pre-aggregators.md.
  */
-public final class Bucketing extends PreAggregator {
+public final class Bucketing extends PreAggregator implements ChunkedRule {
   public static final String NAME = "bucketing";
 
   private final int s;
+  /** The wrapped rule's passes (null when it is coordinate-wise), bound to the round's draws by {@link #forRound}. */
+  private final ChunkedRule inner;
+  /** The round's stream π is drawn from (null until {@link #forRound}: then the rule cannot run chunk by chunk). */
+  private final RandomGenerator round;
+  /** π, drawn from {@link #round} when the first chunk's rows come (their number is n). */
+  private int[] drawn;
+  /** The wrapped rule's passes with the round's stream after π's draw (as the whole rule hands it on). */
+  private ChunkedRule drawnInner;
 
   /** @param s the bucket size, ≥ 1 */
   public Bucketing(int s, DenseRule then) {
+    this(s, then, null);
+  }
+
+  private Bucketing(int s, DenseRule then, RandomGenerator round) {
     super(then);
     this.s = s;
+    this.inner = then.chunked();
+    this.round = round;
   }
 
   @Override
@@ -67,8 +83,12 @@ public final class Bucketing extends PreAggregator {
     if (rng == null) {
       throw new IllegalStateException(NAME + " draws a permutation: it needs the round's stream (combine(x, f, rng))");
     }
+    return means(x, permutation(x.length, rng));
+  }
+
+  /** The bucket means: bucket b holds the messages π[bs], …, π[min(n, (b + 1)s) − 1]. */
+  private double[][] means(double[][] x, int[] pi) {
     int n = x.length;
-    int[] pi = permutation(n, rng);
     double[][] y = new double[count(n)][];
     for (int b = 0; b < y.length; b++) {
       y[b] = Rows.mean(x, java.util.Arrays.copyOfRange(pi, b * s, Math.min(n, (b + 1) * s)));
@@ -76,8 +96,63 @@ public final class Bucketing extends PreAggregator {
     return y;
   }
 
+  /** Shardable when the rule it wraps is coordinate-wise or chunked. */
   @Override
-  public String whyNotShardable() {
-    return NAME + " averages buckets of whole messages, one permutation for all coordinates";
+  public boolean shardable() {
+    return then.coordinateWise() || inner != null;
+  }
+
+  @Override
+  public ChunkedRule chunked() {
+    return shardable() ? this : null;
+  }
+
+  @Override
+  String verb() {
+    return "buckets";
+  }
+
+  /** This rule bound to a round: π and the inner rule's draws come from {@code rng}. */
+  @Override
+  public ChunkedRule forRound(RandomGenerator rng) {
+    return new Bucketing(s, then, rng);
+  }
+
+  /** The wrapped rule's passes: bucketing itself sums nothing over the coordinates. */
+  @Override
+  public int passes() {
+    return inner == null ? 0 : inner.passes();
+  }
+
+  @Override
+  public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
+    double[][] y = buckets(x);
+    return drawnInner.partial(pass, y, f, decided);
+  }
+
+  /** The wrapped rule's decision on the sums over the ⌈n/s⌉ bucket means (π is not needed on the driver). */
+  @Override
+  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
+    return inner.decide(pass, sums, count(n), f, decided);
+  }
+
+  @Override
+  public double[] finish(double[][] x, int f, java.io.Serializable decided) {
+    double[][] y = buckets(x);
+    return drawnInner == null ? then.combine(y, f) : drawnInner.finish(y, f, decided);
+  }
+
+  /** The chunk's bucket means, π drawn from the round's stream at the first call. */
+  private double[][] buckets(double[][] x) {
+    if (round == null) {
+      throw new IllegalStateException(NAME + " draws a permutation: run chunk by chunk only after forRound(rng)");
+    }
+    if (drawn == null) {
+      drawn = permutation(x.length, round);
+      drawnInner = inner == null ? null : inner.forRound(round);
+    } else if (drawn.length != x.length) {
+      throw new IllegalStateException(NAME + ": π was drawn for n=" + drawn.length + ", not n=" + x.length);
+    }
+    return means(x, drawn);
   }
 }

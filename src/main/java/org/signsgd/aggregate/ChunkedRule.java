@@ -34,6 +34,16 @@ public interface ChunkedRule {
     return this;
   }
 
+  /**
+   * The rule with the round's draws: a rule that draws (bucketing's permutation) draws from {@code rng}, the
+   * round's stream of chunk 0, which the rule on whole vectors draws from too, so that every chunk, wherever it
+   * runs, makes the same draws as the whole rule; a step that wraps another rule hands it the same stream. The
+   * other rules draw nothing and are themselves.
+   */
+  default ChunkedRule forRound(java.util.random.RandomGenerator rng) {
+    return this;
+  }
+
   /** The rule on all coordinates at once: one chunk. */
   static double[] whole(ChunkedRule rule, double[][] x, int f) {
     Serializable decided = null;

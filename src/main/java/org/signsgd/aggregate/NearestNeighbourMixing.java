@@ -12,8 +12,22 @@ import java.util.random.RandomGenerator;
 public final class NearestNeighbourMixing extends PreAggregator implements ChunkedRule {
   public static final String NAME = "nnm";
 
+  /** The wrapped rule's passes (null when it is coordinate-wise), bound to the round's draws by {@link #forRound}. */
+  private final ChunkedRule inner;
+
   public NearestNeighbourMixing(DenseRule then) {
+    this(then, then.chunked());
+  }
+
+  private NearestNeighbourMixing(DenseRule then, ChunkedRule inner) {
     super(then);
+    this.inner = inner;
+  }
+
+  /** The wrapped rule with the round's draws (bucketing's permutation), from the same stream. */
+  @Override
+  public ChunkedRule forRound(RandomGenerator rng) {
+    return inner == null ? this : new NearestNeighbourMixing(then, inner.forRound(rng));
   }
 
   @Override
@@ -36,8 +50,8 @@ public final class NearestNeighbourMixing extends PreAggregator implements Chunk
   }
 
   @Override
-  public String whyNotShardable() {
-    return whyInnerNotShardable("mixes");
+  String verb() {
+    return "mixes";
   }
 
   /** Shardable when the rule it wraps is coordinate-wise or chunked. */
@@ -57,7 +71,7 @@ public final class NearestNeighbourMixing extends PreAggregator implements Chunk
   /** The distances, then the wrapped rule's passes over the mixed rows. */
   @Override
   public int passes() {
-    return 1 + (then.chunked() == null ? 0 : then.chunked().passes());
+    return 1 + (inner == null ? 0 : inner.passes());
   }
 
   @Override
@@ -66,7 +80,7 @@ public final class NearestNeighbourMixing extends PreAggregator implements Chunk
       return Rows.pairSums(x);
     }
     Mixing m = (Mixing) decided;
-    return then.chunked().partial(pass - 1, mixed(x, m.nearest()), f, m.then());
+    return inner.partial(pass - 1, mixed(x, m.nearest()), f, m.then());
   }
 
   @Override
@@ -80,14 +94,14 @@ public final class NearestNeighbourMixing extends PreAggregator implements Chunk
       return new Mixing(nearest, null);
     }
     Mixing m = (Mixing) decided;
-    return new Mixing(m.nearest(), then.chunked().decide(pass - 1, sums, n, f, m.then()));
+    return new Mixing(m.nearest(), inner.decide(pass - 1, sums, n, f, m.then()));
   }
 
   @Override
   public double[] finish(double[][] x, int f, java.io.Serializable decided) {
     Mixing m = (Mixing) decided;
     double[][] y = mixed(x, m.nearest());
-    return then.chunked() == null ? then.combine(y, f) : then.chunked().finish(y, f, m.then());
+    return inner == null ? then.combine(y, f) : inner.finish(y, f, m.then());
   }
 
   /** y_i: the mean of row i's nearest rows. */

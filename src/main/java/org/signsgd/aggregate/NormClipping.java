@@ -13,12 +13,25 @@ import java.util.random.RandomGenerator;
  * infinite entry makes the norm NaN or ∞, as before.
  */
 abstract class NormClipping extends PreAggregator implements ChunkedRule {
-  NormClipping(DenseRule then) {
+  /** The wrapped rule's passes (null when it is coordinate-wise), bound to the round's draws by {@link #forRound}. */
+  private final ChunkedRule inner;
+
+  NormClipping(DenseRule then, ChunkedRule inner) {
     super(then);
+    this.inner = inner;
   }
 
   /** The factor each vector is scaled by, from the vectors' norms (NaN for a vector with a NaN entry). */
   abstract double[] factors(double[] norms, int f);
+
+  /** This step over {@code inner}, the wrapped rule's passes bound to a round. */
+  abstract NormClipping over(ChunkedRule inner);
+
+  /** The wrapped rule with the round's draws (bucketing's permutation), from the same stream. */
+  @Override
+  public ChunkedRule forRound(RandomGenerator rng) {
+    return inner == null ? this : over(inner.forRound(rng));
+  }
 
   /** What the passes decided: each row's factor, and the inner rule's decision. */
   private record Scaling(double[] factors, Serializable then) implements Serializable {}
@@ -40,14 +53,14 @@ abstract class NormClipping extends PreAggregator implements ChunkedRule {
   }
 
   @Override
-  public String whyNotShardable() {
-    return whyInnerNotShardable("clips");
+  String verb() {
+    return "clips";
   }
 
   /** The norms, then the wrapped rule's passes over the scaled rows. */
   @Override
   public int passes() {
-    return 1 + (then.chunked() == null ? 0 : then.chunked().passes());
+    return 1 + (inner == null ? 0 : inner.passes());
   }
 
   @Override
@@ -64,7 +77,7 @@ abstract class NormClipping extends PreAggregator implements ChunkedRule {
       return squares;
     }
     Scaling s = (Scaling) decided;
-    return then.chunked().partial(pass - 1, scaled(x, s.factors()), f, s.then());
+    return inner.partial(pass - 1, scaled(x, s.factors()), f, s.then());
   }
 
   @Override
@@ -77,14 +90,14 @@ abstract class NormClipping extends PreAggregator implements ChunkedRule {
       return new Scaling(factors(norms, f), null);
     }
     Scaling s = (Scaling) decided;
-    return new Scaling(s.factors(), then.chunked().decide(pass - 1, sums, n, f, s.then()));
+    return new Scaling(s.factors(), inner.decide(pass - 1, sums, n, f, s.then()));
   }
 
   @Override
   public double[] finish(double[][] x, int f, Serializable decided) {
     Scaling s = (Scaling) decided;
     double[][] y = scaled(x, s.factors());
-    return then.chunked() == null ? then.combine(y, f) : then.chunked().finish(y, f, s.then());
+    return inner == null ? then.combine(y, f) : inner.finish(y, f, s.then());
   }
 
   /** x_i · factor_i as fresh rows (a row whose factor is 1 copied). */

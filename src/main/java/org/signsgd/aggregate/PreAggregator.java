@@ -67,26 +67,21 @@ public abstract class PreAggregator extends DenseRule {
     return then.combine(y, f, rng);
   }
 
-  /**
-   * Why {@code aggregation: sharded} cannot run this chain, for its one-line refusal: the step needs whole
-   * messages (norms over all coordinates, one permutation of whole messages).
-   */
-  public String whyNotShardable() {
-    return name() + " needs whole messages";
-  }
+  /** What this step does to the messages, for {@link #whyNotShardable}: "mixes", "buckets", "clips". */
+  abstract String verb();
 
   /**
-   * Why a step that runs chunk by chunk over a coordinate-wise or chunked inner rule cannot shard this chain: its
-   * inner rule ({@code then}) keeps a state it cannot cut into chunks, or needs whole messages. {@code verb} says
-   * what the step does to the messages ("mixes").
+   * Why {@code aggregation: sharded} cannot run this chain, for its one-line refusal. Every step runs chunk by chunk
+   * over a coordinate-wise or chunked inner rule, so the reason is the first rule down the chain that cannot
+   * ({@code then}, or one it wraps): it keeps a state it cannot cut into chunks, or needs whole messages.
    */
-  final String whyInnerNotShardable(String verb) {
+  public String whyNotShardable() {
     DenseRule inner = then;
-    while (inner instanceof PreAggregator p && p.stateful()) {
+    while (inner instanceof PreAggregator p && !p.shardable()) {
       inner = p.then();
     }
-    return then.stateful() ? name() + " " + verb + " the messages for a rule with a state it cannot cut into chunks ("
-        + inner.name() + ")" : name() + " " + verb + " the messages for " + then.name()
+    return inner.stateful() ? name() + " " + verb() + " the messages for a rule with a state it cannot cut into "
+        + "chunks (" + inner.name() + ")" : name() + " " + verb() + " the messages for " + inner.name()
         + ", which needs whole messages";
   }
 

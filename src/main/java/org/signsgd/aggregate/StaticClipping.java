@@ -15,8 +15,17 @@ public final class StaticClipping extends NormClipping {
   private final double c;
 
   public StaticClipping(double c, DenseRule then) {
-    super(then);
+    this(c, then, then.chunked());
+  }
+
+  private StaticClipping(double c, DenseRule then, ChunkedRule inner) {
+    super(then, inner);
     this.c = c;
+  }
+
+  @Override
+  NormClipping over(ChunkedRule inner) {
+    return new StaticClipping(c, then, inner);
   }
 
   @Override

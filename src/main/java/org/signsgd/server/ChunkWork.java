@@ -131,7 +131,8 @@ public final class ChunkWork {
       newState = done.state();
     } else if (passes != null) {
       double[][] x = DenseMessage.rows(all);
-      passes = passes.forWorkers(all.stream().mapToInt(Message::worker).toArray());
+      passes = passes.forWorkers(all.stream().mapToInt(Message::worker).toArray()).forRound(SeedStreams.of(
+          plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE));
       if (round.pass() < passes.passes()) {
         return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
             passes.partial(round.pass(), x, f, round.decided()));

@@ -48,11 +48,41 @@ class ChunkedRulesTest {
     }
   }
 
+  /**
+   * Bucketing draws one permutation per round: bound to the round's stream ({@code forRound}), every chunk draws the
+   * same one, the one the rule on whole vectors draws from the same stream, so three chunks give the whole rule;
+   * nested in another step, or nesting one, it hands the stream on in the whole rule's order.
+   */
+  @Test
+  void bucketingInChunksDrawsTheWholeRulesPermutation() {
+    double[][] x = rows(new Random(5));
+    x[3] = Arrays.stream(x[3]).map(v -> v * 40).toArray();
+    for (RuleSpec spec : List.of(new RuleSpec("bucketing", Map.of()), new RuleSpec("bucketing", Map.of("s", 3,
+        "then", "median")), new RuleSpec("bucketing", Map.of("then", Map.of("name", "nnm", "then",
+        "geometric-median"))), new RuleSpec("nnm", Map.of("then", "bucketing")), new RuleSpec("bucketing",
+        Map.of("then", Map.of("name", "bucketing", "then", "geometric-median"))),
+        new RuleSpec("clipping", Map.of("c", 15, "then", Map.of("name", "bucketing", "then", "geometric-median"))))) {
+      DenseRule rule = (DenseRule) Rules.create(spec);
+      assertThat(rule.shardable()).as(spec.toString()).isTrue();
+      for (long seed = 1; seed <= 3; seed++) {
+        double[] whole = rule.combine(x, F, new Random(seed));
+        double[] pieces = inChunks(rule.chunked().forRound(new Random(seed)), x);
+        for (int k = 0; k < whole.length; k++) {
+          assertThat(pieces[k]).as(spec + " seed " + seed + " coordinate " + k).isCloseTo(whole[k],
+              within(1e-12 * (1 + Math.abs(whole[k]))));
+        }
+      }
+      // another round's permutation gives another direction: the draws matter
+      assertThat(inChunks(rule.chunked().forRound(new Random(1)), x))
+          .isNotEqualTo(inChunks(rule.chunked().forRound(new Random(2)), x));
+    }
+  }
+
   @Test
   void statefulRulesShardTheirStateAndNnmOverOneDoesNot() {
     assertThat(Rules.create(new RuleSpec("centered-clipping", Map.of())).chunkStateful()).isNotNull();
     assertThat(Rules.create(new RuleSpec("sign-fd", Map.of())).chunkStateful()).isNotNull();
-    for (String step : List.of("nnm", "clipping", "arc")) {
+    for (String step : List.of("nnm", "clipping", "arc", "bucketing")) {
       Aggregator overCc = Rules.create(new RuleSpec(step, Map.of("then", "centered-clipping")));
       assertThat(overCc.shardable()).as(step).isFalse();
       assertThat(overCc.chunked()).as(step).isNull();

@@ -303,7 +303,8 @@ class PreAggregatorsWorkedExampleTest {
     // changes; the median is the one above, (0.5, 1.3)
     assertVector(rule("clipping", Map.of("then", Map.of("name", "arc", "then", "median"))).combine(C, 1), 0.5, 1.3);
     assertThat(rule("nnm", Map.of("then", Map.of("name", "clipping", "c", 1))).shardable()).isTrue();
-    assertThat(rule("nnm", Map.of("then", Map.of("name", "clipping", "then", "bucketing"))).shardable()).isFalse();
+    assertThat(rule("nnm", Map.of("then", Map.of("name", "clipping", "then", "bucketing"))).shardable()).isTrue();
+    assertThat(rule("nnm", Map.of("then", Map.of("name", "bucketing", "then", "dnc"))).shardable()).isFalse();
   }
 
   /** A stateful inner rule's state is the pre-aggregator's: resume points keep centered clipping's centre. */
@@ -372,17 +373,17 @@ class PreAggregatorsWorkedExampleTest {
 
   @Test
   void shardedAggregationRefusesThemInOneLine() {
-    for (String[] rule : new String[][] {{"{name: clipping, then: bucketing}", "clipping clips the messages for "
-        + "bucketing, which needs whole messages"}, {"{name: arc, then: centered-clipping}", "arc clips the messages "
-        + "for a rule with a state it cannot cut into chunks (centered-clipping)"}, {"bucketing", "bucketing averages "
-        + "buckets of whole messages, one permutation for all coordinates"}, {"{name: nnm, then: bucketing}", "nnm "
-        + "mixes the messages for bucketing, which needs whole messages"}, {"{name: nnm, then: {name: nnm, then: "
-        + "centered-clipping}}", "nnm mixes the messages for a rule with a state it cannot cut into chunks "
-        + "(centered-clipping)"}}) {
+    for (String[] rule : new String[][] {{"{name: clipping, then: dnc}", "clipping clips the messages for dnc, "
+        + "which needs whole messages"}, {"{name: arc, then: centered-clipping}", "arc clips the messages for a rule "
+        + "with a state it cannot cut into chunks (centered-clipping)"}, {"{name: bucketing, then: signguard}",
+        "bucketing buckets the messages for signguard, which needs whole messages"}, {"{name: nnm, then: {name: "
+        + "bucketing, then: dnc}}", "nnm mixes the messages for dnc, which needs whole messages"}, {"{name: nnm, "
+        + "then: {name: nnm, then: centered-clipping}}", "nnm mixes the messages for a rule with a state it cannot "
+        + "cut into chunks (centered-clipping)"}}) {
       assertThatThrownBy(() -> load(JOB + "aggregator: " + rule[0] + "\naggregation: sharded\n"))
           .isInstanceOf(JobException.class).hasMessageContaining(": aggregation: is sharded, but " + rule[1]
               + ": use aggregation: driver; allowed: majority-vote, mean, ")
-          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", ", bucketing"));
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", ", dnc", ", signguard"));
     }
   }
 

@@ -60,6 +60,38 @@ class ServerStepTest {
     assertThat(s.malformed()).isEqualTo(1);
   }
 
+  /**
+   * Bucketing over two chunks (d = 70,000): every chunk draws the round's one permutation, the one the rule on whole
+   * messages draws from the round's stream, so the direction is that rule's. Worker i sends i + 1 at every
+   * coordinate: with s = 2 the buckets are of 2, 2 and 1 messages, the lone one weighs 1/3 in the mean of the means,
+   * so the direction depends on the permutation, and chunks that drew apart would disagree.
+   */
+  @Test
+  void bucketingDrawsOnePermutationForEveryChunk() {
+    int n = 5;
+    int d = 70_000;
+    ServerPlan plan = new ServerPlan(3, n, 0, new boolean[n], MessageKind.DENSE, d,
+        new RuleSpec("bucketing", Map.of()), new RuleSpec("none", Map.of()), TieRule.ZERO, false, false);
+    assertThat(plan.chunks().count()).isEqualTo(2);
+    for (long t = 0; t < 4; t++) {
+      List<org.signsgd.message.Message> messages = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        float[] v = new float[d];
+        java.util.Arrays.fill(v, i + 1);
+        messages.add(new org.signsgd.message.DenseMessage(i, v));
+      }
+      org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
+      ServerStep.Served s = ServerStep.serve(plan, rule, t, false, false, new LocalChunks(rule,
+          org.signsgd.attack.Attacks.create(plan.attack()), plan, messages, new float[n][], new float[n][], null,
+          null, null), null);
+      float[] whole = rule.aggregate(messages, new org.signsgd.aggregate.AggregationContext(n, 0, t,
+          org.signsgd.rng.SeedStreams.of(3, t, org.signsgd.rng.SeedStreams.DRIVER,
+              org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
+      assertThat(s.direction().toFloats()).as("iteration %d", t).containsExactly(whole);
+      assertThat(whole[0]).as("the same value at every coordinate").isEqualTo(whole[d - 1]);
+    }
+  }
+
   private static ChunkResult done(int chunk, int len) {
     return new ChunkResult(chunk, true, Set.of(), Set.of(), new Direction.Dense(new float[len]), 4, 0, 4,
         new double[] {1, 1}, null, null, Set.of(), null, null, null);
