@@ -56,31 +56,80 @@ final class CosineClusters {
   }
 
   /**
-   * 1 − cos(x_a, x_b) over the given rows (finite norms), computed on the unit vectors (no overflow); a zero row
-   * has cosine 0 with every row (distance 1), as torch's cosine_similarity gives with its eps.
+   * The sums the cosine distances need, over one chunk of coordinates (the clustering rules' pass 0): Σ_k x_ik² for
+   * each row i, then Σ_k x_ik·x_jk for each pair i &lt; j in row order. Summed over the chunks in chunk order they
+   * are the rows' squared norms and dot products over all coordinates; the messages are floats, so no sum of their
+   * products overflows in double.
    */
-  static double[][] cosineDistances(double[][] x, int[] rows, double[] norms) {
-    int m = rows.length;
-    double[][] unit = new double[m][];
-    for (int a = 0; a < m; a++) {
-      double norm = norms[rows[a]];
-      unit[a] = new double[x[rows[a]].length];
-      for (int k = 0; norm > 0 && k < unit[a].length; k++) {
-        unit[a][k] = x[rows[a]][k] / norm; // x / ‖x‖, or 0 for a zero row
+  static double[] gram(double[][] x) {
+    int n = x.length;
+    double[] out = new double[n + n * (n - 1) / 2];
+    for (int i = 0, p = n; i < n; i++) {
+      double s = 0;
+      for (double v : x[i]) {
+        s += v * v;
+      }
+      out[i] = s;
+      for (int j = i + 1; j < n; j++) {
+        double dot = 0;
+        for (int k = 0; k < x[i].length; k++) {
+          dot += x[i][k] * x[j][k];
+        }
+        out[p++] = dot;
       }
     }
+    return out;
+  }
+
+  /** ‖x_i‖ from the {@link #gram} sums of n rows; +∞ where it is not finite (a NaN or infinite coordinate). */
+  static double[] norms(double[] gram, int n) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      double norm = Math.sqrt(gram[i]);
+      out[i] = Double.isFinite(norm) ? norm : Double.POSITIVE_INFINITY;
+    }
+    return out;
+  }
+
+  /**
+   * 1 − cos(x_a, x_b) over the given rows (finite norms) from the {@link #gram} sums of n rows, each row scaled by
+   * {@code scale[i]} ≥ 0 (null: 1). cos = x_a·x_b / (‖x_a‖‖x_b‖), which a positive scale leaves unchanged; a row
+   * that is zero, or scaled to zero, has cosine 0 with every row (distance 1), as torch's cosine_similarity gives
+   * with its eps.
+   */
+  static double[][] cosineDistances(double[] gram, int n, int[] rows, double[] norms, double[] scale) {
+    int m = rows.length;
     double[][] dist = new double[m][m];
     for (int a = 0; a < m; a++) {
       for (int b = a + 1; b < m; b++) {
-        double cos = 0;
-        for (int k = 0; k < unit[a].length; k++) {
-          cos += unit[a][k] * unit[b][k];
-        }
+        int i = rows[a];
+        int j = rows[b];
+        boolean zero = norms[i] == 0 || norms[j] == 0 || scale != null && (scale[i] == 0 || scale[j] == 0);
+        double cos = zero ? 0 : gram[pair(n, i, j)] / (norms[i] * norms[j]);
         dist[a][b] = 1 - Math.max(-1, Math.min(1, cos));
         dist[b][a] = dist[a][b];
       }
     }
     return dist;
+  }
+
+  /** Where the dot product of rows i &lt; j sits in the {@link #gram} sums of n rows. */
+  private static int pair(int n, int i, int j) {
+    return n + i * (2 * n - i - 1) / 2 + (j - i - 1);
+  }
+
+  /**
+   * The larger of the two cosine clusters of the rows with a finite norm, from the {@link #gram} sums of n rows
+   * (all rows if none has a finite norm: the mean is then not finite, which at most f &lt; n/2 non-finite rows never
+   * reach); rows scaled by {@code scale} (null: 1).
+   */
+  static int[] larger(double[] gram, int n, double[] scale, Linkage linkage) {
+    double[] norms = norms(gram, n);
+    int[] rows = finiteRows(norms);
+    if (rows.length == 0) {
+      return java.util.stream.IntStream.range(0, n).toArray();
+    }
+    return rowsOf(rows, largest(agglomerate(cosineDistances(gram, n, rows, norms, scale), linkage, 2)));
   }
 
   /**

@@ -250,7 +250,9 @@ class BladesRulesWorkedExampleTest {
     // merge {0,1} at 0.04; to 2: (0.4+0.2)/2 = 0.3, to 3: (0.2+0.4)/2 = 0.3, to 4: 1.98; merge {0,1,2} at 0.3
     // (lowest pair on the tie); to 3: (0.2+0.4+1)/3 = 0.533, to 4: (2+1.96+1.6)/3 = 1.853, d34 = 1.8;
     // merge {0,1,2,3}: clusters {0,1,2,3} | {4}; mean ((3+4+5+0)/4, (4+3+0+5)/4) = (3, 3)
-    double[][] dist = CosineClusters.cosineDistances(CL, new int[] {0, 1, 2, 3, 4}, CosineClusters.norms(CL));
+    double[] gram = CosineClusters.gram(CL);
+    double[][] dist = CosineClusters.cosineDistances(gram, 5, new int[] {0, 1, 2, 3, 4}, CosineClusters.norms(gram, 5),
+        null);
     assertThat(dist[0][1]).isCloseTo(0.04, within(TOL));
     assertThat(dist[1][4]).isCloseTo(1.96, within(TOL));
     assertVector(rule("clustering", Map.of()).combine(CL, 2), 3, 3);

@@ -33,7 +33,10 @@ class ChunkedRulesTest {
         new RuleSpec("clipping", Map.of("c", 15)), new RuleSpec("clipping", Map.of("c", 15, "then", "krum")),
         new RuleSpec("arc", Map.of()), new RuleSpec("arc", Map.of("then", "bulyan")),
         new RuleSpec("nnm", Map.of("then", Map.of("name", "clipping", "c", 15))),
-        new RuleSpec("clipping", Map.of("c", 15, "then", Map.of("name", "arc", "then", "median"))))) {
+        new RuleSpec("clipping", Map.of("c", 15, "then", Map.of("name", "arc", "then", "median"))),
+        // cosines do not see row 9's length (40 times the others'); clipped-clustering clips it (tau 5: every row)
+        new RuleSpec("clustering", Map.of()), new RuleSpec("clustering", Map.of("linkage", "complete")),
+        new RuleSpec("clipped-clustering", Map.of()), new RuleSpec("clipped-clustering", Map.of("tau", 5)))) {
       DenseRule rule = (DenseRule) Rules.create(spec);
       ChunkedRule chunked = rule.chunked();
       assertThat(chunked).as(spec.toString()).isNotNull();
