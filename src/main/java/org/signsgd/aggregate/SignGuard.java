@@ -33,10 +33,10 @@ import org.signsgd.rng.SeedStreams;
  * block of 10% of the coordinates; {@code fraction} draws a uniform subset instead, from {@code ctx.rng()}, b draws
  * in a fixed order, none when b = d). A vector whose norm is not finite counts as +∞ in the median and is in
  * neither set; the empty intersection gives the zero vector (Blades fails on it). Without a context
- * ({@link #combine(double[][], int)}) the draws come from the fixed stream of seed 0, iteration 0. See
- * docs/aggregators.md.
+ * ({@link #combine(double[][], int)}) the draws come from the fixed stream of seed 0, iteration 0. Over every
+ * coordinate (the default) the rule runs chunk by chunk, sharded too ({@link #shardable}). See docs/aggregators.md.
  */
-public final class SignGuard extends DenseRule {
+public final class SignGuard extends DenseRule implements ChunkedRule {
   public static final String NAME = "signguard";
 
   private final double lower;
@@ -69,10 +69,83 @@ public final class SignGuard extends DenseRule {
     if (rng == null) {
       return combine(x, f);
     }
+    if (shardable()) {
+      return ChunkedRule.whole(this, x, f); // every coordinate: no draws, the passes below on one chunk
+    }
     double[] norms = CosineClusters.norms(x);
     double median = Rows.median(norms, false);
+    return clippedMean(x, kept(x, norms, median, rng), norms, median);
+  }
+
+  /**
+   * With every coordinate ({@code fraction} 1, the default) the norms and the sign counts are sums over the
+   * coordinates, so the rule runs chunk by chunk ({@link ChunkedRule}), sharded too; a fraction below 1 draws its
+   * coordinates from all of d, on whole vectors only.
+   */
+  @Override
+  public boolean shardable() {
+    return fraction >= 1;
+  }
+
+  @Override
+  public ChunkedRule chunked() {
+    return shardable() ? this : null;
+  }
+
+  /** What the pass decided: the median norm M, the norms and the kept workers S₁ ∩ S₂. */
+  private record Kept(double median, double[] norms, int[] rows) implements java.io.Serializable {}
+
+  /** One pass: the norms and the sign counts. */
+  @Override
+  public int passes() {
+    return 1;
+  }
+
+  /** Per row over the chunk: Σ_k x_ik², then the counts of positive, negative and zero (or NaN) coordinates. */
+  @Override
+  public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
+    int n = x.length;
+    double[] out = new double[4 * n];
+    for (int i = 0; i < n; i++) {
+      double squares = 0;
+      for (double v : x[i]) {
+        squares += v * v;
+        out[n + 3 * i + (v > 0 ? 0 : v < 0 ? 1 : 2)]++;
+      }
+      out[i] = squares;
+    }
+    return out;
+  }
+
+  /** M, the norm filter and the largest mean-shift cluster of the sign fractions (counts over d). */
+  @Override
+  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
+    double[] norms = new double[n];
+    for (int i = 0; i < n; i++) {
+      double norm = Math.sqrt(sums[i]);
+      norms[i] = Double.isFinite(norm) ? norm : Double.POSITIVE_INFINITY;
+    }
+    double median = Rows.median(norms, false);
+    int[] rows = CosineClusters.finiteRows(norms);
+    double[][] features = new double[rows.length][];
+    for (int a = 0; a < rows.length; a++) {
+      int c = n + 3 * rows[a];
+      double d = sums[c] + sums[c + 1] + sums[c + 2];
+      features[a] = new double[] {sums[c] / d, sums[c + 1] / d, sums[c + 2] / d};
+    }
+    return new Kept(median, norms, filtered(CosineClusters.rowsOf(rows, largestMeanShiftCluster(features)), norms,
+        median));
+  }
+
+  /** The mean over the kept rows of the rows clipped to M; 0 when none is kept. */
+  @Override
+  public double[] finish(double[][] x, int f, java.io.Serializable decided) {
+    Kept k = (Kept) decided;
+    return clippedMean(x, k.rows(), k.norms(), k.median());
+  }
+
+  private static double[] clippedMean(double[][] x, int[] kept, double[] norms, double median) {
     double[] out = new double[x[0].length];
-    int[] kept = kept(x, norms, median, rng);
     for (int i : kept) {
       double[] clipped = CosineClusters.clip(x[i], norms[i], median);
       for (int k = 0; k < out.length; k++) {
@@ -80,6 +153,11 @@ public final class SignGuard extends DenseRule {
       }
     }
     return out;
+  }
+
+  /** S₁ ∩ S₂: the cluster's rows whose norm is within [L·M, R·M]. */
+  private int[] filtered(int[] cluster, double[] norms, double median) {
+    return Arrays.stream(cluster).filter(i -> norms[i] >= lower * median && norms[i] <= upper * median).toArray();
   }
 
   /** S₁ ∩ S₂, in increasing order. */
@@ -91,8 +169,7 @@ public final class SignGuard extends DenseRule {
     for (int a = 0; a < rows.length; a++) {
       features[a] = features(x[rows[a]], cols);
     }
-    return Arrays.stream(CosineClusters.rowsOf(rows, largestMeanShiftCluster(features)))
-        .filter(i -> norms[i] >= lower * median && norms[i] <= upper * median).toArray();
+    return filtered(CosineClusters.rowsOf(rows, largestMeanShiftCluster(features)), norms, median);
   }
 
   /** (positive, negative, zero) coordinates among {@code cols}, each as a fraction of b. */

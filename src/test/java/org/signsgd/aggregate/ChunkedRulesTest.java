@@ -36,7 +36,9 @@ class ChunkedRulesTest {
         new RuleSpec("clipping", Map.of("c", 15, "then", Map.of("name", "arc", "then", "median"))),
         // cosines do not see row 9's length (40 times the others'); clipped-clustering clips it (tau 5: every row)
         new RuleSpec("clustering", Map.of()), new RuleSpec("clustering", Map.of("linkage", "complete")),
-        new RuleSpec("clipped-clustering", Map.of()), new RuleSpec("clipped-clustering", Map.of("tau", 5)))) {
+        new RuleSpec("clipped-clustering", Map.of()), new RuleSpec("clipped-clustering", Map.of("tau", 5)),
+        // every coordinate (the default fraction 1): the sign counts are sums too
+        new RuleSpec("signguard", Map.of()), new RuleSpec("signguard", Map.of("lower", 0.5, "upper", 1.5)))) {
       DenseRule rule = (DenseRule) Rules.create(spec);
       ChunkedRule chunked = rule.chunked();
       assertThat(chunked).as(spec.toString()).isNotNull();
@@ -90,6 +92,9 @@ class ChunkedRulesTest {
       assertThat(overCc.shardable()).as(step).isFalse();
       assertThat(overCc.chunked()).as(step).isNull();
     }
+    // signguard on a drawn fraction of the coordinates draws them from all of d: whole vectors only
+    assertThat(Rules.create(new RuleSpec("signguard", Map.of("fraction", 0.5))).chunked()).isNull();
+    assertThat(Rules.create(new RuleSpec("dnc", Map.of())).shardable()).isFalse();
     assertThat(Rules.create(new RuleSpec("median", Map.of())).shardable()).isTrue();
     assertThat(Rules.create(new RuleSpec("median", Map.of())).chunked()).isNull();
   }

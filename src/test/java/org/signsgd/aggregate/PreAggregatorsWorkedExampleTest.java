@@ -375,7 +375,7 @@ class PreAggregatorsWorkedExampleTest {
   void shardedAggregationRefusesThemInOneLine() {
     for (String[] rule : new String[][] {{"{name: clipping, then: dnc}", "clipping clips the messages for dnc, "
         + "which needs whole messages"}, {"{name: arc, then: centered-clipping}", "arc clips the messages for a rule "
-        + "with a state it cannot cut into chunks (centered-clipping)"}, {"{name: bucketing, then: signguard}",
+        + "with a state it cannot cut into chunks (centered-clipping)"}, {"{name: bucketing, then: {name: signguard, fraction: 0.5}}",
         "bucketing buckets the messages for signguard, which needs whole messages"}, {"{name: nnm, then: {name: "
         + "bucketing, then: dnc}}", "nnm mixes the messages for dnc, which needs whole messages"}, {"{name: nnm, "
         + "then: {name: nnm, then: centered-clipping}}", "nnm mixes the messages for a rule with a state it cannot "
