@@ -15,16 +15,16 @@ public final class AdaptiveRobustClipping extends NormClipping {
   public static final String NAME = "arc";
 
   public AdaptiveRobustClipping(DenseRule then) {
-    this(then, then.chunked());
+    this(then, then.chunked(), null);
   }
 
-  private AdaptiveRobustClipping(DenseRule then, ChunkedRule inner) {
-    super(then, inner);
+  private AdaptiveRobustClipping(DenseRule then, ChunkedRule inner, java.util.random.RandomGenerator round) {
+    super(then, inner, round);
   }
 
   @Override
-  NormClipping over(ChunkedRule inner) {
-    return new AdaptiveRobustClipping(then, inner);
+  NormClipping over(ChunkedRule inner, java.util.random.RandomGenerator round) {
+    return new AdaptiveRobustClipping(then, inner, round);
   }
 
   @Override

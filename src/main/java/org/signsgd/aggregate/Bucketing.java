@@ -139,7 +139,7 @@ public final class Bucketing extends PreAggregator implements ChunkedRule {
   @Override
   public double[] finish(double[][] x, int f, java.io.Serializable decided) {
     double[][] y = buckets(x);
-    return drawnInner == null ? then.combine(y, f) : drawnInner.finish(y, f, decided);
+    return drawnInner == null ? then.combine(y, f, round) : drawnInner.finish(y, f, decided);
   }
 
   /** The chunk's bucket means, π drawn from the round's stream at the first call. */

@@ -14,20 +14,23 @@ public final class NearestNeighbourMixing extends PreAggregator implements Chunk
 
   /** The wrapped rule's passes (null when it is coordinate-wise), bound to the round's draws by {@link #forRound}. */
   private final ChunkedRule inner;
+  /** The round's stream, handed to a coordinate-wise wrapped rule as the whole rule hands it (null: unbound). */
+  private final RandomGenerator round;
 
   public NearestNeighbourMixing(DenseRule then) {
-    this(then, then.chunked());
+    this(then, then.chunked(), null);
   }
 
-  private NearestNeighbourMixing(DenseRule then, ChunkedRule inner) {
+  private NearestNeighbourMixing(DenseRule then, ChunkedRule inner, RandomGenerator round) {
     super(then);
     this.inner = inner;
+    this.round = round;
   }
 
   /** The wrapped rule with the round's draws (bucketing's permutation), from the same stream. */
   @Override
   public ChunkedRule forRound(RandomGenerator rng) {
-    return inner == null ? this : new NearestNeighbourMixing(then, inner.forRound(rng));
+    return new NearestNeighbourMixing(then, inner == null ? null : inner.forRound(rng), rng);
   }
 
   @Override
@@ -101,7 +104,7 @@ public final class NearestNeighbourMixing extends PreAggregator implements Chunk
   public double[] finish(double[][] x, int f, java.io.Serializable decided) {
     Mixing m = (Mixing) decided;
     double[][] y = mixed(x, m.nearest());
-    return inner == null ? then.combine(y, f) : inner.finish(y, f, m.then());
+    return inner == null ? then.combine(y, f, round) : inner.finish(y, f, m.then());
   }
 
   /** y_i: the mean of row i's nearest rows. */

@@ -15,22 +15,25 @@ import java.util.random.RandomGenerator;
 abstract class NormClipping extends PreAggregator implements ChunkedRule {
   /** The wrapped rule's passes (null when it is coordinate-wise), bound to the round's draws by {@link #forRound}. */
   private final ChunkedRule inner;
+  /** The round's stream, handed to a coordinate-wise wrapped rule as the whole rule hands it (null: unbound). */
+  private final RandomGenerator round;
 
-  NormClipping(DenseRule then, ChunkedRule inner) {
+  NormClipping(DenseRule then, ChunkedRule inner, RandomGenerator round) {
     super(then);
     this.inner = inner;
+    this.round = round;
   }
 
   /** The factor each vector is scaled by, from the vectors' norms (NaN for a vector with a NaN entry). */
   abstract double[] factors(double[] norms, int f);
 
-  /** This step over {@code inner}, the wrapped rule's passes bound to a round. */
-  abstract NormClipping over(ChunkedRule inner);
+  /** This step over {@code inner}, the wrapped rule's passes bound to a round, with the round's stream. */
+  abstract NormClipping over(ChunkedRule inner, RandomGenerator round);
 
   /** The wrapped rule with the round's draws (bucketing's permutation), from the same stream. */
   @Override
   public ChunkedRule forRound(RandomGenerator rng) {
-    return inner == null ? this : over(inner.forRound(rng));
+    return over(inner == null ? null : inner.forRound(rng), rng);
   }
 
   /** What the passes decided: each row's factor, and the inner rule's decision. */
@@ -97,7 +100,7 @@ abstract class NormClipping extends PreAggregator implements ChunkedRule {
   public double[] finish(double[][] x, int f, Serializable decided) {
     Scaling s = (Scaling) decided;
     double[][] y = scaled(x, s.factors());
-    return inner == null ? then.combine(y, f) : inner.finish(y, f, s.then());
+    return inner == null ? then.combine(y, f, round) : inner.finish(y, f, s.then());
   }
 
   /** x_i · factor_i as fresh rows (a row whose factor is 1 copied). */

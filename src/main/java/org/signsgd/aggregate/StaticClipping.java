@@ -15,17 +15,17 @@ public final class StaticClipping extends NormClipping {
   private final double c;
 
   public StaticClipping(double c, DenseRule then) {
-    this(c, then, then.chunked());
+    this(c, then, then.chunked(), null);
   }
 
-  private StaticClipping(double c, DenseRule then, ChunkedRule inner) {
-    super(then, inner);
+  private StaticClipping(double c, DenseRule then, ChunkedRule inner, java.util.random.RandomGenerator round) {
+    super(then, inner, round);
     this.c = c;
   }
 
   @Override
-  NormClipping over(ChunkedRule inner) {
-    return new StaticClipping(c, then, inner);
+  NormClipping over(ChunkedRule inner, java.util.random.RandomGenerator round) {
+    return new StaticClipping(c, then, inner, round);
   }
 
   @Override

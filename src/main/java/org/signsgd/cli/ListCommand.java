@@ -71,7 +71,8 @@ public final class ListCommand implements Callable<Integer> {
     w.println("pre-aggregators (then: RULE or then: {name: RULE, ...}; docs/pre-aggregators.md):");
     for (String n : pre) {
       Registry.Built<Aggregator> b = Rules.build(RuleSpec.of(n));
-      w.println(line(n, b.params(), "dense messages"));
+      w.println(line(n, b.params(), "dense messages" + (b.value().shardable() ? ", shards over a rule that shards"
+          : "")));
     }
   }
 

@@ -383,7 +383,7 @@ class PreAggregatorsWorkedExampleTest {
       assertThatThrownBy(() -> load(JOB + "aggregator: " + rule[0] + "\naggregation: sharded\n"))
           .isInstanceOf(JobException.class).hasMessageContaining(": aggregation: is sharded, but " + rule[1]
               + ": use aggregation: driver; allowed: majority-vote, mean, ")
-          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", ", dnc", ", signguard"));
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
   }
 

@@ -20,7 +20,7 @@ class ListCommandTest {
     }
     assertThat(r.out())
         .containsPattern("(?m)^  majority-vote +\\{tie: zero\\}  \\(sign messages, shards\\)$")
-        .containsPattern("(?m)^  bucketing +\\{s: 2, then: \\{name: mean\\}\\}  \\(dense messages\\)$")
+        .containsPattern("(?m)^  bucketing +\\{s: 2, then: \\{name: mean\\}\\}  \\(dense messages, shards over a rule that shards\\)$")
         .containsPattern("(?m)^  min-max +\\{deviation: std, gamma: 10.0\\}  \\(omniscient, forges dense, whole vectors")
         .contains("canned queries (analyze --query NAME");
   }

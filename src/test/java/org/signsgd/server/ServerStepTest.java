@@ -61,34 +61,43 @@ class ServerStepTest {
   }
 
   /**
-   * Bucketing over two chunks (d = 70,000): every chunk draws the round's one permutation, the one the rule on whole
-   * messages draws from the round's stream, so the direction is that rule's. Worker i sends i + 1 at every
-   * coordinate: with s = 2 the buckets are of 2, 2 and 1 messages, the lone one weighs 1/3 in the mean of the means,
-   * so the direction depends on the permutation, and chunks that drew apart would disagree.
+   * Bucketing over two chunks (d = 70,000), each chunk and pass through {@link ChunkWork} with a rule made afresh:
+   * every one draws the round's one permutation, the one the rule on whole messages draws from the round's stream,
+   * so the direction is that rule's, also when Krum's distance pass comes between the draw and the finish, and when
+   * one bucketing wraps another (its permutation drawn next from the same stream). Worker i sends i + 1 at every
+   * coordinate: with s = 2 a lone bucket weighs more in the mean of the means, and Krum picks one bucket mean, so
+   * the direction depends on the permutation, and chunks that drew apart would disagree. The values are multiples
+   * of 1/4, so Krum's summed distances are exact in either order and its choice cannot differ by rounding.
    */
   @Test
-  void bucketingDrawsOnePermutationForEveryChunk() {
-    int n = 5;
+  void bucketingDrawsOnePermutationForEveryChunkAndPass() {
+    int n = 9;
     int d = 70_000;
-    ServerPlan plan = new ServerPlan(3, n, 0, new boolean[n], MessageKind.DENSE, d,
-        new RuleSpec("bucketing", Map.of()), new RuleSpec("none", Map.of()), TieRule.ZERO, false, false);
-    assertThat(plan.chunks().count()).isEqualTo(2);
-    for (long t = 0; t < 4; t++) {
-      List<org.signsgd.message.Message> messages = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        float[] v = new float[d];
-        java.util.Arrays.fill(v, i + 1);
-        messages.add(new org.signsgd.message.DenseMessage(i, v));
+    for (RuleSpec spec : List.of(new RuleSpec("bucketing", Map.of()), new RuleSpec("bucketing", Map.of("then",
+        "krum")), new RuleSpec("bucketing", Map.of("then", Map.of("name", "bucketing", "then", "krum"))))) {
+      ServerPlan plan = new ServerPlan(3, n, 0, new boolean[n], MessageKind.DENSE, d, spec,
+          new RuleSpec("none", Map.of()), TieRule.ZERO, false, false);
+      assertThat(plan.chunks().count()).isEqualTo(2);
+      java.util.Set<Float> directions = new java.util.HashSet<>();
+      for (long t = 0; t < 6; t++) {
+        List<org.signsgd.message.Message> messages = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          float[] v = new float[d];
+          java.util.Arrays.fill(v, i + 1);
+          messages.add(new org.signsgd.message.DenseMessage(i, v));
+        }
+        org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
+        ServerStep.Served s = ServerStep.serve(plan, rule, t, false, false, new LocalChunks(rule,
+            org.signsgd.attack.Attacks.create(plan.attack()), plan, messages, new float[n][], new float[n][], null,
+            null, null), null);
+        float[] whole = Rules.create(plan.rule()).aggregate(messages, new org.signsgd.aggregate.AggregationContext(
+            n, 0, t, org.signsgd.rng.SeedStreams.of(3, t, org.signsgd.rng.SeedStreams.DRIVER,
+                org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
+        assertThat(s.direction().toFloats()).as("%s, iteration %d", spec, t).containsExactly(whole);
+        assertThat(whole[0]).as("the same value at every coordinate").isEqualTo(whole[d - 1]);
+        directions.add(whole[0]);
       }
-      org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
-      ServerStep.Served s = ServerStep.serve(plan, rule, t, false, false, new LocalChunks(rule,
-          org.signsgd.attack.Attacks.create(plan.attack()), plan, messages, new float[n][], new float[n][], null,
-          null, null), null);
-      float[] whole = rule.aggregate(messages, new org.signsgd.aggregate.AggregationContext(n, 0, t,
-          org.signsgd.rng.SeedStreams.of(3, t, org.signsgd.rng.SeedStreams.DRIVER,
-              org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
-      assertThat(s.direction().toFloats()).as("iteration %d", t).containsExactly(whole);
-      assertThat(whole[0]).as("the same value at every coordinate").isEqualTo(whole[d - 1]);
+      assertThat(directions).as("%s: the permutations change the direction", spec).hasSizeGreaterThan(1);
     }
   }
 
