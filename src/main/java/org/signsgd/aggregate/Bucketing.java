@@ -24,6 +24,9 @@ public final class Bucketing extends PreAggregator implements ChunkedRule {
   private final ChunkedRule inner;
   /** The round's stream π is drawn from (null until {@link #forRound}: then the rule cannot run chunk by chunk). */
   private final RandomGenerator round;
+  /** Where the chunk lies in d, handed to the wrapped rule. */
+  private final int from;
+  private final int dimension;
   /** π, drawn from {@link #round} when the first chunk's rows come (their number is n). */
   private int[] drawn;
   /** The wrapped rule's passes with the round's stream after π's draw (as the whole rule hands it on). */
@@ -31,14 +34,16 @@ public final class Bucketing extends PreAggregator implements ChunkedRule {
 
   /** @param s the bucket size, ≥ 1 */
   public Bucketing(int s, DenseRule then) {
-    this(s, then, null);
+    this(s, then, null, 0, 0);
   }
 
-  private Bucketing(int s, DenseRule then, RandomGenerator round) {
+  private Bucketing(int s, DenseRule then, RandomGenerator round, int from, int dimension) {
     super(then);
     this.s = s;
     this.inner = then.chunked();
     this.round = round;
+    this.from = from;
+    this.dimension = dimension;
   }
 
   @Override
@@ -114,8 +119,8 @@ public final class Bucketing extends PreAggregator implements ChunkedRule {
 
   /** This rule bound to a round: π and the inner rule's draws come from {@code rng}. */
   @Override
-  public ChunkedRule forRound(RandomGenerator rng) {
-    return new Bucketing(s, then, rng);
+  public ChunkedRule forRound(RandomGenerator rng, int from, int dimension) {
+    return new Bucketing(s, then, rng, from, dimension);
   }
 
   /** The wrapped rule's passes: bucketing itself sums nothing over the coordinates. */
@@ -149,7 +154,7 @@ public final class Bucketing extends PreAggregator implements ChunkedRule {
     }
     if (drawn == null) {
       drawn = permutation(x.length, round);
-      drawnInner = inner == null ? null : inner.forRound(round);
+      drawnInner = inner == null ? null : inner.forRound(round, from, dimension);
     } else if (drawn.length != x.length) {
       throw new IllegalStateException(NAME + ": π was drawn for n=" + drawn.length + ", not n=" + x.length);
     }

@@ -35,16 +35,17 @@ public interface ChunkedRule {
   }
 
   /**
-   * The rule with the round's draws: a rule that draws (bucketing's permutation) draws from {@code rng}, the
-   * round's stream of chunk 0, which the rule on whole vectors draws from too, so that every chunk, wherever it
-   * runs, makes the same draws as the whole rule; a step that wraps another rule hands it the same stream. The
-   * other rules draw nothing and are themselves.
+   * The rule for one chunk of one round: a rule that draws (bucketing's permutation, dnc's coordinates) draws from
+   * {@code rng}, the round's stream of chunk 0, which the rule on whole vectors draws from too, so that every
+   * chunk, wherever it runs, makes the same draws as the whole rule; {@code from} and {@code dimension} say where
+   * the chunk's coordinates lie in d (dnc's drawn coordinates are coordinates of d). A step that wraps another rule
+   * hands it the same stream and chunk. The other rules draw nothing and are themselves.
    */
-  default ChunkedRule forRound(java.util.random.RandomGenerator rng) {
+  default ChunkedRule forRound(java.util.random.RandomGenerator rng, int from, int dimension) {
     return this;
   }
 
-  /** The rule on all coordinates at once: one chunk. */
+  /** The rule on all coordinates at once: one chunk, from 0 to d. */
   static double[] whole(ChunkedRule rule, double[][] x, int f) {
     Serializable decided = null;
     for (int pass = 0; pass < rule.passes(); pass++) {

@@ -13,9 +13,11 @@ import org.signsgd.rng.SeedStreams;
  * the rule returns its mean. The paper states no bound on (n, f); like the other filters here it requires
  * f &lt; n/2, and ⌊c·f⌋ ≤ n − 1. Cost per round: O(n²b) for the Gram matrix, O(n³) per Jacobi sweep.
  *
- * <p>v is computed as Cᵀu/‖Cᵀu‖, u the top eigenvector of the n × n Gram matrix CCᵀ (the same vector as the
- * SVD's, up to sign, which the squared score ignores), by cyclic Jacobi rotations until the off-diagonal sum of
- * squares is at most 1e-30 of the matrix's (relative 1e-15 in norm; at most 100 sweeps).
+ * <p>v is Cᵀu/‖Cᵀu‖, u the top eigenvector of the n × n Gram matrix G = CCᵀ (the same vector as the SVD's, up to
+ * sign, which the squared score ignores), found by cyclic Jacobi rotations until the off-diagonal sum of squares is
+ * at most 1e-30 of the matrix's (relative 1e-15 in norm; at most 100 sweeps); the scores then follow from G alone,
+ * s_i = (Gu)_i² / (uᵀGu). G is a sum over coordinates, so the rule runs chunk by chunk, sharded too
+ * ({@link #shardable}).
  *
  * <p>Where this matches Blades ({@code Dnc}; sub_dim 10000, niters, filter_frac 1.0, ⌊filter_frac·f⌋ dropped,
  * mean of the good set): the definition above. Where it differs: Blades' own Dnc takes the union of the rounds'
@@ -26,17 +28,31 @@ import org.signsgd.rng.SeedStreams;
  * intersection falls back to the first round's good set. Without a context ({@link #combine(double[][], int)}:
  * tests, a wrapping rule) the draws come from the fixed stream of seed 0, iteration 0. See docs/aggregators.md.
  */
-public final class DivideAndConquer extends DenseRule {
+public final class DivideAndConquer extends DenseRule implements ChunkedRule {
   public static final String NAME = "dnc";
 
   private final int iterations;
   private final int subDim;
   private final double c;
+  /** The round's stream the coordinates are drawn from (null: not bound to a round, see {@link #forRound}). */
+  private final RandomGenerator round;
+  /** Where the chunk lies in d. */
+  private final int from;
+  private final int dimension;
+  /** Each round's coordinates of d, drawn from {@link #round} when first needed. */
+  private int[][] drawn;
 
   public DivideAndConquer(int iterations, int subDim, double c) {
+    this(iterations, subDim, c, null, 0, 0);
+  }
+
+  private DivideAndConquer(int iterations, int subDim, double c, RandomGenerator round, int from, int dimension) {
     this.iterations = iterations;
     this.subDim = subDim;
     this.c = c;
+    this.round = round;
+    this.from = from;
+    this.dimension = dimension;
   }
 
   @Override
@@ -58,23 +74,74 @@ public final class DivideAndConquer extends DenseRule {
     return combine(x, f, SeedStreams.of(0, 0, SeedStreams.DRIVER, SeedStreams.Purpose.TIE));
   }
 
+  /** The passes below on one chunk of all of d. */
   @Override
   public double[] combine(double[][] x, int f, RandomGenerator rng) {
     if (rng == null) {
       return combine(x, f);
     }
-    return Rows.mean(x, good(x, f, rng));
+    return ChunkedRule.whole(forRound(rng, 0, x[0].length), x, f);
   }
 
-  /** The good set: the intersection over the rounds of the kept workers, in increasing order. */
-  int[] good(double[][] x, int f, RandomGenerator rng) {
-    int n = x.length;
-    int[] rows = CosineClusters.finiteRows(CosineClusters.norms(x));
+  /**
+   * Every quantity the rule needs is a sum over coordinates: the norms, and on each round's drawn coordinates the
+   * centred Gram matrix, from which the scores follow (see {@link #scores(double[], int[], int)}). So it runs chunk
+   * by chunk ({@link ChunkedRule}), sharded too: each chunk draws the rounds' coordinates of d from the round's
+   * stream and sums over those that fall in it.
+   */
+  @Override
+  public boolean shardable() {
+    return true;
+  }
+
+  @Override
+  public ChunkedRule chunked() {
+    return this;
+  }
+
+  @Override
+  public ChunkedRule forRound(RandomGenerator rng, int from, int dimension) {
+    return new DivideAndConquer(iterations, subDim, c, rng, from, dimension);
+  }
+
+  /** Pass 0: the norms (which rows are finite); pass 1: each round's centred Gram matrix of the finite rows. */
+  @Override
+  public int passes() {
+    return 2;
+  }
+
+  @Override
+  public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
+    if (pass == 0) {
+      double[] squares = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        for (double v : x[i]) {
+          squares[i] += v * v;
+        }
+      }
+      return squares;
+    }
+    int[] rows = (int[]) decided;
+    int size = rows.length * (rows.length + 1) / 2;
+    double[] out = new double[iterations * size];
+    for (int t = 0; t < iterations; t++) {
+      System.arraycopy(centredGram(x, rows, local(t, x.length == 0 ? 0 : x[0].length)), 0, out, t * size, size);
+    }
+    return out;
+  }
+
+  @Override
+  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
+    if (pass == 0) {
+      return java.util.stream.IntStream.range(0, n).filter(i -> Double.isFinite(Math.sqrt(sums[i]))).toArray();
+    }
+    int[] rows = (int[]) decided;
+    int size = rows.length * (rows.length + 1) / 2;
     int keep = n - (int) Math.floor(c * f);
     TreeSet<Integer> first = null;
     TreeSet<Integer> all = null;
     for (int t = 0; t < iterations; t++) {
-      double[] s = scores(x, rows, coordinates(x[0].length, Math.min(subDim, x[0].length), rng));
+      double[] s = scores(java.util.Arrays.copyOfRange(sums, t * size, (t + 1) * size), rows, n);
       int[] order = Rows.byScore(s);
       TreeSet<Integer> kept = new TreeSet<>();
       for (int j = 0; j < keep; j++) {
@@ -93,6 +160,35 @@ public final class DivideAndConquer extends DenseRule {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /** The mean of the good set. */
+  @Override
+  public double[] finish(double[][] x, int f, java.io.Serializable decided) {
+    return Rows.mean(x, (int[]) decided);
+  }
+
+  /** Round t's drawn coordinates that fall in this chunk of {@code length} coordinates, as indices into it. */
+  private int[] local(int t, int length) {
+    if (round == null) {
+      throw new IllegalStateException(NAME + " draws its coordinates: run chunk by chunk only after forRound");
+    }
+    if (drawn == null) {
+      drawn = new int[iterations][];
+      for (int r = 0; r < iterations; r++) {
+        drawn[r] = coordinates(dimension, Math.min(subDim, dimension), round);
+      }
+    }
+    int[] cols = drawn[t];
+    int lo = java.util.Arrays.binarySearch(cols, from);
+    int hi = java.util.Arrays.binarySearch(cols, from + length);
+    lo = lo < 0 ? -lo - 1 : lo;
+    hi = hi < 0 ? -hi - 1 : hi;
+    int[] out = new int[hi - lo];
+    for (int j = lo; j < hi; j++) {
+      out[j - lo] = cols[j] - from;
+    }
+    return out;
+  }
+
   /** b of the d coordinates, uniformly without replacement (Floyd's algorithm, b draws), sorted; all when b = d. */
   static int[] coordinates(int d, int b, RandomGenerator rng) {
     if (b >= d) {
@@ -106,8 +202,12 @@ public final class DivideAndConquer extends DenseRule {
     return chosen.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** s_i = ((x_i − μ)·v)² on the coordinates {@code cols} for the finite rows; +∞ for the others. */
-  static double[] scores(double[][] x, int[] rows, int[] cols) {
+  /**
+   * The centred Gram matrix of the given rows on the coordinates {@code cols}, its lower triangle row by row:
+   * Σ_j (x_aj − μ_j)(x_bj − μ_j) for b ≤ a, μ_j the rows' mean on coordinate j. Summed over chunks (each its own
+   * coordinates) it is the matrix CCᵀ of the centred n × b sub-matrix C.
+   */
+  static double[] centredGram(double[][] x, int[] rows, int[] cols) {
     int m = rows.length;
     double[] mu = new double[cols.length];
     for (int i : rows) {
@@ -119,8 +219,8 @@ public final class DivideAndConquer extends DenseRule {
       mu[j] /= m;
     }
     double[][] centred = new double[m][cols.length];
-    double[][] gram = new double[m][m];
-    for (int a = 0; a < m; a++) {
+    double[] out = new double[m * (m + 1) / 2];
+    for (int a = 0, p = 0; a < m; a++) {
       for (int j = 0; j < cols.length; j++) {
         centred[a][j] = x[rows[a]][cols[j]] - mu[j];
       }
@@ -129,26 +229,47 @@ public final class DivideAndConquer extends DenseRule {
         for (int j = 0; j < cols.length; j++) {
           g += centred[a][j] * centred[b][j];
         }
-        gram[a][b] = g;
-        gram[b][a] = g;
+        out[p++] = g;
       }
     }
-    double[] u = topEigenvector(gram);
-    double[] v = new double[cols.length];
-    for (int a = 0; a < m; a++) {
-      for (int j = 0; j < cols.length; j++) {
-        v[j] += u[a] * centred[a][j];
-      }
-    }
-    double norm = Math.sqrt(Rows.squaredDistance(v, new double[v.length]));
-    double[] s = new double[x.length];
+    return out;
+  }
+
+  /** s_i = ((x_i − μ)·v)² on the coordinates {@code cols} for the finite rows; +∞ for the others. */
+  static double[] scores(double[][] x, int[] rows, int[] cols) {
+    return scores(centredGram(x, rows, cols), rows, x.length);
+  }
+
+  /**
+   * The scores from the centred Gram matrix G = CCᵀ of the finite rows ({@link #centredGram}): v = Cᵀu/‖Cᵀu‖, u the
+   * top eigenvector of G, so (x_a − μ)·v = (Gu)_a / √(uᵀGu) and s_a = (Gu)_a² / (uᵀGu) (0 when uᵀGu = 0); +∞ for
+   * the other rows.
+   */
+  static double[] scores(double[] lower, int[] rows, int n) {
+    int m = rows.length;
+    double[] s = new double[n];
     java.util.Arrays.fill(s, Double.POSITIVE_INFINITY);
-    for (int a = 0; a < m; a++) {
-      double p = 0;
-      for (int j = 0; j < cols.length && norm > 0; j++) {
-        p += centred[a][j] * v[j] / norm;
+    if (m == 0) {
+      return s;
+    }
+    double[][] g = new double[m][m];
+    for (int a = 0, p = 0; a < m; a++) {
+      for (int b = 0; b <= a; b++) {
+        g[a][b] = lower[p];
+        g[b][a] = lower[p++];
       }
-      s[rows[a]] = p * p;
+    }
+    double[] u = topEigenvector(g);
+    double[] gu = new double[m];
+    double ugu = 0;
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < m; b++) {
+        gu[a] += g[a][b] * u[b];
+      }
+      ugu += u[a] * gu[a];
+    }
+    for (int a = 0; a < m; a++) {
+      s[rows[a]] = ugu > 0 ? gu[a] * gu[a] / ugu : 0;
     }
     return s;
   }

@@ -29,8 +29,8 @@ public final class NearestNeighbourMixing extends PreAggregator implements Chunk
 
   /** The wrapped rule with the round's draws (bucketing's permutation), from the same stream. */
   @Override
-  public ChunkedRule forRound(RandomGenerator rng) {
-    return new NearestNeighbourMixing(then, inner == null ? null : inner.forRound(rng), rng);
+  public ChunkedRule forRound(RandomGenerator rng, int from, int dimension) {
+    return new NearestNeighbourMixing(then, inner == null ? null : inner.forRound(rng, from, dimension), rng);
   }
 
   @Override

@@ -32,8 +32,8 @@ abstract class NormClipping extends PreAggregator implements ChunkedRule {
 
   /** The wrapped rule with the round's draws (bucketing's permutation), from the same stream. */
   @Override
-  public ChunkedRule forRound(RandomGenerator rng) {
-    return over(inner == null ? null : inner.forRound(rng), rng);
+  public ChunkedRule forRound(RandomGenerator rng, int from, int dimension) {
+    return over(inner == null ? null : inner.forRound(rng, from, dimension), rng);
   }
 
   /** What the passes decided: each row's factor, and the inner rule's decision. */

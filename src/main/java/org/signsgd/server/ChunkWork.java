@@ -132,7 +132,8 @@ public final class ChunkWork {
     } else if (passes != null) {
       double[][] x = DenseMessage.rows(all);
       passes = passes.forWorkers(all.stream().mapToInt(Message::worker).toArray()).forRound(SeedStreams.of(
-          plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE));
+          plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE), chunks.from(chunk),
+          chunks.dimension());
       if (round.pass() < passes.passes()) {
         return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
             passes.partial(round.pass(), x, f, round.decided()));

@@ -304,7 +304,8 @@ class PreAggregatorsWorkedExampleTest {
     assertVector(rule("clipping", Map.of("then", Map.of("name", "arc", "then", "median"))).combine(C, 1), 0.5, 1.3);
     assertThat(rule("nnm", Map.of("then", Map.of("name", "clipping", "c", 1))).shardable()).isTrue();
     assertThat(rule("nnm", Map.of("then", Map.of("name", "clipping", "then", "bucketing"))).shardable()).isTrue();
-    assertThat(rule("nnm", Map.of("then", Map.of("name", "bucketing", "then", "dnc"))).shardable()).isFalse();
+    assertThat(rule("nnm", Map.of("then", Map.of("name", "bucketing", "then", Map.of("name", "signguard", "fraction",
+        0.5)))).shardable()).isFalse();
   }
 
   /** A stateful inner rule's state is the pre-aggregator's: resume points keep centered clipping's centre. */
@@ -373,11 +374,13 @@ class PreAggregatorsWorkedExampleTest {
 
   @Test
   void shardedAggregationRefusesThemInOneLine() {
-    for (String[] rule : new String[][] {{"{name: clipping, then: dnc}", "clipping clips the messages for dnc, "
-        + "which needs whole messages"}, {"{name: arc, then: centered-clipping}", "arc clips the messages for a rule "
-        + "with a state it cannot cut into chunks (centered-clipping)"}, {"{name: bucketing, then: {name: signguard, fraction: 0.5}}",
-        "bucketing buckets the messages for signguard, which needs whole messages"}, {"{name: nnm, then: {name: "
-        + "bucketing, then: dnc}}", "nnm mixes the messages for dnc, which needs whole messages"}, {"{name: nnm, "
+    String half = "{name: signguard, fraction: 0.5}"; // draws coordinates of whole vectors
+    for (String[] rule : new String[][] {{"{name: clipping, then: " + half + "}", "clipping clips the messages for "
+        + "signguard, which needs whole messages"}, {"{name: arc, then: centered-clipping}", "arc clips the messages "
+        + "for a rule with a state it cannot cut into chunks (centered-clipping)"}, {"{name: bucketing, then: " + half
+        + "}", "bucketing buckets the messages for signguard, which needs whole messages"}, {"{name: nnm, then: {name: "
+        + "bucketing, then: " + half + "}}", "nnm mixes the messages for signguard, which needs whole messages"},
+        {"{name: nnm, "
         + "then: {name: nnm, then: centered-clipping}}", "nnm mixes the messages for a rule with a state it cannot "
         + "cut into chunks (centered-clipping)"}}) {
       assertThatThrownBy(() -> load(JOB + "aggregator: " + rule[0] + "\naggregation: sharded\n"))

@@ -101,6 +101,44 @@ class ServerStepTest {
     }
   }
 
+  /**
+   * DnC over two chunks (d = 70,000) through {@link ChunkWork}: each chunk draws the rounds' coordinates of d from the
+   * round's stream and sums the centred Gram matrix over those that fall in it, so the good set, and the direction,
+   * are those of the rule on whole messages. The messages are noise, so which 2 of the 9 are dropped depends on the
+   * 200 drawn coordinates alone (about 13 of them fall in chunk 1): a chunk that summed over other coordinates would
+   * change the scores, and in some iteration the dropped pair.
+   */
+  @Test
+  void dncDrawsItsCoordinatesOfDInEveryChunk() {
+    int n = 9;
+    int d = 70_000;
+    ServerPlan plan = new ServerPlan(5, n, 2, new boolean[n], MessageKind.DENSE, d,
+        new RuleSpec("dnc", Map.of("sub_dim", 200)), new RuleSpec("none", Map.of()),
+        TieRule.ZERO, false, false);
+    java.util.Random r = new java.util.Random(17);
+    java.util.Set<Float> directions = new java.util.HashSet<>();
+    for (long t = 0; t < 8; t++) {
+      List<org.signsgd.message.Message> messages = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        float[] v = new float[d];
+        for (int k = 0; k < d; k++) {
+          v[k] = (float) r.nextGaussian();
+        }
+        messages.add(new org.signsgd.message.DenseMessage(i, v));
+      }
+      org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
+      ServerStep.Served s = ServerStep.serve(plan, rule, t, false, false, new LocalChunks(rule,
+          org.signsgd.attack.Attacks.create(plan.attack()), plan, messages, new float[n][], new float[n][], null,
+          null, null), null);
+      float[] whole = Rules.create(plan.rule()).aggregate(messages, new org.signsgd.aggregate.AggregationContext(
+          n, 2, t, org.signsgd.rng.SeedStreams.of(5, t, org.signsgd.rng.SeedStreams.DRIVER,
+              org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
+      assertThat(s.direction().toFloats()).as("iteration %d", t).containsExactly(whole);
+      directions.add(whole[d - 1]);
+    }
+    assertThat(directions).hasSize(8);
+  }
+
   private static ChunkResult done(int chunk, int len) {
     return new ChunkResult(chunk, true, Set.of(), Set.of(), new Direction.Dense(new float[len]), 4, 0, 4,
         new double[] {1, 1}, null, null, Set.of(), null, null, null);

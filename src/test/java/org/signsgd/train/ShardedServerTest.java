@@ -96,7 +96,7 @@ class ShardedServerTest {
         .containsExactlyInAnyOrder("bulyan", "geometric-median", "krum", "majority-vote", "meamed", "mean", "median",
             "multi-krum", "nnm", "phocas", "sign-fd", "sign-fv", "trimmed-mean", "centered-clipping", "mda", "monna",
             "smea", "caf", "cge", "clipping", "arc", "bucketing", "clustering",
-            "clipped-clustering", "signguard");
+            "clipped-clustering", "signguard", "dnc");
     assertThat(shardable().map(a -> (String) a.get()[1]).distinct().count())
         .isEqualTo(Attacks.names().stream().map(a -> Attacks.create(new RuleSpec(a, Map.of())))
             .filter(a -> a.coordinateWise() && !a.flipsLabels()).count());
