@@ -194,12 +194,34 @@ public final class DivideAndConquer extends DenseRule implements ChunkedRule {
     if (b >= d) {
       return java.util.stream.IntStream.range(0, d).toArray();
     }
-    TreeSet<Integer> chosen = new TreeSet<>();
-    for (int j = d - b; j < d; j++) {
+    // the chosen set in an open-addressing table of ints (every chunk of a sharded run draws them, each round)
+    int[] table = new int[Integer.highestOneBit(Math.max(2, b)) << 2];
+    java.util.Arrays.fill(table, -1);
+    int[] out = new int[b];
+    for (int j = d - b, size = 0; j < d; j++) {
       int t = rng.nextInt(j + 1);
-      chosen.add(chosen.contains(t) ? j : t);
+      int v = insert(table, t) ? t : j; // t already chosen: j, which no earlier draw can have chosen (all < j)
+      if (v == j) {
+        insert(table, j);
+      }
+      out[size++] = v;
     }
-    return chosen.stream().mapToInt(Integer::intValue).toArray();
+    java.util.Arrays.sort(out);
+    return out;
+  }
+
+  /** Adds v ≥ 0 to the table (−1: empty; a power-of-two size, at most half full); false if it was there. */
+  private static boolean insert(int[] table, int v) {
+    int mask = table.length - 1;
+    for (int h = (v * 0x9E3779B1) >>> 7 & mask; ; h = (h + 1) & mask) {
+      if (table[h] == -1) {
+        table[h] = v;
+        return true;
+      }
+      if (table[h] == v) {
+        return false;
+      }
+    }
   }
 
   /**
