@@ -17,7 +17,7 @@ import org.signsgd.rng.SeedStreams;
  * sign, which the squared score ignores), found by cyclic Jacobi rotations until the off-diagonal sum of squares is
  * at most 1e-30 of the matrix's (relative 1e-15 in norm; at most 100 sweeps); the scores then follow from G alone,
  * s_i = (Gu)_i² / (uᵀGu). G is a sum over coordinates, so the rule runs chunk by chunk, sharded too
- * ({@link #shardable}).
+ * ({@link #shardable}); every chunk then draws each round's b coordinates itself (O(b log b) per chunk).
  *
  * <p>Where this matches Blades ({@code Dnc}; sub_dim 10000, niters, filter_frac 1.0, ⌊filter_frac·f⌋ dropped,
  * mean of the good set): the definition above. Where it differs: Blades' own Dnc takes the union of the rounds'
@@ -39,7 +39,7 @@ public final class DivideAndConquer extends DenseRule implements ChunkedRule {
   /** Where the chunk lies in d. */
   private final int from;
   private final int dimension;
-  /** Each round's coordinates of d, drawn from {@link #round} when first needed. */
+  /** Each round's drawn coordinates that fall in this chunk, as indices into it (drawn when first needed). */
   private int[][] drawn;
 
   public DivideAndConquer(int iterations, int subDim, double c) {
@@ -166,7 +166,10 @@ public final class DivideAndConquer extends DenseRule implements ChunkedRule {
     return Rows.mean(x, (int[]) decided);
   }
 
-  /** Round t's drawn coordinates that fall in this chunk of {@code length} coordinates, as indices into it. */
+  /**
+   * Round t's drawn coordinates that fall in this chunk of {@code length} coordinates, as indices into it: every
+   * round's b coordinates of d are drawn at the first call, in round order, and only this chunk's are kept.
+   */
   private int[] local(int t, int length) {
     if (round == null) {
       throw new IllegalStateException(NAME + " draws its coordinates: run chunk by chunk only after forRound");
@@ -174,19 +177,18 @@ public final class DivideAndConquer extends DenseRule implements ChunkedRule {
     if (drawn == null) {
       drawn = new int[iterations][];
       for (int r = 0; r < iterations; r++) {
-        drawn[r] = coordinates(dimension, Math.min(subDim, dimension), round);
+        int[] cols = coordinates(dimension, Math.min(subDim, dimension), round);
+        int lo = java.util.Arrays.binarySearch(cols, from);
+        int hi = java.util.Arrays.binarySearch(cols, from + length);
+        lo = lo < 0 ? -lo - 1 : lo;
+        hi = hi < 0 ? -hi - 1 : hi;
+        drawn[r] = new int[hi - lo];
+        for (int j = lo; j < hi; j++) {
+          drawn[r][j - lo] = cols[j] - from;
+        }
       }
     }
-    int[] cols = drawn[t];
-    int lo = java.util.Arrays.binarySearch(cols, from);
-    int hi = java.util.Arrays.binarySearch(cols, from + length);
-    lo = lo < 0 ? -lo - 1 : lo;
-    hi = hi < 0 ? -hi - 1 : hi;
-    int[] out = new int[hi - lo];
-    for (int j = lo; j < hi; j++) {
-      out[j - lo] = cols[j] - from;
-    }
-    return out;
+    return drawn[t];
   }
 
   /** b of the d coordinates, uniformly without replacement (Floyd's algorithm, b draws), sorted; all when b = d. */
@@ -194,15 +196,24 @@ public final class DivideAndConquer extends DenseRule implements ChunkedRule {
     if (b >= d) {
       return java.util.stream.IntStream.range(0, d).toArray();
     }
-    // the chosen set in an open-addressing table of ints (every chunk of a sharded run draws them, each round)
-    int[] table = new int[Integer.highestOneBit(Math.max(2, b)) << 2];
+    if (b >= d / 64) { // dense: one bit per coordinate of d, read back in order
+      java.util.BitSet chosen = new java.util.BitSet(d);
+      for (int j = d - b; j < d; j++) {
+        int t = rng.nextInt(j + 1);
+        chosen.set(chosen.get(t) ? j : t); // t already chosen: j, which no earlier draw can have chosen (all < j)
+      }
+      return chosen.stream().toArray();
+    }
+    // sparse (b < d/64 < 2^25): the chosen set in an open-addressing table of ints at most a quarter full
+    int bits = 32 - Integer.numberOfLeadingZeros(b) + 2;
+    int[] table = new int[1 << bits];
     java.util.Arrays.fill(table, -1);
     int[] out = new int[b];
     for (int j = d - b, size = 0; j < d; j++) {
       int t = rng.nextInt(j + 1);
-      int v = insert(table, t) ? t : j; // t already chosen: j, which no earlier draw can have chosen (all < j)
+      int v = insert(table, bits, t) ? t : j; // t already chosen: j, which no earlier draw can have chosen
       if (v == j) {
-        insert(table, j);
+        insert(table, bits, j);
       }
       out[size++] = v;
     }
@@ -210,10 +221,10 @@ public final class DivideAndConquer extends DenseRule implements ChunkedRule {
     return out;
   }
 
-  /** Adds v ≥ 0 to the table (−1: empty; a power-of-two size, at most half full); false if it was there. */
-  private static boolean insert(int[] table, int v) {
+  /** Adds v ≥ 0 to the table of 2^bits slots (−1: empty); false if it was there. */
+  private static boolean insert(int[] table, int bits, int v) {
     int mask = table.length - 1;
-    for (int h = (v * 0x9E3779B1) >>> 7 & mask; ; h = (h + 1) & mask) {
+    for (int h = (v * 0x9E3779B1) >>> (32 - bits); ; h = (h + 1) & mask) {
       if (table[h] == -1) {
         table[h] = v;
         return true;

@@ -98,6 +98,7 @@ class ChunkedRulesTest {
       x[2][k] = -x[2][k];
       x[5][k] = -x[5][k];
     }
+    // the default sub_dim (10,000 > d) takes every coordinate and draws nothing; the others draw
     for (RuleSpec spec : List.of(new RuleSpec("dnc", Map.of()), new RuleSpec("dnc", Map.of("sub_dim", 50,
         "iterations", 3)), new RuleSpec("dnc", Map.of("sub_dim", 7, "iterations", 2, "c", 2)),
         new RuleSpec("bucketing", Map.of("s", 1, "then", Map.of("name", "dnc", "sub_dim", 30))))) {

@@ -116,7 +116,6 @@ class ServerStepTest {
         new RuleSpec("dnc", Map.of("sub_dim", 200)), new RuleSpec("none", Map.of()),
         TieRule.ZERO, false, false);
     java.util.Random r = new java.util.Random(17);
-    java.util.Set<Float> directions = new java.util.HashSet<>();
     for (long t = 0; t < 8; t++) {
       List<org.signsgd.message.Message> messages = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -134,9 +133,7 @@ class ServerStepTest {
           n, 2, t, org.signsgd.rng.SeedStreams.of(5, t, org.signsgd.rng.SeedStreams.DRIVER,
               org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
       assertThat(s.direction().toFloats()).as("iteration %d", t).containsExactly(whole);
-      directions.add(whole[d - 1]);
     }
-    assertThat(directions).hasSize(8);
   }
 
   private static ChunkResult done(int chunk, int len) {
