@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
  * from the round's stream of chunk 0 ({@link #forRound}), the stream the rule on whole vectors draws from, so all
  * chunks bucket alike; the inner rule's passes then run on the chunk's bucket means. See docs/pre-aggregators.md.
  */
-public final class Bucketing extends PreAggregator implements ChunkedRule {
+public final class Bucketing extends PreAggregator {
   public static final String NAME = "bucketing";
 
   private final int s;
@@ -99,17 +99,6 @@ public final class Bucketing extends PreAggregator implements ChunkedRule {
       y[b] = Rows.mean(x, java.util.Arrays.copyOfRange(pi, b * s, Math.min(n, (b + 1) * s)));
     }
     return y;
-  }
-
-  /** Shardable when the rule it wraps is coordinate-wise or chunked. */
-  @Override
-  public boolean shardable() {
-    return then.coordinateWise() || inner != null;
-  }
-
-  @Override
-  public ChunkedRule chunked() {
-    return shardable() ? this : null;
   }
 
   @Override

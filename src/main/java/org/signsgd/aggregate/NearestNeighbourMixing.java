@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
  * then any dense rule ({@code then}, default mean, with its own parameters) runs on the mixed vectors with the same
  * f. Requires f < n/2, and the inner rule's requirement on (n, f). The math and a worked example: docs/pre-aggregators.md#nnm.
  */
-public final class NearestNeighbourMixing extends PreAggregator implements ChunkedRule {
+public final class NearestNeighbourMixing extends PreAggregator {
   public static final String NAME = "nnm";
 
   /** The wrapped rule's passes (null when it is coordinate-wise), bound to the round's draws by {@link #forRound}. */
@@ -55,17 +55,6 @@ public final class NearestNeighbourMixing extends PreAggregator implements Chunk
   @Override
   String verb() {
     return "mixes";
-  }
-
-  /** Shardable when the rule it wraps is coordinate-wise or chunked. */
-  @Override
-  public boolean shardable() {
-    return then.coordinateWise() || then.chunked() != null;
-  }
-
-  @Override
-  public ChunkedRule chunked() {
-    return shardable() ? this : null;
   }
 
   /** What the passes decided: each row's n − f nearest rows (itself first), and the wrapped rule's decision. */

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
  * computation on one chunk. The messages are floats, so a sum of their squares stays finite in double; a NaN or
  * infinite entry makes the norm NaN or ∞, as before.
  */
-abstract class NormClipping extends PreAggregator implements ChunkedRule {
+abstract class NormClipping extends PreAggregator {
   /** The wrapped rule's passes (null when it is coordinate-wise), bound to the round's draws by {@link #forRound}. */
   private final ChunkedRule inner;
   /** The round's stream, handed to a coordinate-wise wrapped rule as the whole rule hands it (null: unbound). */
@@ -42,17 +42,6 @@ abstract class NormClipping extends PreAggregator implements ChunkedRule {
   @Override
   double[][] preAggregate(double[][] x, int f, RandomGenerator rng) {
     return scaled(x, ((Scaling) decide(0, partial(0, x, f, null), x.length, f, null)).factors());
-  }
-
-  /** Shardable when the rule it wraps is coordinate-wise or chunked. */
-  @Override
-  public boolean shardable() {
-    return then.coordinateWise() || then.chunked() != null;
-  }
-
-  @Override
-  public ChunkedRule chunked() {
-    return shardable() ? this : null;
   }
 
   @Override

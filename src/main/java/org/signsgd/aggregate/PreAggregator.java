@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
  * (bucketing) draws from it wherever it sits. A stateful inner rule (centered clipping) keeps its state in its own
  * object; this step reports and restores it for the resume points.
  */
-public abstract class PreAggregator extends DenseRule {
+public abstract class PreAggregator extends DenseRule implements ChunkedRule {
   /** The rule that runs on this step's vectors. */
   protected final DenseRule then;
 
@@ -65,6 +65,20 @@ public abstract class PreAggregator extends DenseRule {
   public double[] combine(double[][] x, int f, RandomGenerator rng) {
     double[][] y = preAggregate(x, f, rng);
     return then.combine(y, f, rng);
+  }
+
+  /**
+   * Shardable when the rule it wraps is coordinate-wise or chunked: every step runs chunk by chunk ({@link
+   * ChunkedRule}) over such a rule, its own quantities over all coordinates taken as sums per chunk.
+   */
+  @Override
+  public final boolean shardable() {
+    return then.coordinateWise() || then.chunked() != null;
+  }
+
+  @Override
+  public final ChunkedRule chunked() {
+    return shardable() ? this : null;
   }
 
   /** What this step does to the messages, for {@link #whyNotShardable}: "mixes", "buckets", "clips". */

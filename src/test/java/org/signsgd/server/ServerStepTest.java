@@ -86,14 +86,7 @@ class ServerStepTest {
           java.util.Arrays.fill(v, i + 1);
           messages.add(new org.signsgd.message.DenseMessage(i, v));
         }
-        org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
-        ServerStep.Served s = ServerStep.serve(plan, rule, t, false, false, new LocalChunks(rule,
-            org.signsgd.attack.Attacks.create(plan.attack()), plan, messages, new float[n][], new float[n][], null,
-            null, null), null);
-        float[] whole = Rules.create(plan.rule()).aggregate(messages, new org.signsgd.aggregate.AggregationContext(
-            n, 0, t, org.signsgd.rng.SeedStreams.of(3, t, org.signsgd.rng.SeedStreams.DRIVER,
-                org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
-        assertThat(s.direction().toFloats()).as("%s, iteration %d", spec, t).containsExactly(whole);
+        float[] whole = servedIsWhole(plan, messages, t);
         assertThat(whole[0]).as("the same value at every coordinate").isEqualTo(whole[d - 1]);
         directions.add(whole[0]);
       }
@@ -125,15 +118,26 @@ class ServerStepTest {
         }
         messages.add(new org.signsgd.message.DenseMessage(i, v));
       }
-      org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
-      ServerStep.Served s = ServerStep.serve(plan, rule, t, false, false, new LocalChunks(rule,
-          org.signsgd.attack.Attacks.create(plan.attack()), plan, messages, new float[n][], new float[n][], null,
-          null, null), null);
-      float[] whole = Rules.create(plan.rule()).aggregate(messages, new org.signsgd.aggregate.AggregationContext(
-          n, 2, t, org.signsgd.rng.SeedStreams.of(5, t, org.signsgd.rng.SeedStreams.DRIVER,
-              org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
-      assertThat(s.direction().toFloats()).as("iteration %d", t).containsExactly(whole);
+      servedIsWhole(plan, messages, t);
     }
+  }
+
+  /**
+   * Serves iteration t's messages chunk by chunk on the driver ({@link LocalChunks}, every chunk and pass through
+   * {@link ChunkWork}), asserts that the direction is the rule's on whole messages with the round's stream of
+   * chunk 0, and returns that direction.
+   */
+  private static float[] servedIsWhole(ServerPlan plan, List<org.signsgd.message.Message> messages, long t) {
+    int n = plan.workers();
+    org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
+    ServerStep.Served s = ServerStep.serve(plan, rule, t, false, false, new LocalChunks(rule,
+        org.signsgd.attack.Attacks.create(plan.attack()), plan, messages, new float[n][], new float[n][], null, null,
+        null), null);
+    float[] whole = Rules.create(plan.rule()).aggregate(messages, new org.signsgd.aggregate.AggregationContext(n,
+        plan.declaredByzantine(), t, org.signsgd.rng.SeedStreams.of(plan.seed(), t, org.signsgd.rng.SeedStreams.DRIVER,
+            org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
+    assertThat(s.direction().toFloats()).as("%s, iteration %d", plan.rule(), t).containsExactly(whole);
+    return whole;
   }
 
   private static ChunkResult done(int chunk, int len) {
