@@ -73,6 +73,19 @@ public interface Attack {
   }
 
   /**
+   * The attack in passes of per-chunk sums, for an attack that is not coordinate-wise but whose quantities over all
+   * coordinates are sums over them (min-max's and min-sum's distances); null for the others.
+   */
+  default ChunkedAttack chunked() {
+    return null;
+  }
+
+  /** True when the server may forge chunk by chunk (on the driver or sharded): coordinate-wise, or in passes. */
+  default boolean shardable() {
+    return coordinateWise() || chunked() != null;
+  }
+
+  /**
    * What an optimising attack's last {@link #forge} found (the factor it sent with and the candidates it evaluated),
    * recorded in the iterations/ rows; null for an attack that searches nothing, or when there was no Byzantine worker.
    */

@@ -16,7 +16,7 @@ public final class AutoAggregation {
 
   /** True when the rule and the attack run chunk by chunk, so that the server's work can be sharded. */
   public static boolean shardable(Aggregator rule, Attack attack) {
-    return rule.shardable() && attack.coordinateWise();
+    return rule.shardable() && attack.shardable();
   }
 
   /**

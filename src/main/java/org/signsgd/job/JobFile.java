@@ -191,9 +191,9 @@ public final class JobFile {
         throw new JobException(file, "aggregation", "is sharded, but " + why + ": use aggregation: driver; allowed: "
             + shardedRules());
       }
-      if (!atk.coordinateWise()) {
-        throw new JobException(file, "aggregation", "is sharded, but the attack " + atk.name() + " uses all "
-            + "coordinates at once and runs on the driver only; use aggregation: driver");
+      if (!atk.shardable()) {
+        throw new JobException(file, "aggregation", "is sharded, but the attack " + atk.name() + " tries the rule on "
+            + "whole vectors and runs on the driver only; use aggregation: driver");
       }
     }
     Registry.Built<LearningRate> builtLr = r.build("lr", () -> Schedules.build(lr));

@@ -40,7 +40,7 @@ public final class MemoryEstimate {
     org.signsgd.attack.Attack attack = org.signsgd.attack.Attacks.create(spec.attack());
     boolean sign = aggregator.kind() == MessageKind.SIGN;
     long message = messageBytes(sign, d);
-    // a dense rule works chunk by chunk only when the attack does too: an optimising attack (not coordinate-wise)
+    // a dense rule works chunk by chunk only when the attack does too: an attack that tries the rule (optimal-alie)
     // makes the server run on whole vectors
     boolean chunked = AutoAggregation.shardable(aggregator, attack);
     long rule = sign ? signRuleBytes(spec, d) : 8 * (chunked ? Math.min(d, org.signsgd.server.Chunks.SIZE) : d);

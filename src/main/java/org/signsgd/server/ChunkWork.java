@@ -12,6 +12,7 @@ import org.signsgd.aggregate.ChunkedRule;
 import org.signsgd.aggregate.Direction;
 import org.signsgd.attack.Attack;
 import org.signsgd.attack.AttackView;
+import org.signsgd.attack.ChunkedAttack;
 import org.signsgd.attack.ThreatModel;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
@@ -80,7 +81,15 @@ public final class ChunkWork {
     AttackView view = new AttackView(attack.threatModel(), plan.kind(), len, plan.workers(), own, ownVectors,
         omniscient ? honest : null, omniscient ? reference : null, plan.encoding(), plan.seed(),
         round.iteration(), chunk, trial);
-    List<Message> forged = attack.forge(view);
+    ChunkedAttack chunkedAttack = plan.whole() ? null : attack.chunked();
+    int attackPasses = chunkedAttack == null ? 0 : chunkedAttack.passes();
+    if (round.pass() < attackPasses) {
+      return ChunkResult.partial(chunk, badUplinks, Set.of(), honest.size() + own.size(),
+          chunkedAttack.partial(round.pass(), view, round.attackDecided()));
+    }
+    int pass = round.pass() - attackPasses; // the rule's
+    List<Message> forged = chunkedAttack != null ? chunkedAttack.finish(view, round.attackDecided())
+        : attack.forge(view);
     Set<Integer> badForged = new HashSet<>();
     List<Message> all = new ArrayList<>(honest);
     for (int k = 0; k < forged.size(); k++) {
@@ -120,9 +129,9 @@ public final class ChunkWork {
     Direction dir;
     double[] statefulSums = null;
     java.io.Serializable newState = null;
-    if (stateful != null && round.pass() < stateful.passes()) {
+    if (stateful != null && pass < stateful.passes()) {
       return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
-          stateful.partial(round.pass(), all, round.decided(), state));
+          stateful.partial(pass, all, round.decided(), state));
     }
     if (stateful != null) {
       ChunkStatefulRule.Finished done = stateful.finish(all, plan.workers(), round.decided(), state, len);
@@ -134,9 +143,9 @@ public final class ChunkWork {
       passes = passes.forWorkers(all.stream().mapToInt(Message::worker).toArray()).forRound(SeedStreams.of(
           plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE), chunks.from(chunk),
           chunks.dimension());
-      if (round.pass() < passes.passes()) {
+      if (pass < passes.passes()) {
         return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
-            passes.partial(round.pass(), x, f, round.decided()));
+            passes.partial(pass, x, f, round.decided()));
       }
       double[] y = passes.finish(x, f, round.decided());
       float[] out = new float[y.length];

@@ -9,6 +9,8 @@ import org.signsgd.aggregate.Aggregator;
 import org.signsgd.aggregate.ChunkStatefulRule;
 import org.signsgd.aggregate.ChunkedRule;
 import org.signsgd.aggregate.Direction;
+import org.signsgd.attack.Attack;
+import org.signsgd.attack.ChunkedAttack;
 import org.signsgd.message.MessageKind;
 import org.signsgd.vote.SignVector;
 
@@ -43,21 +45,27 @@ public final class ServerStep {
 
   /**
    * @param rule the driver's instance of the run's rule: a chunked rule decides between its passes here
+   * @param attack the driver's instance of the run's attack: a chunked attack decides between its passes here (and
+   *     keeps what its search found, for the row)
    * @param momentum server momentum, applied to the rule's direction on the driver (null: none); the workers/ rows
    *     then need one more pass, which counts the messages' agreements with the applied direction
    */
-  public static Served serve(ServerPlan plan, Aggregator rule, long t, boolean sampled, boolean withReference,
-      ChunkRunner runner, java.util.function.UnaryOperator<Direction> momentum) {
+  public static Served serve(ServerPlan plan, Aggregator rule, Attack attack, long t, boolean sampled,
+      boolean withReference, ChunkRunner runner, java.util.function.UnaryOperator<Direction> momentum) {
     Set<Integer> badUplinks = new HashSet<>();
     Set<Integer> badForged = new HashSet<>();
     ChunkedRule chunked = plan.whole() ? null : rule.chunked();
     ChunkStatefulRule stateful = plan.whole() ? null : rule.chunkStateful();
+    ChunkedAttack chunkedAttack = plan.whole() ? null : attack.chunked();
+    int attackPasses = chunkedAttack == null ? 0 : chunkedAttack.passes();
     int pass = 0;
     // a chunk-stateful rule's chunks start from what the rule keeps on the driver
     java.io.Serializable decided = stateful == null ? null : stateful.shared(plan.workers(), plan.dimension());
+    java.io.Serializable attackDecided = null;
     List<ChunkResult> results;
     for (int attempt = 1; ; attempt++) {
-      results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled, pass, decided, null)));
+      results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled, pass, decided,
+          attackDecided, null)));
       boolean complete = true;
       Set<Integer> newUplinks = new HashSet<>();
       Set<Integer> forged = new HashSet<>();
@@ -73,21 +81,28 @@ public final class ServerStep {
         // the forgeries waits for the pass that knows them all
         badForged.addAll(forged);
       }
-      if (complete && chunked != null && pass < chunked.passes()) {
-        decided = chunked.decide(pass, sums(t, results), results.get(0).reached(), declared(plan, badUplinks,
+      if (complete && pass < attackPasses) {
+        attackDecided = chunkedAttack.decide(pass, sums(t, results), attackDecided);
+        pass++;
+        continue;
+      }
+      int rulePass = pass - attackPasses;
+      if (complete && chunked != null && rulePass < chunked.passes()) {
+        decided = chunked.decide(rulePass, sums(t, results), results.get(0).reached(), declared(plan, badUplinks,
             badForged), decided);
         pass++;
         continue;
       }
-      if (complete && stateful != null && pass < stateful.passes()) {
-        decided = stateful.decide(pass, sums(t, results), results.get(0).reached(), decided);
+      if (complete && stateful != null && rulePass < stateful.passes()) {
+        decided = stateful.decide(rulePass, sums(t, results), results.get(0).reached(), decided);
         pass++;
         continue;
       }
       if (complete) {
         break;
       }
-      if (pass > 0 || attempt == 3) { // the first pass finds every bad uplink, the second every bad forgery
+      // the first pass finds every bad uplink; the first that forges (after the attack's passes) every bad forgery
+      if ((pass != 0 && rulePass != 0) || attempt == 3 + attackPasses) {
         throw new IllegalStateException("iteration " + t + ": the server's chunks still disagree on the malformed "
             + "messages after " + attempt + " passes (uplinks " + badUplinks + ", forged " + badForged + ")");
       }
@@ -111,7 +126,7 @@ public final class ServerStep {
         SignVector applied = dir instanceof Direction.Signs s ? s.signs()
             : SignVector.pack(dir.toFloats(), org.signsgd.vote.TieRule.ZERO, null);
         workerAgreement = workerAgreement(plan, runner.run(new Round(t, badUplinks, badForged, sampled, pass,
-            decided, applied)));
+            decided, attackDecided, applied)));
       }
     }
     return new Served(dir, bytesUp(plan, results), badUplinks.size() + badForged.size(),

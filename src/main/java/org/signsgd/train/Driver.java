@@ -290,7 +290,7 @@ public final class Driver {
         && (t == 0 || lastServed == t - 1);
     ServerStep.ChunkRunner runner = sharded != null ? sharded.runner(attackReference, referenceSigns)
         : local(t, ups, sampled, attackReference, referenceSigns);
-    ServerStep.Served served = ServerStep.serve(server, rule, t, sampled && (sharded != null || samplesKnown),
+    ServerStep.Served served = ServerStep.serve(server, rule, attack, t, sampled && (sharded != null || samplesKnown),
         referenceSigns != null, runner, serverMomentum == null ? null : serverMomentum::apply);
     lastServed = t;
     Direction dir = served.direction();

@@ -159,6 +159,74 @@ class AdaptiveAttacksWorkedExampleTest {
     assertThat(std.lastSearch().factor()).isBetween(Math.sqrt(0.5) - 2e-5, Math.sqrt(0.5));
   }
 
+  /** The example's view of one coordinate (chunk k of two one-coordinate chunks). */
+  private static AttackView coordinate(int k) {
+    float[][] honest = new float[HONEST.length][];
+    for (int i = 0; i < honest.length; i++) {
+      honest[i] = new float[] {HONEST[i][k]};
+    }
+    float[][] own = {{OWN[0][k]}, {OWN[1][k]}};
+    return new AttackView(ThreatModel.OMNISCIENT, MessageKind.DENSE, 1, 5,
+        AttackFixtures.denseMessages(HONEST.length, own), List.of(own[0], own[1]),
+        AttackFixtures.denseMessages(0, honest), null, TieRule.ZERO, 7, 3, k, null);
+  }
+
+  /**
+   * min-max, deviation std, chunk by chunk: two chunks of one coordinate each. p' = −σ = (−1, −1). Coordinate 0 of x1,
+   * x2, x3 is 1, 2, 3 (μ_0 = 2): (μ_0 − x_i0)² = 1, 0, 1; (μ_0 − x_i0)·p'_0 = −1, 0, 1; p'_0² = 1; pairwise (x1x2, x1x3,
+   * x2x3) 1, 4, 1. Coordinate 1 is 0, 2, 1 (μ_1 = 1): 1, 1, 0; −1, 1, 0; 1; 4, 1, 1. Added: ‖μ − x_i‖² = (2, 1, 1),
+   * ⟨μ − x_i, p'⟩ = (−2, 1, 1), ‖p'‖² = 2, pairwise (5, 5, 2), so the candidate's distances are 2 − 4γ + 2γ²,
+   * 1 + 2γ + 2γ², 1 + 2γ + 2γ², those of the whole vectors: the same search, the same γ and the same b.
+   */
+  @Test
+  void minMaxRunsChunkByChunk() {
+    Attack whole = attack("min-max", Map.of());
+    List<Message> sent = whole.forge(view(null));
+    Attack a = attack("min-max", Map.of());
+    ChunkedAttack c = a.chunked();
+    assertThat(c.passes()).isEqualTo(1);
+    double[] first = c.partial(0, coordinate(0), null);
+    double[] second = c.partial(0, coordinate(1), null);
+    assertThat(first).containsExactly(1, 0, 1, -1, 0, 1, 1, 1, 4, 1);
+    assertThat(second).containsExactly(1, 1, 0, -1, 1, 0, 1, 4, 1, 1);
+    double[] sums = new double[first.length];
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] = first[i] + second[i];
+    }
+    java.io.Serializable decided = c.decide(0, sums, null);
+    assertThat(a.lastSearch()).isEqualTo(whole.lastSearch());
+    assertThat(a.lastSearch().factor()).isBetween(1 - 2e-5, 1.0);
+    for (int k = 0; k < 2; k++) {
+      List<Message> part = c.finish(coordinate(k), decided);
+      assertThat(part).hasSize(2);
+      for (int b = 0; b < 2; b++) {
+        assertThat(part.get(b).worker()).isEqualTo(3 + b);
+        assertThat(((DenseMessage) part.get(b)).values())
+            .containsExactly(((DenseMessage) sent.get(b)).values()[k]);
+      }
+    }
+  }
+
+  /**
+   * No Byzantine worker sends: the chunks give no sums and forge nothing, and no search is recorded. One honest vector
+   * under deviation std: σ = 0, no direction to push, b = μ without a try (γ = 0, 0 evaluations).
+   */
+  @Test
+  void noByzantineOrNoDirection() {
+    Attack a = attack("min-sum", Map.of("deviation", "std"));
+    AttackView none = new AttackView(ThreatModel.OMNISCIENT, MessageKind.DENSE, 2, 3, List.of(), List.of(),
+        AttackFixtures.denseMessages(0, HONEST), null, TieRule.ZERO, 7, 3, 0, null);
+    assertThat(a.chunked().partial(0, none, null)).isEmpty();
+    assertThat(a.forge(none)).isEmpty();
+    assertThat(a.lastSearch()).isNull();
+    AttackView single = new AttackView(ThreatModel.OMNISCIENT, MessageKind.DENSE, 2, 3,
+        AttackFixtures.denseMessages(1, OWN), List.of(OWN[0], OWN[1]),
+        AttackFixtures.denseMessages(0, new float[][] {{2, 1}}), null, TieRule.ZERO, 7, 3, 0, null);
+    List<Message> forged = a.forge(single);
+    assertThat(a.lastSearch()).isEqualTo(new AttackSearch(0, 0));
+    assertThat(((DenseMessage) forged.get(0)).values()).containsExactly(2, 1);
+  }
+
   /** A naive grid over γ in steps of 1e-6 finds the same largest admitted γ as the bisection, to 2e-5. */
   @Test
   void theBisectionAgreesWithAGrid() {
@@ -184,12 +252,16 @@ class AdaptiveAttacksWorkedExampleTest {
     assertThat(a.lastSearch().factor()).isCloseTo(best, within(2e-5));
   }
 
-  /** Each of them uses all coordinates at once (sharded aggregation refuses them), and needs the rule or norms. */
+  /**
+   * Each of them uses all coordinates at once; the distance-bounded ones in a pass of sums over them (so they shard),
+   * the searchers by trying the rule on whole vectors (sharded aggregation refuses them).
+   */
   @Test
   void noneIsCoordinateWiseAndTheSearchersNeedTheRule() {
     for (String name : List.of("optimal-alie", "optimal-fall-of-empires", "bulyan-targeted", "min-max", "min-sum")) {
       Attack a = attack(name, Map.of());
       assertThat(a.coordinateWise()).as(name).isFalse();
+      assertThat(a.shardable()).as(name).isEqualTo(name.startsWith("min-"));
       assertThat(a.threatModel()).as(name).isEqualTo(ThreatModel.OMNISCIENT);
       assertThat(a.kinds()).as(name).containsExactly(MessageKind.DENSE);
     }

@@ -94,10 +94,10 @@ class DriverCollectTest {
   /** An attack that optimises over whole vectors cannot be sharded: then only the limit is offered. */
   @Test
   void aRunThatCannotBeShardedIsOfferedTheLimitOnly() throws Exception {
-    List<JobSpec> minMax = runs(DENSE_1M + "byzantine: 5\nattack: {name: min-max}\n");
-    assertThatThrownBy(() -> DriverCollect.refuse(minMax, "job.yaml", limit("100m"))).hasMessageEndingWith(
+    List<JobSpec> optimal = runs(DENSE_1M + "byzantine: 5\nattack: {name: optimal-alie}\n");
+    assertThatThrownBy(() -> DriverCollect.refuse(optimal, "job.yaml", limit("100m"))).hasMessageEndingWith(
         "and would fail; set spark.driver.maxResultSize=129m (-D or --conf)");
-    assertThatThrownBy(() -> DriverCollect.refuse(minMax, "job.yaml", limit("lots"))).hasMessage(
+    assertThatThrownBy(() -> DriverCollect.refuse(optimal, "job.yaml", limit("lots"))).hasMessage(
         "spark.driver.maxResultSize is 'lots', not a size; allowed: bytes or a size such as 512m or 4g (0 for no "
             + "limit)");
   }

@@ -21,7 +21,9 @@ class ListCommandTest {
     assertThat(r.out())
         .containsPattern("(?m)^  majority-vote +\\{tie: zero\\}  \\(sign messages, shards\\)$")
         .containsPattern("(?m)^  bucketing +\\{s: 2, then: \\{name: mean\\}\\}  \\(dense messages, shards over a rule that shards\\)$")
-        .containsPattern("(?m)^  min-max +\\{deviation: std, gamma: 10.0\\}  \\(omniscient, forges dense, whole vectors")
+        .containsPattern("(?m)^  min-max +\\{deviation: std, gamma: 10.0\\}  \\(omniscient, forges dense, in a pass of sums "
+            + "over all coordinates\\)$")
+        .containsPattern("(?m)^  optimal-alie +\\{.*\\}  \\(omniscient, forges dense, whole vectors \\(not sharded\\)\\)$")
         .contains("canned queries (analyze --query NAME");
   }
 

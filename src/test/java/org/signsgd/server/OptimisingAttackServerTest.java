@@ -43,7 +43,7 @@ class OptimisingAttackServerTest {
       }
       LocalChunks chunks = new LocalChunks(rule, attack, PLAN, messages, new float[5][], new float[5][], null, null,
           null);
-      ServerStep.Served served = ServerStep.serve(PLAN, rule, t, false, false, chunks, null);
+      ServerStep.Served served = ServerStep.serve(PLAN, rule, attack, t, false, false, chunks, null);
 
       // the forgery sent: μ + τσ with the factor the search reports
       assertThat(attack.lastSearch().evaluations()).isEqualTo(16);

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.signsgd.aggregate.Direction;
 import org.signsgd.aggregate.Rules;
+import org.signsgd.attack.Attacks;
 import org.signsgd.message.MessageKind;
 import org.signsgd.spec.RuleSpec;
 import org.signsgd.vote.TieRule;
@@ -35,7 +36,7 @@ class ServerStepTest {
       ChunkResult c1 = knows ? done(1, 70_000 - 65_536) : ChunkResult.incomplete(1, Set.of(3), Set.of());
       return List.of(c1, c0);
     };
-    ServerStep.Served s = ServerStep.serve(PLAN, Rules.create(PLAN.rule()), 0, false, false, runner, null);
+    ServerStep.Served s = ServerStep.serve(PLAN, Rules.create(PLAN.rule()), Attacks.create(PLAN.attack()), 0, false, false, runner, null);
     assertThat(rounds).hasSize(2);
     assertThat(rounds.get(1).badUplinks()).containsExactly(3);
     assertThat(rounds.get(1).badForged()).isEmpty();
@@ -54,10 +55,98 @@ class ServerStepTest {
       return List.of(knows ? done(0, 65_536) : ChunkResult.incomplete(0, Set.of(), Set.of(3)),
           knows ? done(1, 70_000 - 65_536) : ChunkResult.incomplete(1, Set.of(), Set.of(3)));
     };
-    ServerStep.Served s = ServerStep.serve(PLAN, Rules.create(PLAN.rule()), 0, false, false, runner, null);
+    ServerStep.Served s = ServerStep.serve(PLAN, Rules.create(PLAN.rule()), Attacks.create(PLAN.attack()), 0, false, false, runner, null);
     assertThat(rounds).hasSize(2);
     assertThat(rounds.get(1).badForged()).containsExactly(3);
     assertThat(s.malformed()).isEqualTo(1);
+  }
+
+  /**
+   * min-max's pass of sums comes before the rule's: the driver adds both chunks' sums and searches γ on them, every
+   * later round carries that decision, and the first round that forges (the rule's first pass) may still find a
+   * malformed forgery and run again knowing it. With 4 honest workers each chunk sends ‖μ − x_i‖² = 1,
+   * ⟨μ − x_i, p'⟩ = 0, ‖p'‖² = 1 and pairwise squared distances 4: added, every candidate is 2 + 2γ² from every honest
+   * vector, within the bound 8 up to γ* = √3.
+   */
+  @Test
+  void anAttacksPassComesFirstAndItsFirstForgeriesMayBeMalformed() {
+    ServerPlan plan = new ServerPlan(1, 5, 1, new boolean[] {false, false, false, true, false}, MessageKind.DENSE,
+        70_000, new RuleSpec("mean", Map.of()), new RuleSpec("min-max", Map.of()), TieRule.ZERO, false, false);
+    double[] sums = {1, 1, 1, 1, 0, 0, 0, 0, 1, 4, 4, 4, 4, 4, 4};
+    List<Round> rounds = new ArrayList<>();
+    ServerStep.ChunkRunner runner = round -> {
+      rounds.add(round);
+      if (round.pass() == 0) {
+        return List.of(ChunkResult.partial(1, Set.of(), Set.of(), 5, sums), ChunkResult.partial(0, Set.of(),
+            Set.of(), 5, sums));
+      }
+      boolean knows = round.badForged().contains(3);
+      return List.of(knows ? done(0, 65_536) : ChunkResult.incomplete(0, Set.of(), Set.of(3)),
+          knows ? done(1, 70_000 - 65_536) : ChunkResult.incomplete(1, Set.of(), Set.of()));
+    };
+    org.signsgd.attack.Attack attack = Attacks.create(plan.attack());
+    ServerStep.Served s = ServerStep.serve(plan, Rules.create(plan.rule()), attack, 0, false, false, runner, null);
+    assertThat(rounds).extracting(Round::pass).containsExactly(0, 1, 1);
+    assertThat(rounds.get(0).attackDecided()).isNull();
+    assertThat(rounds.get(1).attackDecided()).isNotNull().isSameAs(rounds.get(2).attackDecided());
+    assertThat(rounds.get(2).badForged()).containsExactly(3);
+    assertThat(attack.lastSearch().factor()).isBetween(Math.sqrt(3) - 2e-5, Math.sqrt(3));
+    assertThat(s.malformed()).isEqualTo(1);
+    assertThat(s.direction().dimension()).isEqualTo(70_000);
+  }
+
+  /**
+   * min-max before Krum's distance pass, over two chunks through {@link ChunkWork} (d = 70,000): the attack's pass,
+   * then Krum's, then the finish, give what min-max on whole messages and Krum on the honest and forged whole messages
+   * give (the forgeries to the rounding of γ, which the chunks' sums may move in its last bits); Krum picks a forgery
+   * there, so the direction is the chunks' forgery. Honest worker i sends a vector drawn from its own seed; Byzantine
+   * workers 5 and 6 send anything (the attack replaces it).
+   */
+  @Test
+  void minMaxForgesBeforeKrumsPasses() {
+    int n = 7;
+    int d = 70_000;
+    boolean[] byzantine = {false, false, false, false, false, true, true};
+    for (String attackName : List.of("min-max", "min-sum")) {
+      ServerPlan plan = new ServerPlan(4, n, 2, byzantine, MessageKind.DENSE, d, new RuleSpec("krum", Map.of()),
+          new RuleSpec(attackName, Map.of()), TieRule.ZERO, false, false);
+      List<org.signsgd.message.Message> messages = new ArrayList<>();
+      for (int w = 0; w < n; w++) {
+        java.util.Random r = new java.util.Random(w);
+        float[] v = new float[d];
+        for (int k = 0; k < d; k++) {
+          v[k] = (float) (r.nextGaussian() + (w % 3));
+        }
+        messages.add(new org.signsgd.message.DenseMessage(w, v));
+      }
+      org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
+      org.signsgd.attack.Attack attack = Attacks.create(plan.attack());
+      ServerStep.Served s = ServerStep.serve(plan, rule, attack, 0, false, false, new LocalChunks(rule, attack, plan,
+          messages, new float[n][], new float[n][], null, null, null), null);
+
+      org.signsgd.attack.Attack whole = Attacks.create(plan.attack());
+      List<org.signsgd.message.Message> honest = messages.subList(0, 5);
+      List<org.signsgd.message.Message> forged = whole.forge(new org.signsgd.attack.AttackView(
+          org.signsgd.attack.ThreatModel.OMNISCIENT, MessageKind.DENSE, d, n, messages.subList(5, 7),
+          java.util.Arrays.asList(null, null), honest, null, TieRule.ZERO, 4, 0));
+      assertThat(attack.lastSearch().evaluations()).as(attackName).isEqualTo(whole.lastSearch().evaluations());
+      assertThat(attack.lastSearch().factor()).as(attackName).isCloseTo(whole.lastSearch().factor(),
+          org.assertj.core.api.Assertions.within(1e-9));
+      assertThat(attack.lastSearch().factor()).as(attackName).isGreaterThan(0);
+      List<org.signsgd.message.Message> all = new ArrayList<>(honest);
+      all.addAll(forged);
+      float[] expected = Rules.create(plan.rule()).aggregate(all, new org.signsgd.aggregate.AggregationContext(n, 2, 0,
+          org.signsgd.rng.SeedStreams.of(4, 0, org.signsgd.rng.SeedStreams.DRIVER,
+              org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
+      // Krum picks a forgery, so the direction below is the forgery the chunks sent
+      assertThat(expected).as(attackName).containsExactly(((org.signsgd.message.DenseMessage) forged.get(0)).values());
+      float[] got = s.direction().toFloats();
+      assertThat(got).hasSize(d);
+      for (int k = 0; k < d; k += 997) {
+        assertThat(got[k]).as("%s, coordinate %d", attackName, k).isCloseTo(expected[k],
+            org.assertj.core.api.Assertions.within(1e-4f));
+      }
+    }
   }
 
   /**
@@ -130,9 +219,9 @@ class ServerStepTest {
   private static float[] servedIsWhole(ServerPlan plan, List<org.signsgd.message.Message> messages, long t) {
     int n = plan.workers();
     org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
-    ServerStep.Served s = ServerStep.serve(plan, rule, t, false, false, new LocalChunks(rule,
-        org.signsgd.attack.Attacks.create(plan.attack()), plan, messages, new float[n][], new float[n][], null, null,
-        null), null);
+    org.signsgd.attack.Attack attack = org.signsgd.attack.Attacks.create(plan.attack());
+    ServerStep.Served s = ServerStep.serve(plan, rule, attack, t, false, false, new LocalChunks(rule, attack, plan,
+        messages, new float[n][], new float[n][], null, null, null), null);
     float[] whole = Rules.create(plan.rule()).aggregate(messages, new org.signsgd.aggregate.AggregationContext(n,
         plan.declaredByzantine(), t, org.signsgd.rng.SeedStreams.of(plan.seed(), t, org.signsgd.rng.SeedStreams.DRIVER,
             org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();

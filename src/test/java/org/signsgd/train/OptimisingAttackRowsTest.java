@@ -51,7 +51,7 @@ class OptimisingAttackRowsTest {
   @Test
   void shardedAggregationRefusesIt() {
     assertThatThrownBy(() -> TestJobs.one(dir, JOB.replace("engine: inprocess", "engine: spark\naggregation: sharded")))
-        .hasMessageEndingWith("aggregation: is sharded, but the attack optimal-alie uses all coordinates at once and "
-            + "runs on the driver only; use aggregation: driver");
+        .hasMessageEndingWith("aggregation: is sharded, but the attack optimal-alie tries the rule on whole vectors "
+            + "and runs on the driver only; use aggregation: driver");
   }
 }

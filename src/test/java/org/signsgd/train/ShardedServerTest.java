@@ -60,8 +60,8 @@ class ShardedServerTest {
   }
 
   /**
-   * Over the registries: every coordinate-wise attack (but label-flip, which changes the workers' data, not the
-   * server's work) under median (dense) or majority-vote (sign), and every rule that runs chunk by chunk (coordinate-wise, or in passes
+   * Over the registries: every attack that runs chunk by chunk (coordinate-wise, or in passes of partial sums: min-max,
+   * min-sum; but label-flip, which changes the workers' data, not the server's work) under median (dense) or majority-vote (sign), and every rule that runs chunk by chunk (coordinate-wise, or in passes
    * of partial sums) under a blind attack with random draws, an omniscient one and, for dense rules, one whose
    * messages are malformed (a second pass that knows it).
    */
@@ -69,8 +69,8 @@ class ShardedServerTest {
     java.util.Set<List<String>> out = new java.util.LinkedHashSet<>();
     for (String a : Attacks.names()) {
       Attack attack = Attacks.create(new RuleSpec(a, Map.of()));
-      if (attack.flipsLabels() || !attack.coordinateWise()) {
-        continue; // an attack over all coordinates at once runs on the driver only (sharding refuses it)
+      if (attack.flipsLabels() || !attack.shardable()) {
+        continue; // an attack that tries the rule on whole vectors runs on the driver only (sharding refuses it)
       }
       for (MessageKind kind : attack.kinds()) {
         out.add(List.of(kind == MessageKind.SIGN ? "majority-vote" : "median", a));
@@ -99,7 +99,8 @@ class ShardedServerTest {
             "clipped-clustering", "signguard", "dnc");
     assertThat(shardable().map(a -> (String) a.get()[1]).distinct().count())
         .isEqualTo(Attacks.names().stream().map(a -> Attacks.create(new RuleSpec(a, Map.of())))
-            .filter(a -> a.coordinateWise() && !a.flipsLabels()).count());
+            .filter(a -> a.shardable() && !a.flipsLabels()).count());
+    assertThat(shardable().map(a -> (String) a.get()[1])).contains("min-max", "min-sum");
     assertThat(Chunks.of(D, false).count()).isEqualTo(2);
   }
 
