@@ -80,9 +80,21 @@ public interface Attack {
     return null;
   }
 
-  /** True when the server may forge chunk by chunk (on the driver or sharded): coordinate-wise, or in passes. */
+  /**
+   * The attack as the server tries the run's rule for it chunk by chunk, for an attack that searches its factor
+   * against the rule (optimal-alie, ...); null for the others.
+   */
+  default SearchingAttack searching() {
+    return null;
+  }
+
+  /**
+   * True when the server may forge chunk by chunk (on the driver or sharded): coordinate-wise, in passes of sums, or
+   * searching with the rule tried chunk by chunk (which a rule that keeps state per chunk does not allow:
+   * {@link org.signsgd.job.AutoAggregation#shardable}).
+   */
   default boolean shardable() {
-    return coordinateWise() || chunked() != null;
+    return coordinateWise() || chunked() != null || searching() != null;
   }
 
   /**

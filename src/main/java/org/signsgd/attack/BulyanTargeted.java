@@ -41,18 +41,20 @@ public final class BulyanTargeted extends FactorSearchAttack {
   }
 
   @Override
-  double[] deviation(double[][] h, double[] mu) {
+  double[] deviation(double[][] h, double[] mu, int from, int dimension) {
     double[] e = new double[mu.length];
     if (target == ALL) {
       Arrays.fill(e, 1);
       return e;
     }
-    int k = target == LAST ? mu.length - 1 : target;
-    if (k >= mu.length) {
-      throw new IllegalArgumentException(NAME + ": target is " + target + " with d=" + mu.length
-          + "; allowed: 0 <= target <= " + (mu.length - 1) + ", last or all");
+    int k = target == LAST ? dimension - 1 : target;
+    if (k >= dimension) {
+      throw new IllegalArgumentException(NAME + ": target is " + target + " with d=" + dimension
+          + "; allowed: 0 <= target <= " + (dimension - 1) + ", last or all");
     }
-    e[k] = 1;
+    if (k >= from && k < from + e.length) { // the target lies in these coordinates
+      e[k - from] = 1;
+    }
     return e;
   }
 }

@@ -38,7 +38,7 @@ abstract class DistanceBoundedAttack implements Attack, ChunkedAttack {
 
   /**
    * What the driver decided, for the chunks: every Byzantine worker sends μ + gamma·(p' / scale) over each chunk
-   * (scale ‖μ‖ for the unit vector, else 1). No Byzantine worker: null.
+   * (scale ‖μ‖ for the unit vector, else 1).
    */
   record Decision(double gamma, double scale) implements Serializable {}
 
@@ -77,9 +77,10 @@ abstract class DistanceBoundedAttack implements Attack, ChunkedAttack {
     return ChunkedAttack.forgeWhole(this, view);
   }
 
+  /** One pass: any decision is the one the chunks forge with. */
   @Override
-  public final int passes() {
-    return 1;
+  public final boolean ready(Serializable decided) {
+    return decided != null;
   }
 
   /**
@@ -87,7 +88,7 @@ abstract class DistanceBoundedAttack implements Attack, ChunkedAttack {
    * for i &lt; j in row order; nothing when no Byzantine worker sends.
    */
   @Override
-  public final double[] partial(int pass, AttackView view, Serializable decided) {
+  public final double[] partial(AttackView view, Serializable decided) {
     Forging.requireKind(name(), view, MessageKind.DENSE);
     if (view.byzantine() == 0) {
       return new double[0];
@@ -124,10 +125,10 @@ abstract class DistanceBoundedAttack implements Attack, ChunkedAttack {
 
   /** The search over the sums of every chunk; the driver's instance keeps what it found. */
   @Override
-  public final Serializable decide(int pass, double[] sums, Serializable decided) {
-    if (sums.length == 0) {
+  public final Serializable decide(double[] sums, Serializable decided) {
+    if (sums.length == 0) { // no Byzantine worker sends: the chunks forge nothing
       last = null;
-      return null;
+      return new Decision(0, 1);
     }
     // sums.length = 2h + 1 + h(h − 1)/2
     int n = (int) Math.round((Math.sqrt(1 + 8.0 * sums.length) - 3) / 2);

@@ -20,6 +20,51 @@ final class LineMaximize {
 
   private LineMaximize() {}
 
+  /**
+   * The factor the search tries at call {@code values.length + 1}, given what its earlier calls returned: the search
+   * replayed over {@code values}, stopped at the first call past them.
+   */
+  static double next(double[] values, int evaluations, double step) {
+    if (values.length >= evaluations) {
+      throw new IllegalArgumentException("the search has tried all " + evaluations + " factors");
+    }
+    try {
+      argMax(replay(values), evaluations, step);
+    } catch (Past past) {
+      return past.x;
+    }
+    throw new IllegalStateException("the search ended after " + values.length + " of " + evaluations + " tries");
+  }
+
+  /** The best factor of a search whose {@code evaluations} calls returned {@code values}, in order. */
+  static double best(double[] values, int evaluations, double step) {
+    if (values.length != evaluations) {
+      throw new IllegalArgumentException(values.length + " values for a search of " + evaluations + " tries");
+    }
+    return argMax(replay(values), evaluations, step);
+  }
+
+  private static DoubleUnaryOperator replay(double[] values) {
+    int[] call = {0};
+    return x -> {
+      if (call[0] == values.length) {
+        throw new Past(x);
+      }
+      return values[call[0]++];
+    };
+  }
+
+  /** Thrown by a replay at the first call past its values, with the factor asked for. */
+  private static final class Past extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final double x;
+
+    Past(double x) {
+      super(null, null, false, false);
+      this.x = x;
+    }
+  }
+
   /** The best factor found by {@code evaluations} calls of {@code objective}, from 0 with first step {@code step}. */
   static double argMax(DoubleUnaryOperator objective, int evaluations, double step) {
     double bestX = 0;

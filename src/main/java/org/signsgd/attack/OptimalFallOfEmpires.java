@@ -27,7 +27,7 @@ public final class OptimalFallOfEmpires extends FactorSearchAttack {
   }
 
   @Override
-  double[] deviation(double[][] h, double[] mu) {
+  double[] deviation(double[][] h, double[] mu, int from, int dimension) {
     return mu.clone();
   }
 }

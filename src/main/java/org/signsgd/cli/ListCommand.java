@@ -83,8 +83,8 @@ public final class ListCommand implements Callable<Integer> {
       Attack a = b.value();
       w.println(line(n, b.params(), a.threatModel().name().toLowerCase(Locale.ROOT) + ", forges "
           + a.kinds().stream().map(k -> k.label()).sorted().collect(Collectors.joining(" or "))
-          + (a.coordinateWise() ? "" : a.shardable() ? ", in a pass of sums over all coordinates"
-          : ", whole vectors (not sharded)")));
+          + (a.coordinateWise() ? "" : a.chunked() != null ? ", in a pass of sums over all coordinates"
+          : a.searching() != null ? ", tries the rule chunk by chunk" : ", whole vectors (not sharded)")));
     }
   }
 

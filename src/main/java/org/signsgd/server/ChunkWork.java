@@ -13,6 +13,7 @@ import org.signsgd.aggregate.Direction;
 import org.signsgd.attack.Attack;
 import org.signsgd.attack.AttackView;
 import org.signsgd.attack.ChunkedAttack;
+import org.signsgd.attack.SearchingAttack;
 import org.signsgd.attack.ThreatModel;
 import org.signsgd.message.DenseMessage;
 import org.signsgd.message.Message;
@@ -82,13 +83,17 @@ public final class ChunkWork {
         omniscient ? honest : null, omniscient ? reference : null, plan.encoding(), plan.seed(),
         round.iteration(), chunk, trial);
     ChunkedAttack chunkedAttack = plan.whole() ? null : attack.chunked();
-    int attackPasses = chunkedAttack == null ? 0 : chunkedAttack.passes();
-    if (round.pass() < attackPasses) {
+    if (chunkedAttack != null && !chunkedAttack.ready(round.attackDecided())) {
       return ChunkResult.partial(chunk, badUplinks, Set.of(), honest.size() + own.size(),
-          chunkedAttack.partial(round.pass(), view, round.attackDecided()));
+          chunkedAttack.partial(view, round.attackDecided()));
     }
-    int pass = round.pass() - attackPasses; // the rule's
+    SearchingAttack searching = plan.whole() ? null : attack.searching();
+    if (searching != null && round.attackDecided() instanceof ServerStep.Trial t) {
+      return tried(rule, searching, plan, round, chunk, view, honest, t, badUplinks);
+    }
     List<Message> forged = chunkedAttack != null ? chunkedAttack.finish(view, round.attackDecided())
+        : searching != null ? searching.candidate(view, chunks.from(chunk), chunks.dimension(),
+            ((ServerStep.Found) round.attackDecided()).factor())
         : attack.forge(view);
     Set<Integer> badForged = new HashSet<>();
     List<Message> all = new ArrayList<>(honest);
@@ -124,8 +129,8 @@ public final class ChunkWork {
 
     int dropped = sign ? 0 : round.badUplinks().size() + round.badForged().size();
     int f = Math.max(0, plan.declaredByzantine() - dropped);
-    ChunkedRule passes = plan.whole() ? null : rule.chunked();
     ChunkStatefulRule stateful = plan.whole() ? null : rule.chunkStateful();
+    int pass = round.pass();
     Direction dir;
     double[] statefulSums = null;
     java.io.Serializable newState = null;
@@ -138,24 +143,12 @@ public final class ChunkWork {
       dir = done.direction();
       statefulSums = done.sums();
       newState = done.state();
-    } else if (passes != null) {
-      double[][] x = DenseMessage.rows(all);
-      passes = passes.forWorkers(all.stream().mapToInt(Message::worker).toArray()).forRound(SeedStreams.of(
-          plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE), chunks.from(chunk),
-          chunks.dimension());
-      if (pass < passes.passes()) {
-        return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
-            passes.partial(pass, x, f, round.decided()));
-      }
-      double[] y = passes.finish(x, f, round.decided());
-      float[] out = new float[y.length];
-      for (int k = 0; k < y.length; k++) {
-        out[k] = (float) y[k];
-      }
-      dir = new Direction.Dense(out);
     } else {
-      dir = rule.aggregate(all, new AggregationContext(plan.workers(), f, round.iteration(),
-          SeedStreams.of(plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE, chunk)));
+      Object out = stateless(rule, plan, round, chunk, all, f);
+      if (out instanceof double[] sums) {
+        return ChunkResult.partial(chunk, badUplinks, badForged, all.size(), sums);
+      }
+      dir = (Direction) out;
     }
 
     long agreement = 0;
@@ -177,6 +170,64 @@ public final class ChunkWork {
     return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), dir, all.size(), agreement,
         honest.size(), received, sampled, workerAgreement, Set.copyOf(withZeros), statefulSums,
         stateful == null ? rule.lastWeights() : null, newState);
+  }
+
+  /**
+   * A rule that keeps no state per chunk, over one chunk's messages {@code all} (sorted by worker) with f: a chunked
+   * rule's partial sums ({@code double[]}) at a pass before its finish, else the direction's coordinates
+   * ({@link Direction}). The real aggregation and a searching attack's trials both run the rule here.
+   */
+  private static Object stateless(Aggregator rule, ServerPlan plan, Round round, int chunk, List<Message> all,
+      int f) {
+    Chunks chunks = plan.chunks();
+    ChunkedRule passes = plan.whole() ? null : rule.chunked();
+    if (passes == null) {
+      return rule.aggregate(all, new AggregationContext(plan.workers(), f, round.iteration(),
+          SeedStreams.of(plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE, chunk)));
+    }
+    double[][] x = DenseMessage.rows(all);
+    passes = passes.forWorkers(all.stream().mapToInt(Message::worker).toArray()).forRound(SeedStreams.of(
+        plan.seed(), round.iteration(), SeedStreams.DRIVER, SeedStreams.Purpose.TIE), chunks.from(chunk),
+        chunks.dimension());
+    if (round.pass() < passes.passes()) {
+      return passes.partial(round.pass(), x, f, round.decided());
+    }
+    double[] y = passes.finish(x, f, round.decided());
+    float[] out = new float[y.length];
+    for (int k = 0; k < y.length; k++) {
+      out[k] = (float) y[k];
+    }
+    return new Direction.Dense(out);
+  }
+
+  /**
+   * One round of a searching attack's evaluation over this chunk: the rule's pass on the honest messages and the
+   * candidates at the trial's factor (none when the trial dropped them, f then told that many less), returning, after
+   * how many candidates were non-finite here (0 or 1: they are copies of one vector; a non-finite one is tried as
+   * zeros, for the driver runs the evaluation again without them), the rule's partial sums, or at its finish the
+   * chunk's part of the objective.
+   */
+  private static ChunkResult tried(Aggregator rule, SearchingAttack searching, ServerPlan plan, Round round,
+      int chunk, AttackView view, List<Message> honest, ServerStep.Trial trial, Set<Integer> badUplinks) {
+    Chunks chunks = plan.chunks();
+    int len = view.dimension();
+    List<Message> candidates = searching.candidate(view, chunks.from(chunk), chunks.dimension(), trial.factor());
+    boolean finite = candidates.isEmpty() || wellFormed(candidates.get(0), plan.kind(), len);
+    List<Message> all = new ArrayList<>(honest);
+    if (!trial.dropped()) {
+      for (Message m : candidates) {
+        all.add(finite ? m : new DenseMessage(m.worker(), new float[len]));
+      }
+    }
+    all.sort(Comparator.comparingInt(Message::worker));
+    int dropped = round.badUplinks().size() + round.badForged().size() + (trial.dropped() ? candidates.size() : 0);
+    Object out = stateless(rule, plan, round, chunk, all, Math.max(0, plan.declaredByzantine() - dropped));
+    double[] sums = out instanceof double[] partial ? partial
+        : new double[] {searching.objective(view, ((Direction) out).toFloats())};
+    double[] flagged = new double[sums.length + 1];
+    flagged[0] = finite ? 0 : 1;
+    System.arraycopy(sums, 0, flagged, 1, sums.length);
+    return ChunkResult.partial(chunk, badUplinks, Set.of(), all.size(), flagged);
   }
 
   /**

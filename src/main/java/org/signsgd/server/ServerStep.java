@@ -11,6 +11,7 @@ import org.signsgd.aggregate.ChunkedRule;
 import org.signsgd.aggregate.Direction;
 import org.signsgd.attack.Attack;
 import org.signsgd.attack.ChunkedAttack;
+import org.signsgd.attack.SearchingAttack;
 import org.signsgd.message.MessageKind;
 import org.signsgd.vote.SignVector;
 
@@ -52,61 +53,35 @@ public final class ServerStep {
    */
   public static Served serve(ServerPlan plan, Aggregator rule, Attack attack, long t, boolean sampled,
       boolean withReference, ChunkRunner runner, java.util.function.UnaryOperator<Direction> momentum) {
-    Set<Integer> badUplinks = new HashSet<>();
-    Set<Integer> badForged = new HashSet<>();
+    Rounds rounds = new Rounds(plan, runner, t, sampled);
     ChunkedRule chunked = plan.whole() ? null : rule.chunked();
     ChunkStatefulRule stateful = plan.whole() ? null : rule.chunkStateful();
     ChunkedAttack chunkedAttack = plan.whole() ? null : attack.chunked();
-    int attackPasses = chunkedAttack == null ? 0 : chunkedAttack.passes();
-    int pass = 0;
+    SearchingAttack searching = plan.whole() ? null : attack.searching();
+    java.io.Serializable attackDecided = null;
+    if (chunkedAttack != null) { // the attack's passes of sums come first
+      while (!chunkedAttack.ready(attackDecided)) {
+        attackDecided = chunkedAttack.decide(sums(t, rounds.complete(0, null, attackDecided, false)),
+            attackDecided);
+      }
+    } else if (searching != null) {
+      attackDecided = search(searching, chunked, rounds);
+    }
     // a chunk-stateful rule's chunks start from what the rule keeps on the driver
     java.io.Serializable decided = stateful == null ? null : stateful.shared(plan.workers(), plan.dimension());
-    java.io.Serializable attackDecided = null;
     List<ChunkResult> results;
-    for (int attempt = 1; ; attempt++) {
-      results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled, pass, decided,
-          attackDecided, null)));
-      boolean complete = true;
-      Set<Integer> newUplinks = new HashSet<>();
-      Set<Integer> forged = new HashSet<>();
-      for (ChunkResult r : results) {
-        complete &= r.complete();
-        newUplinks.addAll(r.badUplinks());
-        forged.addAll(r.badForged());
-      }
-      newUplinks.removeAll(badUplinks);
-      badUplinks.addAll(newUplinks);
-      if (newUplinks.isEmpty()) {
-        // a chunk that had not yet seen every bad uplink forged from the wrong Byzantine messages: its verdict on
-        // the forgeries waits for the pass that knows them all
-        badForged.addAll(forged);
-      }
-      if (complete && pass < attackPasses) {
-        attackDecided = chunkedAttack.decide(pass, sums(t, results), attackDecided);
-        pass++;
-        continue;
-      }
-      int rulePass = pass - attackPasses;
-      if (complete && chunked != null && rulePass < chunked.passes()) {
-        decided = chunked.decide(rulePass, sums(t, results), results.get(0).reached(), declared(plan, badUplinks,
-            badForged), decided);
-        pass++;
-        continue;
-      }
-      if (complete && stateful != null && rulePass < stateful.passes()) {
-        decided = stateful.decide(rulePass, sums(t, results), results.get(0).reached(), decided);
-        pass++;
-        continue;
-      }
-      if (complete) {
+    for (int pass = 0; ; pass++) {
+      results = rounds.complete(pass, decided, attackDecided, true);
+      if (chunked != null && pass < chunked.passes()) {
+        decided = chunked.decide(pass, sums(t, results), results.get(0).reached(), rounds.declared(0), decided);
+      } else if (stateful != null && pass < stateful.passes()) {
+        decided = stateful.decide(pass, sums(t, results), results.get(0).reached(), decided);
+      } else {
         break;
       }
-      // the first pass finds every bad uplink; the first that forges (after the attack's passes) every bad forgery
-      if ((pass != 0 && rulePass != 0) || attempt == 3 + attackPasses) {
-        throw new IllegalStateException("iteration " + t + ": the server's chunks still disagree on the malformed "
-            + "messages after " + attempt + " passes (uplinks " + badUplinks + ", forged " + badForged + ")");
-      }
     }
+    Set<Integer> badUplinks = rounds.badUplinks;
+    Set<Integer> badForged = rounds.badForged;
     results.sort(Comparator.comparingInt(ChunkResult::chunk));
     int count = plan.chunks().count();
     if (results.size() != count) {
@@ -125,8 +100,9 @@ public final class ServerStep {
       if (plan.workerMetrics()) {
         SignVector applied = dir instanceof Direction.Signs s ? s.signs()
             : SignVector.pack(dir.toFloats(), org.signsgd.vote.TieRule.ZERO, null);
-        workerAgreement = workerAgreement(plan, runner.run(new Round(t, badUplinks, badForged, sampled, pass,
-            decided, attackDecided, applied)));
+        workerAgreement = workerAgreement(plan, runner.run(new Round(t, badUplinks, badForged, sampled,
+            chunked != null ? chunked.passes() : stateful != null ? stateful.passes() : 0, decided, attackDecided,
+            applied)));
       }
     }
     return new Served(dir, bytesUp(plan, results), badUplinks.size() + badForged.size(),
@@ -134,10 +110,124 @@ public final class ServerStep {
         : null, workerAgreement, weights);
   }
 
-  /** The f a rule is told: the declared count, less one for each dense message dropped as malformed. */
-  private static int declared(ServerPlan plan, Set<Integer> badUplinks, Set<Integer> badForged) {
-    int dropped = plan.kind() == MessageKind.SIGN ? 0 : badUplinks.size() + badForged.size();
-    return Math.max(0, plan.declaredByzantine() - dropped);
+  /**
+   * A searching attack's evaluations: for each factor the search proposes, the rule's passes over every chunk with
+   * the honest messages and B copies of the candidate, the last giving each chunk's part of the objective (with, in
+   * each pass's first sum, how many chunks found the candidate non-finite: then the candidates are dropped, as on
+   * whole vectors, and the evaluation runs again without them). The factor found, for the chunks to forge with.
+   */
+  private static java.io.Serializable search(SearchingAttack searching, ChunkedRule chunked, Rounds rounds) {
+    if (rounds.byzantineSent() == 0) { // no Byzantine worker: nothing to search
+      return new Found(searching.found(null));
+    }
+    int rulePasses = chunked == null ? 0 : chunked.passes();
+    double[] values = new double[searching.evaluations()];
+    for (int e = 0; e < values.length; e++) {
+      double factor = searching.proposal(java.util.Arrays.copyOf(values, e));
+      boolean dropped = false;
+      java.io.Serializable decided = null;
+      for (int pass = 0; pass <= rulePasses; pass++) {
+        List<ChunkResult> results = rounds.complete(pass, decided, new Trial(factor, dropped), false);
+        if (rounds.byzantineSent() == 0) { // every Byzantine message was malformed: nothing to forge
+          return new Found(searching.found(null));
+        }
+        double[] sums = sums(rounds.t, results);
+        if (sums[0] > 0 && !dropped) { // a candidate non-finite somewhere: dropped everywhere, as on whole vectors
+          dropped = true;
+          decided = null;
+          pass = -1;
+          continue;
+        }
+        double[] rest = java.util.Arrays.copyOfRange(sums, 1, sums.length);
+        if (pass < rulePasses) {
+          decided = chunked.decide(pass, rest, results.get(0).reached(),
+              rounds.declared(dropped ? rounds.byzantineSent() : 0), decided);
+        } else {
+          values[e] = rest[0];
+        }
+      }
+    }
+    return new Found(searching.found(values));
+  }
+
+  /** A round of a searching attack's evaluation: the candidates at {@code factor}, or none when {@code dropped}. */
+  record Trial(double factor, boolean dropped) implements java.io.Serializable {}
+
+  /** The factor a searching attack found: the chunks forge with it. */
+  record Found(double factor) implements java.io.Serializable {}
+
+  /**
+   * Runs rounds over every chunk until they agree on the malformed messages: the iteration's first round finds every
+   * malformed uplink, and the first that forges every malformed forgery (each may take one round more); a later
+   * round that finds one the rounds did not know of is an error.
+   */
+  private static final class Rounds {
+    final ServerPlan plan;
+    final ChunkRunner runner;
+    final long t;
+    final boolean sampled;
+    final Set<Integer> badUplinks = new HashSet<>();
+    final Set<Integer> badForged = new HashSet<>();
+    private boolean started;
+    private boolean forged;
+
+    Rounds(ServerPlan plan, ChunkRunner runner, long t, boolean sampled) {
+      this.plan = plan;
+      this.runner = runner;
+      this.t = t;
+      this.sampled = sampled;
+    }
+
+    /** @param forging whether the chunks forge in this round (not an attack's pass of sums or a candidate's trial) */
+    List<ChunkResult> complete(int pass, java.io.Serializable decided, java.io.Serializable attackDecided,
+        boolean forging) {
+      for (int attempt = 1; ; attempt++) {
+        List<ChunkResult> results = new ArrayList<>(runner.run(new Round(t, badUplinks, badForged, sampled, pass,
+            decided, attackDecided, null)));
+        boolean complete = true;
+        Set<Integer> newUplinks = new HashSet<>();
+        Set<Integer> newForged = new HashSet<>();
+        for (ChunkResult r : results) {
+          complete &= r.complete();
+          newUplinks.addAll(r.badUplinks());
+          newForged.addAll(r.badForged());
+        }
+        newUplinks.removeAll(badUplinks);
+        badUplinks.addAll(newUplinks);
+        if (newUplinks.isEmpty()) {
+          // a chunk that had not yet seen every bad uplink forged from the wrong Byzantine messages: its verdict on
+          // the forgeries waits for the round that knows them all
+          badForged.addAll(newForged);
+        }
+        if (complete) {
+          started = true;
+          forged |= forging;
+          return results;
+        }
+        if ((started && (!forging || forged)) || attempt == 3) {
+          throw new IllegalStateException("iteration " + t + ": the server's chunks still disagree on the malformed "
+              + "messages after " + attempt + " passes (uplinks " + badUplinks + ", forged " + badForged + ")");
+        }
+      }
+    }
+
+    /** The Byzantine workers whose own message was well formed (those an attack forges for). */
+    int byzantineSent() {
+      int n = 0;
+      for (int w = 0; w < plan.workers(); w++) {
+        n += plan.byzantine()[w] && !badUplinks.contains(w) ? 1 : 0;
+      }
+      return n;
+    }
+
+    /**
+     * The f a rule is told: the declared count, less one for each dense message dropped as malformed (and
+     * {@code more} dropped besides).
+     */
+    int declared(int more) {
+      int dropped = plan.kind() == MessageKind.SIGN ? 0 : badUplinks.size() + badForged.size() + more;
+      return Math.max(0, plan.declaredByzantine() - dropped);
+    }
   }
 
   /** A pass's partial sums added in chunk order. */

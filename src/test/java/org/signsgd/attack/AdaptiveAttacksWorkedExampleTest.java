@@ -184,16 +184,17 @@ class AdaptiveAttacksWorkedExampleTest {
     List<Message> sent = whole.forge(view(null));
     Attack a = attack("min-max", Map.of());
     ChunkedAttack c = a.chunked();
-    assertThat(c.passes()).isEqualTo(1);
-    double[] first = c.partial(0, coordinate(0), null);
-    double[] second = c.partial(0, coordinate(1), null);
+    assertThat(c.ready(null)).isFalse();
+    double[] first = c.partial(coordinate(0), null);
+    double[] second = c.partial(coordinate(1), null);
     assertThat(first).containsExactly(1, 0, 1, -1, 0, 1, 1, 1, 4, 1);
     assertThat(second).containsExactly(1, 1, 0, -1, 1, 0, 1, 4, 1, 1);
     double[] sums = new double[first.length];
     for (int i = 0; i < sums.length; i++) {
       sums[i] = first[i] + second[i];
     }
-    java.io.Serializable decided = c.decide(0, sums, null);
+    java.io.Serializable decided = c.decide(sums, null);
+    assertThat(c.ready(decided)).isTrue();
     assertThat(a.lastSearch()).isEqualTo(whole.lastSearch());
     assertThat(a.lastSearch().factor()).isBetween(1 - 2e-5, 1.0);
     for (int k = 0; k < 2; k++) {
@@ -216,7 +217,7 @@ class AdaptiveAttacksWorkedExampleTest {
     Attack a = attack("min-sum", Map.of("deviation", "std"));
     AttackView none = new AttackView(ThreatModel.OMNISCIENT, MessageKind.DENSE, 2, 3, List.of(), List.of(),
         AttackFixtures.denseMessages(0, HONEST), null, TieRule.ZERO, 7, 3, 0, null);
-    assertThat(a.chunked().partial(0, none, null)).isEmpty();
+    assertThat(a.chunked().partial(none, null)).isEmpty();
     assertThat(a.forge(none)).isEmpty();
     assertThat(a.lastSearch()).isNull();
     AttackView single = new AttackView(ThreatModel.OMNISCIENT, MessageKind.DENSE, 2, 3,
@@ -253,15 +254,17 @@ class AdaptiveAttacksWorkedExampleTest {
   }
 
   /**
-   * Each of them uses all coordinates at once; the distance-bounded ones in a pass of sums over them (so they shard),
-   * the searchers by trying the rule on whole vectors (sharded aggregation refuses them).
+   * Each of them uses all coordinates at once, and runs chunk by chunk all the same: the distance-bounded ones in a
+   * pass of sums, the searchers by having the server try the rule chunk by chunk.
    */
   @Test
   void noneIsCoordinateWiseAndTheSearchersNeedTheRule() {
     for (String name : List.of("optimal-alie", "optimal-fall-of-empires", "bulyan-targeted", "min-max", "min-sum")) {
       Attack a = attack(name, Map.of());
       assertThat(a.coordinateWise()).as(name).isFalse();
-      assertThat(a.shardable()).as(name).isEqualTo(name.startsWith("min-"));
+      assertThat(a.shardable()).as(name).isTrue();
+      assertThat(a.chunked() != null).as(name).isEqualTo(name.startsWith("min-"));
+      assertThat(a.searching() != null).as(name).isEqualTo(name.startsWith("optimal-") || name.startsWith("bulyan"));
       assertThat(a.threatModel()).as(name).isEqualTo(ThreatModel.OMNISCIENT);
       assertThat(a.kinds()).as(name).containsExactly(MessageKind.DENSE);
     }

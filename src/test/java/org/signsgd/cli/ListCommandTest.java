@@ -23,7 +23,7 @@ class ListCommandTest {
         .containsPattern("(?m)^  bucketing +\\{s: 2, then: \\{name: mean\\}\\}  \\(dense messages, shards over a rule that shards\\)$")
         .containsPattern("(?m)^  min-max +\\{deviation: std, gamma: 10.0\\}  \\(omniscient, forges dense, in a pass of sums "
             + "over all coordinates\\)$")
-        .containsPattern("(?m)^  optimal-alie +\\{.*\\}  \\(omniscient, forges dense, whole vectors \\(not sharded\\)\\)$")
+        .containsPattern("(?m)^  optimal-alie +\\{.*\\}  \\(omniscient, forges dense, tries the rule chunk by chunk\\)$")
         .contains("canned queries (analyze --query NAME");
   }
 

@@ -11,7 +11,8 @@ import org.signsgd.job.JobSpec;
 
 /**
  * An optimising attack's search is recorded in the iterations/ rows (attack_factor, attack_evaluations; null for
- * the other attacks), the run is deterministic, and sharded aggregation refuses it in one line (docs/attacks.md).
+ * the other attacks), the run is deterministic, and sharded aggregation refuses it in one line over a rule it cannot try
+ * chunk by chunk (docs/attacks.md).
  */
 class OptimisingAttackRowsTest {
   @TempDir
@@ -48,10 +49,14 @@ class OptimisingAttackRowsTest {
     });
   }
 
+  /** The one rule an attack cannot try chunk by chunk: one that keeps state per chunk (centered clipping's centre). */
   @Test
-  void shardedAggregationRefusesIt() {
-    assertThatThrownBy(() -> TestJobs.one(dir, JOB.replace("engine: inprocess", "engine: spark\naggregation: sharded")))
-        .hasMessageEndingWith("aggregation: is sharded, but the attack optimal-alie tries the rule on whole vectors "
-            + "and runs on the driver only; use aggregation: driver");
+  void shardedAggregationRefusesItOverAChunkStatefulRule() throws Exception {
+    assertThatThrownBy(() -> TestJobs.one(dir, JOB.replace("engine: inprocess", "engine: spark\naggregation: sharded")
+        .replace("{name: median}", "{name: centered-clipping}")))
+        .hasMessageEndingWith("aggregation: is sharded, but the attack optimal-alie tries the rule centered-clipping, "
+            + "which keeps state per chunk, on whole vectors: use aggregation: driver");
+    assertThat(TestJobs.one(dir, JOB.replace("engine: inprocess", "engine: spark\naggregation: sharded"))
+        .aggregation()).isEqualTo("sharded");
   }
 }

@@ -60,8 +60,8 @@ class ShardedServerTest {
   }
 
   /**
-   * Over the registries: every attack that runs chunk by chunk (coordinate-wise, or in passes of partial sums: min-max,
-   * min-sum; but label-flip, which changes the workers' data, not the server's work) under median (dense) or majority-vote (sign), and every rule that runs chunk by chunk (coordinate-wise, or in passes
+   * Over the registries: every attack (coordinate-wise, in passes of partial sums: min-max, min-sum, or trying the rule
+   * chunk by chunk: optimal-alie, ...; but label-flip, which changes the workers' data, not the server's work) under median (dense) or majority-vote (sign), and every rule that runs chunk by chunk (coordinate-wise, or in passes
    * of partial sums) under a blind attack with random draws, an omniscient one and, for dense rules, one whose
    * messages are malformed (a second pass that knows it).
    */
@@ -69,9 +69,10 @@ class ShardedServerTest {
     java.util.Set<List<String>> out = new java.util.LinkedHashSet<>();
     for (String a : Attacks.names()) {
       Attack attack = Attacks.create(new RuleSpec(a, Map.of()));
-      if (attack.flipsLabels() || !attack.shardable()) {
-        continue; // an attack that tries the rule on whole vectors runs on the driver only (sharding refuses it)
+      if (attack.flipsLabels()) {
+        continue;
       }
+      assertThat(attack.shardable()).as(a).isTrue();
       for (MessageKind kind : attack.kinds()) {
         out.add(List.of(kind == MessageKind.SIGN ? "majority-vote" : "median", a));
       }
@@ -87,6 +88,11 @@ class ShardedServerTest {
         out.add(List.of(r, a));
       }
     }
+    // the attacks over all coordinates before rules in passes: min-max's pass, then Krum's; a search that tries Krum
+    // (a distance pass per try) and one that tries nnm then Krum
+    out.add(List.of("krum", "min-max"));
+    out.add(List.of("krum", "optimal-fall-of-empires"));
+    out.add(List.of("nnm", "bulyan-targeted"));
     return out.stream().map(p -> Arguments.of(p.get(0), p.get(1)));
   }
 
@@ -100,7 +106,8 @@ class ShardedServerTest {
     assertThat(shardable().map(a -> (String) a.get()[1]).distinct().count())
         .isEqualTo(Attacks.names().stream().map(a -> Attacks.create(new RuleSpec(a, Map.of())))
             .filter(a -> a.shardable() && !a.flipsLabels()).count());
-    assertThat(shardable().map(a -> (String) a.get()[1])).contains("min-max", "min-sum");
+    assertThat(shardable().map(a -> (String) a.get()[1])).contains("min-max", "min-sum", "optimal-alie",
+        "optimal-fall-of-empires", "bulyan-targeted");
     assertThat(Chunks.of(D, false).count()).isEqualTo(2);
   }
 
