@@ -14,12 +14,9 @@ public final class AutoAggregation {
 
   private AutoAggregation() {}
 
-  /**
-   * True when the rule and the attack run chunk by chunk, so that the server's work can be sharded. An attack that
-   * tries the rule chunk by chunk cannot try one that keeps state per chunk (centered-clipping's centre).
-   */
+  /** True when the rule and the attack run chunk by chunk, so that the server's work can be sharded. */
   public static boolean shardable(Aggregator rule, Attack attack) {
-    return rule.shardable() && attack.shardable() && (attack.searching() == null || rule.chunkStateful() == null);
+    return rule.shardable() && attack.shardable();
   }
 
   /**

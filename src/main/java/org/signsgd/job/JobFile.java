@@ -191,9 +191,9 @@ public final class JobFile {
         throw new JobException(file, "aggregation", "is sharded, but " + why + ": use aggregation: driver; allowed: "
             + shardedRules());
       }
-      if (!AutoAggregation.shardable(rule, atk)) {
-        throw new JobException(file, "aggregation", "is sharded, but the attack " + atk.name() + " tries the rule "
-            + rule.name() + ", which keeps state per chunk, on whole vectors: use aggregation: driver");
+      if (!atk.shardable()) {
+        throw new JobException(file, "aggregation", "is sharded, but the attack " + atk.name() + " cannot forge "
+            + "chunk by chunk of coordinates: use aggregation: driver");
       }
     }
     Registry.Built<LearningRate> builtLr = r.build("lr", () -> Schedules.build(lr));

@@ -16,9 +16,8 @@ import org.signsgd.model.Models;
  *                                 is sharded ({@link AutoAggregation}), as the driver then collects no message
  *         + Q · r                 the rule's working set: dense rules combine the messages in double, one chunk of
  *                                 65,536 coordinates at a time, r = 8·min(d, 65,536) (8d for the rules that
- *                                 take whole vectors: signguard on a fraction of the coordinates, a
- *                                 pre-aggregator over it or over centered-clipping, and centered-clipping under
- *                                 an attack that tries the rule);
+ *                                 take whole vectors: signguard on a fraction of the coordinates, and a
+ *                                 pre-aggregator over it or over centered-clipping);
  *                                 sign-fd and sign-fv keep agreement counts, 2 bytes per coordinate (4 with
  *                                 gamma &lt; 1), and a round writes new counts while it reads the old ones:
  *                                 r = 2 · 2d (2 · 4d); sharded, between checkpoints, a third generation may
@@ -41,8 +40,7 @@ public final class MemoryEstimate {
     org.signsgd.attack.Attack attack = org.signsgd.attack.Attacks.create(spec.attack());
     boolean sign = aggregator.kind() == MessageKind.SIGN;
     long message = messageBytes(sign, d);
-    // a dense rule works chunk by chunk only when the attack does too: an attack that tries the rule (optimal-alie)
-    // makes the server run on whole vectors
+    // a dense rule works chunk by chunk only when the attack does too (every attack does, today)
     boolean chunked = AutoAggregation.shardable(aggregator, attack);
     long rule = sign ? signRuleBytes(spec, d) : 8 * (chunked ? Math.min(d, org.signsgd.server.Chunks.SIZE) : d);
     long copies = AutoAggregation.sharded(spec, aggregator, attack, d) ? 1 : 2;

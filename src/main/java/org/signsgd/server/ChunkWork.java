@@ -89,7 +89,7 @@ public final class ChunkWork {
     }
     SearchingAttack searching = plan.whole() ? null : attack.searching();
     if (searching != null && round.attackDecided() instanceof ServerStep.Trial t) {
-      return tried(rule, searching, plan, round, chunk, view, honest, t, badUplinks);
+      return tried(rule, searching, plan, round, chunk, view, honest, t, badUplinks, state);
     }
     List<Message> forged = chunkedAttack != null ? chunkedAttack.finish(view, round.attackDecided())
         : searching != null ? searching.candidate(view, chunks.from(chunk), chunks.dimension(),
@@ -201,14 +201,15 @@ public final class ChunkWork {
   }
 
   /**
-   * One round of a searching attack's evaluation over this chunk: the rule's pass on the honest messages and the
-   * candidates at the trial's factor (none when the trial dropped them, f then told that many less), returning, after
+   * One round of a searching attack's evaluation over this chunk: the rule's pass (from the chunk's state, for a
+   * rule that keeps one) on the honest messages and the candidates at the trial's factor (none when the trial dropped them, f then told that many less), returning, after
    * how many candidates were non-finite here (0 or 1: they are copies of one vector; a non-finite one is tried as
    * zeros, for the driver runs the evaluation again without them), the rule's partial sums, or at its finish the
    * chunk's part of the objective.
    */
   private static ChunkResult tried(Aggregator rule, SearchingAttack searching, ServerPlan plan, Round round,
-      int chunk, AttackView view, List<Message> honest, ServerStep.Trial trial, Set<Integer> badUplinks) {
+      int chunk, AttackView view, List<Message> honest, ServerStep.Trial trial, Set<Integer> badUplinks,
+      java.io.Serializable state) {
     Chunks chunks = plan.chunks();
     int len = view.dimension();
     List<Message> candidates = searching.candidate(view, chunks.from(chunk), chunks.dimension(), trial.factor());
@@ -221,7 +222,11 @@ public final class ChunkWork {
     }
     all.sort(Comparator.comparingInt(Message::worker));
     int dropped = round.badUplinks().size() + round.badForged().size() + (trial.dropped() ? candidates.size() : 0);
-    Object out = stateless(rule, plan, round, chunk, all, Math.max(0, plan.declaredByzantine() - dropped));
+    // a rule with state per chunk is tried from the chunk's state, which the trial leaves as it is
+    ChunkStatefulRule stateful = rule.chunkStateful();
+    Object out = stateful == null ? stateless(rule, plan, round, chunk, all, Math.max(0, plan.declaredByzantine()
+        - dropped)) : round.pass() < stateful.passes() ? stateful.partial(round.pass(), all, round.decided(), state)
+        : stateful.finish(all, plan.workers(), round.decided(), state, len).direction();
     double[] sums = out instanceof double[] partial ? partial
         : new double[] {searching.objective(view, ((Direction) out).toFloats())};
     double[] flagged = new double[sums.length + 1];

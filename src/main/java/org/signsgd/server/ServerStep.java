@@ -65,7 +65,7 @@ public final class ServerStep {
             attackDecided);
       }
     } else if (searching != null) {
-      attackDecided = search(searching, chunked, rounds);
+      attackDecided = search(searching, chunked, stateful, rounds);
     }
     // a chunk-stateful rule's chunks start from what the rule keeps on the driver
     java.io.Serializable decided = stateful == null ? null : stateful.shared(plan.workers(), plan.dimension());
@@ -116,16 +116,20 @@ public final class ServerStep {
    * each pass's first sum, how many chunks found the candidate non-finite: then the candidates are dropped, as on
    * whole vectors, and the evaluation runs again without them). The factor found, for the chunks to forge with.
    */
-  private static java.io.Serializable search(SearchingAttack searching, ChunkedRule chunked, Rounds rounds) {
+  private static java.io.Serializable search(SearchingAttack searching, ChunkedRule chunked,
+      ChunkStatefulRule stateful, Rounds rounds) {
     if (rounds.byzantineSent() == 0) { // no Byzantine worker: nothing to search
       return new Found(searching.found(null));
     }
-    int rulePasses = chunked == null ? 0 : chunked.passes();
+    int rulePasses = chunked != null ? chunked.passes() : stateful != null ? stateful.passes() : 0;
+    // a rule that keeps state per chunk starts each try from what it keeps on the driver, as the round itself does
+    java.io.Serializable start = stateful == null ? null : stateful.shared(rounds.plan.workers(),
+        rounds.plan.dimension());
     double[] values = new double[searching.evaluations()];
     for (int e = 0; e < values.length; e++) {
       double factor = searching.proposal(java.util.Arrays.copyOf(values, e));
       boolean dropped = false;
-      java.io.Serializable decided = null;
+      java.io.Serializable decided = start;
       for (int pass = 0; pass <= rulePasses; pass++) {
         List<ChunkResult> results = rounds.complete(pass, decided, new Trial(factor, dropped), false);
         if (rounds.byzantineSent() == 0) { // every Byzantine message was malformed: nothing to forge
@@ -134,14 +138,15 @@ public final class ServerStep {
         double[] sums = sums(rounds.t, results);
         if (sums[0] > 0 && !dropped) { // a candidate non-finite somewhere: dropped everywhere, as on whole vectors
           dropped = true;
-          decided = null;
+          decided = start;
           pass = -1;
           continue;
         }
         double[] rest = java.util.Arrays.copyOfRange(sums, 1, sums.length);
         if (pass < rulePasses) {
-          decided = chunked.decide(pass, rest, results.get(0).reached(),
-              rounds.declared(dropped ? rounds.byzantineSent() : 0), decided);
+          decided = chunked != null ? chunked.decide(pass, rest, results.get(0).reached(),
+              rounds.declared(dropped ? rounds.byzantineSent() : 0), decided)
+              : stateful.decide(pass, rest, results.get(0).reached(), decided);
         } else {
           values[e] = rest[0];
         }

@@ -92,12 +92,12 @@ class DriverCollectTest {
   }
 
   /**
-   * An attack that tries a rule keeping state per chunk runs on whole vectors and cannot be sharded: then only the
+   * A rule that draws coordinates of whole vectors (signguard on a fraction of them) cannot be sharded: then only the
    * limit is offered.
    */
   @Test
   void aRunThatCannotBeShardedIsOfferedTheLimitOnly() throws Exception {
-    List<JobSpec> optimal = runs(DENSE_1M.replace("median", "centered-clipping")
+    List<JobSpec> optimal = runs(DENSE_1M.replace("{name: median}", "{name: signguard, fraction: 0.5}")
         + "byzantine: 5\nattack: {name: optimal-alie}\n");
     assertThatThrownBy(() -> DriverCollect.refuse(optimal, "job.yaml", limit("100m"))).hasMessageEndingWith(
         "and would fail; set spark.driver.maxResultSize=129m (-D or --conf)");

@@ -89,10 +89,11 @@ class ShardedServerTest {
       }
     }
     // the attacks over all coordinates before rules in passes: min-max's pass, then Krum's; a search that tries Krum
-    // (a distance pass per try) and one that tries nnm then Krum
+    // (a distance pass per try), one that tries nnm then Krum, and one that tries a rule with state per chunk
     out.add(List.of("krum", "min-max"));
     out.add(List.of("krum", "optimal-fall-of-empires"));
     out.add(List.of("nnm", "bulyan-targeted"));
+    out.add(List.of("centered-clipping", "optimal-alie")); // tried from each chunk's centre
     return out.stream().map(p -> Arguments.of(p.get(0), p.get(1)));
   }
 
