@@ -90,8 +90,7 @@ public interface Attack {
 
   /**
    * True when the server may forge chunk by chunk (on the driver or sharded): coordinate-wise, in passes of sums, or
-   * searching with the rule tried chunk by chunk (which a rule that keeps state per chunk does not allow:
-   * {@link org.signsgd.job.AutoAggregation#shardable}).
+   * searching with the rule tried chunk by chunk.
    */
   default boolean shardable() {
     return coordinateWise() || chunked() != null || searching() != null;

@@ -10,11 +10,16 @@ import java.util.Set;
  * {@code badUplinks} are the workers whose own message was malformed, {@code badForged} the Byzantine workers whose
  * forged message was.
  *
- * @param pass which pass of partial sums this is: first a {@link org.signsgd.attack.ChunkedAttack}'s passes (its
- *     {@code passes()}: the chunks forge), then a {@link org.signsgd.aggregate.ChunkedRule}'s (its {@code passes()}
- *     after the attack's: the finish); 0 when neither has passes
- * @param decided what the driver decided from the rule's previous pass's sums (null before the rule's first pass)
- * @param attackDecided what the driver decided from the attack's passes (null before them, and for other attacks)
+ * @param pass for a {@link org.signsgd.aggregate.ChunkedRule} or a chunk-stateful rule, which of its passes of
+ *     partial sums this is (its {@code passes()}: the finish); 0 for other rules, and in a
+ *     {@link org.signsgd.attack.ChunkedAttack}'s passes
+ * @param decided what the driver decided from the rule's previous pass's sums (null before its first pass; a
+ *     chunk-stateful rule starts from what it keeps on the driver)
+ * @param attackDecided what the attack's chunks need: null, or a {@link org.signsgd.attack.ChunkedAttack}'s decision
+ *     not yet {@code ready}, while that attack's passes of sums run; its ready decision once the chunks forge with
+ *     it; for a {@link org.signsgd.attack.SearchingAttack}, {@code ServerStep.Trial} (the factor tried, and whether
+ *     its candidates were left out) while the rule is tried, then {@code ServerStep.Found} (the factor sent); null
+ *     for the other attacks
  * @param against when set, the direction the driver applied (after server momentum): the chunks then only count
  *     each received message's sign agreements with it, for the workers/ rows
  * @param sampled whether the honest workers' sampled gradients came with the messages (dense rules with worker

@@ -228,6 +228,101 @@ class AdaptiveAttacksWorkedExampleTest {
     assertThat(((DenseMessage) forged.get(0)).values()).containsExactly(2, 1);
   }
 
+  /**
+   * The search over sums (‖μ − x_i‖² + 2γ⟨μ − x_i, p⟩ + γ²‖p‖²) finds what the same bisection over directly computed
+   * distances ‖b − x_i‖² finds, on random honest vectors, for both attacks, both bounds and every deviation.
+   */
+  @Test
+  void theSumsGiveTheDirectDistancesSearch() {
+    java.util.Random r = new java.util.Random(5);
+    float[][] rows = new float[6][40];
+    for (float[] row : rows) {
+      for (int k = 0; k < row.length; k++) {
+        row[k] = (float) (r.nextGaussian() + 0.3);
+      }
+    }
+    AttackView view = new AttackView(ThreatModel.OMNISCIENT, MessageKind.DENSE, 40, 8,
+        AttackFixtures.denseMessages(6, new float[][] {new float[40], new float[40]}), List.of(new float[40],
+        new float[40]), AttackFixtures.denseMessages(0, rows), null, TieRule.ZERO, 7, 3, 0, null);
+    double[][] h = new double[6][40];
+    double[] mu = new double[40];
+    for (int i = 0; i < 6; i++) {
+      for (int k = 0; k < 40; k++) {
+        h[i][k] = rows[i][k];
+        mu[k] += h[i][k] / 6;
+      }
+    }
+    for (String name : List.of("min-max", "min-sum")) {
+      for (String deviation : List.of("unit-vec", "std", "sign")) {
+        for (String bound : name.equals("min-sum") ? List.of("worst", "best") : List.of("worst")) {
+          Map<String, Object> params = name.equals("min-sum") ? Map.of("deviation", deviation, "bound", bound)
+              : Map.of("deviation", deviation);
+          Attack a = attack(name, params);
+          float[] sent = ((DenseMessage) a.forge(view).get(0)).values();
+          double[] p = HonestStats.std(h, HonestStats.mean(h));
+          double norm = Math.sqrt(java.util.Arrays.stream(mu).map(m -> m * m).sum());
+          for (int k = 0; k < 40; k++) {
+            p[k] = switch (deviation) {
+              case "unit-vec" -> -mu[k] / norm;
+              case "std" -> -p[k];
+              default -> -Math.signum(mu[k]);
+            };
+          }
+          double gamma = directSearch(h, mu, p, name, bound);
+          assertThat(a.lastSearch().factor()).as("%s %s %s", name, deviation, bound).isCloseTo(gamma,
+              within(1e-9 * Math.max(1, gamma)));
+          for (int k = 0; k < 40; k++) {
+            assertThat((double) sent[k]).isCloseTo(mu[k] + gamma * p[k], within(1e-5));
+          }
+        }
+      }
+    }
+  }
+
+  /** The authors' bisection from γ = 10 with every distance computed from b itself. */
+  private static double directSearch(double[][] h, double[] mu, double[] p, String name, String bound) {
+    double[][] pairwise = new double[h.length][h.length];
+    for (int i = 0; i < h.length; i++) {
+      for (int j = 0; j < h.length; j++) {
+        for (int k = 0; k < mu.length; k++) {
+          pairwise[i][j] += (h[i][k] - h[j][k]) * (h[i][k] - h[j][k]);
+        }
+      }
+    }
+    double tried = 10;
+    double step = 10;
+    double admitted = 0;
+    while (Math.abs(admitted - tried) > 1e-5) {
+      double worst = 0;
+      double sum = 0;
+      for (double[] x : h) {
+        double dist = 0;
+        for (int k = 0; k < mu.length; k++) {
+          double e = mu[k] + tried * p[k] - x[k];
+          dist += e * e;
+        }
+        worst = Math.max(worst, dist);
+        sum += dist;
+      }
+      boolean ok;
+      if (name.equals("min-max")) {
+        ok = worst <= java.util.Arrays.stream(pairwise).flatMapToDouble(java.util.Arrays::stream).max().orElse(0);
+      } else {
+        java.util.stream.DoubleStream rowSums = java.util.Arrays.stream(pairwise)
+            .mapToDouble(row -> java.util.Arrays.stream(row).sum());
+        ok = sum <= (bound.equals("worst") ? rowSums.max() : rowSums.min()).orElse(0);
+      }
+      if (ok) {
+        admitted = tried;
+        tried += step / 2;
+      } else {
+        tried -= step / 2;
+      }
+      step /= 2;
+    }
+    return admitted;
+  }
+
   /** A naive grid over γ in steps of 1e-6 finds the same largest admitted γ as the bisection, to 2e-5. */
   @Test
   void theBisectionAgreesWithAGrid() {
