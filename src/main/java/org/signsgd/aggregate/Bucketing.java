@@ -124,10 +124,18 @@ public final class Bucketing extends PreAggregator {
     return drawnInner.partial(pass, y, f, decided);
   }
 
-  /** The wrapped rule's decision on the sums over the ⌈n/s⌉ bucket means (π is not needed on the driver). */
+  /**
+   * The wrapped rule's decision on the sums over the ⌈n/s⌉ bucket means. Bound to a round, π is drawn first (from
+   * the n rows), so that a wrapped rule that draws on the driver (signguard's coordinates) draws after it, as on
+   * whole vectors.
+   */
   @Override
   public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
-    return inner.decide(pass, sums, count(n), f, decided);
+    if (round == null) {
+      return inner.decide(pass, sums, count(n), f, decided);
+    }
+    draw(n);
+    return drawnInner.decide(pass, sums, count(n), f, decided);
   }
 
   @Override
@@ -141,12 +149,17 @@ public final class Bucketing extends PreAggregator {
     if (round == null) {
       throw new IllegalStateException(NAME + " draws a permutation: run chunk by chunk only after forRound(rng)");
     }
-    if (drawn == null) {
-      drawn = permutation(x.length, round);
-      drawnInner = inner == null ? null : inner.forRound(round, from, dimension);
-    } else if (drawn.length != x.length) {
-      throw new IllegalStateException(NAME + ": π was drawn for n=" + drawn.length + ", not n=" + x.length);
-    }
+    draw(x.length);
     return means(x, drawn);
+  }
+
+  /** π over n rows, drawn from the round's stream at the first call, and the wrapped rule bound after it. */
+  private void draw(int n) {
+    if (drawn == null) {
+      drawn = permutation(n, round);
+      drawnInner = inner == null ? null : inner.forRound(round, from, dimension);
+    } else if (drawn.length != n) {
+      throw new IllegalStateException(NAME + ": π was drawn for n=" + drawn.length + ", not n=" + n);
+    }
   }
 }

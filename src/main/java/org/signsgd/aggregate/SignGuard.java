@@ -33,8 +33,9 @@ import org.signsgd.rng.SeedStreams;
  * block of 10% of the coordinates; {@code fraction} draws a uniform subset instead, from {@code ctx.rng()}, b draws
  * in a fixed order, none when b = d). A vector whose norm is not finite counts as +∞ in the median and is in
  * neither set; the empty intersection gives the zero vector (Blades fails on it). Without a context
- * ({@link #combine(double[][], int)}) the draws come from the fixed stream of seed 0, iteration 0. Over every
- * coordinate (the default) the rule runs chunk by chunk, sharded too ({@link #shardable}). See docs/aggregators.md.
+ * ({@link #combine(double[][], int)}) the draws come from the fixed stream of seed 0, iteration 0. The rule runs
+ * chunk by chunk, sharded too ({@link #shardable}); on a fraction the driver draws the coordinates between the
+ * passes. See docs/aggregators.md.
  */
 public final class SignGuard extends DenseRule implements ChunkedRule {
   public static final String NAME = "signguard";
@@ -42,11 +43,23 @@ public final class SignGuard extends DenseRule implements ChunkedRule {
   private final double lower;
   private final double upper;
   private final double fraction;
+  /** The round's stream a fraction's coordinates are drawn from (null: not bound to a round, see {@link #forRound}). */
+  private final RandomGenerator round;
+  /** Where the chunk's coordinates lie in d: its first one, and d. */
+  private final int from;
+  private final int dimension;
 
   public SignGuard(double lower, double upper, double fraction) {
+    this(lower, upper, fraction, null, 0, 0);
+  }
+
+  private SignGuard(double lower, double upper, double fraction, RandomGenerator round, int from, int dimension) {
     this.lower = lower;
     this.upper = upper;
     this.fraction = fraction;
+    this.round = round;
+    this.from = from;
+    this.dimension = dimension;
   }
 
   @Override
@@ -69,42 +82,70 @@ public final class SignGuard extends DenseRule implements ChunkedRule {
     if (rng == null) {
       return combine(x, f);
     }
-    if (shardable()) {
-      return ChunkedRule.whole(this, x, f); // every coordinate: no draws, the passes below on one chunk
-    }
-    double[] norms = CosineClusters.norms(x);
-    double median = Rows.median(norms, false);
-    return clippedMean(x, kept(x, norms, median, rng), norms, median);
+    return ChunkedRule.whole(forRound(rng, 0, x[0].length), x, f); // the passes below on one chunk
   }
 
   /**
-   * With every coordinate ({@code fraction} 1, the default) the norms and the sign counts are sums over the
-   * coordinates, so the rule runs chunk by chunk ({@link ChunkedRule}), sharded too; a fraction below 1 draws its
-   * coordinates from all of d, on whole vectors only.
+   * The norms and the sign counts are sums over the coordinates, so the rule runs chunk by chunk
+   * ({@link ChunkedRule}), sharded too. A fraction below 1 draws its b coordinates of d on the driver, between a pass
+   * of norms and a pass of the sign counts over the drawn coordinates each chunk holds.
    */
   @Override
   public boolean shardable() {
-    return fraction >= 1;
+    return true;
   }
 
   @Override
   public ChunkedRule chunked() {
-    return shardable() ? this : null;
+    return this;
+  }
+
+  /** The rule bound to a round: a fraction's coordinates are drawn from {@code rng}, the round's stream. */
+  @Override
+  public ChunkedRule forRound(RandomGenerator rng, int from, int dimension) {
+    return new SignGuard(lower, upper, fraction, rng, from, dimension);
   }
 
   /** What the pass decided: the median norm M, the norms and the kept workers S₁ ∩ S₂. */
   private record Kept(double median, double[] norms, int[] rows) implements java.io.Serializable {}
 
-  /** One pass: the norms and the sign counts. */
+  /** A fraction's first pass decided: the norms, and the b drawn coordinates of d (a bit each). */
+  private record Drawn(double[] norms, java.util.BitSet cols, int b) implements java.io.Serializable {}
+
+  /** Every coordinate: one pass, the norms and the sign counts; a fraction: the norms, then the drawn counts. */
   @Override
   public int passes() {
-    return 1;
+    return fraction >= 1 ? 1 : 2;
   }
 
-  /** Per row over the chunk: Σ_k x_ik², then the counts of positive, negative and zero (or NaN) coordinates. */
+  /**
+   * Per row over the chunk: Σ_k x_ik², then the counts of positive, negative and zero (or NaN) coordinates; with a
+   * fraction, pass 0 the sums of squares alone and pass 1 the counts over the drawn coordinates in the chunk.
+   */
   @Override
   public double[] partial(int pass, double[][] x, int f, java.io.Serializable decided) {
     int n = x.length;
+    if (fraction < 1) {
+      if (pass == 0) {
+        double[] squares = new double[n];
+        for (int i = 0; i < n; i++) {
+          for (double v : x[i]) {
+            squares[i] += v * v;
+          }
+        }
+        return squares;
+      }
+      java.util.BitSet cols = ((Drawn) decided).cols();
+      double[] counts = new double[3 * n];
+      int length = n == 0 ? 0 : x[0].length;
+      for (int k = cols.nextSetBit(from); k >= 0 && k < from + length; k = cols.nextSetBit(k + 1)) {
+        for (int i = 0; i < n; i++) {
+          double v = x[i][k - from];
+          counts[3 * i + (v > 0 ? 0 : v < 0 ? 1 : 2)]++;
+        }
+      }
+      return counts;
+    }
     double[] out = new double[4 * n];
     for (int i = 0; i < n; i++) {
       double squares = 0;
@@ -117,24 +158,47 @@ public final class SignGuard extends DenseRule implements ChunkedRule {
     return out;
   }
 
-  /** M, the norm filter and the largest mean-shift cluster of the sign fractions (counts over d). */
+  /**
+   * M, the norm filter and the largest mean-shift cluster of the sign fractions (counts over d, or over the b drawn
+   * coordinates); with a fraction, the draw of the b coordinates after the norms, from the round's stream as the rule
+   * on whole vectors draws them (the driver's instance is bound to a fresh copy of it for each decision).
+   */
   @Override
   public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
+    if (fraction < 1 && pass == 0) {
+      if (round == null) {
+        throw new IllegalStateException(NAME + " draws its coordinates: decide only after forRound");
+      }
+      int b = Math.max(1, (int) Math.floor(fraction * dimension));
+      java.util.BitSet cols = new java.util.BitSet(dimension);
+      for (int k : DivideAndConquer.coordinates(dimension, b, round)) {
+        cols.set(k);
+      }
+      return new Drawn(norms(sums, n), cols, b);
+    }
+    double[] norms = fraction < 1 ? ((Drawn) decided).norms() : norms(sums, n);
+    int at = fraction < 1 ? 0 : n; // where the counts start
+    double b = fraction < 1 ? ((Drawn) decided).b() : Double.NaN;
+    double median = Rows.median(norms, false);
+    int[] rows = CosineClusters.finiteRows(norms);
+    double[][] features = new double[rows.length][];
+    for (int a = 0; a < rows.length; a++) {
+      int c = at + 3 * rows[a];
+      double d = fraction < 1 ? b : sums[c] + sums[c + 1] + sums[c + 2];
+      features[a] = new double[] {sums[c] / d, sums[c + 1] / d, sums[c + 2] / d};
+    }
+    return new Kept(median, norms, filtered(CosineClusters.rowsOf(rows, largestMeanShiftCluster(features)), norms,
+        median));
+  }
+
+  /** ‖x_i‖ from the sums of squares: +∞ when not finite. */
+  private static double[] norms(double[] sums, int n) {
     double[] norms = new double[n];
     for (int i = 0; i < n; i++) {
       double norm = Math.sqrt(sums[i]);
       norms[i] = Double.isFinite(norm) ? norm : Double.POSITIVE_INFINITY;
     }
-    double median = Rows.median(norms, false);
-    int[] rows = CosineClusters.finiteRows(norms);
-    double[][] features = new double[rows.length][];
-    for (int a = 0; a < rows.length; a++) {
-      int c = n + 3 * rows[a];
-      double d = sums[c] + sums[c + 1] + sums[c + 2];
-      features[a] = new double[] {sums[c] / d, sums[c + 1] / d, sums[c + 2] / d};
-    }
-    return new Kept(median, norms, filtered(CosineClusters.rowsOf(rows, largestMeanShiftCluster(features)), norms,
-        median));
+    return norms;
   }
 
   /** The mean over the kept rows of the rows clipped to M; 0 when none is kept. */
@@ -158,27 +222,6 @@ public final class SignGuard extends DenseRule implements ChunkedRule {
   /** S₁ ∩ S₂: the cluster's rows whose norm is within [L·M, R·M]. */
   private int[] filtered(int[] cluster, double[] norms, double median) {
     return Arrays.stream(cluster).filter(i -> norms[i] >= lower * median && norms[i] <= upper * median).toArray();
-  }
-
-  /** S₁ ∩ S₂, in increasing order. */
-  int[] kept(double[][] x, double[] norms, double median, RandomGenerator rng) {
-    int d = x[0].length;
-    int[] cols = DivideAndConquer.coordinates(d, Math.max(1, (int) Math.floor(fraction * d)), rng);
-    int[] rows = CosineClusters.finiteRows(norms);
-    double[][] features = new double[rows.length][];
-    for (int a = 0; a < rows.length; a++) {
-      features[a] = features(x[rows[a]], cols);
-    }
-    return filtered(CosineClusters.rowsOf(rows, largestMeanShiftCluster(features)), norms, median);
-  }
-
-  /** (positive, negative, zero) coordinates among {@code cols}, each as a fraction of b. */
-  static double[] features(double[] x, int[] cols) {
-    double[] count = new double[3];
-    for (int k : cols) {
-      count[x[k] > 0 ? 0 : x[k] < 0 ? 1 : 2]++;
-    }
-    return new double[] {count[0] / cols.length, count[1] / cols.length, count[2] / cols.length};
   }
 
   /** The largest flat-kernel mean-shift cluster of the points (see the class comment), sorted. */

@@ -16,8 +16,7 @@ import org.signsgd.model.Models;
  *                                 is sharded ({@link AutoAggregation}), as the driver then collects no message
  *         + Q · r                 the rule's working set: dense rules combine the messages in double, one chunk of
  *                                 65,536 coordinates at a time, r = 8·min(d, 65,536) (8d for the rules that
- *                                 take whole vectors: signguard on a fraction of the coordinates, and a
- *                                 pre-aggregator over it or over centered-clipping);
+ *                                 take whole vectors: a pre-aggregator over centered-clipping);
  *                                 sign-fd and sign-fv keep agreement counts, 2 bytes per coordinate (4 with
  *                                 gamma &lt; 1), and a round writes new counts while it reads the old ones:
  *                                 r = 2 · 2d (2 · 4d); sharded, between checkpoints, a third generation may

@@ -73,7 +73,8 @@ public final class ServerStep {
     for (int pass = 0; ; pass++) {
       results = rounds.complete(pass, decided, attackDecided, true);
       if (chunked != null && pass < chunked.passes()) {
-        decided = chunked.decide(pass, sums(t, results), results.get(0).reached(), rounds.declared(0), decided);
+        decided = bound(chunked, plan, t).decide(pass, sums(t, results), results.get(0).reached(),
+            rounds.declared(0), decided);
       } else if (stateful != null && pass < stateful.passes()) {
         decided = stateful.decide(pass, sums(t, results), results.get(0).reached(), decided);
       } else {
@@ -144,7 +145,7 @@ public final class ServerStep {
         }
         double[] rest = java.util.Arrays.copyOfRange(sums, 1, sums.length);
         if (pass < rulePasses) {
-          decided = chunked != null ? chunked.decide(pass, rest, results.get(0).reached(),
+          decided = chunked != null ? bound(chunked, rounds.plan, rounds.t).decide(pass, rest, results.get(0).reached(),
               rounds.declared(dropped ? rounds.byzantineSent() : 0), decided)
               : stateful.decide(pass, rest, results.get(0).reached(), decided);
         } else {
@@ -153,6 +154,16 @@ public final class ServerStep {
       }
     }
     return new Found(searching.found(values));
+  }
+
+  /**
+   * The rule as the driver decides with it: bound to a fresh copy of the round's stream of chunk 0, the stream every
+   * chunk and the rule on whole vectors draw from, so that a rule that draws between its passes (signguard's
+   * coordinates, after bucketing's permutation) draws on the driver what the rule on whole vectors draws.
+   */
+  private static ChunkedRule bound(ChunkedRule chunked, ServerPlan plan, long t) {
+    return chunked.forRound(org.signsgd.rng.SeedStreams.of(plan.seed(), t, org.signsgd.rng.SeedStreams.DRIVER,
+        org.signsgd.rng.SeedStreams.Purpose.TIE), 0, plan.dimension());
   }
 
   /** A round of a searching attack's evaluation: the candidates at {@code factor}, or none when {@code dropped}. */

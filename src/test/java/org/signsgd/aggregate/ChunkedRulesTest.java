@@ -86,6 +86,38 @@ class ChunkedRulesTest {
   }
 
   /**
+   * SignGuard on a fraction of the coordinates: the driver draws the b = ⌊0.3·200⌋ = 60 coordinates of d after the
+   * pass of norms, from the round's stream (after bucketing's permutation when bucketing wraps it), and every chunk
+   * counts the signs over the drawn coordinates it holds: the whole rule's kept set and direction. Rows 2 and 5 are
+   * flipped on half the coordinates, so their sign features depend on which coordinates are drawn.
+   */
+  @Test
+  void signguardOnAFractionDrawsTheWholeRulesCoordinates() {
+    double[][] x = rows(new Random(17));
+    x[9] = Arrays.stream(x[9]).map(v -> v * 40).toArray();
+    for (int k = 0; k < D / 2; k++) {
+      x[2][k] = -Math.abs(x[2][k]);
+      x[5][k] = -Math.abs(x[5][k]);
+    }
+    Map<String, Object> half = Map.of("name", "signguard", "fraction", 0.3);
+    for (RuleSpec spec : List.of(new RuleSpec("signguard", Map.of("fraction", 0.3)), new RuleSpec("nnm",
+        Map.of("then", half)), new RuleSpec("clipping", Map.of("c", 15, "then", half)), new RuleSpec("bucketing",
+        Map.of("then", half)), new RuleSpec("nnm", Map.of("then", Map.of("name", "bucketing", "then", half))))) {
+      DenseRule rule = (DenseRule) Rules.create(spec);
+      assertThat(rule.shardable()).as(spec.toString()).isTrue();
+      for (long seed = 1; seed <= 4; seed++) {
+        long drawn = seed;
+        double[] whole = rule.combine(x, F, new Random(seed));
+        double[] pieces = inChunks(rule.chunked(), c -> rule.chunked().forRound(new Random(drawn), CUTS[c], D), x);
+        for (int k = 0; k < whole.length; k++) {
+          assertThat(pieces[k]).as(spec + " seed " + seed + " coordinate " + k).isCloseTo(whole[k],
+              within(1e-12 * (1 + Math.abs(whole[k]))));
+        }
+      }
+    }
+  }
+
+  /**
    * DnC draws each round's coordinates of d from the round's stream: every chunk, bound to the same stream and its
    * place in d, draws the same ones and sums over those that fall in it, which gives the whole rule's good set.
    * Row 9 is 40 times longer (an outlier the scores see); rows 2 and 5 are flipped on half the coordinates.
@@ -125,8 +157,8 @@ class ChunkedRulesTest {
       assertThat(overCc.shardable()).as(step).isFalse();
       assertThat(overCc.chunked()).as(step).isNull();
     }
-    // signguard on a drawn fraction of the coordinates draws them from all of d: whole vectors only
-    assertThat(Rules.create(new RuleSpec("signguard", Map.of("fraction", 0.5))).chunked()).isNull();
+    // signguard on a drawn fraction of the coordinates draws them on the driver, between its passes
+    assertThat(Rules.create(new RuleSpec("signguard", Map.of("fraction", 0.5))).chunked()).isNotNull();
     assertThat(Rules.create(new RuleSpec("median", Map.of())).shardable()).isTrue();
     assertThat(Rules.create(new RuleSpec("median", Map.of())).chunked()).isNull();
   }
@@ -242,8 +274,9 @@ class ChunkedRulesTest {
   }
 
   /**
-   * The rule over the three chunks as the server runs it: {@code rule} decides (on the driver), and every chunk's
-   * partial sums and finish come from {@code bound}'s rule for that chunk, made afresh for each pass.
+   * The rule over the three chunks as the server runs it: every chunk's partial sums and finish come from
+   * {@code bound}'s rule for that chunk, made afresh for each pass, and the driver decides with chunk 0's, made afresh
+   * for each decision (bound to d from its start).
    */
   private static double[] inChunks(ChunkedRule rule, java.util.function.IntFunction<ChunkedRule> bound,
       double[][] x) {
@@ -260,7 +293,7 @@ class ChunkedRulesTest {
           }
         }
       }
-      decided = rule.decide(pass, sums, N, F, decided);
+      decided = bound.apply(0).decide(pass, sums, N, F, decided); // the driver's rule, bound as the server binds it
     }
     double[] out = new double[CUTS[CUTS.length - 1]];
     for (int c = 0; c + 1 < CUTS.length; c++) {

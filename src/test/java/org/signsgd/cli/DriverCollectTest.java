@@ -92,12 +92,11 @@ class DriverCollectTest {
   }
 
   /**
-   * A rule that draws coordinates of whole vectors (signguard on a fraction of them) cannot be sharded: then only the
-   * limit is offered.
+   * A pre-aggregator over centered-clipping cannot be sharded: then only the limit is offered.
    */
   @Test
   void aRunThatCannotBeShardedIsOfferedTheLimitOnly() throws Exception {
-    List<JobSpec> optimal = runs(DENSE_1M.replace("{name: median}", "{name: signguard, fraction: 0.5}")
+    List<JobSpec> optimal = runs(DENSE_1M.replace("{name: median}", "{name: nnm, then: centered-clipping}")
         + "byzantine: 5\nattack: {name: optimal-alie}\n");
     assertThatThrownBy(() -> DriverCollect.refuse(optimal, "job.yaml", limit("100m"))).hasMessageEndingWith(
         "and would fail; set spark.driver.maxResultSize=129m (-D or --conf)");

@@ -126,6 +126,22 @@ class ShardedServerTest {
     assertThat(sharded.workers).isEqualTo(driver.workers);
   }
 
+  /**
+   * signguard on a fraction of the coordinates draws them on the driver between its passes (after bucketing's
+   * permutation when bucketing wraps it): sharded = driver.
+   */
+  @ParameterizedTest(name = "{0} under {1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {"{name: signguard, fraction: 0.5}; gaussian",
+      "{name: bucketing, then: {name: signguard, fraction: 0.1}}; alie", "{name: signguard, fraction: 0.3}; nan"})
+  void rulesThatDrawOnTheDriverShardedEqualsDriver(String rule, String attack) throws Exception {
+    String[] set = {"aggregator=" + rule, "attack={name: " + attack + "}", "workers=11"};
+    Rows driver = run(TestJobs.one(dir, JOB, with(set, "aggregation=driver")));
+    Rows sharded = run(TestJobs.one(dir, JOB, with(set, "aggregation=sharded")));
+    assertThat(driver.iterations).hasSize(2);
+    assertThat(sharded.iterations).isEqualTo(driver.iterations);
+    assertThat(sharded.workers).isEqualTo(driver.workers);
+  }
+
   /** Momentum at the server: the driver applies it; the workers/ rows then take one more pass over the chunks. */
   @ParameterizedTest(name = "{0} with server momentum")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"majority-vote", "krum"})
