@@ -28,6 +28,11 @@ public final class AdaptiveRobustClipping extends NormClipping {
   }
 
   @Override
+  PreAggregator wrapping(DenseRule rule) {
+    return new AdaptiveRobustClipping(rule);
+  }
+
+  @Override
   public String name() {
     return NAME;
   }

@@ -102,8 +102,8 @@ public final class Bucketing extends PreAggregator {
   }
 
   @Override
-  String verb() {
-    return "buckets";
+  PreAggregator wrapping(DenseRule rule) {
+    return new Bucketing(s, rule);
   }
 
   /** This rule bound to a round: π and the inner rule's draws come from {@code rng}. */

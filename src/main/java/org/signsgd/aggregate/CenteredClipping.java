@@ -61,7 +61,7 @@ public final class CenteredClipping extends DenseRule implements ChunkStatefulRu
 
   /** ‖x_i − c‖² over the chunk, c this step's centre. */
   @Override
-  public double[] partial(int pass, List<Message> messages, java.io.Serializable decided,
+  public double[] partial(int pass, List<Message> messages, int f, java.io.Serializable decided,
       java.io.Serializable state) {
     double[][] x = DenseMessage.rows(messages);
     double[] c = centre(x, (double[]) state, ((Steps) decided).scales());
@@ -79,7 +79,7 @@ public final class CenteredClipping extends DenseRule implements ChunkStatefulRu
 
   /** min(1, τ / ‖x_i − c‖) (1 at distance 0; NaN for a non-finite row, which is skipped). */
   @Override
-  public java.io.Serializable decide(int pass, double[] sums, int n, java.io.Serializable decided) {
+  public java.io.Serializable decide(int pass, double[] sums, int n, int f, java.io.Serializable decided) {
     double[][] before = ((Steps) decided).scales();
     double[][] scales = java.util.Arrays.copyOf(before, before.length + 1);
     double[] step = new double[n];
@@ -93,7 +93,7 @@ public final class CenteredClipping extends DenseRule implements ChunkStatefulRu
 
   /** The chunk's centre after the L steps: its part of the direction, and its state for the next round. */
   @Override
-  public Finished finish(List<Message> messages, int workers, java.io.Serializable decided,
+  public Finished finish(List<Message> messages, int workers, int f, java.io.Serializable decided,
       java.io.Serializable state, int length) {
     double[] c = centre(DenseMessage.rows(messages), (double[]) state, ((Steps) decided).scales());
     float[] out = new float[c.length];

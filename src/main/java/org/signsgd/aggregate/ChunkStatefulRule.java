@@ -16,9 +16,9 @@ public interface ChunkStatefulRule {
 
   /**
    * The rule on one chunk: its part of the direction, its new state (from {@code state}, null at the first round),
-   * and per-worker sums that {@link #advance} adds up over the chunks.
+   * and per-worker sums that {@link #advance} adds up over the chunks; f is the declared count the rule is told.
    */
-  Finished finish(List<Message> messages, int workers, Serializable shared, Serializable state, int length);
+  Finished finish(List<Message> messages, int workers, int f, Serializable shared, Serializable state, int length);
 
   /** After every chunk has finished the round: the chunks' sums, added in chunk order; d of the whole vectors. */
   void advance(double[] sums, int d);
@@ -29,13 +29,22 @@ public interface ChunkStatefulRule {
   }
 
   /** One chunk's partial sums on pass {@code pass}, from its state (not modified) and what was decided so far. */
-  default double[] partial(int pass, List<Message> messages, Serializable decided, Serializable state) {
+  default double[] partial(int pass, List<Message> messages, int f, Serializable decided, Serializable state) {
     throw new UnsupportedOperationException("no passes");
   }
 
-  /** On the driver: from a pass's sums over all chunks, what the next pass or the finish needs. */
-  default Serializable decide(int pass, double[] sums, int n, Serializable decided) {
+  /** On the driver: from a pass's sums over all chunks (n rows), what the next pass or the finish needs. */
+  default Serializable decide(int pass, double[] sums, int n, int f, Serializable decided) {
     throw new UnsupportedOperationException("no passes");
+  }
+
+  /**
+   * The rule for one chunk of one round: a step that draws (bucketing's permutation, when bucketing wraps such a
+   * rule) draws from {@code rng}, the round's stream of chunk 0, as {@link ChunkedRule#forRound}; the other rules
+   * are themselves.
+   */
+  default ChunkStatefulRule forRound(java.util.random.RandomGenerator rng, int from, int dimension) {
+    return this;
   }
 
   /** One chunk's part of a round. */

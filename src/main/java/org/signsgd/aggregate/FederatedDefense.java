@@ -230,7 +230,7 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
   public Direction aggregate(List<Message> messages, AggregationContext ctx) {
     int d = Requirements.sameShape(name(), messages, MessageKind.SIGN);
     Requirements.basic(name(), ctx.workers(), ctx.declaredByzantine());
-    Finished f = finish(messages, ctx.workers(), shared(ctx.workers(), d), whole, d);
+    Finished f = finish(messages, ctx.workers(), ctx.declaredByzantine(), shared(ctx.workers(), d), whole, d);
     whole = (Counts) f.state();
     advance(f.sums(), d);
     return f.direction();
@@ -257,9 +257,15 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
    * round's new A, read from the A it was given, which is never changed (a task that runs again counts from the same
    * A). Per coordinate the sums are added in the messages' order, as one sweep per message would add them.
    */
-  @Override
+  /** {@link #finish(List, int, int, java.io.Serializable, java.io.Serializable, int)}: the rule needs no f. */
   public Finished finish(List<Message> messages, int workers, java.io.Serializable shared, java.io.Serializable state,
       int length) {
+    return finish(messages, workers, 0, shared, state, length);
+  }
+
+  @Override
+  public Finished finish(List<Message> messages, int workers, int f, java.io.Serializable shared,
+      java.io.Serializable state, int length) {
     Shared s = (Shared) shared;
     Counts before = (Counts) state;
     SignVector[] byWorker = new SignVector[workers];

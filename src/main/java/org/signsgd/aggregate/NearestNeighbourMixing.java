@@ -53,8 +53,8 @@ public final class NearestNeighbourMixing extends PreAggregator {
   }
 
   @Override
-  String verb() {
-    return "mixes";
+  PreAggregator wrapping(DenseRule rule) {
+    return new NearestNeighbourMixing(rule);
   }
 
   /** What the passes decided: each row's n − f nearest rows (itself first), and the wrapped rule's decision. */

@@ -44,11 +44,6 @@ abstract class NormClipping extends PreAggregator {
     return scaled(x, ((Scaling) decide(0, partial(0, x, f, null), x.length, f, null)).factors());
   }
 
-  @Override
-  String verb() {
-    return "clips";
-  }
-
   /** The norms, then the wrapped rule's passes over the scaled rows. */
   @Override
   public int passes() {

@@ -68,36 +68,32 @@ public abstract class PreAggregator extends DenseRule implements ChunkedRule {
   }
 
   /**
-   * Shardable when the rule it wraps is coordinate-wise or chunked: every step runs chunk by chunk ({@link
-   * ChunkedRule}) over such a rule, its own quantities over all coordinates taken as sums per chunk.
+   * Shardable when the rule it wraps is coordinate-wise, chunked or keeps state per chunk: every step runs chunk by
+   * chunk ({@link ChunkedRule}) over a coordinate-wise or chunked rule, its own quantities over all coordinates taken
+   * as sums per chunk, and before a rule with state per chunk ({@link #chunkStateful}).
    */
   @Override
   public final boolean shardable() {
-    return then.coordinateWise() || then.chunked() != null;
+    return then.coordinateWise() || then.chunked() != null || then.chunkStateful() != null;
   }
 
   @Override
   public final ChunkedRule chunked() {
-    return shardable() ? this : null;
+    return then.coordinateWise() || then.chunked() != null ? this : null;
   }
-
-  /** What this step does to the messages, for {@link #whyNotShardable}: "mixes", "buckets", "clips". */
-  abstract String verb();
 
   /**
-   * Why {@code aggregation: sharded} cannot run this chain, for its one-line refusal. Every step runs chunk by chunk
-   * over a coordinate-wise or chunked inner rule, so the reason is the first rule down the chain that cannot
-   * ({@code then}, or one it wraps): it keeps a state it cannot cut into chunks, or needs whole messages.
+   * Over a rule that keeps state per chunk (centered clipping's centre, or another step over one): the step's passes,
+   * then the rule's passes and finish on the step's vectors of each chunk, the state the rule's.
    */
-  public String whyNotShardable() {
-    DenseRule inner = then;
-    while (inner instanceof PreAggregator p && !p.shardable()) {
-      inner = p.then();
-    }
-    return inner.stateful() ? name() + " " + verb() + " the messages for a rule with a state it cannot cut into "
-        + "chunks (" + inner.name() + ")" : name() + " " + verb() + " the messages for " + inner.name()
-        + ", which needs whole messages";
+  @Override
+  public final ChunkStatefulRule chunkStateful() {
+    ChunkStatefulRule inner = then.chunkStateful();
+    return inner == null ? null : new SteppedStatefulRule(wrapping(new RowCapture()).chunked(), inner, this::count);
   }
+
+  /** This step, with its parameters, over another rule. */
+  abstract PreAggregator wrapping(DenseRule rule);
 
   @Override
   public boolean stateful() {

@@ -29,6 +29,11 @@ public final class StaticClipping extends NormClipping {
   }
 
   @Override
+  PreAggregator wrapping(DenseRule rule) {
+    return new StaticClipping(c, rule);
+  }
+
+  @Override
   public String name() {
     return NAME;
   }

@@ -73,7 +73,7 @@ final class DriverCollect {
               MemoryEstimate.size(states), LIMIT, MemoryEstimate.size(limit), LIMIT, suggested(states)));
         }
       } else if (messages > limit) {
-        String way = AutoAggregation.shardable(rule, attack) ? "use aggregation: sharded, or set " : "set ";
+        String way = "use aggregation: sharded, or set "; // every rule and attack shards
         throw new JobException(where, "aggregation", String.format(Locale.ROOT, "%s: it collects %d %s messages per "
             + "iteration (%s), more than %s (%s), and would fail; %s%s=%s (-D or --conf)",
             spec.aggregation().equals("driver") ? "is driver" : "is auto, so " + spec.aggregator().name()

@@ -186,10 +186,8 @@ public final class JobFile {
             + "Spark tasks: use engine: spark, or aggregation: driver");
       }
       if (!rule.shardable()) {
-        String why = rule instanceof org.signsgd.aggregate.PreAggregator pre ? pre.whyNotShardable()
-            : rule.name() + " cannot be cut into chunks of coordinates";
-        throw new JobException(file, "aggregation", "is sharded, but " + why + ": use aggregation: driver; allowed: "
-            + shardedRules());
+        throw new JobException(file, "aggregation", "is sharded, but " + rule.name() + " cannot be cut into chunks "
+            + "of coordinates: use aggregation: driver; allowed: " + shardedRules());
       }
       if (!atk.shardable()) {
         throw new JobException(file, "aggregation", "is sharded, but the attack " + atk.name() + " cannot forge "

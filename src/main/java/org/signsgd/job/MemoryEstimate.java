@@ -15,8 +15,8 @@ import org.signsgd.model.Models;
  *                                 sign message (packed bits), 4d for a dense one; Q · m when the server's work
  *                                 is sharded ({@link AutoAggregation}), as the driver then collects no message
  *         + Q · r                 the rule's working set: dense rules combine the messages in double, one chunk of
- *                                 65,536 coordinates at a time, r = 8·min(d, 65,536) (8d for the rules that
- *                                 take whole vectors: a pre-aggregator over centered-clipping);
+ *                                 65,536 coordinates at a time, r = 8·min(d, 65,536) (8d for a rule or an attack
+ *                                 that cannot run chunk by chunk: none registered today);
  *                                 sign-fd and sign-fv keep agreement counts, 2 bytes per coordinate (4 with
  *                                 gamma &lt; 1), and a round writes new counts while it reads the old ones:
  *                                 r = 2 · 2d (2 · 4d); sharded, between checkpoints, a third generation may
@@ -39,7 +39,7 @@ public final class MemoryEstimate {
     org.signsgd.attack.Attack attack = org.signsgd.attack.Attacks.create(spec.attack());
     boolean sign = aggregator.kind() == MessageKind.SIGN;
     long message = messageBytes(sign, d);
-    // a dense rule works chunk by chunk only when the attack does too (every attack does, today)
+    // a dense rule works chunk by chunk when it and the attack can (every registered one can, today)
     boolean chunked = AutoAggregation.shardable(aggregator, attack);
     long rule = sign ? signRuleBytes(spec, d) : 8 * (chunked ? Math.min(d, org.signsgd.server.Chunks.SIZE) : d);
     long copies = AutoAggregation.sharded(spec, aggregator, attack, d) ? 1 : 2;

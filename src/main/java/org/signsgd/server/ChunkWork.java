@@ -129,17 +129,17 @@ public final class ChunkWork {
 
     int dropped = sign ? 0 : round.badUplinks().size() + round.badForged().size();
     int f = Math.max(0, plan.declaredByzantine() - dropped);
-    ChunkStatefulRule stateful = plan.whole() ? null : rule.chunkStateful();
+    ChunkStatefulRule stateful = plan.whole() ? null : boundState(rule, plan, round, chunk);
     int pass = round.pass();
     Direction dir;
     double[] statefulSums = null;
     java.io.Serializable newState = null;
     if (stateful != null && pass < stateful.passes()) {
       return ChunkResult.partial(chunk, badUplinks, badForged, all.size(),
-          stateful.partial(pass, all, round.decided(), state));
+          stateful.partial(pass, all, f, round.decided(), state));
     }
     if (stateful != null) {
-      ChunkStatefulRule.Finished done = stateful.finish(all, plan.workers(), round.decided(), state, len);
+      ChunkStatefulRule.Finished done = stateful.finish(all, plan.workers(), f, round.decided(), state, len);
       dir = done.direction();
       statefulSums = done.sums();
       newState = done.state();
@@ -170,6 +170,16 @@ public final class ChunkWork {
     return new ChunkResult(chunk, true, Set.copyOf(badUplinks), Set.copyOf(badForged), dir, all.size(), agreement,
         honest.size(), received, sampled, workerAgreement, Set.copyOf(withZeros), statefulSums,
         stateful == null ? rule.lastWeights() : null, newState);
+  }
+
+  /**
+   * The rule's chunk-stateful part for this chunk of this round (null: it has none), bound to the round's stream of
+   * chunk 0 (a pre-aggregation step that draws draws from it, as on whole vectors).
+   */
+  private static ChunkStatefulRule boundState(Aggregator rule, ServerPlan plan, Round round, int chunk) {
+    ChunkStatefulRule stateful = rule.chunkStateful();
+    return stateful == null ? null : stateful.forRound(SeedStreams.of(plan.seed(), round.iteration(),
+        SeedStreams.DRIVER, SeedStreams.Purpose.TIE), plan.chunks().from(chunk), plan.chunks().dimension());
   }
 
   /**
@@ -223,10 +233,11 @@ public final class ChunkWork {
     all.sort(Comparator.comparingInt(Message::worker));
     int dropped = round.badUplinks().size() + round.badForged().size() + (trial.dropped() ? candidates.size() : 0);
     // a rule with state per chunk is tried from the chunk's state, which the trial leaves as it is
-    ChunkStatefulRule stateful = rule.chunkStateful();
-    Object out = stateful == null ? stateless(rule, plan, round, chunk, all, Math.max(0, plan.declaredByzantine()
-        - dropped)) : round.pass() < stateful.passes() ? stateful.partial(round.pass(), all, round.decided(), state)
-        : stateful.finish(all, plan.workers(), round.decided(), state, len).direction();
+    ChunkStatefulRule stateful = boundState(rule, plan, round, chunk);
+    int f = Math.max(0, plan.declaredByzantine() - dropped);
+    Object out = stateful == null ? stateless(rule, plan, round, chunk, all, f) : round.pass() < stateful.passes()
+        ? stateful.partial(round.pass(), all, f, round.decided(), state)
+        : stateful.finish(all, plan.workers(), f, round.decided(), state, len).direction();
     double[] sums = out instanceof double[] partial ? partial
         : new double[] {searching.objective(view, ((Direction) out).toFloats())};
     double[] flagged = new double[sums.length + 1];

@@ -76,7 +76,8 @@ public final class ServerStep {
         decided = bound(chunked, plan, t).decide(pass, sums(t, results), results.get(0).reached(),
             rounds.declared(0), decided);
       } else if (stateful != null && pass < stateful.passes()) {
-        decided = stateful.decide(pass, sums(t, results), results.get(0).reached(), decided);
+        decided = bound(stateful, plan, t).decide(pass, sums(t, results), results.get(0).reached(),
+            rounds.declared(0), decided);
       } else {
         break;
       }
@@ -145,9 +146,10 @@ public final class ServerStep {
         }
         double[] rest = java.util.Arrays.copyOfRange(sums, 1, sums.length);
         if (pass < rulePasses) {
-          decided = chunked != null ? bound(chunked, rounds.plan, rounds.t).decide(pass, rest, results.get(0).reached(),
-              rounds.declared(dropped ? rounds.byzantineSent() : 0), decided)
-              : stateful.decide(pass, rest, results.get(0).reached(), decided);
+          int f = rounds.declared(dropped ? rounds.byzantineSent() : 0);
+          decided = chunked != null ? bound(chunked, rounds.plan, rounds.t).decide(pass, rest,
+              results.get(0).reached(), f, decided)
+              : bound(stateful, rounds.plan, rounds.t).decide(pass, rest, results.get(0).reached(), f, decided);
         } else {
           values[e] = rest[0];
         }
@@ -162,8 +164,17 @@ public final class ServerStep {
    * coordinates, after bucketing's permutation) draws on the driver what the rule on whole vectors draws.
    */
   private static ChunkedRule bound(ChunkedRule chunked, ServerPlan plan, long t) {
-    return chunked.forRound(org.signsgd.rng.SeedStreams.of(plan.seed(), t, org.signsgd.rng.SeedStreams.DRIVER,
-        org.signsgd.rng.SeedStreams.Purpose.TIE), 0, plan.dimension());
+    return chunked.forRound(stream(plan, t), 0, plan.dimension());
+  }
+
+  /** The same for a rule that keeps state per chunk (a pre-aggregation step over centered-clipping). */
+  private static ChunkStatefulRule bound(ChunkStatefulRule stateful, ServerPlan plan, long t) {
+    return stateful.forRound(stream(plan, t), 0, plan.dimension());
+  }
+
+  private static java.util.random.RandomGenerator stream(ServerPlan plan, long t) {
+    return org.signsgd.rng.SeedStreams.of(plan.seed(), t, org.signsgd.rng.SeedStreams.DRIVER,
+        org.signsgd.rng.SeedStreams.Purpose.TIE);
   }
 
   /** A round of a searching attack's evaluation: the candidates at {@code factor}, or none when {@code dropped}. */

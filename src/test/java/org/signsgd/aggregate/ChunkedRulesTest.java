@@ -149,13 +149,14 @@ class ChunkedRulesTest {
   }
 
   @Test
-  void statefulRulesShardTheirStateAndNnmOverOneDoesNot() {
+  void statefulRulesShardTheirStateAndStepsOverOneToo() {
     assertThat(Rules.create(new RuleSpec("centered-clipping", Map.of())).chunkStateful()).isNotNull();
     assertThat(Rules.create(new RuleSpec("sign-fd", Map.of())).chunkStateful()).isNotNull();
     for (String step : List.of("nnm", "clipping", "arc", "bucketing")) {
       Aggregator overCc = Rules.create(new RuleSpec(step, Map.of("then", "centered-clipping")));
-      assertThat(overCc.shardable()).as(step).isFalse();
+      assertThat(overCc.shardable()).as(step).isTrue();
       assertThat(overCc.chunked()).as(step).isNull();
+      assertThat(overCc.chunkStateful()).as(step).isNotNull();
     }
     // signguard on a drawn fraction of the coordinates draws them on the driver, between its passes
     assertThat(Rules.create(new RuleSpec("signguard", Map.of("fraction", 0.5))).chunked()).isNotNull();
@@ -181,21 +182,73 @@ class ChunkedRulesTest {
       for (int pass = 0; pass < chunked.passes(); pass++) {
         double[] sums = new double[N];
         for (int c = 0; c + 1 < CUTS.length; c++) {
-          double[] p = chunked.partial(pass, messages(slice(x, c)), decided, states[c]);
+          double[] p = chunked.partial(pass, messages(slice(x, c)), F, decided, states[c]);
           for (int i = 0; i < N; i++) {
             sums[i] += p[i];
           }
         }
-        decided = chunked.decide(pass, sums, N, decided);
+        decided = chunked.decide(pass, sums, N, F, decided);
       }
       for (int c = 0; c + 1 < CUTS.length; c++) {
-        ChunkStatefulRule.Finished done = chunked.finish(messages(slice(x, c)), N, decided, states[c],
+        ChunkStatefulRule.Finished done = chunked.finish(messages(slice(x, c)), N, F, decided, states[c],
             CUTS[c + 1] - CUTS[c]);
         states[c] = done.state();
         float[] part = done.direction().toFloats();
         for (int k = 0; k < part.length; k++) {
           assertThat((double) part[k]).as("round %d coordinate %d", round, CUTS[c] + k)
               .isCloseTo((float) expected[CUTS[c] + k], within(1e-5 * (1 + Math.abs(expected[CUTS[c] + k]))));
+        }
+      }
+    }
+  }
+
+  /**
+   * A pre-aggregation step over centered clipping, over three chunks and three rounds: the step's passes (NNM's
+   * distances, the clipping norms), then on each chunk the step's vectors, on which centered clipping takes its
+   * passes and its finish from the chunk's centre, give the chain on whole vectors, which keeps the centre in the
+   * rule object (to the float rounding of the step's vectors, which reach centered clipping as float messages).
+   */
+  @Test
+  void stepsOverCenteredClippingInChunksKeepTheCentreOfTheWholeChain() {
+    Map<String, Object> cc = Map.of("name", "centered-clipping", "tau", 3.0, "iterations", 2);
+    for (RuleSpec spec : List.of(new RuleSpec("nnm", Map.of("then", cc)), new RuleSpec("clipping", Map.of("c", 15,
+        "then", cc)), new RuleSpec("arc", Map.of("then", cc)), new RuleSpec("bucketing", Map.of("then", cc)),
+        new RuleSpec("nnm", Map.of("then", Map.of("name", "bucketing", "then", cc))))) {
+      Random r = new Random(19);
+      DenseRule whole = (DenseRule) Rules.create(spec);
+      Aggregator server = Rules.create(spec);
+      java.io.Serializable[] states = new java.io.Serializable[CUTS.length - 1];
+      for (int round = 0; round < 3; round++) {
+        double[][] x = rows(r);
+        x[9] = Arrays.stream(x[9]).map(v -> v * 40).toArray();
+        long seed = 100 + round;
+        double[] expected = whole.combine(x, F, new Random(seed));
+        ChunkStatefulRule driver = server.chunkStateful();
+        Serializable decided = driver.shared(N, D);
+        for (int pass = 0; pass < driver.passes(); pass++) {
+          double[] sums = null;
+          for (int c = 0; c + 1 < CUTS.length; c++) {
+            double[] p = driver.forRound(new Random(seed), CUTS[c], D).partial(pass, messages(slice(x, c)), F,
+                decided, states[c]);
+            if (sums == null) {
+              sums = p.clone();
+            } else {
+              for (int i = 0; i < sums.length; i++) {
+                sums[i] += p[i];
+              }
+            }
+          }
+          decided = driver.forRound(new Random(seed), 0, D).decide(pass, sums, N, F, decided);
+        }
+        for (int c = 0; c + 1 < CUTS.length; c++) {
+          ChunkStatefulRule.Finished done = driver.forRound(new Random(seed), CUTS[c], D).finish(messages(slice(x,
+              c)), N, F, decided, states[c], CUTS[c + 1] - CUTS[c]);
+          states[c] = done.state();
+          float[] part = done.direction().toFloats();
+          for (int k = 0; k < part.length; k++) {
+            assertThat((double) part[k]).as("%s round %d coordinate %d", spec, round, CUTS[c] + k)
+                .isCloseTo(expected[CUTS[c] + k], within(1e-5 * (1 + Math.abs(expected[CUTS[c] + k]))));
+          }
         }
       }
     }

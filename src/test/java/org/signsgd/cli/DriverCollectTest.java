@@ -91,15 +91,10 @@ class DriverCollectTest {
     assertThatCode(() -> DriverCollect.refuse(vote, "job.yaml", limit("83m"))).doesNotThrowAnyException();
   }
 
-  /**
-   * A pre-aggregator over centered-clipping cannot be sharded: then only the limit is offered.
-   */
+  /** A limit that is not a size is refused in one line. */
   @Test
-  void aRunThatCannotBeShardedIsOfferedTheLimitOnly() throws Exception {
-    List<JobSpec> optimal = runs(DENSE_1M.replace("{name: median}", "{name: nnm, then: centered-clipping}")
-        + "byzantine: 5\nattack: {name: optimal-alie}\n");
-    assertThatThrownBy(() -> DriverCollect.refuse(optimal, "job.yaml", limit("100m"))).hasMessageEndingWith(
-        "and would fail; set spark.driver.maxResultSize=129m (-D or --conf)");
+  void aLimitThatIsNotASizeIsRefusedInOneLine() throws Exception {
+    List<JobSpec> optimal = runs(DENSE_1M + "byzantine: 5\nattack: {name: optimal-alie}\n");
     assertThatThrownBy(() -> DriverCollect.refuse(optimal, "job.yaml", limit("lots"))).hasMessage(
         "spark.driver.maxResultSize is 'lots', not a size; allowed: bytes or a size such as 512m or 4g (0 for no "
             + "limit)");

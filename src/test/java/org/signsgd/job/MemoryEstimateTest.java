@@ -33,15 +33,14 @@ class MemoryEstimateTest {
         .isEqualTo(9 * (12_000 + 256 + 4_000) + 8_000);
     assertThat(MemoryEstimate.bytes(load("name: c\nworkers: 9\naggregator: {name: sign-fd, gamma: 0.9}\n")))
         .isEqualTo(9 * (12_000 + 256 + 8_000) + 8_000);
-    // a dense rule's working set is one chunk of 65,536 coordinates, unless the server works on whole vectors (a
-    // pre-aggregator over centered-clipping): d = 100,000
+    // a dense rule's working set is one chunk of 65,536 coordinates, whatever the attack: d = 100,000
     String big = "workers: 9\nbyzantine: 2\nmodel: {name: quadratic, dim: 100000}\naggregator: median\n";
-    assertThat(MemoryEstimate.bytes(load("name: e\n" + big + "attack: gaussian\n")))
-        .isEqualTo(9 * (1_200_000 + 800_000 + 8L * 65_536) + 800_000);
-    assertThat(MemoryEstimate.bytes(load("name: f\n" + big + "attack: optimal-alie\n")))
-        .isEqualTo(9 * (1_200_000 + 800_000 + 8L * 65_536) + 800_000);
+    for (String attack : new String[] {"gaussian", "optimal-alie", "min-max"}) {
+      assertThat(MemoryEstimate.bytes(load("name: e\n" + big + "attack: " + attack + "\n"))).as(attack)
+          .isEqualTo(9 * (1_200_000 + 800_000 + 8L * 65_536) + 800_000);
+    }
     assertThat(MemoryEstimate.bytes(load("name: g\n" + big.replace("median", "{name: nnm, then: centered-clipping}")
-        + "attack: optimal-alie\n"))).isEqualTo(9 * (1_200_000 + 800_000 + 800_000) + 800_000);
+        + "attack: optimal-alie\n"))).isEqualTo(9 * (1_200_000 + 800_000 + 8L * 65_536) + 800_000);
   }
 
   @Test

@@ -128,12 +128,16 @@ class ShardedServerTest {
 
   /**
    * signguard on a fraction of the coordinates draws them on the driver between its passes (after bucketing's
-   * permutation when bucketing wraps it): sharded = driver.
+   * permutation when bucketing wraps it), and a pre-aggregation step over centered clipping takes its passes before
+   * the centre's, on each chunk's centre: sharded = driver.
    */
   @ParameterizedTest(name = "{0} under {1}")
   @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {"{name: signguard, fraction: 0.5}; gaussian",
-      "{name: bucketing, then: {name: signguard, fraction: 0.1}}; alie", "{name: signguard, fraction: 0.3}; nan"})
-  void rulesThatDrawOnTheDriverShardedEqualsDriver(String rule, String attack) throws Exception {
+      "{name: bucketing, then: {name: signguard, fraction: 0.1}}; alie", "{name: signguard, fraction: 0.3}; nan",
+      "{name: nnm, then: centered-clipping}; alie", "{name: bucketing, then: centered-clipping}; gaussian",
+      "{name: arc, then: {name: nnm, then: centered-clipping}}; nan",
+      "{name: clipping, then: centered-clipping}; optimal-alie"})
+  void rulesThatDrawOnTheDriverOrStepOverAStateShardedEqualsDriver(String rule, String attack) throws Exception {
     String[] set = {"aggregator=" + rule, "attack={name: " + attack + "}", "workers=11"};
     Rows driver = run(TestJobs.one(dir, JOB, with(set, "aggregation=driver")));
     Rows sharded = run(TestJobs.one(dir, JOB, with(set, "aggregation=sharded")));
@@ -160,7 +164,8 @@ class ShardedServerTest {
    * clipping, a cut every 2 iterations, sharded = driver.
    */
   @ParameterizedTest(name = "{0} across local checkpoints")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"{name: sign-fd, t_in: 2}", "{name: centered-clipping}"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"{name: sign-fd, t_in: 2}", "{name: centered-clipping}",
+      "{name: bucketing, then: centered-clipping}"})
   void chunkStatesAcrossLocalCheckpoints(String rule) throws Exception {
     boolean sign = rule.contains("sign-fd");
     String[] set = {"aggregator=" + rule, "attack={name: " + (sign ? "stochastic-sign-flip" : "alie") + "}",
@@ -237,14 +242,7 @@ class ShardedServerTest {
   }
 
   @Test
-  void nnmOverCenteredClippingIsRefusedInOneLine() {
-    assertThatThrownBy(() -> TestJobs.one(dir, JOB, "aggregator={name: nnm, then: centered-clipping}",
-        "aggregation=sharded"))
-        .isInstanceOf(JobException.class)
-        .hasMessageContaining("aggregation: is sharded, but nnm mixes the messages for a rule with a state it cannot "
-            + "cut into chunks (centered-clipping): use aggregation: driver")
-        .hasMessageContaining("allowed: majority-vote, mean, sign-fd, sign-fv, krum")
-        .hasMessageNotContaining("\n");
+  void theInProcessEngineIsRefusedShardedInOneLine() {
     assertThatThrownBy(() -> TestJobs.one(dir, JOB, "engine=inprocess", "aggregation=sharded"))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("use engine: spark");
