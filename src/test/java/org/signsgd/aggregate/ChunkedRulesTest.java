@@ -103,17 +103,7 @@ class ChunkedRulesTest {
     for (RuleSpec spec : List.of(new RuleSpec("signguard", Map.of("fraction", 0.3)), new RuleSpec("nnm",
         Map.of("then", half)), new RuleSpec("clipping", Map.of("c", 15, "then", half)), new RuleSpec("bucketing",
         Map.of("then", half)), new RuleSpec("nnm", Map.of("then", Map.of("name", "bucketing", "then", half))))) {
-      DenseRule rule = (DenseRule) Rules.create(spec);
-      assertThat(rule.shardable()).as(spec.toString()).isTrue();
-      for (long seed = 1; seed <= 4; seed++) {
-        long drawn = seed;
-        double[] whole = rule.combine(x, F, new Random(seed));
-        double[] pieces = inChunks(rule.chunked(), c -> rule.chunked().forRound(new Random(drawn), CUTS[c], D), x);
-        for (int k = 0; k < whole.length; k++) {
-          assertThat(pieces[k]).as(spec + " seed " + seed + " coordinate " + k).isCloseTo(whole[k],
-              within(1e-12 * (1 + Math.abs(whole[k]))));
-        }
-      }
+      assertDrawsLikeTheWholeRule(spec, x);
     }
   }
 
@@ -134,17 +124,7 @@ class ChunkedRulesTest {
     for (RuleSpec spec : List.of(new RuleSpec("dnc", Map.of()), new RuleSpec("dnc", Map.of("sub_dim", 50,
         "iterations", 3)), new RuleSpec("dnc", Map.of("sub_dim", 7, "iterations", 2, "c", 2)),
         new RuleSpec("bucketing", Map.of("s", 1, "then", Map.of("name", "dnc", "sub_dim", 30))))) {
-      DenseRule rule = (DenseRule) Rules.create(spec);
-      assertThat(rule.shardable()).as(spec.toString()).isTrue();
-      for (long seed = 1; seed <= 4; seed++) {
-        long drawn = seed;
-        double[] whole = rule.combine(x, F, new Random(seed));
-        double[] pieces = inChunks(rule.chunked(), c -> rule.chunked().forRound(new Random(drawn), CUTS[c], D), x);
-        for (int k = 0; k < whole.length; k++) {
-          assertThat(pieces[k]).as(spec + " seed " + seed + " coordinate " + k).isCloseTo(whole[k],
-              within(1e-12 * (1 + Math.abs(whole[k]))));
-        }
-      }
+      assertDrawsLikeTheWholeRule(spec, x);
     }
   }
 
@@ -320,6 +300,24 @@ class ChunkedRulesTest {
       out.add(new org.signsgd.message.DenseMessage(i, v));
     }
     return out;
+  }
+
+  /**
+   * Over four rounds' streams (seeds 1 to 4): the rule in three chunks, every chunk and decision bound to the round's
+   * stream, gives the rule on whole vectors that draws from it.
+   */
+  private static void assertDrawsLikeTheWholeRule(RuleSpec spec, double[][] x) {
+    DenseRule rule = (DenseRule) Rules.create(spec);
+    assertThat(rule.shardable()).as(spec.toString()).isTrue();
+    for (long seed = 1; seed <= 4; seed++) {
+      long drawn = seed;
+      double[] whole = rule.combine(x, F, new Random(seed));
+      double[] pieces = inChunks(rule.chunked(), c -> rule.chunked().forRound(new Random(drawn), CUTS[c], D), x);
+      for (int k = 0; k < whole.length; k++) {
+        assertThat(pieces[k]).as(spec + " seed " + seed + " coordinate " + k).isCloseTo(whole[k],
+            within(1e-12 * (1 + Math.abs(whole[k]))));
+      }
+    }
   }
 
   private static double[] inChunks(ChunkedRule rule, double[][] x) {

@@ -110,15 +110,7 @@ class ServerStepTest {
     for (String attackName : List.of("min-max", "min-sum")) {
       ServerPlan plan = new ServerPlan(4, n, 2, byzantine, MessageKind.DENSE, d, new RuleSpec("krum", Map.of()),
           new RuleSpec(attackName, Map.of()), TieRule.ZERO, false, false);
-      List<org.signsgd.message.Message> messages = new ArrayList<>();
-      for (int w = 0; w < n; w++) {
-        java.util.Random r = new java.util.Random(w);
-        float[] v = new float[d];
-        for (int k = 0; k < d; k++) {
-          v[k] = (float) (r.nextGaussian() + (w % 3));
-        }
-        messages.add(new org.signsgd.message.DenseMessage(w, v));
-      }
+      List<org.signsgd.message.Message> messages = drawnMessages(n, d, 0, (w, k, r) -> r.nextGaussian() + (w % 3));
       org.signsgd.aggregate.Aggregator rule = Rules.create(plan.rule());
       org.signsgd.attack.Attack attack = Attacks.create(plan.attack());
       ServerStep.Served s = ServerStep.serve(plan, rule, attack, 0, false, false, new LocalChunks(rule, attack, plan,
@@ -162,15 +154,7 @@ class ServerStepTest {
     int n = 7;
     int d = 70_000;
     boolean[] byzantine = {false, false, false, false, false, true, true};
-    List<org.signsgd.message.Message> messages = new ArrayList<>();
-    for (int w = 0; w < n; w++) {
-      java.util.Random r = new java.util.Random(10 + w);
-      float[] v = new float[d];
-      for (int k = 0; k < d; k++) {
-        v[k] = (float) r.nextGaussian();
-      }
-      messages.add(new org.signsgd.message.DenseMessage(w, v));
-    }
+    List<org.signsgd.message.Message> messages = drawnMessages(n, d, 10, (w, k, r) -> r.nextGaussian());
     List<org.signsgd.message.Message> honest = messages.subList(0, 5);
     for (String[] pair : new String[][] {{"mean", "optimal-alie"}, {"mean", "bulyan-targeted"},
         {"krum", "optimal-alie"}}) {
@@ -231,15 +215,8 @@ class ServerStepTest {
     int n = 7;
     int d = 70_000;
     boolean[] byzantine = {false, false, false, false, false, true, true};
-    List<org.signsgd.message.Message> messages = new ArrayList<>();
-    for (int w = 0; w < n; w++) {
-      java.util.Random r = new java.util.Random(20 + w);
-      float[] v = new float[d];
-      for (int k = 0; k < d; k++) {
-        v[k] = k < 65_536 ? (float) ((2 * r.nextDouble() - 1) * 1e38) : (float) r.nextGaussian();
-      }
-      messages.add(new org.signsgd.message.DenseMessage(w, v));
-    }
+    List<org.signsgd.message.Message> messages = drawnMessages(n, d, 20,
+        (w, k, r) -> k < 65_536 ? (2 * r.nextDouble() - 1) * 1e38 : r.nextGaussian());
     List<org.signsgd.message.Message> honest = messages.subList(0, 5);
     ServerPlan plan = new ServerPlan(4, n, 2, byzantine, MessageKind.DENSE, d, new RuleSpec("mean", Map.of()),
         new RuleSpec("optimal-alie", Map.of()), TieRule.ZERO, false, false);
@@ -351,6 +328,25 @@ class ServerStepTest {
             org.signsgd.rng.SeedStreams.Purpose.TIE))).toFloats();
     assertThat(s.direction().toFloats()).as("%s, iteration %d", plan.rule(), t).containsExactly(whole);
     return whole;
+  }
+
+  /** Coordinate k of worker w's message, from the worker's own stream r. */
+  private interface Entry {
+    double at(int w, int k, java.util.Random r);
+  }
+
+  /** n dense messages of d coordinates, worker w's drawn from {@code new Random(seed + w)}. */
+  private static List<org.signsgd.message.Message> drawnMessages(int n, int d, long seed, Entry entry) {
+    List<org.signsgd.message.Message> messages = new ArrayList<>();
+    for (int w = 0; w < n; w++) {
+      java.util.Random r = new java.util.Random(seed + w);
+      float[] v = new float[d];
+      for (int k = 0; k < d; k++) {
+        v[k] = (float) entry.at(w, k, r);
+      }
+      messages.add(new org.signsgd.message.DenseMessage(w, v));
+    }
+    return messages;
   }
 
   private static ChunkResult done(int chunk, int len) {
