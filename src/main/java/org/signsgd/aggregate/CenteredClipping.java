@@ -63,7 +63,12 @@ public final class CenteredClipping extends DenseRule implements ChunkStatefulRu
   @Override
   public double[] partial(int pass, List<Message> messages, int f, java.io.Serializable decided,
       java.io.Serializable state) {
-    double[][] x = DenseMessage.rows(messages);
+    return partialRows(pass, DenseMessage.rows(messages), f, decided, state);
+  }
+
+  @Override
+  public double[] partialRows(int pass, double[][] x, int f, java.io.Serializable decided,
+      java.io.Serializable state) {
     double[] c = centre(x, (double[]) state, ((Steps) decided).scales());
     double[] out = new double[x.length];
     for (int i = 0; i < x.length; i++) {
@@ -95,7 +100,13 @@ public final class CenteredClipping extends DenseRule implements ChunkStatefulRu
   @Override
   public Finished finish(List<Message> messages, int workers, int f, java.io.Serializable decided,
       java.io.Serializable state, int length) {
-    double[] c = centre(DenseMessage.rows(messages), (double[]) state, ((Steps) decided).scales());
+    return finishRows(DenseMessage.rows(messages), workers, f, decided, state, length);
+  }
+
+  @Override
+  public Finished finishRows(double[][] x, int workers, int f, java.io.Serializable decided,
+      java.io.Serializable state, int length) {
+    double[] c = centre(x, (double[]) state, ((Steps) decided).scales());
     float[] out = new float[c.length];
     for (int k = 0; k < c.length; k++) {
       out[k] = (float) c[k];

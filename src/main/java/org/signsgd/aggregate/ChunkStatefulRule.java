@@ -39,6 +39,20 @@ public interface ChunkStatefulRule {
   }
 
   /**
+   * {@link #partial} on rows of doubles rather than messages: a dense rule under a pre-aggregation step takes the
+   * step's vectors as they are (centered clipping); the others need messages.
+   */
+  default double[] partialRows(int pass, double[][] x, int f, Serializable decided, Serializable state) {
+    throw new UnsupportedOperationException("this rule takes messages");
+  }
+
+  /** {@link #finish} on rows of doubles, as {@link #partialRows}. */
+  default Finished finishRows(double[][] x, int workers, int f, Serializable decided, Serializable state,
+      int length) {
+    throw new UnsupportedOperationException("this rule takes messages");
+  }
+
+  /**
    * The rule for one chunk of one round: a step that draws (bucketing's permutation, when bucketing wraps such a
    * rule) draws from {@code rng}, the round's stream of chunk 0, as {@link ChunkedRule#forRound}; the other rules
    * are themselves.

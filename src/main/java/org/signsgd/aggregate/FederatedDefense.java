@@ -246,6 +246,12 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
     return new Shared(round, total, sums.clone(), dimension);
   }
 
+  /** {@link #finish(List, int, int, java.io.Serializable, java.io.Serializable, int)}: the rule needs no f. */
+  public Finished finish(List<Message> messages, int workers, java.io.Serializable shared, java.io.Serializable state,
+      int length) {
+    return finish(messages, workers, 0, shared, state, length);
+  }
+
   /**
    * One chunk of one round: decode with the weights of the class comment, count the agreements into this chunk's A
    * (fresh at the first round), and return per worker the agreements added, the weights summed over the chunk and 1
@@ -257,12 +263,6 @@ public final class FederatedDefense implements Aggregator, ChunkStatefulRule {
    * round's new A, read from the A it was given, which is never changed (a task that runs again counts from the same
    * A). Per coordinate the sums are added in the messages' order, as one sweep per message would add them.
    */
-  /** {@link #finish(List, int, int, java.io.Serializable, java.io.Serializable, int)}: the rule needs no f. */
-  public Finished finish(List<Message> messages, int workers, java.io.Serializable shared, java.io.Serializable state,
-      int length) {
-    return finish(messages, workers, 0, shared, state, length);
-  }
-
   @Override
   public Finished finish(List<Message> messages, int workers, int f, java.io.Serializable shared,
       java.io.Serializable state, int length) {

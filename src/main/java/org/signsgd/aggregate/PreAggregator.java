@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>The round's stream ({@link AggregationContext#rng()}) is handed down the chain, so that a randomised step
  * (bucketing) draws from it wherever it sits. A stateful inner rule (centered clipping) keeps its state in its own
- * object; this step reports and restores it for the resume points.
+ * object on whole vectors, which this step reports and restores for the resume points; chunk by chunk (as the server
+ * runs it) the state is the chunks' ({@link #chunkStateful}), kept where the chunks run.
  */
 public abstract class PreAggregator extends DenseRule implements ChunkedRule {
   /** The rule that runs on this step's vectors. */

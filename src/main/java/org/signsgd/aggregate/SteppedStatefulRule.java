@@ -1,7 +1,6 @@
 package org.signsgd.aggregate;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 import java.util.random.RandomGenerator;
@@ -12,8 +11,8 @@ import org.signsgd.message.Message;
  * A pre-aggregation step (nnm, bucketing, clipping, arc) over a rule that keeps state per chunk (centered clipping's
  * centre), chunk by chunk: first the step's own passes (its distances, its norms), then on each chunk the step's
  * vectors of the chunk, on which the inner rule runs its passes and its finish from the chunk's state. The state is
- * the inner rule's; the step keeps none. The step's vectors reach the inner rule as float messages, as the workers'
- * messages reach a rule, one per vector (row i as worker i).
+ * the inner rule's; the step keeps none. The step's vectors reach the inner rule as rows of doubles, as the rule on
+ * whole vectors gets them.
  */
 final class SteppedStatefulRule implements ChunkStatefulRule {
   /** The step over a {@link RowCapture}: its own passes, and a finish that returns its vectors. */
@@ -48,12 +47,16 @@ final class SteppedStatefulRule implements ChunkStatefulRule {
 
   @Override
   public double[] partial(int pass, List<Message> messages, int f, Serializable decided, Serializable state) {
+    return partialRows(pass, DenseMessage.rows(messages), f, decided, state);
+  }
+
+  @Override
+  public double[] partialRows(int pass, double[][] x, int f, Serializable decided, Serializable state) {
     Decided d = (Decided) decided;
-    double[][] x = DenseMessage.rows(messages);
     if (pass < step.passes()) {
       return step.partial(pass, x, f, d.step());
     }
-    return inner.partial(pass - step.passes(), vectors(x, f, d.step()), f, d.inner(), state);
+    return inner.partialRows(pass - step.passes(), vectors(x, f, d.step()), f, d.inner(), state);
   }
 
   @Override
@@ -68,9 +71,15 @@ final class SteppedStatefulRule implements ChunkStatefulRule {
   @Override
   public Finished finish(List<Message> messages, int workers, int f, Serializable decided, Serializable state,
       int length) {
+    return finishRows(DenseMessage.rows(messages), workers, f, decided, state, length);
+  }
+
+  @Override
+  public Finished finishRows(double[][] x, int workers, int f, Serializable decided, Serializable state,
+      int length) {
     Decided d = (Decided) decided;
-    List<Message> y = vectors(DenseMessage.rows(messages), f, d.step());
-    return inner.finish(y, y.size(), f, d.inner(), state, length);
+    double[][] y = vectors(x, f, d.step());
+    return inner.finishRows(y, y.length, f, d.inner(), state, length);
   }
 
   @Override
@@ -78,18 +87,14 @@ final class SteppedStatefulRule implements ChunkStatefulRule {
     inner.advance(sums, d);
   }
 
-  /** The step's vectors of the chunk, vector i as worker i's message. */
-  private List<Message> vectors(double[][] x, int f, Serializable decided) {
+  /** The step's vectors of the chunk. */
+  private double[][] vectors(double[][] x, int f, Serializable decided) {
     double[] flat = step.finish(x, f, decided);
     int m = count.applyAsInt(x.length);
     int length = m == 0 ? 0 : flat.length / m;
-    List<Message> out = new ArrayList<>(m);
+    double[][] out = new double[m][];
     for (int i = 0; i < m; i++) {
-      float[] v = new float[length];
-      for (int k = 0; k < length; k++) {
-        v[k] = (float) flat[i * length + k];
-      }
-      out.add(new DenseMessage(i, v));
+      out[i] = java.util.Arrays.copyOfRange(flat, i * length, (i + 1) * length);
     }
     return out;
   }

@@ -22,6 +22,7 @@ import org.signsgd.model.Models;
  *                                 r = 2 · 2d (2 · 4d); sharded, between checkpoints, a third generation may
  *                                 stay persisted (in memory or spilled to disk)
  *         + 4d + 4d               the driver's replica x and the direction
+ *         + 8d                    centered clipping's centre, alone or under a pre-aggregator (kept by the chunks)
  * </pre>
  * The data set, a network's activations and the JVM's own memory come on top: a run this passes can still run
  * out of memory, and a run it refuses would fail, or spend its time collecting garbage, long before its end.
@@ -43,7 +44,9 @@ public final class MemoryEstimate {
     boolean chunked = AutoAggregation.shardable(aggregator, attack);
     long rule = sign ? signRuleBytes(spec, d) : 8 * (chunked ? Math.min(d, org.signsgd.server.Chunks.SIZE) : d);
     long copies = AutoAggregation.sharded(spec, aggregator, attack, d) ? 1 : 2;
-    return workers * (12 * d + copies * message + rule) + 8 * d;
+    // centered clipping's centre (alone or under a pre-aggregator): d doubles, kept by the chunks
+    long centre = !sign && aggregator.chunkStateful() != null ? 8 * d : 0;
+    return workers * (12 * d + copies * message + rule) + 8 * d + centre;
   }
 
   /** One message's bytes: packed signs (8 bytes per 64 coordinates), or d floats. */

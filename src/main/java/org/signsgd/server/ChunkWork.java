@@ -174,7 +174,7 @@ public final class ChunkWork {
 
   /**
    * The rule's chunk-stateful part for this chunk of this round (null: it has none), bound to the round's stream of
-   * chunk 0 (a pre-aggregation step that draws draws from it, as on whole vectors).
+   * chunk 0 (a pre-aggregation step that draws takes its draws from it, as on whole vectors).
    */
   private static ChunkStatefulRule boundState(Aggregator rule, ServerPlan plan, Round round, int chunk) {
     ChunkStatefulRule stateful = rule.chunkStateful();

@@ -177,8 +177,8 @@ public final class Driver {
     if (chunkStates != null && s.ruleState() != null) { // null: the rule starts fresh
       if (!(s.ruleState() instanceof ChunkedRuleState)) { // the whole-vector state of an earlier version's run
         throw new IllegalArgumentException("--resume: the resume point of " + spec.runId() + " keeps "
-            + rule.name() + "'s state of whole vectors, as an earlier version wrote it (under an attack it ran on "
-            + "whole vectors); this version keeps it chunk by chunk: start the run again with --force");
+            + rule.name() + "'s state of whole vectors, as an earlier version wrote it; this version keeps it chunk "
+            + "by chunk: start the run again with --force");
       }
       if (!(s.ruleState() instanceof ChunkedRuleState c) || c.sharded() != sharded) {
         throw new IllegalArgumentException("--resume: the resume point of " + spec.runId() + " keeps "

@@ -62,6 +62,27 @@ class ServerStepTest {
   }
 
   /**
+   * signguard on a tenth of the coordinates, under bucketing, over two chunks (d = 70,000) through {@link ChunkWork}
+   * and the driver's decisions: the driver draws π and then the 7,000 coordinates from the round's stream of chunk 0,
+   * as the chain on whole messages does, so the direction is the chain's. Worker w sends ±(w + 1)/4 (the sign a
+   * pattern over k and w): sums of squares and sign counts are exact in any order, and which coordinates are drawn
+   * changes the sign features.
+   */
+  @Test
+  void signguardOnAFractionDrawsOnTheDriverAsOnWholeMessages() {
+    int n = 9;
+    int d = 70_000;
+    RuleSpec spec = new RuleSpec("bucketing", Map.of("s", 1, "then", Map.of("name", "signguard", "fraction", 0.1)));
+    ServerPlan plan = new ServerPlan(6, n, 0, new boolean[n], MessageKind.DENSE, d, spec, new RuleSpec("none",
+        Map.of()), TieRule.ZERO, false, false);
+    List<org.signsgd.message.Message> messages = drawnMessages(n, d, 0,
+        (w, k, r) -> ((k * 7 + w * w * 13) % 5 < 2 ? -1 : 1) * (w + 1) / 4.0);
+    float[] first = servedIsWhole(plan, messages, 0);
+    float[] second = servedIsWhole(plan, messages, 1);
+    assertThat(first).isNotEqualTo(second); // another round's draws: another kept set
+  }
+
+  /**
    * min-max's pass of sums comes before the rule's: the driver adds both chunks' sums and searches γ on them, every
    * later round carries that decision, and the first round that forges (the rule's first pass) may still find a
    * malformed forgery and run again knowing it. With 4 honest workers each chunk sends ‖μ − x_i‖² = 1,
