@@ -185,7 +185,7 @@ final class ShardedChunks implements ShardedServer {
         List<ChunkResult> results = new ArrayList<>();
         Placement placed = new Placement(p.value().chunks());
         List<Long> shardNanos = new ArrayList<>();
-        SparkJobs.forEachPartition(g.map(e -> {
+        SparkJobs.forEachPartition(SparkJobs.map(g.rdd().toJavaRDD(), e -> {
           // the broadcasts are fetched before the clock starts: their way to the executor is moving, not work
           ServerPlan sp = p.value();
           Reference r = inline != null ? inline : b.value();
@@ -200,7 +200,7 @@ final class ShardedChunks implements ShardedServer {
     JavaPairRDD<Integer, scala.Tuple2<Iterable<ChunkPiece>, java.io.Serializable>> joined = withStates(g, states);
     return round -> {
       long start = System.nanoTime();
-      JavaPairRDD<Integer, Timed> done = joined.mapValues(v -> {
+      JavaPairRDD<Integer, Timed> done = SparkJobs.mapValues(joined, v -> {
         ServerPlan sp = p.value();
         Reference r = inline != null ? inline : b.value();
         return timed(() -> work(sp, round, -1, v._1(), r, v._2()));
@@ -208,7 +208,8 @@ final class ShardedChunks implements ShardedServer {
       done.persist(StorageLevel.MEMORY_AND_DISK());
       List<ChunkResult> results = new ArrayList<>();
       List<Long> shardNanos = new ArrayList<>();
-      SparkJobs.forEachPartition(done.map(e -> e._2().withoutState()).setName(RDD_NAME),
+      SparkJobs.forEachPartition(
+          SparkJobs.map(done.rdd().toJavaRDD(), e -> e._2().withoutState()).setName(RDD_NAME),
           part -> shardNanos.add(each(part, results::add)));
       addRound(System.nanoTime() - start, shardNanos);
       if (results.stream().allMatch(r -> r.direction() != null && r.complete())) {

@@ -4,9 +4,11 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.MapPartitionsRDD;
 import org.apache.spark.rdd.RDD;
+import scala.Tuple2;
 import scala.collection.Iterator;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -16,7 +18,7 @@ import scala.runtime.AbstractFunction3;
 import scala.runtime.BoxedUnit;
 
 /**
- * The map and collect an iteration runs, without Spark's closure cleaning. {@code JavaRDD.map} and
+ * The maps and jobs an iteration runs (the worker stage's and the shards' rounds), without Spark's closure cleaning. {@code JavaRDD.map} and
  * {@code collect} hand Spark Scala lambdas, which its ClosureCleaner inspects by reading the bytecode of the class that
  * defines them (RDD, SparkContext: large classes) with ASM on every call: measured on the toy quadratic at Q = 27 on
  * local[2], 63% of the driver's CPU samples. Here the functions are plain serializable classes, which the cleaner
@@ -42,6 +44,17 @@ final class SparkJobs {
   /** {@code rdd.map(f)}. */
   static <T, U> JavaRDD<U> map(JavaRDD<T> rdd, Fn<T, U> f) {
     return mapEach(rdd, partition -> f);
+  }
+
+  /**
+   * {@code pairs.mapValues(f)}: each value through f, the keys and the partitioning kept (a shard's chunk states
+   * stay partitioned as its chunks are).
+   */
+  static <K, V, W> JavaPairRDD<K, W> mapValues(JavaPairRDD<K, V> pairs, Fn<V, W> f) {
+    Fn<Tuple2<K, V>, Tuple2<K, W>> each = e -> new Tuple2<>(e._1(), f.apply(e._2()));
+    RDD<Tuple2<K, W>> out = new MapPartitionsRDD<Tuple2<K, W>, Tuple2<K, V>>(pairs.rdd(),
+        new EachElement<>(partition -> each), true, false, false, anyRef(), anyRef());
+    return JavaPairRDD.fromRDD(out, anyRef(), anyRef());
   }
 
   /** Makes the function a partition's elements go through, once per partition (on the executor); serializable. */

@@ -384,7 +384,7 @@ final class SparkRun implements AutoCloseable {
     }
     org.apache.spark.api.java.JavaPairRDD<Integer, java.io.Serializable> before = states;
     org.apache.spark.api.java.JavaPairRDD<Integer, ShardedChunks.Timed> from = statesFrom;
-    states = made.mapValues(d -> d.result().state());
+    states = SparkJobs.mapValues(made, d -> d.result().state());
     statesFrom = made;
     if (cut) {
       states.persist(StorageLevel.MEMORY_AND_DISK());
