@@ -672,42 +672,6 @@ public final class Bench {
    * up): the cost of one job per round before any work, on this master, in a quiet JVM (a lower bound: during a
    * run the heap is fuller and the previous iteration's blocks are being removed).
    */
-  /** A floor job's task: returns {@code words} longs (none: an empty task). */
-  private static final class TaskReturning extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
-      scala.collection.Iterator<Integer>, Object> implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    private final int words;
-
-    TaskReturning(int words) {
-      this.words = words;
-    }
-
-    @Override
-    public Object apply(org.apache.spark.TaskContext context, scala.collection.Iterator<Integer> in) {
-      return new long[words];
-    }
-  }
-
-  /** Keeps each floor task's result (on the driver). */
-  private static final class Received extends scala.runtime.AbstractFunction2<Object, Object,
-      scala.runtime.BoxedUnit> {
-    private final List<Object> into;
-
-    Received(List<Object> into) {
-      this.into = into;
-    }
-
-    @Override
-    public scala.runtime.BoxedUnit apply(Object index, Object result) {
-      into.add(result);
-      return scala.runtime.BoxedUnit.UNIT;
-    }
-  }
-
-  private static final class FloorTag {
-    static final scala.reflect.ClassTag<Object> TAG = scala.reflect.ClassTag$.MODULE$.AnyRef();
-  }
-
   private double[] jobFloor(int tasks, long bytes, int trials) {
     JavaSparkContext jsc = jsc();
     org.apache.spark.api.java.JavaRDD<Integer> rdd = jsc.parallelize(
@@ -731,7 +695,7 @@ public final class Bench {
       List<Object> back = new ArrayList<>();
       long start = System.nanoTime();
       // as a round's job is run: SparkContext.runJob with plain function classes, which Spark's closure cleaner
-      // passes over (a lambda through JavaRDD.foreachPartition costs it a read of RDD's bytecode, 4-6 ms here)
+      // passes over (a lambda through JavaRDD.foreachPartition costs it a read of RDD's bytecode, ~5 ms here)
       jsc.sc().runJob(rdd.rdd(), new TaskReturning(0), partitions, new Received(back), FloorTag.TAG);
       long mid = System.nanoTime();
       jsc.sc().runJob(rdd.rdd(), new TaskReturning(words), partitions, new Received(back), FloorTag.TAG);
@@ -745,6 +709,43 @@ public final class Bench {
       }
     }
     return new double[] {Measure.median(empty), Measure.median(returning)};
+  }
+
+  /** A floor job's task: returns {@code words} longs (none: an empty task). */
+  private static final class TaskReturning extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
+      scala.collection.Iterator<Integer>, Object> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int words;
+
+    TaskReturning(int words) {
+      this.words = words;
+    }
+
+    @Override
+    public Object apply(org.apache.spark.TaskContext context, scala.collection.Iterator<Integer> in) {
+      return words == 0 ? null : new long[words];
+    }
+  }
+
+  /** Keeps each floor task's result (on the driver). */
+  private static final class Received extends scala.runtime.AbstractFunction2<Object, Object,
+      scala.runtime.BoxedUnit> {
+    private final List<Object> into;
+
+    Received(List<Object> into) {
+      this.into = into;
+    }
+
+    @Override
+    public scala.runtime.BoxedUnit apply(Object index, Object result) {
+      into.add(result);
+      return scala.runtime.BoxedUnit.UNIT;
+    }
+  }
+
+  /** The class tag of the floor jobs' results. */
+  private static final class FloorTag {
+    static final scala.reflect.ClassTag<Object> TAG = scala.reflect.ClassTag$.MODULE$.AnyRef();
   }
 
   /** The d of section j (0: ResNet-50's, or the quick size); a cluster tool sets it to fit its machines. */

@@ -18,12 +18,12 @@ import scala.runtime.AbstractFunction3;
 import scala.runtime.BoxedUnit;
 
 /**
- * The maps and jobs an iteration runs (the worker stage's and the shards' rounds), without Spark's closure cleaning. {@code JavaRDD.map} and
- * {@code collect} hand Spark Scala lambdas, which its ClosureCleaner inspects by reading the bytecode of the class that
- * defines them (RDD, SparkContext: large classes) with ASM on every call: measured on the toy quadratic at Q = 27 on
- * local[2], 63% of the driver's CPU samples. Here the functions are plain serializable classes, which the cleaner
- * passes over at once; the RDD, its partitions, its checkpoint and the job are Spark's own
- * ({@code MapPartitionsRDD}, {@code SparkContext.runJob}).
+ * The maps and jobs an iteration runs (the worker stage's, the shards' rounds), without Spark's closure cleaning.
+ * {@code JavaRDD.map} and {@code collect} hand Spark Scala lambdas, which its ClosureCleaner inspects by reading the
+ * bytecode of the class that defines them (RDD, SparkContext: large classes) with ASM on every call: measured on the
+ * toy quadratic at Q = 27 on local[2], 63% of the driver's CPU samples. Here the functions are plain serializable
+ * classes, which the cleaner passes over at once; the RDD, its partitions, its checkpoint and the job are Spark's
+ * own ({@code MapPartitionsRDD}, {@code SparkContext.runJob}).
  */
 final class SparkJobs {
   private SparkJobs() {}
