@@ -691,14 +691,15 @@ public final class Bench {
       every.add(i);
     }
     scala.collection.Seq<Object> partitions = scala.collection.JavaConverters.asScalaBuffer(every).toSeq();
+    scala.reflect.ClassTag<Object> anyRef = scala.reflect.ClassTag$.MODULE$.AnyRef();
     for (int t = -2; t < trials; t++) {
       List<Object> back = new ArrayList<>();
       long start = System.nanoTime();
       // as a round's job is run: SparkContext.runJob with plain function classes, which Spark's closure cleaner
       // passes over (a lambda through JavaRDD.foreachPartition costs it a read of RDD's bytecode, ~5 ms here)
-      jsc.sc().runJob(rdd.rdd(), new TaskReturning(0), partitions, new Received(back), FloorTag.TAG);
+      jsc.sc().runJob(rdd.rdd(), new TaskReturning(0), partitions, new Received(back), anyRef);
       long mid = System.nanoTime();
-      jsc.sc().runJob(rdd.rdd(), new TaskReturning(words), partitions, new Received(back), FloorTag.TAG);
+      jsc.sc().runJob(rdd.rdd(), new TaskReturning(words), partitions, new Received(back), anyRef);
       long end = System.nanoTime();
       if (back.size() != 2 * tasks) {
         throw new IllegalStateException(back.size() + " results from 2 jobs of " + tasks + " tasks");
@@ -741,11 +742,6 @@ public final class Bench {
       into.add(result);
       return scala.runtime.BoxedUnit.UNIT;
     }
-  }
-
-  /** The class tag of the floor jobs' results. */
-  private static final class FloorTag {
-    static final scala.reflect.ClassTag<Object> TAG = scala.reflect.ClassTag$.MODULE$.AnyRef();
   }
 
   /** The d of section j (0: ResNet-50's, or the quick size); a cluster tool sets it to fit its machines. */
