@@ -85,6 +85,12 @@ public final class Quadratic implements GradientModel {
     return x.clone();
   }
 
+  /** ∇f(x) = x: x itself, for a caller that only reads it. */
+  @Override
+  public float[] exactGradientToRead(float[] x) {
+    return x;
+  }
+
   @Override
   public double stochasticGradient(float[] x, int batchSize, long iteration, int worker, float[] out) {
     RandomGenerator rng = SeedStreams.of(seed, iteration, worker, SeedStreams.Purpose.NOISE);

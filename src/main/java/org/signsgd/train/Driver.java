@@ -276,7 +276,9 @@ public final class Driver {
       diverged = true;
       return null;
     }
-    float[] reference = model.exact() ? model.exactGradient(x) : honestMean;
+    // an attack keeps its own copy of the exact gradient; the metrics below only read it
+    float[] reference = !model.exact() ? honestMean
+        : attack.needsReference() ? model.exactGradient(x) : model.exactGradientToRead(x);
     if (plan.referenceAt(t) && reference == null) {
       throw new IllegalStateException("iteration " + t + " needs the honest workers' mean gradient and none came");
     }
@@ -305,7 +307,7 @@ public final class Driver {
     Evaluated eval = evaluate(t, ups);
     Double cosine = null;
     if (plan.kind() == MessageKind.DENSE && referenceSigns != null) {
-      cosine = DenseMetrics.cosine(floats(dir), remade ? model.exactGradient(x) : reference);
+      cosine = DenseMetrics.cosine(floats(dir), remade ? model.exactGradientToRead(x) : reference);
     }
     reference = null;
     dir.applyTo(x, rate, spec.weightDecay());

@@ -36,6 +36,9 @@ class FiniteDifferenceTest {
       SyntheticRegression data = SyntheticRegression.generate(kind, 2000, 8005);
       Regression model = new Regression(kind, data, new Shards(1600, 4, 8005));
       checkExactGradient(model, point(model.dimension()));
+      // the default gradient to read is the gradient itself, made the same way
+      float[] w = point(model.dimension());
+      assertThat(model.exactGradientToRead(w)).containsExactly(model.exactGradient(w));
     }
   }
 
@@ -43,6 +46,10 @@ class FiniteDifferenceTest {
   void quadraticGradientAndNoise() {
     Quadratic q = Quadratic.constant(50, 1.0, 1f, 1);
     checkExactGradient(q, point(50));
+    // ∇f(x) = x: to read it is x itself, no copy on the driver; to keep it, a copy
+    float[] at = point(50);
+    assertThat(q.exactGradientToRead(at)).isSameAs(at);
+    assertThat(q.exactGradient(at)).isNotSameAs(at).containsExactly(at);
     // the minibatch noise has variance σ²/n: batch 400 gives sd 0.05 around x
     float[] x = new float[50];
     float[] g = new float[50];
