@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.signsgd.bench.Bench;
 import org.signsgd.bench.BenchRow;
+import org.signsgd.train.Sessions;
 
 /**
  * Not a test: the bench's section j (the server's work, driver against sharded) on the real standalone cluster of
@@ -30,7 +31,8 @@ public final class ServerClusterBench {
     try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 1, memory, memory)) {
       SparkSession.Builder b = SparkSession.builder().master(cluster.url()).appName("server-cluster-bench")
           .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-          .config("spark.driver.bindAddress", "127.0.0.1");
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config(Sessions.BROADCAST_BLOCK_SIZE, Sessions.BROADCAST_BLOCK); // as train's sessions have it
       cluster.applicationConf(false).forEach(b::config); // executors at work for minutes: C2
       SparkSession spark = b.getOrCreate();
       PrintWriter out = new PrintWriter(System.out, true);

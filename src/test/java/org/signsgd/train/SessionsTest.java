@@ -20,6 +20,30 @@ class SessionsTest {
         "io.delta.storage.S3DynamoDBLogStore"))).isTrue();
   }
 
+  /**
+   * A broadcast is cut into pieces that fit the collector's heap regions: a 12 MB direction's first piece is 4,095
+   * kB, which with its array's 16-byte header fills four 1 MB regions (Spark's 4 MB piece needed five).
+   */
+  @Test
+  void broadcastPiecesFitTheHeapsRegions() {
+    var spark = SparkSessions.get("local[2]");
+    assertThat(spark.sparkContext().getConf().get(Sessions.BROADCAST_BLOCK_SIZE)).isEqualTo("4095k");
+    float[] direction = new float[3_000_000];
+    java.util.Random random = new java.util.Random(1);
+    for (int i = 0; i < direction.length; i++) {
+      direction[i] = (float) random.nextGaussian(); // random floats: the pieces' compression keeps their size
+    }
+    var b = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).broadcast(direction);
+    try {
+      long piece = org.apache.spark.SparkEnv.get().blockManager()
+          .getStatus(new org.apache.spark.storage.BroadcastBlockId(b.id(), "piece0")).get().memSize();
+      assertThat(piece).isEqualTo(4095 * 1024L);
+      assertThat(piece + 16).isLessThanOrEqualTo(4L << 20);
+    } finally {
+      b.destroy();
+    }
+  }
+
   @Test
   void oneJvmMastersAreTheLocalOnes() {
     assertThat(Sessions.oneJvm("local")).isTrue();
