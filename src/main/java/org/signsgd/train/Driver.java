@@ -287,8 +287,8 @@ public final class Driver {
     float[] attackReference = attack.needsReference() ? reference : null;
     boolean remade = model.exact() && attackReference == null;
     if (remade) {
-      // an analytic model's exact gradient is made again for the cosine below rather than held through the server
-      // step, where at a large d it would be one more d-vector on the driver's heap beside x and the direction
+      // an analytic model's exact gradient is read again for the cosine below (the toy's is x itself) rather than
+      // held through the server step, where at a large d it would be one more d-vector beside x and the direction
       reference = null;
     }
 

@@ -23,16 +23,22 @@ public final class Sessions {
   }
 
   /**
-   * Spark's broadcast piece size, 1 kB under its default of 4 MB. A piece is one byte array; at 4 MB plus the array's
-   * 16-byte header it takes one more heap region than its bytes need wherever the collector's regions are 1 or 2
-   * MB (heaps under 4 GB), and a whole 8 MB region for its 4 MB where they are 8 MB (heaps of 16 to 32 GB); at 4,095
-   * kB it fills its regions exactly, or is an ordinary object. The driver keeps the pieces of every large downlink
-   * (a dense direction) since the last checkpoint, as many as its block manager's memory holds, beside the new one's
-   * being cut: measured on the standalone cluster of the tests at ResNet-50's d, a sharded median's driver failed
-   * with an OutOfMemoryError at -Xmx537m with 4 MB pieces and ran at 481 MB in use after collections with these.
+   * Spark's broadcast piece size, 1 kB under its default of 4 MB, unless the settings (spark-submit's, or the ones
+   * given) name one. A piece is one byte array; at 4 MB plus the array's 16-byte header it takes one more heap region
+   * than its bytes need wherever the collector's regions are 1, 2 or 4 MB (heaps under 16 GB), and a whole 8 MB
+   * region for its 4 MB where they are 8 MB (heaps of 16 to 32 GB); at 4,095 kB it fits its regions with 1 kB to
+   * spare, or is an ordinary object. The driver keeps the pieces of every large downlink (a dense direction) since
+   * the last checkpoint, as many as its block manager's memory holds, beside the new one's being cut: measured on the
+   * standalone cluster of the tests at ResNet-50's d, a sharded median's driver failed with an OutOfMemoryError at
+   * -Xmx537m with 4 MB pieces and ran at 481 MB in use after collections with these.
    */
   public static final String BROADCAST_BLOCK_SIZE = "spark.broadcast.blockSize";
   public static final String BROADCAST_BLOCK = "4095k";
+
+  /** Whether a session sets {@link #BROADCAST_BLOCK}: unless the Spark settings name a piece size of their own. */
+  static boolean setsBroadcastBlock(org.apache.spark.SparkConf given) {
+    return !given.contains(BROADCAST_BLOCK_SIZE);
+  }
 
   public static SparkSession start(String master) {
     return start(master, java.util.Map.of());
@@ -78,10 +84,12 @@ public final class Sessions {
         // costs more than it saves (a 50-iteration toy's train: 26 s against 24 s without it)
         .config("spark.sql.codegen.wholeStage", "false")
         // reliable checkpoints (checkpoint_dir) are deleted once their RDD is gone: they would pile up
-        .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true")
-        .config(BROADCAST_BLOCK_SIZE, BROADCAST_BLOCK);
+        .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true");
     org.apache.spark.SparkConf given = new org.apache.spark.SparkConf(); // spark.* system properties
     conf.forEach(given::set);
+    if (setsBroadcastBlock(given)) {
+      b.config(BROADCAST_BLOCK_SIZE, BROADCAST_BLOCK);
+    }
     if (setsLocalLogStore(given)) {
       b.config(LOCAL_LOG_STORE, org.signsgd.metrics.LocalFileLogStore.class.getName());
     }
